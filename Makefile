@@ -1,0 +1,52 @@
+# autonomy-warehouse. Quick start: `make run` (full refresh), `make test` (the test suite).
+# Both bootstrap themselves from a clean clone: Python 3.11 + pip is all they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+
+# This machine sets PYTHONDONTWRITEBYTECODE=1: keep compiled bytecode in a cache instead, or
+# every dagster/dbt/GX process recompiles what it imports (twice the start-up time).
+export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
+export DAGSTER_HOME := $(CURDIR)/.dagster
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help setup run test ui docs prepare clean
+
+help:
+	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
+	@echo "make test   the test suite"
+	@echo "make ui     Dagster UI on http://127.0.0.1:3000 (asset graph, runs, nightly schedule)"
+	@echo "make docs   dbt documentation (writes dbt/target/index.html and serves it on 127.0.0.1:8080)"
+
+setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
+
+$(VENV)/.synced: uv.lock pyproject.toml
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user uv 2>/dev/null || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+$(DAGSTER_HOME)/dagster.yaml:
+	@mkdir -p $(DAGSTER_HOME)
+	@printf 'telemetry:\n  enabled: false\n' > $@
+
+prepare: setup
+	@$(BIN)/autonomy prepare
+
+run: prepare
+	$(BIN)/autonomy refresh
+
+test: prepare
+	$(BIN)/pytest
+
+ui: prepare
+	$(BIN)/dagster dev -m dagster_project.definitions -h $${AUTONOMY_UI_HOST:-127.0.0.1} -p $${AUTONOMY_UI_PORT:-3000}
+
+docs: prepare
+	cd dbt && $(BIN)/dbt docs generate --profiles-dir . && $(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080
+
+clean:
+	rm -rf warehouse dbt/target dbt/logs .cache

@@ -1,0 +1,58 @@
+"""`autonomy` command line: the entry points the Makefile and the data team use."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from .refresh import run_refresh
+
+    summary = run_refresh(verbose=args.verbose)
+    print(summary.render())
+    return 0 if summary.published else 1
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    from .transform.project import ensure_manifest
+
+    print(f"dbt manifest ready: {ensure_manifest(force=args.force)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autonomy", description="autonomy-warehouse: refresh, inspect, generate.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    refresh = sub.add_parser("refresh", help="full refresh: ingest, dbt build, checks, publish")
+    refresh.add_argument("-v", "--verbose", action="store_true", help="show every Dagster log line")
+    refresh.set_defaults(func=_refresh)
+
+    prepare = sub.add_parser("prepare", help="parse the dbt project (manifest for Dagster)")
+    prepare.add_argument("--force", action="store_true")
+    prepare.set_defaults(func=_prepare)
+
+    for register in _plugins():
+        register(sub)
+    return parser
+
+
+def _plugins():
+    """Subcommands contributed by the sources (FAP generator, what-if allocation...)."""
+    registered = []
+    for module in ("dagster_project.fap.cli", "dagster_project.allocation.cli"):
+        try:
+            registered.append(__import__(module, fromlist=["register"]).register)
+        except ModuleNotFoundError:
+            continue
+    return registered
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

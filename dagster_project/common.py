@@ -1,0 +1,37 @@
+"""Small helpers shared by the Dagster assets: metadata an analyst can read in the UI."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+
+OWNERS = ["team:data-autonomie"]
+
+
+def table_metadata(con: duckdb.DuckDBPyConnection, schema: str, table: str, preview_rows: int = 5) -> dict:
+    """Row count, column schema and a markdown preview of a table, for the Dagster UI."""
+    columns = con.execute(
+        "SELECT column_name, data_type, comment FROM duckdb_columns() "
+        "WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
+        [schema, table],
+    ).fetchall()
+    count = con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
+    preview = con.execute(f'SELECT * FROM "{schema}"."{table}" LIMIT {preview_rows}').fetchall()
+    return {
+        "dagster/row_count": dg.MetadataValue.int(count),
+        "dagster/column_schema": dg.TableSchema(
+            columns=[dg.TableColumn(name, dtype, description=comment) for name, dtype, comment in columns]
+        ),
+        "dagster/table_name": f"{schema}.{table}",
+        "preview": dg.MetadataValue.md(markdown_table([c[0] for c in columns], preview)),
+    }
+
+
+def markdown_table(headers: list[str], rows: list[tuple]) -> str:
+    def cell(value) -> str:
+        text = "" if value is None else str(value)
+        return text.replace("|", "\\|").replace("\n", " ")[:80]
+
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)

@@ -1,0 +1,226 @@
+"""The raw layer: verify every deliberation, extract the catalogue, write it in one transaction.
+
+Nothing is written unless every document matches its manifest hash and every catalogue
+entry extracts cleanly: the raw schema never mixes an old and a new reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+
+from .catalogue import Catalogue, TableSpec, load_catalogue
+from .errors import CatalogueError
+from .extract import TableExtract, extract_prose, extract_table
+from .manifest import Document, load_manifest, read_lines, verify_document
+from .warehouse import connect_work, replace_table
+
+RAW_SCHEMA = "raw"
+VALUE_TYPE = pa.decimal128(18, 4)
+_MAX_DECIMALS = 4
+
+DOCUMENTS_SCHEMA = pa.schema(
+    [
+        ("document_id", pa.string()), ("slug", pa.string()), ("file", pa.string()), ("sha256", pa.string()),
+        ("title", pa.string()), ("collectivity", pa.string()), ("department_code", pa.string()),
+        ("body", pa.string()), ("deliberation_date", pa.date32()), ("deliberation_number", pa.string()),
+        ("line_count", pa.int32()), ("byte_count", pa.int64()),
+    ]
+)
+LINES_SCHEMA = pa.schema([("document_id", pa.string()), ("line_number", pa.int32()), ("text", pa.string())])
+CELLS_SCHEMA = pa.schema(
+    [
+        ("document_id", pa.string()), ("table_id", pa.string()), ("source_line", pa.int32()),
+        ("row_number", pa.int32()), ("row_label", pa.string()), ("section", pa.string()),
+        ("is_total", pa.bool_()), ("column_index", pa.int16()), ("column_header", pa.string()),
+        ("column_name", pa.string()), ("raw_text", pa.string()), ("value", VALUE_TYPE),
+        ("text_value", pa.string()), ("printed_unit", pa.string()), ("printed_decimals", pa.int8()),
+        ("indicator_code", pa.string()), ("indicator_label", pa.string()), ("territory_code", pa.string()),
+        ("unit", pa.string()), ("source", pa.string()), ("reference_period", pa.string()),
+    ]
+)
+PROSE_SCHEMA = pa.schema(
+    [
+        ("document_id", pa.string()), ("table_id", pa.string()), ("figure_id", pa.string()),
+        ("source_line", pa.int32()), ("quote", pa.string()), ("raw_text", pa.string()), ("value", VALUE_TYPE),
+        ("text_value", pa.string()), ("printed_unit", pa.string()), ("printed_decimals", pa.int8()),
+        ("unit", pa.string()), ("label", pa.string()), ("indicator_code", pa.string()),
+        ("territory_code", pa.string()), ("source", pa.string()), ("reference_period", pa.string()),
+    ]
+)
+CATALOGUE_SCHEMA = pa.schema(
+    [
+        ("table_id", pa.string()), ("document_id", pa.string()), ("kind", pa.string()), ("title", pa.string()),
+        ("header_line", pa.int32()), ("last_line", pa.int32()), ("expected_rows", pa.int32()),
+        ("row_count", pa.int32()),
+    ]
+)
+_COMMENTS = {
+    "document_id": "Deliberation file name without extension",
+    "source_line": "1-based line of the figure in the raw deliberation file",
+    "row_number": "Position of the row in the printed table (1 = first row after the header)",
+    "row_label": "The row's text cells as printed, joined by ' / '",
+    "section": "Section heading printed above the row, if any",
+    "is_total": "True for the printed TOTAL / Total général row",
+}
+
+
+@dataclass
+class RawLoad:
+    documents: list[Document]
+    tables: dict[str, TableExtract] = field(default_factory=dict)
+    prose: dict[str, list[dict]] = field(default_factory=dict)
+    lines: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def row_counts(self) -> dict[str, int]:
+        counts = {t: len(x.rows) for t, x in self.tables.items()}
+        counts.update({t: len(rows) for t, rows in self.prose.items()})
+        return counts
+
+
+def read_deliberations(deliberations_dir: Path, catalogue_path: Path) -> RawLoad:
+    """Verify hashes and extract everything, in memory. Raises on the first problem."""
+    documents = load_manifest(deliberations_dir)
+    catalogue = load_catalogue(catalogue_path)
+    _check_catalogue_documents(catalogue, documents)
+    load = RawLoad(documents=documents)
+    for document in documents:
+        path = verify_document(deliberations_dir, document)
+        lines = read_lines(path)
+        load.lines[document.document_id] = lines
+        tables, prose = catalogue.for_document(document.document_id)
+        for spec in tables:
+            load.tables[spec.table_id] = extract_table(spec, lines, str(path))
+        for spec in prose:
+            load.prose[spec.table_id] = extract_prose(spec, lines, str(path))
+    return load
+
+
+def _check_catalogue_documents(catalogue: Catalogue, documents: list[Document]) -> None:
+    known = {d.document_id for d in documents}
+    for entry in (*catalogue.tables, *catalogue.prose):
+        if entry.document_id not in known:
+            raise CatalogueError(
+                f"entry {entry.table_id!r} points into a document that is not in the manifest",
+                file=str(catalogue.path),
+                value=entry.document_id,
+            )
+
+
+def write_raw_layer(work_db: Path, load: RawLoad, catalogue_path: Path) -> dict[str, int]:
+    """Replace the whole raw layer (except FAP lines) in one transaction."""
+    catalogue = load_catalogue(catalogue_path)
+    payload: list[tuple[str, pa.Table, dict[str, str]]] = [
+        ("documents", _documents_table(load), {}),
+        ("document_lines", _lines_table(load), {"line_number": "1-based line number", "text": "The line as printed"}),
+        ("deliberation_cells", _cells_table(load), _COMMENTS),
+        ("prose_figures", _prose_table(load), _COMMENTS),
+        ("catalogue_entries", _catalogue_table(catalogue, load), {}),
+    ]
+    for spec in catalogue.tables:
+        payload.append((spec.table_id, _wide_table(spec, load.tables[spec.table_id]), _wide_comments(spec)))
+    for spec in catalogue.prose:
+        rows = load.prose[spec.table_id]
+        payload.append((spec.table_id, pa.Table.from_pylist(rows, schema=PROSE_SCHEMA), _COMMENTS))
+    counts = {}
+    with connect_work(work_db) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, table, comments in payload:
+                replace_table(con, RAW_SCHEMA, name, table, comments)
+                counts[name] = table.num_rows
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return counts
+
+
+def _documents_table(load: RawLoad) -> pa.Table:
+    rows = []
+    for d in load.documents:
+        lines = load.lines[d.document_id]
+        rows.append(
+            {
+                "document_id": d.document_id, "slug": d.slug, "file": d.file, "sha256": d.sha256, "title": d.title,
+                "collectivity": d.collectivity, "department_code": d.department_code, "body": d.body,
+                "deliberation_date": d.date, "deliberation_number": d.deliberation_number,
+                "line_count": len(lines) - (1 if lines and lines[-1] == "" else 0),
+                "byte_count": len("\n".join(lines).encode("utf-8")),
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=DOCUMENTS_SCHEMA)
+
+
+def _lines_table(load: RawLoad) -> pa.Table:
+    rows = [
+        {"document_id": doc, "line_number": number, "text": text}
+        for doc, lines in load.lines.items()
+        for number, text in enumerate(lines[:-1] if lines and lines[-1] == "" else lines, start=1)
+    ]
+    return pa.Table.from_pylist(rows, schema=LINES_SCHEMA)
+
+
+def _checked(value: Decimal | None, where: str) -> Decimal | None:
+    if value is not None and -value.as_tuple().exponent > _MAX_DECIMALS:
+        raise CatalogueError(f"more than {_MAX_DECIMALS} decimals cannot be stored exactly", file=where, value=str(value))
+    return value
+
+
+def _cells_table(load: RawLoad) -> pa.Table:
+    rows = []
+    for extract in load.tables.values():
+        for cell in extract.cells:
+            row = {name: cell.get(name) for name in CELLS_SCHEMA.names}
+            row["value"] = _checked(row["value"], cell["document_id"])
+            rows.append(row)
+    return pa.Table.from_pylist(rows, schema=CELLS_SCHEMA)
+
+
+def _prose_table(load: RawLoad) -> pa.Table:
+    rows = [fig for figures in load.prose.values() for fig in figures]
+    return pa.Table.from_pylist(rows, schema=PROSE_SCHEMA)
+
+
+def _catalogue_table(catalogue: Catalogue, load: RawLoad) -> pa.Table:
+    rows = [
+        {
+            "table_id": t.table_id, "document_id": t.document_id, "kind": "table", "title": t.title,
+            "header_line": t.header_line, "last_line": t.last_line, "expected_rows": t.expected_rows,
+            "row_count": len(load.tables[t.table_id].rows),
+        }
+        for t in catalogue.tables
+    ] + [
+        {
+            "table_id": p.table_id, "document_id": p.document_id, "kind": "prose", "title": p.title,
+            "header_line": None, "last_line": None, "expected_rows": len(p.figures), "row_count": len(load.prose[p.table_id]),
+        }
+        for p in catalogue.prose
+    ]
+    return pa.Table.from_pylist(rows, schema=CATALOGUE_SCHEMA)
+
+
+def wide_schema(spec: TableSpec) -> pa.Schema:
+    fields = [
+        ("document_id", pa.string()), ("source_line", pa.int32()), ("row_number", pa.int32()),
+        ("row_label", pa.string()), ("section", pa.string()), ("is_total", pa.bool_()),
+    ]
+    fields += [(c.name, pa.string() if c.type == "text" else VALUE_TYPE) for c in spec.columns]
+    return pa.schema(fields)
+
+
+def _wide_table(spec: TableSpec, extract: TableExtract) -> pa.Table:
+    rows = [{"document_id": spec.document_id, **row} for row in extract.rows]
+    return pa.Table.from_pylist(rows, schema=wide_schema(spec))
+
+
+def _wide_comments(spec: TableSpec) -> dict[str, str]:
+    comments = dict(_COMMENTS)
+    for column in spec.columns:
+        printed = column.header or "(no header printed)"
+        comments[column.name] = f"Printed header: {printed}" + (f" [unit: {column.unit}]" if column.unit else "")
+    return comments

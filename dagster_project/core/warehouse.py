@@ -1,0 +1,233 @@
+"""DuckDB access: the private work database, and the publish step analysts depend on.
+
+DuckDB allows one writer process per file, and a reader in another process blocks writers.
+So everything is built in a private *work* file; analysts only ever open the *published*
+file, which is replaced atomically (copy to a temporary file, then os.replace), so a
+connection that is open during a refresh keeps its snapshot and never blocks us.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+log = logging.getLogger(__name__)
+
+# Readable by DuckDB 1.4 clients (notebooks, DBeaver) as well as 2.x.
+PUBLISHED_STORAGE_VERSION = "v1.4.0"
+PUBLISHED_MODE = 0o640  # owner read-write, group read (analysts), nothing for others
+# Tables that stay in the private work file: beneficiary-level lines, even pseudonymised.
+PRIVATE_TABLES = frozenset({"raw.fap_lines"})
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _open(path: Path, read_only: bool = False, retries: int = 20) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB file, retrying briefly while another process holds its lock."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    delay = 0.1
+    for attempt in range(retries):
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or attempt == retries - 1:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+    raise AssertionError("unreachable")
+
+
+@contextlib.contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a DuckDB file and always close it."""
+    con = _open(path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextlib.contextmanager
+def connect_work(work_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The private work database, always closed after use."""
+    con = open_work(work_db)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def open_work(work_db: Path) -> duckdb.DuckDBPyConnection:
+    """Open the work database. A file left unreadable by a killed run is moved aside and
+    rebuilt: everything in it is derived from raw/ and can be produced again."""
+    work_db.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        os.chmod(work_db.parent, 0o750)
+    try:
+        return _open(work_db)
+    except duckdb.IOException:
+        raise  # locked by another process, or a disk problem: not ours to delete
+    except duckdb.Error as exc:
+        if not _looks_corrupt(exc):
+            raise
+        aside = work_db.with_name(f"{work_db.name}.corrupt-{int(time.time())}")
+        log.warning("work database %s is unreadable (%s); moved to %s and rebuilt", work_db, exc, aside)
+        os.replace(work_db, aside)
+        wal = work_db.with_name(work_db.name + ".wal")
+        if wal.exists():
+            os.replace(wal, aside.with_name(aside.name + ".wal"))
+        return _open(work_db)
+
+
+def _looks_corrupt(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(word in text for word in ("corrupt", "serializ", "checksum", "not a valid duckdb", "invalid"))
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, data: pa.Table, comments: dict[str, str] | None = None) -> None:
+    """Create or replace schema.table from an Arrow table (inside the caller's transaction)."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote(schema)}")
+    view = f"_incoming_{schema}_{table}"
+    con.register(view, data)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {_quote(schema)}.{_quote(table)} AS SELECT * FROM {_quote(view)}")
+    finally:
+        con.unregister(view)
+    present = {name for name, _ in table_columns(con, schema, table)}
+    for column, comment in (comments or {}).items():
+        if column not in present:
+            continue
+        con.execute(f"COMMENT ON COLUMN {_quote(schema)}.{_quote(table)}.{_quote(column)} IS {_literal(comment)}")
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
+    return con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        [schema, table],
+    ).fetchall()
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    path: Path
+    tables: int
+    rows: int
+    bytes: int
+    seconds: float
+
+
+def stale_temporaries(target: Path) -> list[Path]:
+    return sorted(target.parent.glob(f".{target.name}.*.tmp"))
+
+
+def clean_stale_temporaries(target: Path) -> list[Path]:
+    """Remove temporary copies left by a killed publish (the caller holds the refresh lock)."""
+    removed = []
+    for path in stale_temporaries(target):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+        wal = path.with_name(path.name + ".wal")
+        with contextlib.suppress(FileNotFoundError):
+            wal.unlink()
+    return removed
+
+
+def publish(work_db: Path, target: Path, refresh_info: dict[str, str], before_rename=None) -> PublishResult:
+    """Copy the work database to `target` atomically.
+
+    The copy is written next to the target, checkpointed, closed and fsynced, and only then
+    renamed over the target: a reader sees either the previous night or this one, never a mix.
+    `before_rename` is a test hook (fault injection between the copy and the rename).
+    """
+    started = time.monotonic()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_temporaries(target)
+    tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    tables = rows = 0
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH {_literal(str(work_db))} AS work (READ_ONLY)")
+        con.execute(f"ATTACH {_literal(str(tmp))} AS pub (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')")
+        listed = con.execute(
+            "SELECT schema_name, table_name, comment FROM duckdb_tables() "
+            "WHERE database_name = 'work' AND NOT temporary ORDER BY schema_name, table_name"
+        ).fetchall()
+        for schema, table, comment in listed:
+            if f"{schema}.{table}" in PRIVATE_TABLES:
+                continue
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS pub.{_quote(schema)}")
+            con.execute(
+                f"CREATE TABLE pub.{_quote(schema)}.{_quote(table)} AS SELECT * FROM work.{_quote(schema)}.{_quote(table)}"
+            )
+            if comment:
+                con.execute(f"COMMENT ON TABLE pub.{_quote(schema)}.{_quote(table)} IS {_literal(comment)}")
+            for column, col_comment in con.execute(
+                "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = 'work' "
+                "AND schema_name = ? AND table_name = ? AND comment IS NOT NULL",
+                [schema, table],
+            ).fetchall():
+                con.execute(
+                    f"COMMENT ON COLUMN pub.{_quote(schema)}.{_quote(table)}.{_quote(column)} IS {_literal(col_comment)}"
+                )
+            tables += 1
+            rows += con.execute(f"SELECT count(*) FROM pub.{_quote(schema)}.{_quote(table)}").fetchone()[0]
+        _write_refresh_info(con, refresh_info)
+        con.execute("CHECKPOINT pub")
+        con.execute("DETACH pub")
+        con.execute("DETACH work")
+    except BaseException:
+        con.close()
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    con.close()
+    _fsync(tmp)
+    os.chmod(tmp, PUBLISHED_MODE)
+    group = os.environ.get("AUTONOMY_ANALYST_GROUP")
+    if group:
+        import grp
+
+        os.chown(tmp, -1, grp.getgrnam(group).gr_gid)
+    if before_rename is not None:
+        before_rename(tmp)
+    os.replace(tmp, target)
+    _fsync_dir(target.parent)
+    return PublishResult(target, tables, rows, target.stat().st_size, round(time.monotonic() - started, 3))
+
+
+def _write_refresh_info(con: duckdb.DuckDBPyConnection, info: dict[str, str]) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS pub.meta")
+    con.execute("CREATE TABLE pub.meta.refresh (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    values = {"published_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **info}
+    con.executemany("INSERT INTO pub.meta.refresh VALUES (?, ?)", list(values.items()))
+    con.execute("COMMENT ON TABLE pub.meta.refresh IS 'When and from what this published file was built'")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _fsync(path)

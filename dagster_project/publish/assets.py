@@ -1,0 +1,85 @@
+"""The release step: copy the work database to the published file analysts read.
+
+It depends on every other asset, so Dagster runs it last and skips it when any upstream
+step failed or any blocking check failed: a refresh that did not pass never reaches analysts.
+"""
+
+
+import os
+import subprocess
+
+import dagster as dg
+
+from ..common import OWNERS
+from ..locking import RefreshLockResource
+from ..core.warehouse import connect, publish
+from ..settings import PROJECT_ROOT, get_settings
+
+PUBLISH_KEY = dg.AssetKey(["publish", "warehouse"])
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=5)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def build_publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=PUBLISH_KEY,
+        deps=upstream,
+        group_name="publish",
+        owners=OWNERS,
+        kinds={"duckdb"},
+        tags={"layer": "publish"},
+        description=(
+            "The published warehouse (default warehouse/autonomy.duckdb, AUTONOMY_WAREHOUSE to override): "
+            "a consistent copy of the work database, readable by DuckDB 1.4 clients, replaced atomically. "
+            "Runs only when every upstream step and blocking check passed."
+        ),
+    )
+    def published_warehouse(context: dg.AssetExecutionContext, refresh_lock: RefreshLockResource) -> dg.MaterializeResult:
+        settings = get_settings()
+        hook = _fault_injection_hook()
+        result = publish(
+            settings.work_db,
+            settings.warehouse,
+            {"run_id": context.run_id, "git_commit": _git_commit(), "raw_dir": str(settings.raw_dir)},
+            before_rename=hook,
+        )
+        with connect(settings.warehouse, read_only=True) as con:
+            marts = con.execute(
+                "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"
+            ).fetchall()
+        context.log.info("published %s (%d tables, %d rows, %.1f s)", result.path, result.tables, result.rows, result.seconds)
+        return dg.MaterializeResult(
+            metadata={
+                "path": dg.MetadataValue.path(str(result.path)),
+                "tables": result.tables,
+                "rows": result.rows,
+                "bytes": result.bytes,
+                "seconds": result.seconds,
+                "marts": dg.MetadataValue.md("\n".join(f"- marts.{name}" for name, _ in marts)),
+            }
+        )
+
+    return published_warehouse
+
+
+def _fault_injection_hook():
+    """Tests kill the refresh between the copy and the rename to prove the swap is atomic."""
+    if os.environ.get("AUTONOMY_FAULT") != "publish_before_rename":
+        return None
+
+    def hook(tmp):
+        marker = os.environ.get("AUTONOMY_FAULT_MARKER")
+        if marker:
+            with open(marker, "w") as handle:
+                handle.write(str(tmp))
+        import time
+
+        time.sleep(3600)
+
+    return hook

@@ -1,0 +1,115 @@
+"""Run the `refresh` job outside the UI (`make run`, `autonomy refresh`) and say plainly what happened."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from .settings import get_settings
+
+
+@dataclass
+class RefreshSummary:
+    success: bool = False
+    published: bool = False
+    seconds: float = 0.0
+    failed_steps: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped_steps: list[str] = field(default_factory=list)
+    publish_metadata: dict = field(default_factory=dict)
+    run_id: str = ""
+
+    def render(self) -> str:
+        settings = get_settings()
+        lines = []
+        if self.published:
+            lines.append(f"Refresh succeeded in {self.seconds:.1f} s (run {self.run_id}).")
+            lines.append(f"  Published warehouse: {settings.warehouse}")
+            for key in ("tables", "rows"):
+                if key in self.publish_metadata:
+                    lines.append(f"    {key}: {self.publish_metadata[key]}")
+            index = settings.reports_dir / "index.html"
+            lines.append(f"  Reports: {index if index.exists() else settings.reports_dir}")
+        else:
+            lines.append(f"Refresh FAILED after {self.seconds:.1f} s (run {self.run_id}): nothing was published;")
+            lines.append(f"  the previously published warehouse ({settings.warehouse}) is unchanged.")
+        for text in self.failed_steps:
+            lines.append(f"  FAILED step {text}")
+        for text in self.failed_checks:
+            lines.append(f"  FAILED blocking check {text}")
+        if self.warnings:
+            lines.append(f"  {len(self.warnings)} warning check(s) (recorded, not blocking):")
+            lines.extend(f"    - {text}" for text in self.warnings[:20])
+            if len(self.warnings) > 20:
+                lines.append(f"    ... and {len(self.warnings) - 20} more (see marts.reconciliation_checks)")
+        return "\n".join(lines)
+
+
+def _instance() -> dg.DagsterInstance:
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.ephemeral()
+
+
+def refresh_tags(job: dg.JobDefinition) -> dict[str, str]:
+    """Run tags for the refresh: when the job holds month-partitioned assets (FAP billing
+    lines), the range of months that have a file, so each month is (re)ingested if needed."""
+    if job.partitions_def is None:
+        return {}
+    from .fap.files import month_range_with_files  # only exists with the FAP source
+
+    months = month_range_with_files(get_settings().fap_dir)
+    if not months:
+        return {}
+    return {"dagster/asset_partition_range_start": months[0], "dagster/asset_partition_range_end": months[1]}
+
+
+def run_refresh(verbose: bool = False) -> RefreshSummary:
+    from .definitions import defs
+    from .publish.assets import PUBLISH_KEY
+
+    job = defs.resolve_job_def("refresh")
+    started = time.monotonic()
+    run_config = {} if verbose else {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    with _instance() as instance:
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, tags=refresh_tags(job), run_config=run_config
+        )
+    summary = summarize(result.all_events, PUBLISH_KEY)
+    summary.run_id = result.run_id
+    summary.success = result.success
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def summarize(events, publish_key: dg.AssetKey) -> RefreshSummary:
+    summary = RefreshSummary()
+    for event in events:
+        if event.is_step_failure:
+            error = event.event_specific_data.error
+            message = error.message.strip() if error else "unknown error"
+            cause = error.cause.message.strip() if error and error.cause else ""
+            summary.failed_steps.append(f"{event.step_key}: {message}" + (f" ({cause})" if cause and cause not in message else ""))
+        elif event.is_step_skipped:
+            summary.skipped_steps.append(event.step_key)
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if evaluation.passed:
+                continue
+            label = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+            description = evaluation.description or ""
+            text = f"{label}" + (f" - {description}" if description else "")
+            if evaluation.severity == dg.AssetCheckSeverity.ERROR:
+                summary.failed_checks.append(text)
+            else:
+                summary.warnings.append(text)
+        elif event.is_step_materialization:
+            materialization = event.event_specific_data.materialization
+            if materialization.asset_key == publish_key:
+                summary.published = True
+                summary.publish_metadata = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
+    return summary

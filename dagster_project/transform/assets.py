@@ -1,0 +1,55 @@
+"""dbt models as Dagster assets (dbt-duckdb, writing into the private work database)."""
+
+
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from ..common import OWNERS
+from ..locking import RefreshLockResource
+from ..settings import get_settings
+from .project import dbt_project
+
+dbt_project.prepare_if_dev()
+
+LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts", "reference": "reference"}
+
+
+class AutonomyDbtTranslator(DagsterDbtTranslator):
+    """Keys <schema>/<model> for models and seeds; sources keep the raw asset keys from their meta."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return LAYER_GROUPS.get(dbt_resource_props.get("schema"), "staging")
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]):
+        return OWNERS
+
+    def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
+        return {**super().get_tags(dbt_resource_props), "layer": dbt_resource_props.get("schema", "")}
+
+
+def _dbt_vars() -> list[str]:
+    """What-if variables for the allocation engine, passed through from the environment."""
+    raw = os.environ.get("AUTONOMY_DBT_VARS")
+    return ["--vars", json.dumps(json.loads(raw))] if raw else []
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    name="dbt_models",
+    dagster_dbt_translator=AutonomyDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, refresh_lock: RefreshLockResource):
+    # dbt runs in a subprocess that inherits this environment: point it at the work database.
+    os.environ["AUTONOMY_WORK_DB"] = str(get_settings().work_db)
+    yield from dbt.cli(["build", *_dbt_vars()], context=context).stream()

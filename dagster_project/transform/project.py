@@ -1,0 +1,39 @@
+"""The dbt project and its manifest (which dagster-dbt needs before definitions load)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtProject
+
+from ..settings import DBT_PROJECT_DIR, get_settings
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# The dbt installed beside this interpreter (the venv), whether or not the venv is on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+
+
+def _newest_source_mtime() -> float:
+    skip = {"target", "logs", "dbt_packages"}
+    return max(
+        p.stat().st_mtime for p in DBT_PROJECT_DIR.rglob("*") if p.is_file() and not skip.intersection(p.relative_to(DBT_PROJECT_DIR).parts)
+    )
+
+
+def ensure_manifest(force: bool = False) -> Path:
+    """Parse the dbt project if its manifest is missing or older than any project file.
+
+    `dagster dev` parses on load; everything else (`make run`, tests, `dagster definitions
+    validate`) relies on this.
+    """
+    manifest = dbt_project.manifest_path
+    if force or not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
+        subprocess.run(
+            [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+            check=True,
+            env={**os.environ, "AUTONOMY_WORK_DB": str(get_settings().work_db)},
+        )
+    return manifest

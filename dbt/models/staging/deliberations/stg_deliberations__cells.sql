@@ -1,0 +1,23 @@
+select
+    document_id,
+    table_id,
+    source_line,
+    row_number as printed_row,
+    row_label,
+    section,
+    is_total,
+    column_index,
+    column_header,
+    column_name,
+    raw_text,
+    value,
+    text_value,
+    printed_unit,
+    printed_decimals,
+    indicator_code,
+    indicator_label,
+    territory_code,
+    unit,
+    source,
+    reference_period
+from {{ source('deliberations', 'deliberation_cells') }}

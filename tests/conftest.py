@@ -1,0 +1,113 @@
+"""Shared fixtures: every test that runs the pipeline works on a private copy of raw/ and writes
+into temporary paths, never into the project's warehouse or reports."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+RAW = PROJECT / "raw"
+DOC_001 = "001_ce3718776857736d"
+DOC_002 = "002_49f42b73bb0da1f1"
+DOC_004 = "004_fcde17fa10b97a0b"
+
+
+@dataclass
+class Paths:
+    root: Path
+    raw: Path
+    warehouse: Path
+    reports: Path
+
+    @property
+    def deliberations(self) -> Path:
+        return self.raw / "deliberations"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "AUTONOMY_RAW_DIR": str(self.raw),
+            "AUTONOMY_WAREHOUSE": str(self.warehouse),
+            "AUTONOMY_REPORTS_DIR": str(self.reports),
+        }
+
+
+def make_paths(root: Path) -> Paths:
+    raw = root / "raw"
+    shutil.copytree(RAW, raw)
+    return Paths(root=root, raw=raw, warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dbt_manifest():
+    from dagster_project.transform.project import ensure_manifest
+
+    ensure_manifest()
+
+
+@pytest.fixture
+def paths(tmp_path, monkeypatch) -> Paths:
+    """A private copy of raw/ and temporary output paths, exported to the environment."""
+    p = make_paths(tmp_path)
+    for key, value in p.env.items():
+        monkeypatch.setenv(key, value)
+    for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
+        monkeypatch.delenv(key, raising=False)
+    return p
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Paths:
+    """One full refresh on the real seeds, shared by the tests that only read its results."""
+    from dagster_project.refresh import run_refresh
+
+    p = make_paths(tmp_path_factory.mktemp("published"))
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in p.env.items():
+            mp.setenv(key, value)
+        for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
+            mp.delenv(key, raising=False)
+        summary = run_refresh()
+    assert summary.published, summary.render()
+    return p
+
+
+def replace_line(path: Path, line: int, old: str, new: str) -> None:
+    """Edit one line of a copied raw file (bytes elsewhere untouched)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert old in lines[line - 1], f"{old!r} not in line {line}: {lines[line - 1]!r}"
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def update_manifest_hash(deliberations: Path, document_id: str) -> None:
+    """Accept an edited document, as the team would after a corrected publication."""
+    from dagster_project.core.manifest import sha256_of
+
+    manifest = deliberations / "manifest.yml"
+    text = manifest.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.strip() == f"file: {document_id}.txt":
+            assert lines[i + 1].strip().startswith("sha256:")
+            indent = lines[i + 1][: len(lines[i + 1]) - len(lines[i + 1].lstrip())]
+            lines[i + 1] = f"{indent}sha256: {sha256_of(deliberations / f'{document_id}.txt')}"
+    manifest.write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.fixture
+def published_copy(published, tmp_path, monkeypatch) -> Paths:
+    """A private copy of the session's published tree (raw, work database, published file)."""
+    root = tmp_path / "copy"
+    shutil.copytree(published.root, root)
+    p = Paths(root=root, raw=root / "raw", warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
+    for key, value in p.env.items():
+        monkeypatch.setenv(key, value)
+    for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
+        monkeypatch.delenv(key, raising=False)
+    return p
