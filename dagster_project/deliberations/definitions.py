@@ -1,0 +1,5 @@
+import dagster as dg
+
+from .assets import deliberations
+
+defs = dg.Definitions(assets=[deliberations])
