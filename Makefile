@@ -14,13 +14,15 @@ export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
 export DAGSTER_HOME := $(CURDIR)/.dagster
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help setup run test ui docs prepare clean
+.PHONY: help setup run test ui docs prepare clean whatif docs-build
 
 help:
 	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
 	@echo "make test   the test suite"
 	@echo "make ui     Dagster UI on http://127.0.0.1:3000 (asset graph, runs, nightly schedule)"
 	@echo "make docs   dbt documentation (writes dbt/target/index.html and serves it on 127.0.0.1:8080)"
+	@echo "make docs-build  dbt documentation written to dbt/target/ (index.html, static_index.html), not served"
+	@echo "make whatif AMOUNT=912000 [YEAR=2026]  split a new envelope between SAD: reports/whatif_<year>_<amount>.csv"
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 
@@ -47,6 +49,13 @@ ui: prepare
 
 docs: prepare
 	cd dbt && $(BIN)/dbt docs generate --profiles-dir . && $(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080
+
+docs-build: prepare
+	cd dbt && $(BIN)/dbt docs generate --profiles-dir . --static
+
+whatif: prepare
+	@test -n "$(AMOUNT)" || { echo "usage: make whatif AMOUNT=912000 [YEAR=2026] [OUT=path.csv]"; exit 2; }
+	$(BIN)/autonomy whatif --amount "$(AMOUNT)" $(if $(YEAR),--year $(YEAR)) $(if $(OUT),--out "$(OUT)")
 
 clean:
 	rm -rf warehouse dbt/target dbt/logs .cache

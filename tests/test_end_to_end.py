@@ -89,7 +89,8 @@ def test_raw_and_staging_layers_carry_every_catalogue_table(con):
     assert con.execute(
         "SELECT count(*) FROM staging.stg_nord_cd_2023_dira_415__annex5_renewed_cpom_2023 WHERE NOT is_total"
     ).fetchone() == (9,)
-    assert con.execute("SELECT count(*) FROM staging.stg_deliberations__prose_figures").fetchone() == (126,)
+    # 126 + advance_min_activity_months (issue 3, CPOM advance rule)
+    assert con.execute("SELECT count(*) FROM staging.stg_deliberations__prose_figures").fetchone() == (127,)
 
 
 def test_refresh_info(con):

@@ -1,0 +1,44 @@
+"""`autonomy whatif`: next year's envelope split between SAD for a new amount, as the annex CSV."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "whatif",
+        help="split a new envelope between SAD prorata hours and write the annex (CSV, French layout)",
+        description=(
+            "Runs the dbt allocation engine on a copy of the published warehouse for a new envelope "
+            "and writes the annex as the deliberation prints it (Ville;SAD;heures;%;€, TOTAL row). "
+            "The amounts add up exactly to the envelope."
+        ),
+    )
+    parser.add_argument("--amount", required=True, help="envelope in euros: 912000, 912000.50 or '912 000,50'")
+    parser.add_argument("--year", type=int, help="year of the envelope (default: the year after the last published one)")
+    parser.add_argument("--basis-year", type=int, help="year of the hours it is split on (default: the latest year with hours)")
+    parser.add_argument("--department", default="62", help="COG code of the département (default 62)")
+    parser.add_argument("--out", type=Path, help="CSV to write (default: <reports>/whatif_<year>_<amount>.csv)")
+    parser.set_defaults(func=_whatif)
+
+
+def _whatif(args: argparse.Namespace) -> int:
+    from .whatif import WhatifError, french_number, parse_amount, run_whatif
+
+    try:
+        result = run_whatif(
+            parse_amount(args.amount), year=args.year, out=args.out,
+            department_code=args.department, basis_year=args.basis_year,
+        )
+    except WhatifError as exc:
+        print(f"what-if failed: {exc}")
+        return 1
+    print(
+        f"Envelope {result.year} of {french_number(result.amount_eur)} € for département {result.department_code}, "
+        f"split on {result.basis_year} hours between {len(result.rows)} SAD "
+        f"({result.cents_adjusted} cent(s) placed by largest remainder); total {french_number(sum(r.amount_eur for r in result.rows))} €."
+    )
+    print(f"  Annex written: {result.path}")
+    return 0

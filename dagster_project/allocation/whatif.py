@@ -1,0 +1,159 @@
+"""What-if allocation: the dbt allocation engine run for a new envelope on a scratch copy of the
+published warehouse, written as the deliberation's annex (French CSV layout, TOTAL row).
+
+The published file is copied, never opened for writing, and the work database is not touched:
+a what-if can run while a refresh runs or analysts read.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ..core.warehouse import connect
+from ..settings import DBT_PROJECT_DIR, get_settings
+from ..transform.project import DBT_EXECUTABLE
+
+CENT = Decimal("0.01")
+
+
+class WhatifError(RuntimeError):
+    """A what-if that cannot run, with what to do about it."""
+
+
+@dataclass(frozen=True)
+class WhatifRow:
+    city: str
+    sad_name: str
+    hours: Decimal
+    share_pct: Decimal
+    amount_eur: Decimal
+
+
+@dataclass(frozen=True)
+class WhatifResult:
+    path: Path
+    year: int
+    basis_year: int
+    department_code: str
+    amount_eur: Decimal
+    rows: list[WhatifRow]
+    cents_adjusted: int
+
+
+def parse_amount(text: str) -> Decimal:
+    """'912000', '912000.50', '912 000,50 €' -> Decimal; refuses anything but positive euros and cents."""
+    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text).replace(",", ".")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise WhatifError(f"amount {text!r} is not a number of euros (e.g. 912000 or 912000,50)") from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+        raise WhatifError(f"amount {text!r}: an envelope is a positive amount in euros with at most 2 decimals")
+    return amount
+
+
+def run_whatif(
+    amount: Decimal,
+    year: int | None = None,
+    out: Path | None = None,
+    department_code: str = "62",
+    basis_year: int | None = None,
+) -> WhatifResult:
+    settings = get_settings()
+    if not settings.warehouse.exists():
+        raise WhatifError(f"no published warehouse at {settings.warehouse}: run `make run` first")
+    with tempfile.TemporaryDirectory(prefix="whatif-") as tmp:
+        scratch = Path(tmp) / "whatif.duckdb"
+        shutil.copyfile(settings.warehouse, scratch)
+        year = year or _next_envelope_year(scratch, department_code)
+        dbt_vars = {f"envelope_{year}_eur": str(amount), "whatif_department_code": department_code}
+        if basis_year is not None:
+            dbt_vars["whatif_basis_year"] = basis_year
+        _run_dbt(scratch, Path(tmp), dbt_vars)
+        rows, found_basis_year, cents = _read_allocation(scratch, f"whatif_{year}")
+    total = sum((r.amount_eur for r in rows), Decimal("0"))
+    if total != amount:  # the engine guarantees it; never write an unbalanced annex
+        raise WhatifError(f"allocation adds up to {total} €, not {amount} €: nothing written")
+    path = out or settings.reports_dir / f"whatif_{year}_{amount}.csv"
+    write_annex_csv(path, rows, found_basis_year, year)
+    return WhatifResult(path, year, found_basis_year, department_code, amount, rows, cents)
+
+
+def _next_envelope_year(warehouse: Path, department_code: str) -> int:
+    with connect(warehouse, read_only=True) as con:
+        (latest,) = con.execute(
+            "SELECT max(year) FROM marts.envelopes WHERE envelope_kind = 'published' AND department_code = ?",
+            [department_code],
+        ).fetchone()
+    if latest is None:
+        raise WhatifError(f"no published envelope for département {department_code!r}: give --year")
+    return latest + 1
+
+
+def _run_dbt(database: Path, scratch_dir: Path, dbt_vars: dict) -> None:
+    """dbt build of the allocation models (and their tests) against the scratch database."""
+    command = [
+        DBT_EXECUTABLE, "build", "--select", "tag:allocation",
+        "--vars", json.dumps(dbt_vars),
+        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target-path", str(scratch_dir / "target"), "--log-path", str(scratch_dir / "logs"),
+    ]
+    env = {**os.environ, "AUTONOMY_WORK_DB": str(database)}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_PROJECT_DIR)
+    if done.returncode != 0:
+        lines = [line for line in done.stdout.splitlines() if line.strip()]
+        details = "\n".join(lines[-15:])
+        raise WhatifError(f"dbt could not compute the allocation:\n{details}")
+
+
+def _read_allocation(database: Path, envelope_id: str) -> tuple[list[WhatifRow], int, int]:
+    with connect(database, read_only=True) as con:
+        rows = con.execute(
+            """
+            SELECT a.city, a.sad_name, a.hours_basis, a.share_pct, a.amount_computed_eur, a.basis_year
+            FROM marts.envelope_allocations AS a
+            LEFT JOIN marts.sad_activity AS s
+                ON s.department_code = a.department_code AND s.year = a.basis_year
+                AND s.sad_name = a.sad_name AND s.city IS NOT DISTINCT FROM a.city
+            WHERE a.envelope_id = ?
+            ORDER BY s.source_line, a.sad_name
+            """,
+            [envelope_id],
+        ).fetchall()
+        (cents,) = con.execute("SELECT cents_adjusted FROM marts.envelopes WHERE envelope_id = ?", [envelope_id]).fetchone()
+    if not rows:
+        raise WhatifError(f"no hours to split {envelope_id} on (département or basis year without hours)")
+    return [WhatifRow(r[0] or "", r[1], r[2], r[3], r[4]) for r in rows], rows[0][5], cents
+
+
+def french_number(value: Decimal, decimals: int = 2) -> str:
+    """1234567.891 -> '1 234 567,89' (the deliberations' layout: space thousands, decimal comma)."""
+    text = f"{value.quantize(Decimal(1).scaleb(-decimals)):,.{decimals}f}"
+    return text.replace(",", " ").replace(".", ",")
+
+
+def write_annex_csv(path: Path, rows: list[WhatifRow], basis_year: int, year: int) -> None:
+    """The annex as the deliberation prints it: Ville;SAD;hours;%;€ and a TOTAL row."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    total_hours = sum((r.hours for r in rows), Decimal("0"))
+    total_eur = sum((r.amount_eur for r in rows), Decimal("0"))
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow([
+            "Ville", "SAD", f"Activité APA {basis_year} (sur 12 mois en heures)",
+            f"Répartition de l'activité {basis_year} (en %)", f"Répartition de l'enveloppe {year} (en €)",
+        ])
+        for r in rows:
+            writer.writerow([r.city, r.sad_name, french_number(r.hours), f"{french_number(r.share_pct)}%", f"{french_number(r.amount_eur)} €"])
+        writer.writerow(["", "TOTAL", french_number(total_hours), f"{french_number(Decimal(100))}%", f"{french_number(total_eur)} €"])
+    os.replace(tmp, path)

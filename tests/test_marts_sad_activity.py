@@ -1,0 +1,63 @@
+"""marts.sad_activity and marts.sad_activity_summary, checked against a hand computation from
+the raw annex rows (pairwise Gini, HHI on % shares) in exact fractions."""
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from conftest import DOC_002
+from marts_fixtures import con, rows_as_dicts  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def annex_hours(con):
+    rows = con.execute("SELECT sad_name, apa_hours_2024 FROM raw.fap_annex WHERE NOT is_total").fetchall()
+    assert len(rows) == 36
+    return {name: Fraction(hours) for name, hours in rows}
+
+
+def test_gini_and_hhi_against_a_hand_computation(con, annex_hours):
+    hours = list(annex_hours.values())
+    n, total = len(hours), sum(hours)
+    hhi = sum((100 * h / total) ** 2 for h in hours)
+    gini = sum(abs(a - b) for a in hours for b in hours) / (2 * n * n * (total / n))  # mean absolute difference / 2·mean
+    (row,) = rows_as_dicts(con, "SELECT * FROM marts.sad_activity_summary")
+    assert abs(Fraction(row["hhi"]) - hhi) <= Fraction(1, 2 * 10**6)
+    assert abs(Fraction(row["gini"]) - gini) <= Fraction(1, 2 * 10**8)
+    assert row["hhi"] == Decimal("1018.953745") and row["gini"] == Decimal("0.57202856")
+
+
+def test_summary_totals_and_top_shares(con, annex_hours):
+    (row,) = rows_as_dicts(con, "SELECT * FROM marts.sad_activity_summary")
+    ranked = sorted(annex_hours.values(), reverse=True)
+    total = sum(ranked)
+    assert row["total_hours_billed"] == row["total_hours_published"] == Decimal("4319502.00")
+    assert (row["document_id"], row["total_source_line"]) == (DOC_002, 128)
+    assert (row["services_count"], row["associations_count"]) == (36, 60)  # 35 services + the 25 ADMR associations
+    assert abs(Fraction(row["top5_share_pct"]) - 100 * sum(ranked[:5]) / total) <= Fraction(1, 2 * 10**6)
+    assert abs(Fraction(row["top10_share_pct"]) - 100 * sum(ranked[:10]) / total) <= Fraction(1, 2 * 10**6)
+    assert (row["top5_share_pct"], row["top10_share_pct"]) == (Decimal("53.989650"), Decimal("71.314749"))
+
+
+def test_admr_federation_is_one_row_carrying_its_associations(con):
+    (admr,) = rows_as_dicts(con, "SELECT * FROM marts.sad_activity WHERE is_federation")
+    assert (admr["sad_name"], admr["city"]) == ("FÉDÉRATION ADMR DU PAS-DE-CALAIS", "FOUQUIÈRES-LES-BÉTHUNE")
+    assert (admr["hours_billed"], admr["rank"], admr["associations_count"]) == (Decimal("1147837.00"), 1, 25)
+    assert (admr["associations_source_line"], admr["source_line"]) == (205, 127)
+    assert admr["share_pct"] == admr["cumulative_share_pct"] == Decimal("26.573364")
+    others = con.execute("SELECT DISTINCT associations_count FROM marts.sad_activity WHERE NOT is_federation").fetchall()
+    assert others == [(1,)]
+
+
+def test_ranks_cumulative_shares_and_printed_shares(con):
+    rows = rows_as_dicts(con, "SELECT * FROM marts.sad_activity ORDER BY rank")
+    assert [r["rank"] for r in rows] == list(range(1, 37))
+    assert all(a["hours_billed"] >= b["hours_billed"] for a, b in zip(rows, rows[1:]))
+    assert all(a["cumulative_share_pct"] < b["cumulative_share_pct"] for a, b in zip(rows, rows[1:]))
+    assert rows[-1]["cumulative_share_pct"] == Decimal("100")
+    # our exact share rounds to the printed one on every row
+    assert all(round(r["share_pct"], 2) == r["share_published_pct"] for r in rows)
+    assert {(r["department_code"], r["year"], r["hours_source"]) for r in rows} == {("62", 2024, "fap_annex")}
