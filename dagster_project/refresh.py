@@ -70,7 +70,14 @@ def refresh_tags(job: dg.JobDefinition) -> dict[str, str]:
 
 def run_refresh(verbose: bool = False) -> RefreshSummary:
     from .definitions import defs
+    from .locking import RefreshBusy, refresh_lock
     from .publish.assets import PUBLISH_KEY
+
+    try:  # fail fast, before loading anything, when another refresh holds the lock
+        with refresh_lock(get_settings().lock_file):
+            pass
+    except RefreshBusy as exc:
+        return RefreshSummary(failed_steps=[f"refresh_lock: {exc}"])
 
     job = defs.resolve_job_def("refresh")
     started = time.monotonic()
@@ -115,7 +122,7 @@ def _error_text(error) -> str:
     """The user-facing message of a step failure: the cause, without Dagster's wrapper."""
     if error is None:
         return "unknown error"
-    while error.cls_name == "DagsterExecutionStepExecutionError" and error.cause is not None:
+    while error.cls_name.startswith("Dagster") and error.cause is not None:
         error = error.cause
     return error.message.strip()
 
