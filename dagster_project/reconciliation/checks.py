@@ -9,6 +9,7 @@ warning is recorded without blocking (the policy decides the severity, see polic
 import dagster as dg
 
 from ..common import markdown_table
+from ..core.faults import fault_point
 from ..core.frformat import format_number
 from ..core.warehouse import connect_work
 from ..locking import RefreshLockResource
@@ -111,6 +112,7 @@ def build_suite_check(suite: Suite) -> dg.AssetChecksDefinition:
         with connect_work(get_settings().work_db) as con:
             results = evaluate_suite(suite, con)
             record(con, context.run.run_id, results)
+            fault_point("checks")
         for rule in suite.rules:
             yield _check_result(suite, rule, results)
 
