@@ -124,7 +124,9 @@ def _error_text(error) -> str:
         return "unknown error"
     while error.cls_name.startswith("Dagster") and error.cause is not None:
         error = error.cause
-    return error.message.strip()
+    message = error.message.strip()
+    head, _, rest = message.partition(": ")
+    return rest if head.endswith(error.cls_name) and rest else message  # drop "module.Class: "
 
 
 def _shorten(text: str, limit: int = 300) -> str:
