@@ -13,6 +13,9 @@ BIN := $(VENV)/bin
 export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
 export DAGSTER_HOME := $(CURDIR)/.dagster
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# The UI listens on localhost only unless told otherwise.
+AUTONOMY_UI_HOST ?= 127.0.0.1
+AUTONOMY_UI_PORT ?= 3000
 
 .PHONY: help setup run test ui docs prepare clean whatif docs-build
 
@@ -45,7 +48,7 @@ test: prepare
 	$(BIN)/pytest
 
 ui: prepare
-	$(BIN)/dagster dev -m dagster_project.definitions -h $${AUTONOMY_UI_HOST:-127.0.0.1} -p $${AUTONOMY_UI_PORT:-3000}
+	$(BIN)/dagster dev -m dagster_project.definitions -h $(AUTONOMY_UI_HOST) -p $(AUTONOMY_UI_PORT)
 
 docs: prepare
 	cd dbt && $(BIN)/dbt docs generate --profiles-dir . && $(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080

@@ -70,7 +70,14 @@ def refresh_tags(job: dg.JobDefinition) -> dict[str, str]:
 
 def run_refresh(verbose: bool = False) -> RefreshSummary:
     from .definitions import defs
+    from .locking import RefreshBusy, refresh_lock
     from .publish.assets import PUBLISH_KEY
+
+    try:  # fail fast, before loading anything, when another refresh holds the lock
+        with refresh_lock(get_settings().lock_file):
+            pass
+    except RefreshBusy as exc:
+        return RefreshSummary(failed_steps=[f"refresh_lock: {exc}"])
 
     job = defs.resolve_job_def("refresh")
     started = time.monotonic()
@@ -90,10 +97,7 @@ def summarize(events, publish_key: dg.AssetKey) -> RefreshSummary:
     summary = RefreshSummary()
     for event in events:
         if event.is_step_failure:
-            error = event.event_specific_data.error
-            message = error.message.strip() if error else "unknown error"
-            cause = error.cause.message.strip() if error and error.cause else ""
-            summary.failed_steps.append(f"{event.step_key}: {message}" + (f" ({cause})" if cause and cause not in message else ""))
+            summary.failed_steps.append(f"{event.step_key}: {_error_text(event.event_specific_data.error)}")
         elif event.is_step_skipped:
             summary.skipped_steps.append(event.step_key)
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
@@ -102,14 +106,28 @@ def summarize(events, publish_key: dg.AssetKey) -> RefreshSummary:
                 continue
             label = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
             description = evaluation.description or ""
-            text = f"{label}" + (f" - {description}" if description else "")
             if evaluation.severity == dg.AssetCheckSeverity.ERROR:
-                summary.failed_checks.append(text)
+                summary.failed_checks.append(f"{label}" + (f" - {description}" if description else ""))
             else:
-                summary.warnings.append(text)
+                summary.warnings.append(f"{label}" + (f" - {_shorten(description)}" if description else ""))
         elif event.is_step_materialization:
             materialization = event.event_specific_data.materialization
             if materialization.asset_key == publish_key:
                 summary.published = True
                 summary.publish_metadata = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
     return summary
+
+
+def _error_text(error) -> str:
+    """The user-facing message of a step failure: the cause, without Dagster's wrapper."""
+    if error is None:
+        return "unknown error"
+    while error.cls_name.startswith("Dagster") and error.cause is not None:
+        error = error.cause
+    message = error.message.strip()
+    head, _, rest = message.partition(": ")
+    return rest if head.endswith(error.cls_name) and rest else message  # drop "module.Class: "
+
+
+def _shorten(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

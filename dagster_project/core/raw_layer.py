@@ -15,6 +15,7 @@ import pyarrow as pa
 from .catalogue import Catalogue, TableSpec, load_catalogue
 from .errors import CatalogueError
 from .extract import TableExtract, extract_prose, extract_table
+from .faults import fault_point
 from .manifest import Document, load_manifest, read_lines, verify_document
 from .warehouse import connect_work, replace_table
 
@@ -130,9 +131,11 @@ def write_raw_layer(work_db: Path, load: RawLoad, catalogue_path: Path) -> dict[
     with connect_work(work_db) as con:
         con.execute("BEGIN TRANSACTION")
         try:
-            for name, table, comments in payload:
+            for index, (name, table, comments) in enumerate(payload):
                 replace_table(con, RAW_SCHEMA, name, table, comments)
                 counts[name] = table.num_rows
+                if index == len(payload) // 2:
+                    fault_point("raw_ingestion")  # half the raw schema written, not committed
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

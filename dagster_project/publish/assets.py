@@ -4,14 +4,13 @@ It depends on every other asset, so Dagster runs it last and skips it when any u
 step failed or any blocking check failed: a refresh that did not pass never reaches analysts.
 """
 
-
-import os
 import subprocess
 
 import dagster as dg
 
 from ..common import OWNERS
 from ..locking import RefreshLockResource
+from ..core.faults import fault_point
 from ..core.warehouse import connect, publish
 from ..settings import PROJECT_ROOT, get_settings
 
@@ -42,12 +41,11 @@ def build_publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
     )
     def published_warehouse(context: dg.AssetExecutionContext, refresh_lock: RefreshLockResource) -> dg.MaterializeResult:
         settings = get_settings()
-        hook = _fault_injection_hook()
         result = publish(
             settings.work_db,
             settings.warehouse,
             {"run_id": context.run_id, "git_commit": _git_commit(), "raw_dir": str(settings.raw_dir)},
-            before_rename=hook,
+            before_rename=lambda tmp: fault_point("publish_before_rename"),  # tests kill here
         )
         with connect(settings.warehouse, read_only=True) as con:
             marts = con.execute(
@@ -67,19 +65,3 @@ def build_publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
 
     return published_warehouse
 
-
-def _fault_injection_hook():
-    """Tests kill the refresh between the copy and the rename to prove the swap is atomic."""
-    if os.environ.get("AUTONOMY_FAULT") != "publish_before_rename":
-        return None
-
-    def hook(tmp):
-        marker = os.environ.get("AUTONOMY_FAULT_MARKER")
-        if marker:
-            with open(marker, "w") as handle:
-                handle.write(str(tmp))
-        import time
-
-        time.sleep(3600)
-
-    return hook

@@ -10,6 +10,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from ..common import OWNERS
+from ..core.faults import fault_point
 from ..locking import RefreshLockResource
 from ..settings import get_settings
 from .project import dbt_project
@@ -52,4 +53,7 @@ def _dbt_vars() -> list[str]:
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, refresh_lock: RefreshLockResource):
     # dbt runs in a subprocess that inherits this environment: point it at the work database.
     os.environ["AUTONOMY_WORK_DB"] = str(get_settings().work_db)
-    yield from dbt.cli(["build", *_dbt_vars()], context=context).stream()
+    for count, event in enumerate(dbt.cli(["build", *_dbt_vars()], context=context).stream(), start=1):
+        yield event
+        if count == 3:
+            fault_point("dbt_build")  # a few models built, dbt still running
