@@ -29,8 +29,8 @@ from dagster_project.reconciliation.rules import (
 D = Decimal
 
 
-def fig(value, decimals, line, measure="m", label=None, table="t"):
-    return Figure(None if value is None else D(value), decimals, "doc", line, table, measure, label)
+def fig(value, decimals, line, measure="m", label=None, table="t", unit=None):
+    return Figure(None if value is None else D(value), decimals, "doc", line, table, measure, label, unit)
 
 
 def table(rows: list[tuple[str, dict]], total_cells: dict | None, table_id="t") -> list[Row]:
@@ -56,8 +56,11 @@ def printed_with(tables=None, prose_figures=None, con=None):
 # ------------------------------------------------------------------------------------------- policy
 def test_tolerance_follows_printed_precision():
     assert half_unit(2) == D("0.005") and half_unit(0) == D("0.5") and half_unit(1) == D("0.05")
-    assert tolerance_sum([2] * 36, 2) == D("0.185")  # 36 cents rounded + the printed total
-    spread = tolerance_formula(lambda home, inst: home / (home + inst) * HUNDRED, [(D("74.0"), 1), (D("28.0"), 1)], 1)
+    assert tolerance_sum([(2, "pct")] * 36, 2) == D("0.185")  # 36 rounded shares + the printed total
+    assert tolerance_sum([(2, "eur")] * 36, 2) == D("0.005")  # amounts paid are exact: only the total's own
+    spread = tolerance_formula(
+        lambda home, inst: home / (home + inst) * HUNDRED, [(D("74.0"), 1, "per_1000"), (D("28.0"), 1, "per_1000")], 1
+    )
     assert D("0.09") < spread < D("0.10")  # 72,6 %: own 0,05 + the rounding of 74,0 and 28,0 moves it by ~0,049
 
 
@@ -67,6 +70,15 @@ def test_total_row_passes_on_rounded_percentages_summing_to_99_99():
     (result,) = judge(TotalRow(["share"]), printed_with({"t": table(rows, {"share": ("100.00", 2)})}))
     assert (result.passed, result.status, result.delta) == (True, "passed", D("-0.01"))
     assert result.tolerance == D("0.02")  # 3 x 0,005 + 0,005
+
+
+def test_total_of_exact_amounts_must_be_their_sum_to_the_cent():
+    rows = [(f"r{i}", {"eur": ("0.33", 2)}) for i in range(3)]
+    tables = table(rows, {"eur": ("1.00", 2)})
+    for row in tables:
+        row.cells["eur"] = fig(row.cells["eur"].value, 2, row.source_line, "eur", row.row_label, unit="eur")
+    (result,) = judge(TotalRow(["eur"]), printed_with({"t": tables}))
+    assert (result.status, result.delta, result.tolerance) == ("failed", D("-0.01"), D("0.005"))
 
 
 def test_total_row_fails_as_warning_when_the_document_disagrees_with_itself():

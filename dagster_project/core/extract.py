@@ -131,6 +131,7 @@ def extract_table(spec: TableSpec, lines: list[str], file: str) -> TableExtract:
                     value=None if parsed is None else parsed.value,
                     printed_unit=None if parsed is None else parsed.unit,
                     printed_decimals=None if parsed is None else parsed.decimals,
+                    unit=unit,
                 )
                 cell.update(_indicator(spec, column, row_spec, texts, is_total, file, line_no))
             cells.append(cell)

@@ -96,7 +96,7 @@ def explain(evaluation: Evaluation, delta: Decimal, status: str, acknowledgement
     facts = (
         f"« {published.measure} »"
         + (f" ({published.row_label})" if published.row_label else "")
-        + f" imprimé {format_number(published.value)} ({where}) ; {evaluation.computed_desc} : "
+        + f" imprimé {format_number(published.value, published.decimals)} ({where}) ; {evaluation.computed_desc} : "
         f"{format_number(evaluation.computed_value, digits)} ; écart {format_number(delta, digits)}"
     )
     tolerance = f"tolérance {format_number(evaluation.tolerance, digits + 1)} ({evaluation.tolerance_desc})"

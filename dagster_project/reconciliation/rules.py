@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
 from .figures import Figure, Printed
-from .policy import describe_tolerance, half_unit, tolerance_formula, tolerance_sum
+from .policy import describe_tolerance, half_unit, is_exact, rounding_of, tolerance_formula, tolerance_sum
 
 HUNDRED = Decimal(100)
 
@@ -125,9 +125,11 @@ class TotalRow(Rule):
                     expectation=self.expectation,
                     published=published,
                     computed_value=computed,
-                    tolerance=tolerance_sum([f.decimals for f in parts], published.decimals),
+                    tolerance=tolerance_sum([(f.decimals, f.unit) for f in parts], published.decimals),
                     computed_desc=f"somme des {len(parts)} lignes de la colonne",
-                    tolerance_desc=describe_tolerance(self.kind, len(parts), max((f.decimals or 0) for f in parts)),
+                    tolerance_desc=describe_tolerance(
+                        self.kind, sum(1 for f in parts if not is_exact(f.unit)), published.decimals
+                    ),
                 )
             )
         return out
@@ -158,10 +160,10 @@ class RowFormula(Rule):
             figures = [row.cells[name] for name in self.inputs]
             if published.value is None or (not self.missing_as_zero and any(f.value is None for f in figures)):
                 continue
-            values = [(_present(f.value), f.decimals) for f in figures]
+            values = [(_present(f.value), f.decimals, f.unit) for f in figures]
             with localcontext() as ctx:
                 ctx.prec = 34
-                computed = self.formula(*(v for v, _ in values))
+                computed = self.formula(*(v for v, _, _ in values))
             out.append(
                 Evaluation(
                     check_id=self._id(table_id, row.source_line),
@@ -199,7 +201,7 @@ class ShareOfTotal(Rule):
             published, part = row.cells[self.measure], row.cells[self.of]
             if published.value is None or part.value is None:
                 continue
-            inputs = [(part.value, part.decimals), (total_figure.value, total_figure.decimals)]
+            inputs = [(part.value, part.decimals, part.unit), (total_figure.value, total_figure.decimals, total_figure.unit)]
             formula = lambda v, t: v / t * HUNDRED  # noqa: E731
             out.append(
                 Evaluation(
@@ -245,11 +247,11 @@ class RegionalAggregate(Rule):
                     figure = row.cells[column]
                     if weight_by is None:
                         total += figure.value
-                        spread += half_unit(figure.decimals)
+                        spread += rounding_of(figure.decimals, figure.unit)
                     else:
                         weight = sum(row.cells[w].value for w in weight_by)
                         total += figure.value * weight
-                        spread += half_unit(figure.decimals) * weight
+                        spread += rounding_of(figure.decimals, figure.unit) * weight
             return total, spread
 
         with localcontext() as ctx:
@@ -266,7 +268,7 @@ class RegionalAggregate(Rule):
             corners = [(num + a) / (den + b) * scale for a in (-num_spread, num_spread) for b in (-den_spread, den_spread)]
             tolerance = half_unit(published.decimals) + max(abs(c - computed) for c in corners)
             plain = sum(r.cells[self.measure].value for r in rows) / len(rows)
-            plain_spread = sum(half_unit(r.cells[self.measure].decimals) for r in rows) / len(rows)
+            plain_spread = sum(rounding_of(r.cells[self.measure].decimals, r.cells[self.measure].unit) for r in rows) / len(rows)
         hint = None
         if abs(plain - published.value) <= half_unit(published.decimals) + plain_spread:
             hint = (
@@ -364,10 +366,10 @@ class Formula(Rule):
     def evaluate(self, printed, table_id):
         published = self.published.resolve(printed)
         figures = [ref.resolve(printed) for ref in self.inputs]
-        values = [(_present(f.value), f.decimals) for f in figures]
+        values = [(_present(f.value), f.decimals, f.unit) for f in figures]
         with localcontext() as ctx:
             ctx.prec = 34
-            computed = self.formula(*(v for v, _ in values))
+            computed = self.formula(*(v for v, _, _ in values))
         sources = ", ".join(sorted({f"{f.document_id} l.{f.source_line}" for f in figures}))
         return [
             Evaluation(
@@ -412,7 +414,7 @@ class MatchingRows(Rule):
                     expectation=self.expectation,
                     published=published,
                     computed_value=mirror.value,
-                    tolerance=tolerance_sum([mirror.decimals], published.decimals),
+                    tolerance=tolerance_sum([(mirror.decimals, mirror.unit)], published.decimals),
                     computed_desc=f"valeur imprimée pour « {row.row_label} » ({mirror.document_id} l.{mirror.source_line})",
                     tolerance_desc=describe_tolerance(self.kind, decimals=published.decimals),
                 )

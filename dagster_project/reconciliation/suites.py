@@ -11,6 +11,7 @@ import dagster as dg
 
 from .rules import (
     HUNDRED,
+    EngineMatchesPrinted,
     Formula,
     ImpliedPopulation,
     MatchingRows,
@@ -68,6 +69,35 @@ NORD_ANNEXES = (
     "nord_annex4_quality_complement_2023",
     "nord_annex5_first_cpom_2023",
 )
+
+ALLOCATION_VS_ANNEX = """
+-- Our allocation of every envelope that has a hours basis against the amount printed for the
+-- same SAD in the annex, and our total against the printed TOTAL row.
+WITH printed AS (
+    SELECT f.city, f.sad_name, f.is_total, c.document_id, c.source_line, c.table_id,
+           c.column_header, c.printed_decimals, c.column_name
+    FROM staging.stg_pdc_cp_2025_541__fap_annex f
+    JOIN staging.stg_deliberations__cells c
+      ON c.document_id = f.document_id AND c.source_line = f.source_line
+)
+SELECT a.amount_published_eur, a.amount_computed_eur, p.document_id, p.source_line, p.table_id,
+       p.column_header, a.city || ' / ' || a.sad_name, p.printed_decimals
+FROM marts.envelope_allocations a
+JOIN printed p ON p.city = a.city AND p.sad_name = a.sad_name AND NOT p.is_total
+              AND p.column_name = 'envelope_' || a.year || '_eur'
+WHERE a.hours_basis IS NOT NULL AND a.amount_published_eur IS NOT NULL
+UNION ALL
+SELECT max(p.printed_value), sum(a.amount_computed_eur), p.document_id, p.source_line, p.table_id,
+       p.column_header, 'TOTAL', p.printed_decimals
+FROM marts.envelope_allocations a
+JOIN (SELECT printed.*, c.value AS printed_value FROM printed
+      JOIN staging.stg_deliberations__cells c USING (document_id, source_line, column_name)
+      WHERE printed.is_total) p
+  ON p.column_name = 'envelope_' || a.year || '_eur'
+WHERE a.hours_basis IS NOT NULL AND a.amount_published_eur IS NOT NULL
+GROUP BY ALL
+ORDER BY 4
+"""
 
 SUITES: list[Suite] = [
     # ------------------------------------------------------------------ 001: ARS indicator tables
@@ -202,6 +232,19 @@ SUITES: list[Suite] = [
                     lambda count: count, "nombre d'associations couvertes par l'autorisation de la fédération ADMR"),
             Formula("eligible_services", row_count("fap_annex"), [prose("eligible_tariffed_services"), prose("eligible_untariffed_services")],
                     _sum, "SAD tarifés éligibles + SAD non tarifés appliquant la BAD (rapport)"),
+        ],
+    ),
+    Suite(
+        "envelope_allocation", "fap_annex", dg.AssetKey(["marts", "envelope_allocations"]),
+        description="Notre répartition de l'enveloppe au prorata des heures, au centime, contre l'annexe publiée",
+        reads=[*STAGING_READS, _staging("stg_pdc_cp_2025_541__fap_annex")],
+        rules=[
+            EngineMatchesPrinted(
+                "allocation_per_sad", ALLOCATION_VS_ANNEX,
+                "notre répartition de l'enveloppe au prorata des heures de l'annexe (arrondi au centime, "
+                "plus forts restes)",
+                description="Montant calculé par SAD (et total) = montant imprimé dans l'annexe, au centime",
+            ),
         ],
     ),
     Suite(
