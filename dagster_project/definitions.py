@@ -14,12 +14,14 @@ ensure_manifest()  # dagster-dbt reads the dbt manifest when the dbt assets are 
 from .deliberations.definitions import defs as deliberations_defs  # noqa: E402
 from .locking import RefreshLockResource  # noqa: E402
 from .publish.assets import build_publish_asset  # noqa: E402
+from .reports.definitions import defs as reports_defs  # noqa: E402
+from .schedules import build_nightly_schedule  # noqa: E402
 from .transform.definitions import defs as transform_defs  # noqa: E402
 
 # Everything that must have succeeded (with its blocking checks) before publishing.
 BEFORE_PUBLISH: list[dg.Definitions] = [deliberations_defs, transform_defs]
 # Everything that reads the published warehouse (runs after publishing).
-AFTER_PUBLISH: list[dg.Definitions] = []
+AFTER_PUBLISH: list[dg.Definitions] = [reports_defs]
 
 
 def _asset_keys(parts: list[dg.Definitions]) -> list[dg.AssetKey]:
@@ -41,6 +43,7 @@ defs = dg.Definitions.merge(
     dg.Definitions(
         assets=[published_warehouse],
         jobs=[refresh_job],
+        schedules=[build_nightly_schedule(refresh_job)],
         resources={"refresh_lock": RefreshLockResource()},
         executor=dg.in_process_executor,
     ),
