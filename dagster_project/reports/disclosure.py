@@ -27,8 +27,8 @@ class Disclosed:
         names = ", ".join(self.masked)
         plural = "s" if len(self.masked) > 1 else ""
         return [
-            f"{MASKED_PREFIX} : {len(self.masked)} effectif{plural} inférieur{plural} à {threshold} "
-            f"({names}) ne {'sont' if plural else 'est'} pas affiché{plural}, au titre du secret statistique."
+            f"{MASKED_PREFIX} : {len(self.masked)} effectif{plural} inférieur{plural} à {format_count(threshold)} "
+            f"({names}) {'ne sont' if plural else 'n’est'} pas affiché{plural}, au titre du secret statistique."
         ]
 
 

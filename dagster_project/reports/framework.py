@@ -42,20 +42,20 @@ class Document:
 
 @dataclass(frozen=True)
 class Source:
-    """Where a chart's figures come from: producer, year, document and printed lines."""
+    """Where a chart's figures come from: producer and year of each, document and printed lines."""
 
     document: Document
     lines: tuple[int, ...]
-    producer: str | None = None
-    period: str | None = None
+    origins: tuple[tuple[str | None, str | None], ...] = ()  # (producer, year or period), e.g. ("INSEE", "2024")
     what: str | None = None  # e.g. "Annexe 1 – ..." when the chart reads one table of the document
 
     def footnote(self) -> str:
-        parts = []
-        if self.what:
-            parts.append(self.what)
-        producer = self.producer or "producteur non précisé"
-        parts.append(f"{producer}, {self.period}" if self.period else f"{producer}, année non précisée dans le document")
+        parts = [self.what] if self.what else []
+        for producer, period in self.origins:
+            if producer:
+                parts.append(f"{producer}, {period}" if period else f"{producer}, année non précisée dans le document")
+            elif period:
+                parts.append(f"données {period}")
         parts.append(f"{self.document.citation()}, {lines_text(self.lines)}")
         return "Source : " + " ; ".join(parts) + "."
 

@@ -21,9 +21,9 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table]
-    ).fetchone()[0] > 0
+    # fetchall, not fetchone: DuckDB 2 refuses a new relation while a result is left unfinished
+    rows = con.execute("SELECT 1 FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table]).fetchall()
+    return bool(rows)
 
 
 def refresh_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -132,7 +132,7 @@ def nord_annex(con: duckdb.DuckDBPyConnection, annex: str) -> pl.DataFrame:
         f"""
         SELECT document_id, source_line, printed_row, is_total, sad_name, city,
                {amount} AS amount_eur, elderly_pa_eur, disabled_ph_eur,
-               'Département du Nord' AS source, ? AS reference_period
+               NULL AS source, ? AS reference_period
         FROM staging.{model} ORDER BY is_total, source_line
         """,
         [year],

@@ -12,21 +12,17 @@ def source_of(frame: pl.DataFrame, documents: dict[str, Document], what: str | N
     sources = []
     for document_id in sorted(set(frame["document_id"].to_list())):
         rows = frame.filter(pl.col("document_id") == document_id)
-        producers = _distinct(rows, "source")
-        periods = _distinct(rows, "reference_period")
         sources.append(
-            Source(
-                document=documents[document_id],
-                lines=tuple(rows["source_line"].to_list()),
-                producer=", ".join(producers) or None,
-                period=", ".join(periods) or None,
-                what=what,
-            )
+            Source(document=documents[document_id], lines=tuple(rows["source_line"].to_list()), origins=_origins(rows), what=what)
         )
     return sources
 
 
-def _distinct(frame: pl.DataFrame, column: str) -> list[str]:
-    if column not in frame.columns:
-        return []
-    return sorted({v for v in frame[column].to_list() if v})
+def _origins(rows: pl.DataFrame) -> tuple[tuple[str | None, str | None], ...]:
+    """Distinct (producer, period) pairs in the order of the rows: 'INSEE, 2024 ; DREES, 2030'."""
+    pairs = zip(_column(rows, "source"), _column(rows, "reference_period"), strict=True)
+    return tuple(dict.fromkeys(pairs))
+
+
+def _column(rows: pl.DataFrame, name: str) -> list:
+    return rows[name].to_list() if name in rows.columns else [None] * rows.height

@@ -12,6 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from ..common import OWNERS
 from ..locking import RefreshLockResource
 from ..settings import get_settings
+from .metadata import with_table_metadata
 from .project import dbt_project
 
 dbt_project.prepare_if_dev()
@@ -52,4 +53,11 @@ def _dbt_vars() -> list[str]:
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, refresh_lock: RefreshLockResource):
     # dbt runs in a subprocess that inherits this environment: point it at the work database.
     os.environ["AUTONOMY_WORK_DB"] = str(get_settings().work_db)
-    yield from dbt.cli(["build", *_dbt_vars()], context=context).stream()
+    events, failure = [], None
+    try:
+        events.extend(dbt.cli(["build", *_dbt_vars()], context=context).stream())
+    except Exception as exc:  # report what was built, then fail with dbt's error
+        failure = exc
+    yield from with_table_metadata(context, events, get_settings().work_db)
+    if failure is not None:
+        raise failure
