@@ -6,14 +6,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import PROJECT
 
 LAYER_GROUPS = {"raw_documents", "fap", "staging", "intermediate", "marts", "reference", "checks", "reports", "publish"}
 
 
-def test_dagster_definitions_validate_passes(tmp_path):
+@pytest.mark.parametrize("dev_cli", [False, True], ids=["validate", "as_under_dagster_dev"])
+def test_dagster_definitions_validate_passes(tmp_path, dev_cli):
+    """Also as `dagster dev` (make ui) loads it: DAGSTER_IS_DEV_CLI set, the venv not on PATH."""
     dagster = Path(sys.executable).with_name("dagster")
-    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if Path(p) != dagster.parent)
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "PATH": path}
+    if dev_cli:
+        env["DAGSTER_IS_DEV_CLI"] = "1"
     result = subprocess.run(
         [str(dagster), "definitions", "validate", "-m", "dagster_project.definitions"],
         cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300,

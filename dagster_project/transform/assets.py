@@ -15,7 +15,8 @@ from ..settings import get_settings
 from .metadata import with_table_metadata
 from .project import dbt_project
 
-dbt_project.prepare_if_dev()
+# No dbt_project.prepare_if_dev(): under `dagster dev` it runs a bare `dbt` from PATH, absent when the
+# venv is not activated; definitions.py has already parsed the project with the venv's dbt (ensure_manifest).
 
 LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts", "reference": "reference"}
 
