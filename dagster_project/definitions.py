@@ -12,10 +12,10 @@ from .transform.project import ensure_manifest
 ensure_manifest()  # dagster-dbt reads the dbt manifest when the dbt assets are defined
 
 from .deliberations import definitions as deliberations  # noqa: E402
+from .automation import build_failure_sensor, build_nightly_schedule  # noqa: E402
 from .locking import RefreshLockResource  # noqa: E402
 from .publish.assets import build_publish_asset  # noqa: E402
 from .reports import definitions as reports  # noqa: E402
-from .schedules import build_nightly_schedule  # noqa: E402
 from .transform import definitions as transform  # noqa: E402
 
 # Packages are imported as modules, not `defs as x_defs`: Dagster refuses a code location with
@@ -46,6 +46,7 @@ defs = dg.Definitions.merge(
         assets=[published_warehouse],
         jobs=[refresh_job],
         schedules=[build_nightly_schedule(refresh_job)],
+        sensors=[build_failure_sensor(refresh_job)],
         resources={"refresh_lock": RefreshLockResource()},
         executor=dg.in_process_executor,
     ),

@@ -95,3 +95,19 @@ def test_write_atomic_keeps_the_previous_file_when_writing_fails(tmp_path, monke
         write_atomic(target, b"half")
     assert target.read_bytes() == b"previous"
     assert os.listdir(tmp_path) == ["page.html"]
+
+
+def test_without_a_browser_for_kaleido_the_html_is_written_and_png_skipped_with_the_reason(tmp_path, monkeypatch):
+    import plotly.io as pio
+
+    from dagster_project.reports.framework import write_report
+
+    def no_browser(*args, **kwargs):
+        raise RuntimeError("Chrome not found")
+
+    monkeypatch.setattr(pio, "write_images", no_browser)
+    chart = Chart("demo", "Démo", go.Figure(go.Bar(x=["a"], y=[1])), [Source(DOC, (269,), (("DREES", "2022"),))])
+    written = write_report(Report("demo", "Titre", "Intro", [chart]), tmp_path)
+    assert written.html.read_text(encoding="utf-8").count('id="chart-demo"') == 1
+    assert written.pngs == [] and written.png_skipped == "RuntimeError: Chrome not found"
+    assert not list((tmp_path / "png").iterdir())  # no half-rendered file left behind

@@ -87,7 +87,7 @@ def test_the_tick_asks_refresh_tags_of_the_resolved_job(defs, schedule, instance
         seen.append(job)
         return {"dagster/asset_partition_range_start": "2024-01", "dagster/asset_partition_range_end": "2024-12"}
 
-    monkeypatch.setattr("dagster_project.schedules.refresh_tags", fake_refresh_tags)
+    monkeypatch.setattr("dagster_project.automation.refresh_tags", fake_refresh_tags)
     context = dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def())
     [request] = schedule.evaluate_tick(context).run_requests
     assert isinstance(seen[0], dg.JobDefinition) and seen[0].name == "refresh"
