@@ -17,12 +17,13 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 AUTONOMY_UI_HOST ?= 127.0.0.1
 AUTONOMY_UI_PORT ?= 3000
 
-.PHONY: help setup run test ui docs prepare clean whatif docs-build
+.PHONY: help setup run test ui docs prepare clean whatif docs-build check-reports
 
 help:
 	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
 	@echo "make test   the test suite"
-	@echo "make ui     Dagster UI on http://127.0.0.1:3000 (asset graph, runs, nightly schedule)"
+	@echo "make ui     Dagster UI on http://127.0.0.1:3000 (asset graph, runs, nightly schedule; AUTONOMY_UI_PORT=3100 to change)"
+	@echo "make check-reports  open every report of reports/ in headless Chromium; screenshots in reports/screenshots/"
 	@echo "make docs   dbt documentation (writes dbt/target/index.html and serves it on 127.0.0.1:8080)"
 	@echo "make docs-build  dbt documentation written to dbt/target/ (index.html, static_index.html), not served"
 	@echo "make whatif AMOUNT=912000 [YEAR=2026]  split a new envelope between SAD: reports/whatif_<year>_<amount>.csv"
@@ -49,6 +50,9 @@ test: prepare
 
 ui: prepare
 	$(BIN)/dagster dev -m dagster_project.definitions -h $(AUTONOMY_UI_HOST) -p $(AUTONOMY_UI_PORT)
+
+check-reports: setup
+	$(BIN)/python -m dagster_project.reports.browser
 
 docs: prepare
 	cd dbt && $(BIN)/dbt docs generate --profiles-dir . && $(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080

@@ -11,7 +11,7 @@ def _refresh(args: argparse.Namespace) -> int:
 
     summary = run_refresh(verbose=args.verbose)
     print(summary.render())
-    return 0 if summary.published else 1
+    return 0 if summary.published and not summary.failed_steps else 1
 
 
 def _prepare(args: argparse.Namespace) -> int:

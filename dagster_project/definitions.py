@@ -11,16 +11,20 @@ from .transform.project import ensure_manifest
 
 ensure_manifest()  # dagster-dbt reads the dbt manifest when the dbt assets are defined
 
-from .deliberations.definitions import defs as deliberations_defs  # noqa: E402
+from .deliberations import definitions as deliberations  # noqa: E402
+from .automation import build_failure_sensor, build_nightly_schedule  # noqa: E402
 from .locking import RefreshLockResource  # noqa: E402
 from .publish.assets import build_publish_asset  # noqa: E402
-from .reconciliation.definitions import defs as reconciliation_defs  # noqa: E402
-from .transform.definitions import defs as transform_defs  # noqa: E402
+from .reconciliation import definitions as reconciliation  # noqa: E402
+from .reports import definitions as reports  # noqa: E402
+from .transform import definitions as transform  # noqa: E402
 
+# Packages are imported as modules, not `defs as x_defs`: Dagster refuses a code location with
+# more than one Definitions object at module scope (`dagster dev`, `definitions validate`).
 # Everything that must have succeeded (with its blocking checks) before publishing.
-BEFORE_PUBLISH: list[dg.Definitions] = [deliberations_defs, transform_defs, reconciliation_defs]
+BEFORE_PUBLISH: list[dg.Definitions] = [deliberations.defs, transform.defs, reconciliation.defs]
 # Everything that reads the published warehouse (runs after publishing).
-AFTER_PUBLISH: list[dg.Definitions] = []
+AFTER_PUBLISH: list[dg.Definitions] = [reports.defs]
 
 
 def _asset_keys(parts: list[dg.Definitions]) -> list[dg.AssetKey]:
@@ -42,6 +46,8 @@ defs = dg.Definitions.merge(
     dg.Definitions(
         assets=[published_warehouse],
         jobs=[refresh_job],
+        schedules=[build_nightly_schedule(refresh_job)],
+        sensors=[build_failure_sensor(refresh_job)],
         resources={"refresh_lock": RefreshLockResource()},
         executor=dg.in_process_executor,
     ),

@@ -27,7 +27,10 @@ class RefreshSummary:
         settings = get_settings()
         lines = []
         if self.published:
-            lines.append(f"Refresh succeeded in {self.seconds:.1f} s (run {self.run_id}).")
+            if self.failed_steps:  # the warehouse is published; a step reading it (a report) failed
+                lines.append(f"Refresh published the warehouse but FAILED after publishing ({self.seconds:.1f} s, run {self.run_id}).")
+            else:
+                lines.append(f"Refresh succeeded in {self.seconds:.1f} s (run {self.run_id}).")
             lines.append(f"  Published warehouse: {settings.warehouse}")
             for key in ("tables", "rows"):
                 if key in self.publish_metadata:

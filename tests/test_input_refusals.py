@@ -99,6 +99,7 @@ def test_entry_past_end_of_file(paths):
 @pytest.mark.parametrize("case", ["changed_byte", "missing_anchor", "misplaced_quote"])
 def test_refresh_publishes_nothing(published_copy, case):
     before = published_copy.warehouse.read_bytes()
+    reports_before = {p.name: p.read_bytes() for p in published_copy.reports.glob("*.html")}
     doc = published_copy.deliberations / f"{DOC_002}.txt"
     if case == "changed_byte":
         replace_line(doc, 100, "35 825,00", "35 826,00")
@@ -112,3 +113,4 @@ def test_refresh_publishes_nothing(published_copy, case):
     assert any(step.startswith("deliberations:") and DOC_002 in step for step in summary.failed_steps), summary.render()
     assert "nothing was published" in summary.render()
     assert published_copy.warehouse.read_bytes() == before
+    assert reports_before and {p.name: p.read_bytes() for p in published_copy.reports.glob("*.html")} == reports_before

@@ -13,9 +13,11 @@ from ..common import OWNERS
 from ..core.faults import fault_point
 from ..locking import RefreshLockResource
 from ..settings import get_settings
+from .metadata import with_table_metadata
 from .project import dbt_project
 
-dbt_project.prepare_if_dev()
+# No dbt_project.prepare_if_dev(): under `dagster dev` it runs a bare `dbt` from PATH, absent when the
+# venv is not activated; definitions.py has already parsed the project with the venv's dbt (ensure_manifest).
 
 LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts", "reference": "reference"}
 
@@ -53,7 +55,14 @@ def _dbt_vars() -> list[str]:
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, refresh_lock: RefreshLockResource):
     # dbt runs in a subprocess that inherits this environment: point it at the work database.
     os.environ["AUTONOMY_WORK_DB"] = str(get_settings().work_db)
-    for count, event in enumerate(dbt.cli(["build", *_dbt_vars()], context=context).stream(), start=1):
-        yield event
-        if count == 3:
-            fault_point("dbt_build")  # a few models built, dbt still running
+    events, failure = [], None
+    try:
+        for event in dbt.cli(["build", *_dbt_vars()], context=context).stream():
+            events.append(event)
+            if len(events) == 3:
+                fault_point("dbt_build")  # a few models built, dbt still running
+    except Exception as exc:  # report what was built, then fail with dbt's error
+        failure = exc
+    yield from with_table_metadata(context, events, get_settings().work_db)
+    if failure is not None:
+        raise failure

@@ -26,8 +26,8 @@ def _newest_source_mtime() -> float:
 def ensure_manifest(force: bool = False) -> Path:
     """Parse the dbt project if its manifest is missing or older than any project file.
 
-    `dagster dev` parses on load; everything else (`make run`, tests, `dagster definitions
-    validate`) relies on this.
+    Everything (`dagster dev`, `make run`, tests, `dagster definitions validate`) relies on this:
+    definitions.py calls it before the dbt assets are defined.
     """
     manifest = dbt_project.manifest_path
     if force or not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():

@@ -1,0 +1,1 @@
+"""Plotly reports in French, built from the published warehouse (see catalog.py for the list)."""

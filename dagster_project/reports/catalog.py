@@ -1,0 +1,63 @@
+"""The reports the data team publishes, in the order index.html lists them.
+
+A report is listed here (what it shows, which tables it reads) and built by a module with a
+`build(con, threshold) -> Report` function. A report without a builder yet is listed on the
+index as "à venir", so readers know what to expect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import compensations_nord, indicateurs
+from .queries import NORD_ANNEXES
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    slug: str
+    title: str
+    summary: str  # one sentence for the index, in French
+    reads: tuple[str, ...]  # asset keys ("schema/table") of the warehouse tables it reads
+    build: Callable | None = None  # None: not built yet
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.slug}.html"
+
+
+REPORTS: tuple[ReportSpec, ...] = (
+    ReportSpec(
+        indicateurs.SLUG,
+        indicateurs.TITLE,
+        "Droits MDPH pour 1\u202f000 habitants et surreprésentation par rapport à la France, indicateurs enfance "
+        "et adultes des départements des Hauts-de-France avec la référence régionale, population de 75 ans "
+        "et plus de 2024 à 2030.",
+        ("marts/indicator_values", "staging/stg_deliberations__documents", "reference/territories"),
+        indicateurs.build,
+    ),
+    ReportSpec(
+        "activite_sad",
+        "Activité des services autonomie à domicile (SAD) du Pas-de-Calais",
+        "Heures facturées par SAD, courbe de concentration (Lorenz), indice de Gini et part des cinq plus grands.",
+        ("marts/sad_activity",),
+    ),
+    ReportSpec(
+        "enveloppe",
+        "Enveloppe 2025 reversée aux SAD du Pas-de-Calais",
+        "Répartition 2025 par SAD, évolution par rapport aux parts 2024 publiées, et simulation quand elle est configurée.",
+        ("marts/envelope_allocations",),
+    ),
+    ReportSpec(
+        compensations_nord.SLUG,
+        compensations_nord.TITLE,
+        "Répartition PA / PH des compensations 2022 et des dotations qualité 2023, par annexe et par SAD.",
+        (*(f"staging/{model}" for model, *_ in NORD_ANNEXES.values()), "staging/stg_deliberations__documents"),
+        compensations_nord.build,
+    ),
+)
+
+
+def built_reports() -> tuple[ReportSpec, ...]:
+    return tuple(spec for spec in REPORTS if spec.build is not None)

@@ -1,0 +1,216 @@
+"""Chart builders shared by the reports: French number format on axes and hovers, a colour-blind
+safe palette (Okabe-Ito), units in every axis title, masked values shown as such."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from .frenchfmt import PLOTLY_SEPARATORS
+
+# Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "grey": "#999999",
+}
+FOCUS = OKABE_ITO["blue"]  # the territory the report is about (Pas-de-Calais)
+OTHERS = OKABE_ITO["grey"]
+REFERENCE = OKABE_ITO["black"]  # national / regional reference
+SERIES = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"], OKABE_ITO["reddish_purple"])
+MASKED_TEXT = "masqué"
+
+
+def base_layout(height: int = 460, **kwargs) -> dict:
+    return {
+        "separators": PLOTLY_SEPARATORS,
+        "font": {"family": "DejaVu Sans, Arial, sans-serif", "size": 13, "color": "#1a1a1a"},
+        "height": height,
+        "margin": {"l": 10, "r": 30, "t": 30, "b": 10},
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0, "traceorder": "normal"},
+        "hoverlabel": {"font": {"family": "DejaVu Sans, Arial, sans-serif"}},
+        **kwargs,
+    }
+
+
+def value_axis(title: str, unit_suffix: str = "") -> dict:
+    """The value axis: its title carries the unit; ticks grouped the French way."""
+    return {
+        "title": {"text": title},
+        "ticksuffix": unit_suffix,
+        "exponentformat": "none",  # 300 000 €, not 300k €
+        "separatethousands": True,
+        "gridcolor": "#e5e5e5",
+        "zeroline": True,
+        "zerolinecolor": "#888",
+        "automargin": True,
+    }
+
+
+def category_axis(title: str) -> dict:
+    return {"title": {"text": title}, "automargin": True}
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One category of a single-series bar chart."""
+
+    label: str
+    value: object  # Decimal, or None when masked or not published
+    text: str  # the figure written the French way (hover and label)
+    focus: bool = False
+
+
+def bar_chart(
+    bars: Sequence[Bar],
+    value_title: str,
+    category_title: str,
+    unit_suffix: str = "",
+    reference: tuple[str, object, str] | None = None,
+    horizontal: bool = False,
+    height: int = 420,
+) -> go.Figure:
+    """Bars with the focus territory highlighted and an optional reference line
+    (label, value, formatted value), e.g. the regional 'Total général'."""
+    labels = [b.label for b in bars]
+    values = [None if b.value is None else float(b.value) for b in bars]  # drawing only; texts carry exact figures
+    texts = [b.text for b in bars]
+    colours = [FOCUS if b.focus else OTHERS for b in bars]
+    trace = go.Bar(
+        x=values if horizontal else labels,
+        y=labels if horizontal else values,
+        orientation="h" if horizontal else "v",
+        marker={"color": colours},
+        text=texts,
+        textposition="inside",  # at the base of the bar: never crossed by the reference line
+        insidetextanchor="start",
+        textfont={"color": ["#ffffff" if b.focus else "#000000" for b in bars]},  # contrast >= 4.5:1 on each fill
+        hovertemplate="%{" + ("y" if horizontal else "x") + "} : %{text}<extra></extra>",
+        showlegend=False,
+    )
+    figure = go.Figure(trace, layout=base_layout(height))
+    value_ax, category_ax = value_axis(value_title, unit_suffix), category_axis(category_title)
+    if horizontal:
+        figure.update_layout(xaxis=value_ax, yaxis={**category_ax, "autorange": "reversed"})
+    else:
+        figure.update_layout(yaxis=value_ax, xaxis=category_ax)
+    if reference is not None:  # a full-width dashed line, named in the legend (labels on bars stay readable)
+        label, value, text = reference
+        line = {"color": REFERENCE, "dash": "dash", "width": 2}
+        if horizontal:
+            figure.add_vline(x=float(value), line=line)
+        else:
+            figure.add_hline(y=float(value), line=line)
+        figure.add_scatter(x=[None], y=[None], mode="lines", line=line, name=f"{label} : {text}", hoverinfo="skip")
+    _mark_masked(figure, [b for b in bars if b.value is None and b.text.startswith(MASKED_TEXT)], horizontal)
+    return figure
+
+
+def _mark_masked(figure: go.Figure, masked: Sequence[Bar], horizontal: bool) -> None:
+    """A masked bar stays on its axis with a visible label: a gap never looks like a zero."""
+    for bar in masked:
+        position = {"y": bar.label, "x": 0, "xanchor": "left"} if horizontal else {"x": bar.label, "y": 0, "yanchor": "bottom"}
+        figure.add_annotation(text=bar.text, showarrow=False, font={"color": OKABE_ITO["vermillion"]}, **position)
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[object]  # Decimal or None, one per category
+    texts: Sequence[str]
+    colour: str
+
+
+def grouped_bars(
+    categories: Sequence[str],
+    series: Sequence[Series],
+    value_title: str,
+    category_title: str,
+    unit_suffix: str = "",
+    stacked: bool = False,
+    horizontal: bool = True,
+    height: int | None = None,
+) -> go.Figure:
+    """Several series per category: side by side, or stacked (parts of a whole, e.g. PA + PH)."""
+    height = height or max(320, 90 + 26 * len(categories) * (1 if stacked else len(series)))
+    figure = go.Figure(layout=base_layout(height, barmode="stack" if stacked else "group"))
+    for s in series:
+        values = [None if v is None else float(v) for v in s.values]
+        figure.add_bar(
+            name=s.name,
+            x=values if horizontal else list(categories),
+            y=list(categories) if horizontal else values,
+            orientation="h" if horizontal else "v",
+            marker={"color": s.colour},
+            text=list(s.texts),
+            textposition="none" if stacked else "outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{{'y' if horizontal else 'x'}}}<br>{s.name} : %{{text}}<extra></extra>",
+        )
+    value_ax, category_ax = value_axis(value_title, unit_suffix), category_axis(category_title)
+    if horizontal:
+        figure.update_layout(xaxis=value_ax, yaxis={**category_ax, "autorange": "reversed"})
+    else:
+        figure.update_layout(yaxis=value_ax, xaxis=category_ax)
+    return figure
+
+
+def bars_with_reference_marks(
+    categories: Sequence[str],
+    bars: Series,
+    reference: Series,
+    value_title: str,
+    category_title: str,
+    unit_suffix: str = "",
+) -> go.Figure:
+    """Horizontal bars for the territory, and the reference (France) as a black tick on each bar."""
+    figure = grouped_bars(categories, [bars], value_title, category_title, unit_suffix, height=max(360, 90 + 34 * len(categories)))
+    figure.add_scatter(
+        name=reference.name,
+        x=[None if v is None else float(v) for v in reference.values],
+        y=list(categories),
+        mode="markers",
+        marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": reference.colour}, "color": reference.colour},
+        text=list(reference.texts),
+        hovertemplate=f"%{{y}}<br>{reference.name} : %{{text}}<extra></extra>",
+    )
+    return figure
+
+
+def diverging_bars(
+    categories: Sequence[str],
+    values: Sequence[object],
+    texts: Sequence[str],
+    value_title: str,
+    category_title: str,
+    unit_suffix: str = "",
+    colour: Callable[[object], str] | None = None,
+) -> go.Figure:
+    """Signed values around zero (over- and under-representation)."""
+    colour = colour or (lambda v: OKABE_ITO["vermillion"] if v is not None and v > 0 else OKABE_ITO["bluish_green"])
+    figure = go.Figure(
+        go.Bar(
+            x=[None if v is None else float(v) for v in values],
+            y=list(categories),
+            orientation="h",
+            marker={"color": [colour(v) for v in values]},
+            text=list(texts),
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y} : %{text}<extra></extra>",
+            showlegend=False,
+        ),
+        layout=base_layout(max(360, 90 + 30 * len(categories))),
+    )
+    figure.update_layout(xaxis=value_axis(value_title, unit_suffix), yaxis={**category_axis(category_title), "autorange": "reversed"})
+    return figure

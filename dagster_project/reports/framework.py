@@ -1,0 +1,246 @@
+"""The report framework: a report is a French title, an introduction and charts, each chart
+with a footnote naming its source, year, document and lines. It renders to ONE self-contained
+HTML file (plotly.js embedded, opens offline) written atomically, plus a PNG per chart."""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from .frenchfmt import format_date, format_datetime
+
+log = logging.getLogger(__name__)
+
+PNG_DIR = "png"
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A published deliberation, as footnotes cite it."""
+
+    document_id: str
+    number: str
+    body: str
+    collectivity: str
+    date: object  # datetime.date or datetime
+
+    def citation(self) -> str:
+        return (
+            f"{self.collectivity}, {self.body.lower()}, délibération n°{self.number} "
+            f"du {format_date(self.date)} (fichier {self.document_id}.txt)"
+        )
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a chart's figures come from: producer and year of each, document and printed lines."""
+
+    document: Document
+    lines: tuple[int, ...]
+    origins: tuple[tuple[str | None, str | None], ...] = ()  # (producer, year or period), e.g. ("INSEE", "2024")
+    what: str | None = None  # e.g. "Annexe 1 – ..." when the chart reads one table of the document
+
+    def footnote(self) -> str:
+        parts = [self.what] if self.what else []
+        for producer, period in self.origins:
+            if producer:
+                parts.append(f"{producer}, {period}" if period else f"{producer}, année non précisée dans le document")
+            elif period:
+                parts.append(f"données {period}")
+        parts.append(f"{self.document.citation()}, {lines_text(self.lines)}")
+        return "Source : " + " ; ".join(parts) + "."
+
+
+def lines_text(lines: Sequence[int]) -> str:
+    """(293, 294, 295, 298) -> 'lignes 293 à 295 et 298'."""
+    unique = sorted(set(lines))
+    if not unique:
+        return "ligne inconnue"
+    if len(unique) == 1:
+        return f"ligne {unique[0]}"
+    runs: list[list[int]] = []
+    for line in unique:
+        if runs and line == runs[-1][-1] + 1:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    texts = [f"{r[0]}" if len(r) == 1 else f"{r[0]}, {r[1]}" if len(r) == 2 else f"{r[0]} à {r[-1]}" for r in runs]
+    return "lignes " + (", ".join(texts[:-1]) + " et " + texts[-1] if len(texts) > 1 else texts[0])
+
+
+@dataclass
+class Chart:
+    chart_id: str  # file-name safe, unique within the report
+    title: str
+    figure: go.Figure
+    sources: list[Source]
+    notes: list[str] = field(default_factory=list)  # e.g. masked counts: shown, never hidden
+    table: tuple[list[str], list[list[str]]] | None = None  # the data behind the chart, formatted
+
+
+@dataclass
+class Report:
+    slug: str  # the file is <slug>.html
+    title: str
+    intro: str
+    charts: list[Chart]
+    refreshed_at: str | None = None  # meta.refresh published_at (ISO, UTC)
+    headline: list[tuple[str, str]] = field(default_factory=list)  # (label, formatted figure)
+    extra_html: str = ""  # report-specific blocks (e.g. the index's list of reports)
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.slug}.html"
+
+    @property
+    def masked_notes(self) -> list[str]:
+        return [note for chart in self.charts for note in chart.notes if note.startswith(MASKED_PREFIX)]
+
+
+MASKED_PREFIX = "Données masquées"
+
+STYLE = """
+body{font-family:"DejaVu Sans",Arial,sans-serif;margin:0;color:#1a1a1a;background:#fafafa;line-height:1.45}
+header,main,footer{max-width:1100px;margin:0 auto;padding:0 1.2rem}
+header{padding-top:1rem}
+h1{font-size:1.6rem;margin:.4rem 0}
+h2{font-size:1.15rem;margin:0 0 .4rem}
+nav a{color:#0072B2}
+.meta{color:#444;font-size:.9rem}
+.intro{max-width:60rem}
+section.chart{background:#fff;border:1px solid #ddd;border-radius:6px;padding:1rem;margin:1.2rem 0}
+.note{background:#fff4e0;border-left:4px solid #E69F00;padding:.4rem .6rem;font-size:.9rem}
+.source{color:#444;font-size:.82rem;margin:.3rem 0 0}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
+th,td{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}
+td.num{text-align:right;white-space:nowrap}
+dl.headline{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
+dl.headline dt{font-weight:bold}
+footer{color:#555;font-size:.8rem;padding-bottom:2rem}
+"""
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> str:
+    head = "".join(f"<th scope=\"col\">{_esc(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(
+            f"<td class=\"num\">{_esc(c)}</td>" if i >= numeric_from else f"<td>{_esc(c)}</td>" for i, c in enumerate(row)
+        ) + "</tr>"
+        for row in rows
+    )  # fmt: skip
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _chart_html(chart: Chart) -> str:
+    plot = chart.figure.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{chart.chart_id}", config=PLOTLY_CONFIG)
+    notes = "".join(f"<p class=\"note\" role=\"note\">{_esc(n)}</p>" for n in chart.notes)
+    sources = "".join(f"<p class=\"source\">{_esc(s.footnote())}</p>" for s in chart.sources)
+    table = ""
+    if chart.table:
+        table = f"<details><summary>Données du graphique</summary>{html_table(*chart.table)}</details>"
+    return (
+        f"<section class=\"chart\" id=\"{_esc(chart.chart_id)}\" aria-label=\"{_esc(chart.title)}\">"
+        f"<h2>{_esc(chart.title)}</h2>{plot}{notes}{table}{sources}</section>"
+    )
+
+
+def _plotlyjs(report: Report) -> str:
+    return f'<script type="text/javascript">{get_plotlyjs()}</script>' if report.charts else ""
+
+
+def render_html(report: Report) -> str:
+    refreshed = format_datetime(report.refreshed_at) if report.refreshed_at else "date inconnue"
+    headline = ""
+    if report.headline:
+        items = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in report.headline)
+        headline = f"<dl class=\"headline\">{items}</dl>"
+    nav = "" if report.slug == "index" else "<nav><a href=\"index.html\">← Tous les rapports</a></nav>"
+    charts = "".join(_chart_html(c) for c in report.charts)
+    # plotly.js once, inline: the file opens offline and from a mail attachment.
+    return f"""<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_esc(report.title)}</title>
+<style>{STYLE}</style>
+{_plotlyjs(report)}
+</head>
+<body>
+<header>{nav}<h1>{_esc(report.title)}</h1>
+<p class="meta">Données publiées le {_esc(refreshed)} (heure de Paris).</p></header>
+<main data-report="{_esc(report.slug)}" data-charts="{len(report.charts)}">
+<p class="intro">{_esc(report.intro)}</p>
+{headline}{report.extra_html}{charts}
+</main>
+<footer>autonomy-warehouse · chiffres lus dans l'entrepôt publié ; chaque graphique cite son document et ses lignes.</footer>
+</body>
+</html>
+"""
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Readers (a browser, a mail client) see the previous file or the new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class Written:
+    html: Path
+    pngs: list[Path]
+    png_skipped: str | None  # why no PNG was made, when none was
+
+
+def write_report(report: Report, reports_dir: Path, png: bool = True) -> Written:
+    path = reports_dir / report.file_name
+    write_atomic(path, render_html(report).encode("utf-8"))
+    pngs, skipped = ([], "désactivés") if not png else export_pngs(report, reports_dir / PNG_DIR)
+    return Written(path, pngs, skipped)
+
+
+def export_pngs(report: Report, png_dir: Path) -> tuple[list[Path], str | None]:
+    """One PNG per chart through kaleido, which drives a local Chromium. Without a browser the
+    HTML report is still complete: the PNGs are skipped with the reason, logged and returned."""
+    if not report.charts:
+        return [], None
+    import plotly.io as pio
+
+    targets = [png_dir / f"{report.slug}__{chart.chart_id}.png" for chart in report.charts]
+    png_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=png_dir, prefix=".render-") as tmp:
+        staged = [Path(tmp) / t.name for t in targets]
+        try:
+            figures = [c.figure for c in report.charts]
+            heights = [f.layout.height or 500 for f in figures]
+            pio.write_images(figures, [str(p) for p in staged], width=1100, height=heights, scale=1)
+        except Exception as exc:  # kaleido raises its own types (no browser, browser crashed...)
+            reason = f"{type(exc).__name__}: {exc}".strip()
+            log.warning("PNG export of %s skipped: %s", report.slug, reason)
+            return [], reason
+        for source, target in zip(staged, targets, strict=True):
+            os.replace(source, target)
+    return targets, None

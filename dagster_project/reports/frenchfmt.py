@@ -1,0 +1,116 @@
+"""Figures written the French way, for every label, hover, footnote and preview a user reads.
+
+Typography (CLDR `fr`, as printed by the French administration): thousands grouped with a
+narrow no-break space (U+202F), decimal comma, a no-break space (U+00A0) before `€`, `%` and
+other units, so a figure never wraps across two lines: `1 234 567,89 €`, `72,6 %`.
+Rounding is half-up (public-finance practice), on Decimal, never through float.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+THOUSANDS = "\u202f"  # narrow no-break space
+UNIT_SPACE = "\u00a0"  # no-break space
+MINUS = "\u2212"  # true minus sign, as plotly draws on its axes
+PARIS = ZoneInfo("Europe/Paris")
+# Plotly's `layout.separators`: decimal mark, then thousands separator (same typography as above).
+PLOTLY_SEPARATORS = "," + THOUSANDS
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def _decimal(value) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))  # the shortest repr, not the binary expansion
+    return Decimal(value)
+
+
+def format_number(value, decimals: int | None = None, sign: bool = False) -> str:
+    """`1234567.891, 2` -> `1 234 567,89`. decimals=None keeps the significant decimals of the
+    value (a DECIMAL(18,4) 7.4000 is shown `7,4`, 14.0000 `14`), as the document printed it."""
+    if value is None:
+        return "–"
+    number = _decimal(value)
+    if decimals is None:
+        number = number.normalize() if number != number.to_integral_value() else number.quantize(Decimal(1))
+        decimals = max(0, -number.as_tuple().exponent)
+    else:
+        number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    negative = number < 0
+    integer, _, fraction = f"{abs(number):.{decimals}f}".partition(".")
+    groups = []
+    while len(integer) > 3:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    groups.insert(0, integer)
+    text = THOUSANDS.join(groups) + ("," + fraction if fraction else "")
+    if negative and number != 0:
+        return MINUS + text
+    return ("+" + text) if sign and number != 0 else text
+
+
+def format_eur(value, decimals: int = 2, sign: bool = False) -> str:
+    """`1234567.89` -> `1 234 567,89 €` (cents by default; decimals=0 for rounded amounts)."""
+    if value is None:
+        return "–"
+    return f"{format_number(value, decimals, sign)}{UNIT_SPACE}€"
+
+
+def format_pct(value, decimals: int | None = 1, sign: bool = False) -> str:
+    """A value already in percent points: `72.6` -> `72,6 %` (not a fraction: 0.726 is 0,7 %)."""
+    if value is None:
+        return "–"
+    return f"{format_number(value, decimals, sign)}{UNIT_SPACE}%"
+
+
+def format_count(value) -> str:
+    """Whole people, rights or hours: `136352` -> `136 352`."""
+    return format_number(value, 0)
+
+
+def format_date(value: date | datetime) -> str:
+    """`2026-03-29` -> `29 mars 2026` (`1er` for the first day of a month)."""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def format_datetime(value: datetime | str) -> str:
+    """An instant, shown in Paris time: `2026-11-22T08:09:15+00:00` -> `22 novembre 2026 à 09 h 09`."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        raise ValueError(f"datetime without a time zone: {value!r}")
+    local = value.astimezone(PARIS)
+    return f"{format_date(local)} à {local.hour:02d}{UNIT_SPACE}h{UNIT_SPACE}{local.minute:02d}"
+
+
+# How each unit of the marts (`unit` column of marts.indicator_values) is written.
+UNIT_FORMATS = {
+    "count": format_count,
+    "pct": lambda v: format_pct(v, None),
+    "eur": format_eur,
+    "eur_per_inhabitant": lambda v: f"{format_eur(v)}{UNIT_SPACE}par habitant",
+    "eur_per_beneficiary": lambda v: f"{format_eur(v)}{UNIT_SPACE}par allocataire",
+    "per_1000": lambda v: f"{format_number(v)}{UNIT_SPACE}‰",
+    "ratio": format_number,
+    "years": lambda v: f"{format_number(v)}{UNIT_SPACE}ans",
+    "hours": lambda v: f"{format_count(v)}{UNIT_SPACE}h",
+}
+
+
+def format_value(value, unit: str) -> str:
+    """A figure with its unit, as the report shows it; an unknown unit is an error, not a guess."""
+    if value is None:
+        return "–"
+    try:
+        return UNIT_FORMATS[unit](value)
+    except KeyError:
+        raise ValueError(f"no French format for unit {unit!r}; known: {sorted(UNIT_FORMATS)}") from None

@@ -1,0 +1,78 @@
+"""index.html: every report, the date of the refresh, and the reconciliation status."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import duckdb
+
+from . import queries
+from .catalog import REPORTS
+from .framework import Report, html_table
+from .frenchfmt import format_count, format_datetime
+
+SLUG = "index"
+TITLE = "Rapports autonomie : entrepôt publié"
+UNAVAILABLE = "contrôles de rapprochement : non disponibles"
+STATUS_LABELS = {"passed": "conformes", "failed": "en écart", "warning": "avertissements", "skipped": "non évalués"}
+
+
+def build(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> Report:
+    info = queries.refresh_info(con)
+    published = info.get("published_at")
+    status_html, status_line = _reconciliation(con)
+    listing = _listing(reports_dir)
+    refreshed = format_datetime(published) if published else "date inconnue"
+    return Report(
+        slug=SLUG,
+        title=TITLE,
+        intro=(
+            "Ces rapports sont recalculés chaque nuit à partir de l'entrepôt publié, après les contrôles. "
+            "Chaque chiffre renvoie à son document source et à sa ligne."
+        ),
+        charts=[],
+        refreshed_at=published,
+        headline=[
+            ("Dernière publication", f"{refreshed} (heure de Paris)"),
+            ("Rapprochement", status_line),
+            ("Version", f"exécution {info.get('run_id', '?')}, code {info.get('git_commit', '?')}"),
+        ],
+        extra_html=listing + status_html,
+    )
+
+
+def _listing(reports_dir: Path) -> str:
+    items = []
+    for spec in REPORTS:
+        title, summary = html.escape(spec.title), html.escape(spec.summary)
+        if (reports_dir / spec.file_name).exists():
+            items.append(f'<li><a href="{spec.file_name}">{title}</a><br><span class="meta">{summary}</span></li>')
+        else:
+            items.append(f'<li>{title} <em>(à venir)</em><br><span class="meta">{summary}</span></li>')
+    return f'<h2>Rapports</h2><ul class="reports">{"".join(items)}</ul>'
+
+
+def _reconciliation(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """(HTML block, one-line summary) of marts.reconciliation_checks, when it exists."""
+    counts = queries.reconciliation_status(con)
+    if counts is None:
+        return f'<h2>Rapprochement</h2><p class="note">{html.escape(UNAVAILABLE.capitalize())}.</p>', UNAVAILABLE
+    by_status: dict[str, int] = {}
+    for row in counts.iter_rows(named=True):
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["checks"]
+    line = ", ".join(f"{format_count(n)} {STATUS_LABELS.get(s, s)}" for s, n in sorted(by_status.items()))
+    table = html_table(
+        ["Statut", "Sévérité", "Contrôles"],
+        [[STATUS_LABELS.get(r["status"], r["status"]), r["severity"], format_count(r["checks"])] for r in counts.iter_rows(named=True)],
+        numeric_from=2,
+    )
+    failed = queries.failed_reconciliations(con)
+    failed_html = ""
+    if failed.height:
+        failed_html = "<h3>Écarts</h3>" + html_table(
+            ["Contrôle", "Document", "Ligne", "Sévérité", "Explication"],
+            [[r["check_id"], r["document_id"], str(r["source_line"]), r["severity"], r["explanation"] or ""] for r in failed.iter_rows(named=True)],
+            numeric_from=5,
+        )
+    return f"<h2>Rapprochement</h2><p>{html.escape(line)}</p>{table}{failed_html}", line

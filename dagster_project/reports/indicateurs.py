@@ -1,0 +1,157 @@
+"""indicateurs.html: Pas-de-Calais against France and the Hauts-de-France départements."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from . import queries
+from .charts import OKABE_ITO, Bar, Series, bar_chart, bars_with_reference_marks, diverging_bars
+from .disclosure import disclose_counts
+from .framework import Chart, Document, Report
+from .frenchfmt import UNIT_SPACE, format_count, format_eur, format_number, format_pct
+from .sources import source_of
+
+SLUG = "indicateurs"
+TITLE = "Indicateurs de l'autonomie : le Pas-de-Calais comparé à la France et aux Hauts-de-France"
+FOCUS_CODE = "62"
+PERMILLE = f"{UNIT_SPACE}‰"
+PERCENT = f"{UNIT_SPACE}%"
+EURO = f"{UNIT_SPACE}€"
+
+# Hauts-de-France comparisons: (indicator_code, chart id, title, axis title, tick suffix, formatter).
+TERRITORY_CHARTS = (
+    ("aeeh_rate_0_19", "aeeh_taux_0_19", "Taux d'enfants de 0 à 19 ans percevant l'AEEH, par département",
+     "Enfants percevant l'AEEH (% des 0-19 ans)", PERCENT, lambda v: format_pct(v, None)),
+    ("aah_rate_adults", "aah_taux_adultes", "Taux d'adultes percevant l'AAH, par département",
+     "Adultes percevant l'AAH (% des adultes)", PERCENT, lambda v: format_pct(v, None)),
+    ("drl_children_per_inhabitant_0_19", "drl_enfants_par_habitant", "Dépenses DRL enfants par habitant de 0 à 19 ans",
+     "Dépense par habitant de 0 à 19 ans (€)", EURO, format_eur),
+    ("drl_adults_per_inhabitant_20plus", "drl_adultes_par_habitant", "Dépenses DRL adultes par habitant de 20 ans et plus",
+     "Dépense par habitant de 20 ans et plus (€)", EURO, format_eur),
+)  # fmt: skip
+
+
+def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
+    docs = queries.documents(con)
+    mdph = queries.mdph_rights(con)
+    charts = [_mdph_rates(mdph, docs), _mdph_overrepresentation(mdph, docs)]
+    territory = {code: queries.territory_indicator(con, code) for code, *_ in TERRITORY_CHARTS}
+    charts += [_territory_chart(territory[spec[0]], docs, *spec[1:]) for spec in TERRITORY_CHARTS]
+    projection = queries.indicators(con, ["pop_75plus", "pop_75plus_2030", "pop_75plus_change_2024_2030"])
+    charts.append(_projection_75plus(projection, docs, threshold))
+    apa = queries.indicators(con, ["apa_per_1000_60plus", "apa_home_share"])
+    return Report(
+        slug=SLUG,
+        title=TITLE,
+        intro=(
+            "Ces graphiques reprennent les chiffres imprimés dans la convention CNSA-ARS-Département-MDPH "
+            "2025-2028 du Pas-de-Calais : droits ouverts à la MDPH comparés à la France entière, indicateurs "
+            "enfance et adultes des cinq départements des Hauts-de-France avec la valeur régionale en "
+            "référence, et projection de la population de 75 ans et plus. Chaque graphique indique sa source, "
+            "l'année des données et les lignes du document d'où viennent les chiffres."
+        ),
+        charts=charts,
+        refreshed_at=queries.refresh_info(con).get("published_at"),
+        headline=_headline(mdph, territory, projection, apa, threshold),
+    )
+
+
+def _mdph_rates(mdph: pl.DataFrame, docs: dict[str, Document]) -> Chart:
+    labels = mdph["prestation"].to_list()
+    pdc, france = mdph["per_1000_pas_de_calais"].to_list(), mdph["per_1000_france"].to_list()
+    figure = bars_with_reference_marks(
+        labels,
+        Series("Pas-de-Calais", pdc, [_permille(v) for v in pdc], OKABE_ITO["blue"]),
+        Series("France entière (référence)", france, [_permille(v) for v in france], OKABE_ITO["black"]),
+        "Droits ouverts pour 1\u202f000 habitants (‰)",
+        "Prestation",
+        PERMILLE,
+    )
+    rows = [[p, _permille(a), _permille(b), format_count(c), format_count(d)] for p, a, b, c, d in mdph.select(
+        "prestation", "per_1000_pas_de_calais", "per_1000_france", "rights_open_pas_de_calais", "rights_open_france").iter_rows()]  # fmt: skip
+    return Chart(
+        "mdph_taux",
+        "Droits ouverts à la MDPH pour 1\u202f000 habitants : Pas-de-Calais et France entière (trait noir)",
+        figure,
+        source_of(mdph, docs),
+        table=(["Prestation", "Pas-de-Calais", "France entière", "Droits ouverts (Pas-de-Calais)", "Droits ouverts (France)"], rows),
+    )
+
+
+def _mdph_overrepresentation(mdph: pl.DataFrame, docs: dict[str, Document]) -> Chart:
+    labels, values = mdph["prestation"].to_list(), mdph["overrepresentation_pct"].to_list()
+    texts = [format_pct(v, 0, sign=True) for v in values]
+    figure = diverging_bars(labels, values, texts, "Écart au taux national (%)", "Prestation", PERCENT)
+    return Chart(
+        "mdph_surrepresentation",
+        "Surreprésentation des droits MDPH dans le Pas-de-Calais par rapport à la France (en %)",
+        figure,
+        source_of(mdph, docs),
+        notes=[f"Lecture : un écart de {format_pct(100, 0, sign=True)} signifie un taux de droits ouverts pour "
+               "1\u202f000 habitants deux fois plus élevé qu'en France entière ; les écarts sont ceux imprimés dans le document."],
+        table=(["Prestation", "Écart au taux national"], [[p, t] for p, t in zip(labels, texts, strict=True)]),
+    )
+
+
+def _territory_chart(frame: pl.DataFrame, docs, chart_id: str, title: str, axis: str, suffix: str, fmt) -> Chart:
+    departments = frame.filter(pl.col("territory_level") == "department")
+    region = frame.filter(pl.col("territory_level") == "region")
+    bars = [Bar(name, value, fmt(value), code == FOCUS_CODE) for code, name, value in departments.select(
+        "territory_code", "territory_name", "value").iter_rows()]  # fmt: skip
+    reference = None
+    if region.height:
+        name, value = region.row(0, named=True)["territory_name"], region.row(0, named=True)["value"]
+        reference = (f"{name} (référence)", value, fmt(value))
+    figure = bar_chart(bars, axis, "Département", suffix, reference=reference)
+    rows = [[name, fmt(value)] for name, value in frame.select("territory_name", "value").iter_rows()]
+    return Chart(chart_id, title, figure, source_of(frame, docs), table=(["Territoire", axis], rows))
+
+
+def _projection_75plus(frame: pl.DataFrame, docs: dict[str, Document], threshold: int) -> Chart:
+    by_code = {r["indicator_code"]: r for r in frame.iter_rows(named=True)}
+    start, end = by_code["pop_75plus"], by_code["pop_75plus_2030"]
+    labels = [f"{start['reference_period']} ({start['source']})", f"{end['reference_period']} (projection {end['source']})"]
+    disclosed = disclose_counts(labels, [start["value"], end["value"]], threshold)
+    bars = [Bar(label, value, text, focus=True) for label, value, text in zip(labels, disclosed.values, disclosed.texts, strict=True)]
+    figure = bar_chart(bars, "Personnes de 75 ans et plus (nombre)", "Année", height=380)
+    change = by_code["pop_75plus_change_2024_2030"]["value"]
+    notes = disclosed.note(threshold)
+    if not disclosed.masked:
+        growth = (end["value"] - start["value"]) / start["value"] * 100
+        notes.append(
+            f"Écart imprimé : {format_number(change, 0, sign=True)} personnes, soit {format_pct(growth, 1, sign=True)} "
+            f"(pourcentage calculé à partir des deux effectifs imprimés ; le document imprime « 1,22 » dans sa colonne "
+            f"« en pourcentage », qui est le rapport {format_count(end['value'])} / {format_count(start['value'])})."
+        )
+    return Chart(
+        "population_75_plus",
+        "Population de 75 ans et plus dans le Pas-de-Calais : 2024 et projection 2030",
+        figure,
+        source_of(frame, docs),
+        notes=notes,
+        table=(["Année", "Personnes de 75 ans et plus"], [[label, text] for label, text in zip(labels, disclosed.texts, strict=True)]),
+    )
+
+
+def _permille(value) -> str:
+    return "–" if value is None else f"{format_number(value)}{PERMILLE}"
+
+
+def _headline(mdph: pl.DataFrame, territory: dict, projection: pl.DataFrame, apa: pl.DataFrame, threshold: int) -> list[tuple[str, str]]:
+    top = mdph.sort("overrepresentation_pct", descending=True).row(0, named=True)
+    aeeh = mdph.filter(pl.col("prestation_code") == "aeeh").row(0, named=True)
+    rate = {r["territory_code"]: r["value"] for r in territory["aeeh_rate_0_19"].iter_rows(named=True)}
+    values = {r["indicator_code"]: r for r in apa.vstack(projection).iter_rows(named=True)}
+    pop = disclose_counts(["2024", "2030"], [values["pop_75plus"]["value"], values["pop_75plus_2030"]["value"]], threshold)
+    return [
+        ("Droits AEEH pour 1\u202f000 habitants", f"{_permille(aeeh['per_1000_pas_de_calais'])} dans le Pas-de-Calais, "
+         f"{_permille(aeeh['per_1000_france'])} en France ({aeeh['reference_period']})"),
+        ("Plus forte surreprésentation MDPH", f"{top['prestation']} : {format_pct(top['overrepresentation_pct'], 0, sign=True)}"),
+        ("Enfants percevant l'AEEH", f"{format_pct(rate[FOCUS_CODE], None)} dans le Pas-de-Calais, {format_pct(rate['32'], None)} "
+         "en Hauts-de-France"),
+        ("Bénéficiaires de l'APA pour 1\u202f000 habitants de 60 ans et plus",
+         f"{_permille(values['apa_per_1000_60plus']['value'])} ({values['apa_per_1000_60plus']['reference_period']})"),
+        ("Population de 75 ans et plus", f"{pop.texts[0]} en 2024, {pop.texts[1]} en 2030 (projection)"),
+    ]  # fmt: skip
+

@@ -1,0 +1,76 @@
+"""French figures as users read them: 1 234 567,89 €, 72,6 %, 29 mars 2026 à 04 h 30."""
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from dagster_project.reports.frenchfmt import (
+    MINUS,
+    THOUSANDS as T,
+    UNIT_SPACE as S,
+    format_count,
+    format_date,
+    format_datetime,
+    format_eur,
+    format_number,
+    format_pct,
+    format_value,
+)
+
+
+def plain(text: str) -> str:
+    return text.replace(T, " ").replace(S, " ").replace(MINUS, "-")
+
+
+def test_euros_are_grouped_with_a_narrow_no_break_space_and_a_decimal_comma():
+    assert format_eur(Decimal("1234567.89")) == f"1{T}234{T}567,89{S}€"
+    assert plain(format_eur(Decimal("887490"))) == "887 490,00 €"
+    assert plain(format_eur(Decimal("887490"), decimals=0)) == "887 490 €"
+    assert plain(format_eur(Decimal("0.5"))) == "0,50 €"
+    assert plain(format_eur(Decimal("-1234.5"))) == "-1 234,50 €"
+    assert plain(format_eur(Decimal("1234.5"), sign=True)) == "+1 234,50 €"
+    assert format_eur(None) == "–"
+
+
+def test_rounding_is_half_up_on_decimals_never_through_float():
+    assert format_number(Decimal("2.675"), 2) == "2,68"  # float 2.675 rounds to 2,67
+    assert format_number(Decimal("0.125"), 2) == "0,13"  # banker's rounding would give 0,12
+    assert format_number(2.675, 2) == "2,68"  # floats are read through their shortest repr
+    assert format_number(Decimal("-0.004"), 2) == "0,00"  # no "-0,00"
+
+
+def test_percent_takes_percent_points():
+    assert format_pct(Decimal("72.6")) == f"72,6{S}%"
+    assert format_pct(Decimal("2.98"), None) == f"2,98{S}%"
+    assert format_pct(Decimal("140"), 0, sign=True) == f"+140{S}%"
+    assert plain(format_pct(Decimal("-8"), 0, sign=True)) == "-8 %"
+
+
+def test_printed_decimals_are_kept_and_trailing_zeros_of_the_storage_type_dropped():
+    assert format_number(Decimal("7.4000")) == "7,4"
+    assert format_number(Decimal("14.0000")) == "14"
+    assert format_number(Decimal("100")) == "100"
+    assert format_number(Decimal("1545866.0000")) == f"1{T}545{T}866"
+    assert format_count(Decimal("136352.0000")) == f"136{T}352"
+    assert format_count(999) == "999"
+
+
+def test_units_of_the_marts():
+    assert plain(format_value(Decimal("102.0000"), "per_1000")) == "102 ‰"
+    assert plain(format_value(Decimal("508.59"), "eur_per_inhabitant")) == "508,59 € par habitant"
+    assert plain(format_value(Decimal("83.8"), "years")) == "83,8 ans"
+    assert format_value(None, "eur") == "–"
+    with pytest.raises(ValueError, match="no French format for unit 'furlongs'"):
+        format_value(Decimal(1), "furlongs")
+
+
+def test_dates_in_french_and_instants_in_paris_time():
+    assert format_date(date(2026, 3, 29)) == "29 mars 2026"
+    assert format_date(date(2025, 12, 1)) == "1er décembre 2025"
+    assert format_date(datetime(2023, 8, 15, 23, 0)) == "15 août 2023"
+    # 02:30 UTC is 04:30 in summer (UTC+2) and 03:30 in winter (UTC+1)
+    assert plain(format_datetime("2026-07-01T02:30:00+00:00")) == "1er juillet 2026 à 04 h 30"
+    assert plain(format_datetime(datetime(2026, 1, 15, 2, 30, tzinfo=timezone.utc))) == "15 janvier 2026 à 03 h 30"
+    with pytest.raises(ValueError, match="without a time zone"):
+        format_datetime(datetime(2026, 1, 15, 2, 30))

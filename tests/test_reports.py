@@ -1,0 +1,208 @@
+"""The reports of the session's refresh (the `published` fixture), read back: files, figures,
+footnotes, masking, index, and the Dagster metadata of report and dbt assets."""
+
+import os
+import re
+
+import dagster as dg
+import duckdb
+import pytest
+
+from conftest import DOC_001, DOC_004
+from dagster_project.reports import compensations_nord, index, indicateurs
+from dagster_project.reports.frenchfmt import MINUS, THOUSANDS, UNIT_SPACE
+
+pytestmark = pytest.mark.e2e
+BUILT = ["compensations_nord.html", "index.html", "indicateurs.html"]
+
+
+def plain(text: str) -> str:
+    return text.replace(THOUSANDS, " ").replace(UNIT_SPACE, " ").replace(MINUS, "-")
+
+
+@pytest.fixture(scope="module")
+def con(published):
+    connection = duckdb.connect(str(published.warehouse), read_only=True)
+    yield connection
+    connection.close()
+
+
+def _has_browser() -> bool:
+    from dagster_project.reports.browser import BrowserMissing, find_browser
+
+    try:
+        find_browser()
+        return True
+    except BrowserMissing:
+        return False
+
+
+def test_refresh_writes_every_built_report_and_a_png_per_chart(published):
+    assert sorted(p.name for p in published.reports.glob("*.html")) == BUILT
+    for name in BUILT:
+        page = (published.reports / name).read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert not list(published.reports.glob(".*.tmp"))
+    pngs = sorted(p.name for p in (published.reports / "png").glob("*.png"))
+    if not _has_browser() and not os.environ.get("CI"):
+        pytest.skip("no Chromium here: kaleido cannot render PNG (the HTML reports are complete)")
+    assert len(pngs) == 12, pngs  # 7 charts in indicateurs, 5 in compensations_nord
+    assert "indicateurs__mdph_taux.png" in pngs and "compensations_nord__annex1_par_sad.png" in pngs
+    assert all((published.reports / "png" / p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+
+
+def test_indicateurs_shows_the_printed_figures_with_their_lines(con):
+    report = indicateurs.build(con, threshold=5)
+    charts = {c.chart_id: c for c in report.charts}
+    assert list(charts) == [
+        "mdph_taux", "mdph_surrepresentation", "aeeh_taux_0_19", "aah_taux_adultes",
+        "drl_enfants_par_habitant", "drl_adultes_par_habitant", "population_75_plus",
+    ]  # fmt: skip
+    headers, rows = charts["mdph_taux"].table
+    assert len(rows) == 13
+    assert [plain(c) for c in rows[8]] == ["RQTH", "53,7 ‰", "41,4 ‰", "78 169", "2 830 000"]
+    [source] = charts["mdph_taux"].sources
+    assert plain(source.footnote()) == (
+        "Source : MDPH, 31/12/2023 ; Département du Pas-de-Calais, commission permanente du conseil départemental, "
+        f"délibération n°2026-150 du 27 avril 2026 (fichier {DOC_001}.txt), lignes 357, 360 à 363, 365 à 368, 370 à 372 et 374."
+    )
+    over = dict(charts["mdph_surrepresentation"].table[1])
+    assert plain(over["Matériel Pédagogique Adapté"]) == "+140 %" and plain(over["PCH"]) == "-8 %"
+    aeeh = charts["aeeh_taux_0_19"]
+    bars = aeeh.figure.data[0]
+    assert list(bars.x) == ["Aisne", "Nord", "Oise", "Pas-de-Calais", "Somme"]
+    assert [plain(t) for t in bars.text] == ["3,4 %", "2,8 %", "2,8 %", "4,1 %", "1,8 %"]
+    assert bars.marker.color[3] != bars.marker.color[0]  # Pas-de-Calais highlighted
+    assert aeeh.figure.layout.shapes[0].y0 == 2.98  # regional "Total général" as reference line
+    assert plain(aeeh.figure.data[1].name) == "Hauts-de-France (référence) : 2,98 %"
+    assert "ARS, année non précisée dans le document" in aeeh.sources[0].footnote()
+    assert "lignes 293 à 298" in aeeh.sources[0].footnote()
+    drl = charts["drl_enfants_par_habitant"]
+    assert plain(drl.figure.data[0].text[3]) == "508,59 €" and drl.figure.layout.yaxis.ticksuffix == UNIT_SPACE + "€"
+    population = charts["population_75_plus"]
+    assert [plain(t) for t in population.figure.data[0].text] == ["136 352", "166 357"]
+    assert plain(population.sources[0].footnote()).startswith("Source : INSEE, 2024 ; DREES, 2030 ; Département du Pas-de-Calais")
+    assert population.sources[0].footnote().endswith("lignes 260, 266 et 268.")
+    assert "+30 005 personnes, soit +22,0 %" in plain(population.notes[0])
+    assert all(c.figure.layout.xaxis.title.text and c.figure.layout.yaxis.title.text for c in report.charts)
+    headline = dict(report.headline)
+    assert plain(headline["Enfants percevant l'AEEH"]) == "4,1 % dans le Pas-de-Calais, 2,98 % en Hauts-de-France"
+    assert report.masked_notes == []
+
+
+def test_counts_under_the_threshold_are_masked_never_dropped(con):
+    report = indicateurs.build(con, threshold=150_000)  # 136 352 (2024) is under it, 166 357 (2030) is not
+    population = next(c for c in report.charts if c.chart_id == "population_75_plus")
+    assert list(population.figure.data[0].x) == ["2024 (INSEE)", "2030 (projection DREES)"]
+    assert population.figure.data[0].y[0] is None and population.figure.data[0].y[1] == 166357
+    assert [a.text for a in population.figure.layout.annotations] == ["masqué (< 150000)"]
+    assert [plain(n) for n in report.masked_notes] == [
+        "Données masquées : 1 effectif inférieur à 150 000 (2024 (INSEE)) n’est pas affiché, au titre du secret statistique."
+    ]
+    everything = repr(report.headline) + repr(population.table) + repr(population.notes) + repr(population.figure.to_dict())
+    assert "136352" not in everything.replace(THOUSANDS, "").replace(" ", "")  # nor the printed change that reveals it
+    assert "30005" not in everything.replace(THOUSANDS, "").replace(" ", "")
+
+
+def test_disclosure_threshold_comes_from_the_environment(published, tmp_path, monkeypatch):
+    from dagster_project.reports.assets import REPORT_ASSETS
+
+    monkeypatch.setenv("AUTONOMY_WAREHOUSE", str(published.warehouse))
+    monkeypatch.setenv("AUTONOMY_REPORTS_DIR", str(tmp_path))
+    monkeypatch.setenv("AUTONOMY_DISCLOSURE_THRESHOLD", "150000")
+    asset = next(a for a in REPORT_ASSETS if a.key.path[-1] == "indicateurs")
+    result = dg.materialize([asset], instance=dg.DagsterInstance.ephemeral())
+    [event] = result.asset_materializations_for_node(asset.node_def.name)
+    assert "Données masquées : 1 effectif" in event.metadata["masked"].value
+    assert event.metadata["path"].value == str(tmp_path / "indicateurs.html")
+    assert "Données masquées : 1 effectif" in (tmp_path / "indicateurs.html").read_text(encoding="utf-8")
+    assert "Chiffre clé" in event.metadata["preview"].value
+
+
+def test_compensations_nord_splits_each_annex_between_pa_and_ph(con):
+    report = compensations_nord.build(con, threshold=5)
+    charts = {c.chart_id: c for c in report.charts}
+    assert list(charts) == ["totaux_par_annexe", "annex1_par_sad", "annex4_par_sad", "annex5_first_par_sad", "annex5_renewed_par_sad"]
+    totals = charts["totaux_par_annexe"].figure
+    assert [t.name for t in totals.data] == ["Personnes âgées (PA)", "Personnes en situation de handicap (PH)"]
+    assert [plain(t) for t in totals.data[0].text] == ["2 635 366,52 €", "1 215 749,94 €", "2 683 446,72 €", "336 976,00 €"]
+    assert [plain(t) for t in totals.data[1].text] == ["250 161,77 €", "247 116,06 €", "1 520 331,30 €", "88 005,73 €"]
+    assert totals.layout.barmode == "stack"
+    assert [len(charts[k].figure.data[0].y) for k in list(charts)[1:]] == [53, 33, 58, 9]
+    annex1 = charts["annex1_par_sad"]
+    assert annex1.figure.data[0].y[0] == "AIDE AU QUOTIDIEN (MAUBEUGE)"  # sorted by amount
+    assert [plain(c) for c in annex1.table[1][-1]] == ["TOTAL imprimé", "2 885 528,29 €", "2 635 366,52 €", "250 161,77 €"]
+    footnote = annex1.sources[0].footnote()
+    assert footnote.startswith("Source : Annexe 1 – compensations BAD et FEHAP (2022) ; données 2022 ; Département du Nord")
+    assert footnote.endswith(f"(fichier {DOC_004}.txt), lignes 114 à 148 et 150 à 168.")  # 149 is blank
+    headline = dict(report.headline)
+    assert plain(headline["Annexe 5 – dotations qualité, nouveau CPOM (reste à verser) (2023)"]) == (
+        "424 981,73 € dont PA 336 976,00 €, PH 88 005,73 € (part PH 20,7 %)"
+    )
+
+
+def test_index_links_every_report_with_the_refresh_date(published, con):
+    page = (published.reports / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)">', page)
+    assert links == ["indicateurs.html", "compensations_nord.html"]
+    assert page.count("(à venir)") == 2  # activite_sad and enveloppe come with their marts
+    published_at = dict(con.execute("SELECT key, value FROM meta.refresh").fetchall())["published_at"]
+    from dagster_project.reports.frenchfmt import format_datetime
+
+    assert format_datetime(published_at) in page
+    assert "Contrôles de rapprochement : non disponibles" in page
+    for name in ("indicateurs.html", "compensations_nord.html"):
+        assert '<a href="index.html">' in (published.reports / name).read_text(encoding="utf-8")
+
+
+def test_index_shows_reconciliation_counts_when_the_table_exists(published_copy):
+    with duckdb.connect(str(published_copy.warehouse)) as con:
+        con.execute(
+            "CREATE TABLE marts.reconciliation_checks AS SELECT * FROM (VALUES "
+            "('sum_fap', 'sum', '002_49f42b73bb0da1f1', 130, 'fap_annex', 'envelope', 887490.00, 887490.00, 0.00, 0.01, 'error', true, 'passed', NULL),"
+            "('sum_nord', 'sum', '004_fcde17fa10b97a0b', 168, 'annex1', 'total', 2885528.29, 2885528.29, 0.00, 0.01, 'error', true, 'passed', NULL),"
+            "('growth', 'rate', '001_ce3718776857736d', 267, 'pa_indicators', 'pct', 1.22, 22.0, 20.78, 0.1, 'warning', false, 'failed', "
+            "'printed as a ratio, not a percentage')"
+            ") t(check_id, check_kind, document_id, source_line, table_id, measure, published_value, computed_value, delta, "
+            "tolerance, severity, passed, status, explanation)"
+        ).fetchall()
+        report = index.build(con, published_copy.reports)
+    assert dict(report.headline)["Rapprochement"] == "1 en écart, 2 conformes"
+    assert "printed as a ratio, not a percentage" in report.extra_html and "growth" in report.extra_html
+
+
+def test_report_assets_run_after_publish_and_describe_themselves():
+    from dagster_project.definitions import defs
+    from dagster_project.publish.assets import PUBLISH_KEY
+
+    specs = {s.key: s for s in defs.resolve_all_asset_specs()}
+    reports = [k for k in specs if k.path[0] == "reports"]
+    assert sorted(k.to_user_string() for k in reports) == ["reports/compensations_nord", "reports/index", "reports/indicateurs"]
+    for key in reports:
+        spec = specs[key]
+        deps = {d.asset_key for d in spec.deps}
+        assert PUBLISH_KEY in deps and deps <= set(specs), key
+        assert spec.group_name == "reports" and spec.owners and spec.description and spec.tags["layer"] == "reports"
+    assert dg.AssetKey(["marts", "indicator_values"]) in {d.asset_key for d in specs[dg.AssetKey(["reports", "indicateurs"])].deps}
+
+
+def test_dbt_models_carry_row_counts_column_schemas_and_mart_previews(published_copy):
+    """dbt build alone on the copy's work database: each model's materialization has its metadata."""
+    from dagster_project.definitions import defs
+
+    dbt_keys = {spec.key for spec in defs.resolve_all_asset_specs() if spec.key.path[0] in ("staging", "marts", "reference")}
+    job = defs.resolve_job_def("refresh").get_subset(asset_selection=dbt_keys)
+    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    events = {
+        e.asset_key.to_user_string(): e.metadata for e in result.asset_materializations_for_node("dbt_models")
+    }
+    assert len(events) == 24
+    mart = events["marts/indicator_values"]
+    assert mart["dagster/row_count"].value == 250
+    columns = mart["dagster/column_schema"].schema.columns
+    assert [(c.name, c.type) for c in columns[:2]] == [("document_id", "VARCHAR"), ("source_line", "INTEGER")]
+    assert (columns[7].name, columns[7].type) == ("value", "DECIMAL(18,4)") and columns[7].description
+    assert "| document_id |" in mart["preview"].value
+    staging = events["staging/stg_pdc_cp_2025_541__fap_annex"]
+    assert staging["dagster/row_count"].value == 37 and "preview" not in staging
