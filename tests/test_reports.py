@@ -150,7 +150,11 @@ def test_index_links_every_report_with_the_refresh_date(published, con):
     from dagster_project.reports.frenchfmt import format_datetime
 
     assert format_datetime(published_at) in page
-    assert "Contrôles de rapprochement : non disponibles" in page
+    counts = dict(con.execute("SELECT status, count(*) FROM marts.reconciliation_checks GROUP BY 1").fetchall())
+    from dagster_project.reports.frenchfmt import format_count
+
+    assert f"{format_count(counts['passed'])} conformes" in page
+    assert f"{format_count(counts['failed'])} en écart" in page and "1 écarts connus acceptés" in page
     for name in ("indicateurs.html", "compensations_nord.html"):
         assert '<a href="index.html">' in (published.reports / name).read_text(encoding="utf-8")
 
@@ -158,7 +162,7 @@ def test_index_links_every_report_with_the_refresh_date(published, con):
 def test_index_shows_reconciliation_counts_when_the_table_exists(published_copy):
     with duckdb.connect(str(published_copy.warehouse)) as con:
         con.execute(
-            "CREATE TABLE marts.reconciliation_checks AS SELECT * FROM (VALUES "
+            "CREATE OR REPLACE TABLE marts.reconciliation_checks AS SELECT * FROM (VALUES "
             "('sum_fap', 'sum', '002_49f42b73bb0da1f1', 130, 'fap_annex', 'envelope', 887490.00, 887490.00, 0.00, 0.01, 'error', true, 'passed', NULL),"
             "('sum_nord', 'sum', '004_fcde17fa10b97a0b', 168, 'annex1', 'total', 2885528.29, 2885528.29, 0.00, 0.01, 'error', true, 'passed', NULL),"
             "('growth', 'rate', '001_ce3718776857736d', 267, 'pa_indicators', 'pct', 1.22, 22.0, 20.78, 0.1, 'warning', false, 'failed', "
@@ -190,14 +194,16 @@ def test_dbt_models_carry_row_counts_column_schemas_and_mart_previews(published_
     """dbt build alone on the copy's work database: each model's materialization has its metadata."""
     from dagster_project.definitions import defs
 
-    dbt_keys = {spec.key for spec in defs.resolve_all_asset_specs() if spec.key.path[0] in ("staging", "marts", "reference")}
+    from dagster_project.transform.assets import dbt_models
+
+    dbt_keys = {key for key in dbt_models.keys if key.path[0] in ("staging", "marts", "reference")}
     job = defs.resolve_job_def("refresh").get_subset(asset_selection=dbt_keys)
     result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral())
     assert result.success
     events = {
         e.asset_key.to_user_string(): e.metadata for e in result.asset_materializations_for_node("dbt_models")
     }
-    assert len(events) == 24
+    assert set(events) == {key.to_user_string() for key in dbt_keys}
     mart = events["marts/indicator_values"]
     assert mart["dagster/row_count"].value == 250
     columns = mart["dagster/column_schema"].schema.columns

@@ -15,7 +15,7 @@ from .frenchfmt import format_count, format_datetime
 SLUG = "index"
 TITLE = "Rapports autonomie : entrepôt publié"
 UNAVAILABLE = "contrôles de rapprochement : non disponibles"
-STATUS_LABELS = {"passed": "conformes", "failed": "en écart", "warning": "avertissements", "skipped": "non évalués"}
+STATUS_LABELS = {"passed": "conformes", "failed": "en écart", "acknowledged": "écarts connus acceptés"}
 
 
 def build(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> Report:
