@@ -32,6 +32,8 @@ def validate(suite_name: str, expectations: Sequence[str], evaluations: Sequence
     import pandas as pd
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)  # GX sets its own level on import
+
     frame = pd.DataFrame(
         {
             "check_id": [e.check_id for e in evaluations],

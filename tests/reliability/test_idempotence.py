@@ -1,0 +1,54 @@
+"""Two consecutive refreshes on the same inputs give identical marts and identical reports, apart
+from the refresh's own date and run id."""
+
+import hashlib
+import re
+
+import duckdb
+
+from dagster_project.refresh import run_refresh
+
+# What differs between two refreshes by design: when, and which run.
+VOLATILE = [
+    re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),  # run ids
+    re.compile(r"\d{1,2}(?:\s|&nbsp;|\u202f|\u00a0)\w+(?:\s|&nbsp;|\u202f|\u00a0)\d{4}(?:,| à)?(?:\s|&nbsp;|\u202f|\u00a0)\d{1,2}(?: h |:|\s?h\s?)\d{2}"),
+    re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?"),
+]
+
+
+def table_hashes(warehouse) -> dict[str, str]:
+    """A hash of every mart, over its rows sorted, so that row order does not matter."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name <> 'reconciliation_history'"
+        ).fetchall()]
+        hashes = {}
+        for table in tables:
+            rows = con.execute(f'SELECT * FROM marts."{table}"').fetchall()
+            digest = hashlib.sha256()
+            for row in sorted(repr(r) for r in rows):
+                digest.update(row.encode())
+            hashes[table] = f"{len(rows)}:{digest.hexdigest()}"
+        return hashes
+    finally:
+        con.close()
+
+
+def normalised(text: str) -> str:
+    for pattern in VOLATILE:
+        text = pattern.sub("<volatile>", text)
+    return text
+
+
+def test_two_refreshes_give_identical_marts_and_reports(published_copy):
+    first_marts = table_hashes(published_copy.warehouse)
+    first_reports = {p.name: p.read_text(encoding="utf-8") for p in sorted(published_copy.reports.glob("*.html"))}
+    summary = run_refresh()
+    assert summary.published, summary.render()
+    assert table_hashes(published_copy.warehouse) == first_marts
+    assert len(first_marts) >= 14
+    second_reports = {p.name: p.read_text(encoding="utf-8") for p in sorted(published_copy.reports.glob("*.html"))}
+    assert sorted(second_reports) == sorted(first_reports) and first_reports
+    for name, text in first_reports.items():
+        assert normalised(second_reports[name]) == normalised(text), name
