@@ -10,7 +10,7 @@ import pytest
 
 from conftest import DOC_001, DOC_004
 from dagster_project.reports import compensations_nord, index, indicateurs
-from dagster_project.reports.frenchfmt import MINUS, THOUSANDS, UNIT_SPACE
+from dagster_project.core.frenchfmt import MINUS, THOUSANDS, UNIT_SPACE
 
 pytestmark = pytest.mark.e2e
 BUILT = ["compensations_nord.html", "index.html", "indicateurs.html"]
@@ -147,7 +147,7 @@ def test_index_links_every_report_with_the_refresh_date(published, con):
     assert links == ["indicateurs.html", "compensations_nord.html"]
     assert page.count("(à venir)") == 2  # activite_sad and enveloppe come with their marts
     published_at = dict(con.execute("SELECT key, value FROM meta.refresh").fetchall())["published_at"]
-    from dagster_project.reports.frenchfmt import format_datetime
+    from dagster_project.core.frenchfmt import format_datetime
 
     assert format_datetime(published_at) in page
     assert "Contrôles de rapprochement : non disponibles" in page

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from .frenchfmt import PLOTLY_SEPARATORS
+from ..core.frenchfmt import PLOTLY_SEPARATORS
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = {

@@ -15,7 +15,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from .frenchfmt import format_date, format_datetime
+from ..core.frenchfmt import format_date, format_datetime
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import duckdb
 
+from ..core.frenchfmt import format_count, format_datetime
 from . import queries
 from .catalog import REPORTS
 from .framework import Report, html_table
-from .frenchfmt import format_count, format_datetime
 
 SLUG = "index"
 TITLE = "Rapports autonomie : entrepôt publié"
