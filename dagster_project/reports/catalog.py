@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import compensations_nord, indicateurs
+from . import activite_sad, compensations_nord, indicateurs
 from .queries import NORD_ANNEXES
 
 
@@ -38,10 +38,15 @@ REPORTS: tuple[ReportSpec, ...] = (
         indicateurs.build,
     ),
     ReportSpec(
-        "activite_sad",
-        "Activité des services autonomie à domicile (SAD) du Pas-de-Calais",
+        activite_sad.SLUG,
+        activite_sad.TITLE,
         "Heures facturées par SAD, courbe de concentration (Lorenz), indice de Gini et part des cinq plus grands.",
-        ("marts/sad_activity",),
+        (
+            "marts/sad_activity", "marts/sad_activity_summary", "reference/sad_federations",
+            "staging/stg_deliberations__prose_figures", "staging/stg_deliberations__catalogue_entries",
+            "staging/stg_deliberations__documents",
+        ),
+        activite_sad.build,
     ),
     ReportSpec(
         "enveloppe",

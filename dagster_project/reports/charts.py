@@ -79,9 +79,11 @@ def bar_chart(
     reference: tuple[str, object, str] | None = None,
     horizontal: bool = False,
     height: int = 420,
+    text_outside: bool = False,
 ) -> go.Figure:
     """Bars with the focus territory highlighted and an optional reference line
-    (label, value, formatted value), e.g. the regional 'Total général'."""
+    (label, value, formatted value), e.g. the regional 'Total général'. text_outside: labels after
+    the bars, for values spread over orders of magnitude (a label never shrinks inside a short bar)."""
     labels = [b.label for b in bars]
     values = [None if b.value is None else float(b.value) for b in bars]  # drawing only; texts carry exact figures
     texts = [b.text for b in bars]
@@ -92,9 +94,10 @@ def bar_chart(
         orientation="h" if horizontal else "v",
         marker={"color": colours},
         text=texts,
-        textposition="inside",  # at the base of the bar: never crossed by the reference line
+        textposition="outside" if text_outside else "inside",  # inside: at the base, never crossed by the reference line
         insidetextanchor="start",
-        textfont={"color": ["#ffffff" if b.focus else "#000000" for b in bars]},  # contrast >= 4.5:1 on each fill
+        cliponaxis=not text_outside,
+        textfont={"color": ["#000000" if text_outside or not b.focus else "#ffffff" for b in bars]},  # contrast >= 4.5:1
         hovertemplate="%{" + ("y" if horizontal else "x") + "} : %{text}<extra></extra>",
         showlegend=False,
     )
