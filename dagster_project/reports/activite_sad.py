@@ -11,7 +11,7 @@ import polars as pl
 
 from ..core.frenchfmt import UNIT_SPACE, format_count, format_number, format_pct, format_value
 from . import queries
-from .charts import OKABE_ITO, REFERENCE, Bar, bar_chart, base_layout, value_axis
+from .charts import OKABE_ITO, REFERENCE, Bar, bar_chart, base_layout, room_for_labels, value_axis
 from .framework import Chart, Document, Report, Source
 from .sources import source_of
 
@@ -90,7 +90,7 @@ def _hours(activity: pl.DataFrame, sources: list[Source], federation: tuple[list
     year = rows[0]["year"]
     figure = bar_chart(bars, f"Heures d'APA facturées en {year} (h)", "Service autonomie à domicile (commune)", HOURS,
                        horizontal=True, height=110 + 24 * len(bars), text_outside=True)  # fmt: skip
-    figure.update_xaxes(range=[0, float(rows[0]["hours_billed"]) * 1.3])  # room for the label of the largest bar
+    room_for_labels(figure, [r["hours_billed"] for r in rows])
     notes, federation_sources = federation
     table = [[str(r["rank"]), _label(r), format_value(r["hours_billed"], "hours"), format_pct(r["share_pct"], 2),
               format_pct(r["cumulative_share_pct"], 2)] for r in rows]  # fmt: skip

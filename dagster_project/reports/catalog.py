@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import activite_sad, compensations_nord, indicateurs
+from . import activite_sad, compensations_nord, enveloppe, indicateurs
 from .queries import NORD_ANNEXES
 
 
@@ -49,10 +49,12 @@ REPORTS: tuple[ReportSpec, ...] = (
         activite_sad.build,
     ),
     ReportSpec(
-        "enveloppe",
-        "Enveloppe 2025 reversée aux SAD du Pas-de-Calais",
-        "Répartition 2025 par SAD, évolution par rapport aux parts 2024 publiées, et simulation quand elle est configurée.",
-        ("marts/envelope_allocations",),
+        enveloppe.SLUG,
+        enveloppe.TITLE,
+        "Répartition 2025 par SAD, évolution par rapport aux montants et parts 2024 publiés, et simulation quand elle "
+        "est configurée.",
+        ("marts/envelope_allocations", "marts/envelopes", "marts/sad_activity", "staging/stg_deliberations__documents"),
+        enveloppe.build,
     ),
     ReportSpec(
         compensations_nord.SLUG,

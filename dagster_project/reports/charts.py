@@ -217,3 +217,12 @@ def diverging_bars(
     )
     figure.update_layout(xaxis=value_axis(value_title, unit_suffix), yaxis={**category_axis(category_title), "autorange": "reversed"})
     return figure
+
+
+def room_for_labels(figure: go.Figure, values: Sequence[object], share: float = 0.3) -> None:
+    """Widen the horizontal value axis so the labels written after the longest bars (on either
+    side of zero) stay inside the figure: `share` of the data's span is added beyond each end."""
+    numbers = [float(v) for v in values if v is not None]
+    low, high = min(0.0, *numbers), max(0.0, *numbers)
+    pad = (high - low) * share
+    figure.update_xaxes(range=[low - pad if low < 0 else 0, high + pad if high > 0 else 0])
