@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import activite_sad, compensations_nord, enveloppe, indicateurs
+from . import activite_sad, compensations_nord, enveloppe, indicateurs, reconciliation
 from .queries import NORD_ANNEXES
 
 
@@ -62,6 +62,14 @@ REPORTS: tuple[ReportSpec, ...] = (
         "Répartition PA / PH des compensations 2022 et des dotations qualité 2023, par annexe et par SAD.",
         (*(f"staging/{model}" for model, *_ in NORD_ANNEXES.values()), "staging/stg_deliberations__documents"),
         compensations_nord.build,
+    ),
+    ReportSpec(
+        reconciliation.SLUG,
+        reconciliation.TITLE,
+        "Contrôles des chiffres imprimés par délibération, statut et sévérité, puis chaque écart avec le texte de sa "
+        "ligne, les valeurs publiée et recalculée, la tolérance et l'explication.",
+        ("marts/reconciliation_checks", "raw/deliberations/document_lines", "staging/stg_deliberations__documents"),
+        reconciliation.build,
     ),
 )
 

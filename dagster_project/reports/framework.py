@@ -127,6 +127,9 @@ td.num{text-align:right;white-space:nowrap}
 dl.headline{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
 dl.headline dt{font-weight:bold}
 footer{color:#555;font-size:.8rem;padding-bottom:2rem}
+article.check{border-top:1px solid #ddd;padding:.4rem 0}
+article.check h4{margin:.3rem 0;font-size:.95rem}
+.printed{font-family:"DejaVu Sans Mono",monospace;font-size:.82rem;background:#f3f3f3;padding:.3rem .5rem;overflow-wrap:anywhere}
 """
 
 
@@ -134,11 +137,13 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> str:
+def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1, numeric: Sequence[int] | None = None) -> str:
+    """Figures right-aligned and never wrapped: the columns from `numeric_from` on, or exactly `numeric`."""
+    numeric = set(numeric) if numeric is not None else set(range(numeric_from, len(headers)))
     head = "".join(f"<th scope=\"col\">{_esc(h)}</th>" for h in headers)
     body = "".join(
         "<tr>" + "".join(
-            f"<td class=\"num\">{_esc(c)}</td>" if i >= numeric_from else f"<td>{_esc(c)}</td>" for i, c in enumerate(row)
+            f"<td class=\"num\">{_esc(c)}</td>" if i in numeric else f"<td>{_esc(c)}</td>" for i, c in enumerate(row)
         ) + "</tr>"
         for row in rows
     )  # fmt: skip

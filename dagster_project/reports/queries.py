@@ -265,10 +265,31 @@ def reconciliation_status(con: duckdb.DuckDBPyConnection) -> pl.DataFrame | None
     )
 
 
-def failed_reconciliations(con: duckdb.DuckDBPyConnection, limit: int = 20) -> pl.DataFrame:
+def reconciliation_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Checks of the latest refresh by document, status and severity."""
     return _frame(
         con,
-        "SELECT check_id, document_id, source_line, severity, status, explanation FROM marts.reconciliation_checks "
-        "WHERE NOT passed ORDER BY severity, document_id, source_line LIMIT ?",
-        [limit],
+        "SELECT document_id, status, severity, count(*) AS checks FROM marts.reconciliation_checks GROUP BY ALL ORDER BY ALL",
+    )
+
+
+def reconciliation_checked_lines(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every (document, line) a check reads its printed figure from: the footnote of the counts."""
+    return _frame(con, "SELECT DISTINCT document_id, source_line FROM marts.reconciliation_checks ORDER BY ALL")
+
+
+def reconciliation_discrepancies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every failed or acknowledged check with the printed text of its line (raw.document_lines),
+    blocking ones first, then by document and line."""
+    return _frame(
+        con,
+        """
+        SELECT c.check_id, c.check_kind, c.document_id, c.source_line, c.table_id, c.measure,
+               c.published_value, c.computed_value, c.delta, c.tolerance, c.severity, c.status, c.explanation,
+               l.text AS line_text
+        FROM marts.reconciliation_checks c
+        LEFT JOIN raw.document_lines l ON l.document_id = c.document_id AND l.line_number = c.source_line
+        WHERE c.status <> 'passed'
+        ORDER BY c.severity = 'error' DESC, c.status = 'failed' DESC, c.document_id, c.source_line, c.check_id
+        """,
     )
