@@ -110,7 +110,7 @@ def _lorenz(activity: pl.DataFrame, summary: dict, sources: list[Source]) -> Cha
     y = [0.0, *(float(v) for v in points["lorenz_hours_pct"])]
     n = points.height
     texts = [f"aucun service : {format_pct(0, 0)} des heures"] + [
-        f"les {n - r + 1} plus petits services : {format_pct(h, 1)} des heures" if r > 1 else f"les {n} services : {format_pct(h, 0)} des heures"
+        f"{_smallest(n - r + 1, n)} : {format_pct(h, 1 if r > 1 else 0)} des heures"
         for r, h in points.select("rank", "lorenz_hours_pct").iter_rows()
     ]
     gini = format_number(summary["gini"], 3)
@@ -137,6 +137,12 @@ def _lorenz(activity: pl.DataFrame, summary: dict, sources: list[Source]) -> Cha
         table=(["Services (du plus petit au plus grand)", "Part cumulée des services", "Part cumulée des heures"],
                [[t, format_pct(a, 1), format_pct(b, 1)] for t, a, b in zip(texts, x, y, strict=True)]),  # fmt: skip
     )
+
+
+def _smallest(count: int, total: int) -> str:
+    if count == total:
+        return f"les {total} services"
+    return "le plus petit service" if count == 1 else f"les {count} plus petits services"
 
 
 def _pareto(activity: pl.DataFrame, summary: dict, sources: list[Source]) -> Chart:
