@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import plain
 from dagster_project.core.frenchfmt import (
-    MINUS,
     THOUSANDS as T,
     UNIT_SPACE as S,
     format_count,
@@ -18,10 +18,6 @@ from dagster_project.core.frenchfmt import (
     format_plain,
     format_value,
 )
-
-
-def plain(text: str) -> str:
-    return text.replace(T, " ").replace(S, " ").replace(MINUS, "-")
 
 
 def test_euros_are_grouped_with_a_narrow_no_break_space_and_a_decimal_comma():

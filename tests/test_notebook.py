@@ -9,15 +9,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import PROJECT
-from dagster_project.core.frenchfmt import MINUS, THOUSANDS, UNIT_SPACE
+from conftest import PROJECT, plain
 
 pytestmark = pytest.mark.e2e
 NOTEBOOK = PROJECT / "notebooks" / "analyse.ipynb"
-
-
-def plain(text: str) -> str:
-    return text.replace(THOUSANDS, " ").replace(UNIT_SPACE, " ").replace(MINUS, "-")
 
 
 def _outputs(cell) -> str:

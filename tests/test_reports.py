@@ -8,9 +8,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from conftest import DOC_001, DOC_004
+from conftest import DOC_001, DOC_004, plain
+from dagster_project.core.frenchfmt import THOUSANDS, UNIT_SPACE
 from dagster_project.reports import compensations_nord, index, indicateurs
-from dagster_project.core.frenchfmt import MINUS, THOUSANDS, UNIT_SPACE
 
 pytestmark = pytest.mark.e2e
 BUILT = [
@@ -18,15 +18,9 @@ BUILT = [
 ]  # fmt: skip
 
 
-def plain(text: str) -> str:
-    return text.replace(THOUSANDS, " ").replace(UNIT_SPACE, " ").replace(MINUS, "-")
-
-
 @pytest.fixture(scope="module")
-def con(published):
-    connection = duckdb.connect(str(published.warehouse), read_only=True)
-    yield connection
-    connection.close()
+def con(published_con):
+    return published_con
 
 
 def _has_browser() -> bool:

@@ -6,22 +6,15 @@ import re
 import duckdb
 import pytest
 
-from conftest import DOC_001, DOC_002
-from dagster_project.core.frenchfmt import MINUS, THOUSANDS, UNIT_SPACE
+from conftest import DOC_001, DOC_002, plain
 from dagster_project.reports import reconciliation
 
 pytestmark = pytest.mark.e2e
 
 
-def plain(text: str) -> str:
-    return text.replace(THOUSANDS, " ").replace(UNIT_SPACE, " ").replace(MINUS, "-")
-
-
 @pytest.fixture(scope="module")
-def con(published):
-    connection = duckdb.connect(str(published.warehouse), read_only=True)
-    yield connection
-    connection.close()
+def con(published_con):
+    return published_con
 
 
 def test_counts_by_document_status_and_severity(con):

@@ -8,8 +8,8 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from conftest import DOC_002
-from dagster_project.core.frenchfmt import MINUS, THOUSANDS, UNIT_SPACE
+from conftest import DOC_002, plain
+from dagster_project.core.frenchfmt import UNIT_SPACE
 from dagster_project.reports import activite_sad, enveloppe, queries
 from dagster_project.reports.charts import OKABE_ITO
 
@@ -17,15 +17,9 @@ pytestmark = pytest.mark.e2e
 ADMR = "FÉDÉRATION ADMR DU PAS-DE-CALAIS"
 
 
-def plain(text: str) -> str:
-    return text.replace(THOUSANDS, " ").replace(UNIT_SPACE, " ").replace(MINUS, "-")
-
-
 @pytest.fixture(scope="module")
-def con(published):
-    connection = duckdb.connect(str(published.warehouse), read_only=True)
-    yield connection
-    connection.close()
+def con(published_con):
+    return published_con
 
 
 def test_activite_sad_sorts_the_hours_of_the_36_annex_rows_and_notes_the_admr_federation(con):
