@@ -77,6 +77,23 @@ def published(tmp_path_factory) -> Paths:
     return p
 
 
+@pytest.fixture(scope="module")
+def published_con(published):
+    """A read-only connection to the session's published warehouse, for tests that only read it."""
+    import duckdb
+
+    connection = duckdb.connect(str(published.warehouse), read_only=True)
+    yield connection
+    connection.close()
+
+
+def plain(text: str) -> str:
+    """A figure as reports write it (narrow no-break spaces, U+2212 minus) with ordinary spaces and '-'."""
+    from dagster_project.core.frenchfmt import MINUS, THOUSANDS, UNIT_SPACE
+
+    return text.replace(THOUSANDS, " ").replace(UNIT_SPACE, " ").replace(MINUS, "-")
+
+
 def replace_line(path: Path, line: int, old: str, new: str) -> None:
     """Edit one line of a copied raw file (bytes elsewhere untouched)."""
     lines = path.read_text(encoding="utf-8").split("\n")

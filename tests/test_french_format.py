@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from dagster_project.reports.frenchfmt import (
-    MINUS,
+from conftest import plain
+from dagster_project.core.frenchfmt import (
     THOUSANDS as T,
     UNIT_SPACE as S,
     format_count,
@@ -15,12 +15,9 @@ from dagster_project.reports.frenchfmt import (
     format_eur,
     format_number,
     format_pct,
+    format_plain,
     format_value,
 )
-
-
-def plain(text: str) -> str:
-    return text.replace(T, " ").replace(S, " ").replace(MINUS, "-")
 
 
 def test_euros_are_grouped_with_a_narrow_no_break_space_and_a_decimal_comma():
@@ -74,3 +71,13 @@ def test_dates_in_french_and_instants_in_paris_time():
     assert plain(format_datetime(datetime(2026, 1, 15, 2, 30, tzinfo=timezone.utc))) == "15 janvier 2026 à 03 h 30"
     with pytest.raises(ValueError, match="without a time zone"):
         format_datetime(datetime(2026, 1, 15, 2, 30))
+
+
+def test_plain_variant_for_text_copied_into_other_tools():
+    """Reconciliation explanations and CSV annexes: ordinary spaces and '-', same rounding."""
+    assert format_plain(Decimal("887489.98"), 4) == "887 489,9800"
+    assert format_plain(Decimal("-0.0746566395"), 3) == "-0,075"
+    assert format_plain(Decimal("0.005")) == "0,005"
+    assert format_plain(Decimal("12.345"), 2) == "12,35"  # half-up, as the formatter of the reports
+    assert format_plain(Decimal("-0.004"), 2) == "0,00"
+    assert format_number(Decimal("-1234.5"), 1, plain=True) == "-1 234,5" != format_number(Decimal("-1234.5"), 1)

@@ -11,7 +11,7 @@ from plotly.offline import get_plotlyjs
 from dagster_project.reports.charts import Bar, bar_chart
 from dagster_project.reports.disclosure import disclose_counts
 from dagster_project.reports.framework import Chart, Document, Report, Source, lines_text, render_html, write_atomic
-from dagster_project.reports.frenchfmt import THOUSANDS
+from dagster_project.core.frenchfmt import THOUSANDS
 
 DOC = Document("001_ce3718776857736d", "2026-150", "Commission permanente du Conseil départemental", "Département du Pas-de-Calais", date(2026, 4, 27))
 

@@ -8,23 +8,19 @@ import dagster as dg
 import duckdb
 import pytest
 
-from conftest import DOC_001, DOC_004
+from conftest import DOC_001, DOC_004, plain
+from dagster_project.core.frenchfmt import THOUSANDS, UNIT_SPACE
 from dagster_project.reports import compensations_nord, index, indicateurs
-from dagster_project.reports.frenchfmt import MINUS, THOUSANDS, UNIT_SPACE
 
 pytestmark = pytest.mark.e2e
-BUILT = ["compensations_nord.html", "index.html", "indicateurs.html"]
-
-
-def plain(text: str) -> str:
-    return text.replace(THOUSANDS, " ").replace(UNIT_SPACE, " ").replace(MINUS, "-")
+BUILT = [
+    "activite_sad.html", "compensations_nord.html", "enveloppe.html", "index.html", "indicateurs.html", "reconciliation.html",
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def con(published):
-    connection = duckdb.connect(str(published.warehouse), read_only=True)
-    yield connection
-    connection.close()
+def con(published_con):
+    return published_con
 
 
 def _has_browser() -> bool:
@@ -46,8 +42,9 @@ def test_refresh_writes_every_built_report_and_a_png_per_chart(published):
     pngs = sorted(p.name for p in (published.reports / "png").glob("*.png"))
     if not _has_browser() and not os.environ.get("CI"):
         pytest.skip("no Chromium here: kaleido cannot render PNG (the HTML reports are complete)")
-    assert len(pngs) == 12, pngs  # 7 charts in indicateurs, 5 in compensations_nord
+    assert len(pngs) == 18, pngs  # 7 charts in indicateurs, 5 in compensations_nord, 3 in activite_sad, 2 in enveloppe, 1 in reconciliation
     assert "indicateurs__mdph_taux.png" in pngs and "compensations_nord__annex1_par_sad.png" in pngs
+    assert {"activite_sad__lorenz.png", "enveloppe__evolution_2024_2025.png", "reconciliation__controles_par_document.png"} <= set(pngs)
     assert all((published.reports / "png" / p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
 
 
@@ -144,35 +141,25 @@ def test_compensations_nord_splits_each_annex_between_pa_and_ph(con):
 def test_index_links_every_report_with_the_refresh_date(published, con):
     page = (published.reports / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a href="([^"]+)">', page)
-    assert links == ["indicateurs.html", "compensations_nord.html"]
-    assert page.count("(à venir)") == 2  # activite_sad and enveloppe come with their marts
+    listed = ["indicateurs.html", "activite_sad.html", "enveloppe.html", "compensations_nord.html", "reconciliation.html"]
+    assert links == [*listed, "reconciliation.html"]  # the reconciliation block links its detail too
+    assert "(à venir)" not in page
     published_at = dict(con.execute("SELECT key, value FROM meta.refresh").fetchall())["published_at"]
-    from dagster_project.reports.frenchfmt import format_datetime
+    from dagster_project.core.frenchfmt import format_datetime
 
     assert format_datetime(published_at) in page
-    counts = dict(con.execute("SELECT status, count(*) FROM marts.reconciliation_checks GROUP BY 1").fetchall())
-    from dagster_project.reports.frenchfmt import format_count
-
-    assert f"{format_count(counts['passed'])} conformes" in page
-    assert f"{format_count(counts['failed'])} en écart" in page and "1 écarts connus acceptés" in page
-    for name in ("indicateurs.html", "compensations_nord.html"):
+    assert plain(dict(index.build(con, published.reports).headline)["Rapprochement"]) == "1 écart accepté, 16 en écart, 400 conformes"
+    assert "<td>écart accepté</td><td>avertissement</td>" in page and "acknowledged" not in page
+    for name in listed:
         assert '<a href="index.html">' in (published.reports / name).read_text(encoding="utf-8")
 
 
-def test_index_shows_reconciliation_counts_when_the_table_exists(published_copy):
+def test_index_says_when_reconciliation_results_are_not_available(published_copy):
     with duckdb.connect(str(published_copy.warehouse)) as con:
-        con.execute(
-            "CREATE OR REPLACE TABLE marts.reconciliation_checks AS SELECT * FROM (VALUES "
-            "('sum_fap', 'sum', '002_49f42b73bb0da1f1', 130, 'fap_annex', 'envelope', 887490.00, 887490.00, 0.00, 0.01, 'error', true, 'passed', NULL),"
-            "('sum_nord', 'sum', '004_fcde17fa10b97a0b', 168, 'annex1', 'total', 2885528.29, 2885528.29, 0.00, 0.01, 'error', true, 'passed', NULL),"
-            "('growth', 'rate', '001_ce3718776857736d', 267, 'pa_indicators', 'pct', 1.22, 22.0, 20.78, 0.1, 'warning', false, 'failed', "
-            "'printed as a ratio, not a percentage')"
-            ") t(check_id, check_kind, document_id, source_line, table_id, measure, published_value, computed_value, delta, "
-            "tolerance, severity, passed, status, explanation)"
-        ).fetchall()
+        con.execute("DROP TABLE marts.reconciliation_checks")
         report = index.build(con, published_copy.reports)
-    assert dict(report.headline)["Rapprochement"] == "1 en écart, 2 conformes"
-    assert "printed as a ratio, not a percentage" in report.extra_html and "growth" in report.extra_html
+    assert dict(report.headline)["Rapprochement"] == "contrôles de rapprochement : non disponibles"
+    assert "Contrôles de rapprochement : non disponibles." in report.extra_html
 
 
 def test_report_assets_run_after_publish_and_describe_themselves():
@@ -181,13 +168,23 @@ def test_report_assets_run_after_publish_and_describe_themselves():
 
     specs = {s.key: s for s in defs.resolve_all_asset_specs()}
     reports = [k for k in specs if k.path[0] == "reports"]
-    assert sorted(k.to_user_string() for k in reports) == ["reports/compensations_nord", "reports/index", "reports/indicateurs"]
+    assert sorted(k.to_user_string() for k in reports) == [
+        "reports/activite_sad", "reports/compensations_nord", "reports/enveloppe", "reports/index", "reports/indicateurs",
+        "reports/reconciliation",
+    ]  # fmt: skip
     for key in reports:
         spec = specs[key]
         deps = {d.asset_key for d in spec.deps}
         assert PUBLISH_KEY in deps and deps <= set(specs), key
         assert spec.group_name == "reports" and spec.owners and spec.description and spec.tags["layer"] == "reports"
     assert dg.AssetKey(["marts", "indicator_values"]) in {d.asset_key for d in specs[dg.AssetKey(["reports", "indicateurs"])].deps}
+    reads = {name: {d.asset_key.to_user_string() for d in specs[dg.AssetKey(["reports", name])].deps} for name in
+             ("activite_sad", "enveloppe", "reconciliation")}  # fmt: skip
+    assert {"marts/sad_activity", "marts/sad_activity_summary"} <= reads["activite_sad"]
+    assert {"marts/envelope_allocations", "marts/envelopes"} <= reads["enveloppe"]
+    assert {"marts/reconciliation_checks", "raw/deliberations/document_lines"} <= reads["reconciliation"]
+    index_deps = {d.asset_key for d in specs[dg.AssetKey(["reports", "index"])].deps}
+    assert {k for k in reports if k.path[-1] != "index"} <= index_deps  # the index links only what exists
 
 
 def test_dbt_models_carry_row_counts_column_schemas_and_mart_previews(published_copy):

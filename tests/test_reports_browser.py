@@ -24,9 +24,12 @@ def test_every_report_loads_without_javascript_errors_and_draws_its_charts(publi
     results = check_reports(published.reports)
     outcome = {r.page: (r.drawn_charts, r.expected_charts, r.errors, r.broken_links) for r in results}
     assert outcome == {
+        "activite_sad.html": (3, 3, [], []),
         "compensations_nord.html": (5, 5, [], []),
+        "enveloppe.html": (2, 2, [], []),
         "index.html": (0, 0, [], []),
         "indicateurs.html": (7, 7, [], []),
+        "reconciliation.html": (1, 1, [], []),
     }
     for result in results:
         assert result.screenshot == published.reports / "screenshots" / result.page.replace(".html", ".png")

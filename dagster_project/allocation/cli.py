@@ -25,7 +25,8 @@ def register(subparsers) -> None:
 
 
 def _whatif(args: argparse.Namespace) -> int:
-    from .whatif import WhatifError, french_number, parse_amount, run_whatif
+    from ..core.frenchfmt import format_plain
+    from .whatif import WhatifError, parse_amount, run_whatif
 
     try:
         result = run_whatif(
@@ -36,9 +37,9 @@ def _whatif(args: argparse.Namespace) -> int:
         print(f"what-if failed: {exc}")
         return 1
     print(
-        f"Envelope {result.year} of {french_number(result.amount_eur)} € for département {result.department_code}, "
+        f"Envelope {result.year} of {format_plain(result.amount_eur, 2)} € for département {result.department_code}, "
         f"split on {result.basis_year} hours between {len(result.rows)} SAD "
-        f"({result.cents_adjusted} cent(s) placed by largest remainder); total {french_number(sum(r.amount_eur for r in result.rows))} €."
+        f"({result.cents_adjusted} cent(s) placed by largest remainder); total {format_plain(sum(r.amount_eur for r in result.rows), 2)} €."
     )
     print(f"  Annex written: {result.path}")
     return 0

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from ..core.frenchfmt import format_plain
 from ..core.warehouse import connect
 from ..settings import DBT_PROJECT_DIR, get_settings
 from ..transform.project import DBT_EXECUTABLE
@@ -135,12 +136,6 @@ def _read_allocation(database: Path, envelope_id: str) -> tuple[list[WhatifRow],
     return [WhatifRow(r[0] or "", r[1], r[2], r[3], r[4]) for r in rows], rows[0][5], cents
 
 
-def french_number(value: Decimal, decimals: int = 2) -> str:
-    """1234567.891 -> '1 234 567,89' (the deliberations' layout: space thousands, decimal comma)."""
-    text = f"{value.quantize(Decimal(1).scaleb(-decimals)):,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",")
-
-
 def write_annex_csv(path: Path, rows: list[WhatifRow], basis_year: int, year: int) -> None:
     """The annex as the deliberation prints it: Ville;SAD;hours;%;€ and a TOTAL row."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,6 +149,6 @@ def write_annex_csv(path: Path, rows: list[WhatifRow], basis_year: int, year: in
             f"Répartition de l'activité {basis_year} (en %)", f"Répartition de l'enveloppe {year} (en €)",
         ])
         for r in rows:
-            writer.writerow([r.city, r.sad_name, french_number(r.hours), f"{french_number(r.share_pct)}%", f"{french_number(r.amount_eur)} €"])
-        writer.writerow(["", "TOTAL", french_number(total_hours), f"{french_number(Decimal(100))}%", f"{french_number(total_eur)} €"])
+            writer.writerow([r.city, r.sad_name, format_plain(r.hours, 2), f"{format_plain(r.share_pct, 2)}%", f"{format_plain(r.amount_eur, 2)} €"])
+        writer.writerow(["", "TOTAL", format_plain(total_hours, 2), f"{format_plain(Decimal(100), 2)}%", f"{format_plain(total_eur, 2)} €"])
     os.replace(tmp, path)

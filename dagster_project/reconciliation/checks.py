@@ -10,7 +10,7 @@ import dagster as dg
 
 from ..common import markdown_table
 from ..core.faults import fault_point
-from ..core.frformat import format_number
+from ..core.frenchfmt import format_plain
 from ..core.warehouse import connect_work
 from ..locking import RefreshLockResource
 from ..settings import get_settings
@@ -51,10 +51,10 @@ def _check_result(suite: Suite, rule, results: list[Result]) -> dg.AssetCheckRes
     if worst is not None:
         metadata.update(
             {
-                "published": format_number(worst.published_value),
-                "computed": format_number(worst.computed_value, 4),
-                "delta": format_number(worst.delta, 4),
-                "tolerance": format_number(worst.tolerance, 5),
+                "published": format_plain(worst.published_value),
+                "computed": format_plain(worst.computed_value, 4),
+                "delta": format_plain(worst.delta, 4),
+                "tolerance": format_plain(worst.tolerance, 5),
                 "document": worst.document_id,
                 "line": worst.source_line or 0,
                 "worst_check_id": worst.check_id,
@@ -66,8 +66,8 @@ def _check_result(suite: Suite, rule, results: list[Result]) -> dg.AssetCheckRes
         metadata["discrepancies"] = dg.MetadataValue.md(
             markdown_table(
                 ["check_id", "line", "published", "computed", "delta", "status"],
-                [(r.check_id, r.source_line, format_number(r.published_value), format_number(r.computed_value, 4),
-                  format_number(r.delta, 4), r.status) for r in shown[:20]],
+                [(r.check_id, r.source_line, format_plain(r.published_value), format_plain(r.computed_value, 4),
+                  format_plain(r.delta, 4), r.status) for r in shown[:20]],
             )
         )
     if not mine:

@@ -28,6 +28,8 @@ import math
 from collections.abc import Callable, Sequence
 from decimal import Decimal, localcontext
 
+from ..core.frenchfmt import format_plain
+
 HALF = Decimal("0.5")
 MICRO = Decimal("1000000")
 
@@ -96,7 +98,7 @@ def tolerance_formula(
 
 def describe_tolerance(kind: str, n: int | None = None, decimals: int | None = None) -> str:
     """The tolerance rule of a check, in French, for the explanation column."""
-    unit = f"½ unité du dernier chiffre imprimé ({_fr(half_unit(decimals))})"
+    unit = f"½ unité du dernier chiffre imprimé ({format_plain(half_unit(decimals))})"
     if kind == "total_row":
         if not n:
             return f"valeurs exactes (effectifs, euros, heures) : {unit} pour le total seulement"
@@ -115,7 +117,3 @@ def to_micro_ceil(value: Decimal) -> int:
 
 def to_micro_floor(value: Decimal) -> int:
     return int(math.floor(value * MICRO))
-
-
-def _fr(value: Decimal) -> str:
-    return format(value.normalize(), "f").replace(".", ",")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from ..core.frformat import format_number
+from ..core.frenchfmt import format_plain
 from .gx_suite import Verdict
 from .policy import severity_of
 from .register import Acknowledgement
@@ -96,10 +96,10 @@ def explain(evaluation: Evaluation, delta: Decimal, status: str, acknowledgement
     facts = (
         f"« {published.measure} »"
         + (f" ({published.row_label})" if published.row_label else "")
-        + f" imprimé {format_number(published.value, published.decimals)} ({where}) ; {evaluation.computed_desc} : "
-        f"{format_number(evaluation.computed_value, digits)} ; écart {format_number(delta, digits)}"
+        + f" imprimé {format_plain(published.value, published.decimals)} ({where}) ; {evaluation.computed_desc} : "
+        f"{format_plain(evaluation.computed_value, digits)} ; écart {format_plain(delta, digits)}"
     )
-    tolerance = f"tolérance {format_number(evaluation.tolerance, digits + 1)} ({evaluation.tolerance_desc})"
+    tolerance = f"tolérance {format_plain(evaluation.tolerance, digits + 1)} ({evaluation.tolerance_desc})"
     if status == "passed":
         return f"Cohérent : {facts}, dans la {tolerance}."
     text = f"Écart : {facts}, au-delà de la {tolerance}."

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
+from ..core.frenchfmt import format_plain
 from .figures import Figure, Printed
 from .policy import describe_tolerance, half_unit, is_exact, rounding_of, tolerance_formula, tolerance_sum
 
@@ -472,6 +473,4 @@ def _copied_column_hint(printed: Printed, table_id: str, column: str) -> str | N
 
 
 def _fmt(value: Decimal, decimals: int | None = 2) -> str:
-    from ..core.frformat import format_number
-
-    return format_number(value, decimals)
+    return format_plain(value, decimals)

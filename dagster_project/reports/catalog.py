@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import compensations_nord, indicateurs
+from . import activite_sad, compensations_nord, enveloppe, indicateurs, reconciliation
 from .queries import NORD_ANNEXES
 
 
@@ -38,16 +38,23 @@ REPORTS: tuple[ReportSpec, ...] = (
         indicateurs.build,
     ),
     ReportSpec(
-        "activite_sad",
-        "Activité des services autonomie à domicile (SAD) du Pas-de-Calais",
+        activite_sad.SLUG,
+        activite_sad.TITLE,
         "Heures facturées par SAD, courbe de concentration (Lorenz), indice de Gini et part des cinq plus grands.",
-        ("marts/sad_activity",),
+        (
+            "marts/sad_activity", "marts/sad_activity_summary", "reference/sad_federations",
+            "staging/stg_deliberations__prose_figures", "staging/stg_deliberations__catalogue_entries",
+            "staging/stg_deliberations__documents",
+        ),
+        activite_sad.build,
     ),
     ReportSpec(
-        "enveloppe",
-        "Enveloppe 2025 reversée aux SAD du Pas-de-Calais",
-        "Répartition 2025 par SAD, évolution par rapport aux parts 2024 publiées, et simulation quand elle est configurée.",
-        ("marts/envelope_allocations",),
+        enveloppe.SLUG,
+        enveloppe.TITLE,
+        "Répartition 2025 par SAD, évolution par rapport aux montants et parts 2024 publiés, et simulation quand elle "
+        "est configurée.",
+        ("marts/envelope_allocations", "marts/envelopes", "marts/sad_activity", "staging/stg_deliberations__documents"),
+        enveloppe.build,
     ),
     ReportSpec(
         compensations_nord.SLUG,
@@ -55,6 +62,14 @@ REPORTS: tuple[ReportSpec, ...] = (
         "Répartition PA / PH des compensations 2022 et des dotations qualité 2023, par annexe et par SAD.",
         (*(f"staging/{model}" for model, *_ in NORD_ANNEXES.values()), "staging/stg_deliberations__documents"),
         compensations_nord.build,
+    ),
+    ReportSpec(
+        reconciliation.SLUG,
+        reconciliation.TITLE,
+        "Contrôles des chiffres imprimés par délibération, statut et sévérité, puis chaque écart avec le texte de sa "
+        "ligne, les valeurs publiée et recalculée, la tolérance et l'explication.",
+        ("marts/reconciliation_checks", "raw/deliberations/document_lines", "staging/stg_deliberations__documents"),
+        reconciliation.build,
     ),
 )
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from .frenchfmt import PLOTLY_SEPARATORS
+from ..core.frenchfmt import PLOTLY_SEPARATORS
 
 # Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = {
@@ -79,9 +79,11 @@ def bar_chart(
     reference: tuple[str, object, str] | None = None,
     horizontal: bool = False,
     height: int = 420,
+    text_outside: bool = False,
 ) -> go.Figure:
     """Bars with the focus territory highlighted and an optional reference line
-    (label, value, formatted value), e.g. the regional 'Total général'."""
+    (label, value, formatted value), e.g. the regional 'Total général'. text_outside: labels after
+    the bars, for values spread over orders of magnitude (a label never shrinks inside a short bar)."""
     labels = [b.label for b in bars]
     values = [None if b.value is None else float(b.value) for b in bars]  # drawing only; texts carry exact figures
     texts = [b.text for b in bars]
@@ -92,9 +94,10 @@ def bar_chart(
         orientation="h" if horizontal else "v",
         marker={"color": colours},
         text=texts,
-        textposition="inside",  # at the base of the bar: never crossed by the reference line
+        textposition="outside" if text_outside else "inside",  # inside: at the base, never crossed by the reference line
         insidetextanchor="start",
-        textfont={"color": ["#ffffff" if b.focus else "#000000" for b in bars]},  # contrast >= 4.5:1 on each fill
+        cliponaxis=not text_outside,
+        textfont={"color": ["#000000" if text_outside or not b.focus else "#ffffff" for b in bars]},  # contrast >= 4.5:1
         hovertemplate="%{" + ("y" if horizontal else "x") + "} : %{text}<extra></extra>",
         showlegend=False,
     )
@@ -214,3 +217,12 @@ def diverging_bars(
     )
     figure.update_layout(xaxis=value_axis(value_title, unit_suffix), yaxis={**category_axis(category_title), "autorange": "reversed"})
     return figure
+
+
+def room_for_labels(figure: go.Figure, values: Sequence[object], share: float = 0.3) -> None:
+    """Widen the horizontal value axis so the labels written after the longest bars (on either
+    side of zero) stay inside the figure: `share` of the data's span is added beyond each end."""
+    numbers = [float(v) for v in values if v is not None]
+    low, high = min(0.0, *numbers), max(0.0, *numbers)
+    pad = (high - low) * share
+    figure.update_xaxes(range=[low - pad if low < 0 else 0, high + pad if high > 0 else 0])

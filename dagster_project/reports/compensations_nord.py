@@ -8,10 +8,10 @@ from decimal import Decimal
 import duckdb
 import polars as pl
 
+from ..core.frenchfmt import UNIT_SPACE, format_eur, format_pct
 from . import queries
 from .charts import OKABE_ITO, Series, grouped_bars
 from .framework import Chart, Document, Report
-from .frenchfmt import UNIT_SPACE, format_eur, format_pct
 from .sources import source_of
 
 SLUG = "compensations_nord"

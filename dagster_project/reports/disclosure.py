@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..core.frenchfmt import format_count
 from .charts import MASKED_TEXT
 from .framework import MASKED_PREFIX
-from .frenchfmt import format_count
 
 
 @dataclass(frozen=True)

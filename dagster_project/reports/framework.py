@@ -15,7 +15,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from .frenchfmt import format_date, format_datetime
+from ..core.frenchfmt import format_date, format_datetime
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,8 @@ class Report:
     charts: list[Chart]
     refreshed_at: str | None = None  # meta.refresh published_at (ISO, UTC)
     headline: list[tuple[str, str]] = field(default_factory=list)  # (label, formatted figure)
-    extra_html: str = ""  # report-specific blocks (e.g. the index's list of reports)
+    extra_html: str = ""  # report-specific blocks before the charts (e.g. the index's list of reports)
+    closing_html: str = ""  # report-specific blocks after the charts (e.g. the detail of every discrepancy)
 
     @property
     def file_name(self) -> str:
@@ -126,6 +127,9 @@ td.num{text-align:right;white-space:nowrap}
 dl.headline{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
 dl.headline dt{font-weight:bold}
 footer{color:#555;font-size:.8rem;padding-bottom:2rem}
+article.check{border-top:1px solid #ddd;padding:.4rem 0}
+article.check h4{margin:.3rem 0;font-size:.95rem}
+.printed{font-family:"DejaVu Sans Mono",monospace;font-size:.82rem;background:#f3f3f3;padding:.3rem .5rem;overflow-wrap:anywhere}
 """
 
 
@@ -133,28 +137,37 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> str:
+def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1, numeric: Sequence[int] | None = None) -> str:
+    """Figures right-aligned and never wrapped: the columns from `numeric_from` on, or exactly `numeric`."""
+    numeric = set(numeric) if numeric is not None else set(range(numeric_from, len(headers)))
     head = "".join(f"<th scope=\"col\">{_esc(h)}</th>" for h in headers)
     body = "".join(
         "<tr>" + "".join(
-            f"<td class=\"num\">{_esc(c)}</td>" if i >= numeric_from else f"<td>{_esc(c)}</td>" for i, c in enumerate(row)
+            f"<td class=\"num\">{_esc(c)}</td>" if i in numeric else f"<td>{_esc(c)}</td>" for i, c in enumerate(row)
         ) + "</tr>"
         for row in rows
     )  # fmt: skip
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def html_note(text: str) -> str:
+    """A visible note (masked data, how to read a chart, what is missing and why)."""
+    return f"<p class=\"note\" role=\"note\">{_esc(text)}</p>"
+
+
+def html_section(section_id: str, title: str, body_html: str) -> str:
+    """A titled block of the page, laid out as a chart's (for tables and notes without a chart)."""
+    return f"<section class=\"chart\" id=\"{_esc(section_id)}\" aria-label=\"{_esc(title)}\"><h2>{_esc(title)}</h2>{body_html}</section>"
+
+
 def _chart_html(chart: Chart) -> str:
     plot = chart.figure.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{chart.chart_id}", config=PLOTLY_CONFIG)
-    notes = "".join(f"<p class=\"note\" role=\"note\">{_esc(n)}</p>" for n in chart.notes)
+    notes = "".join(html_note(n) for n in chart.notes)
     sources = "".join(f"<p class=\"source\">{_esc(s.footnote())}</p>" for s in chart.sources)
     table = ""
     if chart.table:
         table = f"<details><summary>Données du graphique</summary>{html_table(*chart.table)}</details>"
-    return (
-        f"<section class=\"chart\" id=\"{_esc(chart.chart_id)}\" aria-label=\"{_esc(chart.title)}\">"
-        f"<h2>{_esc(chart.title)}</h2>{plot}{notes}{table}{sources}</section>"
-    )
+    return html_section(chart.chart_id, chart.title, f"{plot}{notes}{table}{sources}")
 
 
 def _plotlyjs(report: Report) -> str:
@@ -184,7 +197,7 @@ def render_html(report: Report) -> str:
 <p class="meta">Données publiées le {_esc(refreshed)} (heure de Paris).</p></header>
 <main data-report="{_esc(report.slug)}" data-charts="{len(report.charts)}">
 <p class="intro">{_esc(report.intro)}</p>
-{headline}{report.extra_html}{charts}
+{headline}{report.extra_html}{charts}{report.closing_html}
 </main>
 <footer>autonomy-warehouse · chiffres lus dans l'entrepôt publié ; chaque graphique cite son document et ses lignes.</footer>
 </body>

@@ -7,21 +7,21 @@ from pathlib import Path
 
 import duckdb
 
-from . import queries
+from ..core.frenchfmt import format_count, format_datetime
+from . import queries, reconciliation
 from .catalog import REPORTS
 from .framework import Report, html_table
-from .frenchfmt import format_count, format_datetime
 
 SLUG = "index"
 TITLE = "Rapports autonomie : entrepôt publié"
 UNAVAILABLE = "contrôles de rapprochement : non disponibles"
-STATUS_LABELS = {"passed": "conformes", "failed": "en écart", "acknowledged": "écarts connus acceptés"}
+DETAIL = f"{reconciliation.SLUG}.html"
 
 
 def build(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> Report:
     info = queries.refresh_info(con)
     published = info.get("published_at")
-    status_html, status_line = _reconciliation(con)
+    status_html, status_line = _reconciliation(con, reports_dir)
     listing = _listing(reports_dir)
     refreshed = format_datetime(published) if published else "date inconnue"
     return Report(
@@ -53,26 +53,24 @@ def _listing(reports_dir: Path) -> str:
     return f'<h2>Rapports</h2><ul class="reports">{"".join(items)}</ul>'
 
 
-def _reconciliation(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
-    """(HTML block, one-line summary) of marts.reconciliation_checks, when it exists."""
+def _reconciliation(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> tuple[str, str]:
+    """(HTML block, one-line summary) of marts.reconciliation_checks, when it exists; every
+    discrepancy is detailed in reconciliation.html."""
     counts = queries.reconciliation_status(con)
     if counts is None:
         return f'<h2>Rapprochement</h2><p class="note">{html.escape(UNAVAILABLE.capitalize())}.</p>', UNAVAILABLE
     by_status: dict[str, int] = {}
     for row in counts.iter_rows(named=True):
         by_status[row["status"]] = by_status.get(row["status"], 0) + row["checks"]
-    line = ", ".join(f"{format_count(n)} {STATUS_LABELS.get(s, s)}" for s, n in sorted(by_status.items()))
+    line = ", ".join(reconciliation.status_count(s, n) for s, n in sorted(by_status.items()))
     table = html_table(
         ["Statut", "Sévérité", "Contrôles"],
-        [[STATUS_LABELS.get(r["status"], r["status"]), r["severity"], format_count(r["checks"])] for r in counts.iter_rows(named=True)],
+        [[reconciliation.STATUS_LABELS.get(r["status"], r["status"]), reconciliation.SEVERITY_LABELS.get(r["severity"], r["severity"]),
+          format_count(r["checks"])]
+         for r in counts.iter_rows(named=True)],
         numeric_from=2,
-    )
-    failed = queries.failed_reconciliations(con)
-    failed_html = ""
-    if failed.height:
-        failed_html = "<h3>Écarts</h3>" + html_table(
-            ["Contrôle", "Document", "Ligne", "Sévérité", "Explication"],
-            [[r["check_id"], r["document_id"], str(r["source_line"]), r["severity"], r["explanation"] or ""] for r in failed.iter_rows(named=True)],
-            numeric_from=5,
-        )
-    return f"<h2>Rapprochement</h2><p>{html.escape(line)}</p>{table}{failed_html}", line
+    )  # fmt: skip
+    detail = ""
+    if (reports_dir / DETAIL).exists():
+        detail = f'<p><a href="{DETAIL}">Détail de chaque écart, avec le texte imprimé de sa ligne</a></p>'
+    return f"<h2>Rapprochement</h2><p>{html.escape(line)}</p>{table}{detail}", line

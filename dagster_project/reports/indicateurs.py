@@ -5,11 +5,11 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_number, format_pct
 from . import queries
 from .charts import OKABE_ITO, Bar, Series, bar_chart, bars_with_reference_marks, diverging_bars
 from .disclosure import disclose_counts
 from .framework import Chart, Document, Report
-from .frenchfmt import UNIT_SPACE, format_count, format_eur, format_number, format_pct
 from .sources import source_of
 
 SLUG = "indicateurs"

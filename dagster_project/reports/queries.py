@@ -139,6 +139,119 @@ def nord_annex(con: duckdb.DuckDBPyConnection, annex: str) -> pl.DataFrame:
     )
 
 
+# ------------------------------------------------------------------ activite_sad.html
+
+# Hours printed in annex 1 of deliberation 2025-541 (APA hours billed through FAP). The FAP billing
+# lines (another hours_source) are wired into the reports separately.
+HOURS_SOURCE = "fap_annex"
+PDC = "62"
+
+
+def sad_activity(con: duckdb.DuckDBPyConnection, department_code: str = PDC, hours_source: str = HOURS_SOURCE) -> pl.DataFrame:
+    """Hours per SAD for the latest year of the source, largest first: share and cumulative share
+    (marts.sad_activity), the Lorenz point of each SAD (share of services and of hours of the SAD
+    and all smaller ones, from the mart's cumulative share), the title of the printed table, and
+    for a federation where its number of associations is printed."""
+    return _frame(
+        con,
+        """
+        WITH activity AS (
+            SELECT * FROM marts.sad_activity
+            WHERE department_code = ? AND hours_source = ?
+              AND year = (SELECT max(year) FROM marts.sad_activity WHERE department_code = ? AND hours_source = ?)
+        )
+        SELECT a.rank, a.sad_name, a.city, a.year, a.hours_billed, a.share_pct, a.cumulative_share_pct,
+               a.is_federation, a.associations_count, a.document_id, a.source_line,
+               CAST((count(*) OVER () - a.rank + 1) * 100 / count(*) OVER () AS DECIMAL(9, 6)) AS lorenz_services_pct,
+               100 - coalesce(lag(a.cumulative_share_pct) OVER (ORDER BY a.rank), 0) AS lorenz_hours_pct,
+               c.title AS table_title,
+               p.document_id AS associations_document_id, p.source_line AS associations_source_line,
+               p.quote AS associations_quote
+        FROM activity a
+        LEFT JOIN staging.stg_deliberations__catalogue_entries c
+            ON c.document_id = a.document_id AND a.source_line BETWEEN c.header_line AND c.last_line
+        LEFT JOIN reference.sad_federations f ON f.department_code = a.department_code AND f.sad_name = a.sad_name
+        LEFT JOIN staging.stg_deliberations__prose_figures p ON p.figure_id = f.associations_figure_id
+        ORDER BY a.rank
+        """,
+        [department_code, hours_source, department_code, hours_source],
+    )
+
+
+def sad_activity_summary(con: duckdb.DuckDBPyConnection, department_code: str, hours_source: str, year: int) -> dict:
+    """The concentration figures of marts.sad_activity_summary (total, top-5/top-10 shares, HHI, Gini)."""
+    frame = _frame(
+        con,
+        "SELECT * FROM marts.sad_activity_summary WHERE department_code = ? AND hours_source = ? AND year = ?",
+        [department_code, hours_source, year],
+    )
+    if frame.height != 1:
+        raise LookupError(f"marts.sad_activity_summary has {frame.height} rows for {department_code}/{hours_source}/{year}")
+    return frame.row(0, named=True)
+
+
+# ------------------------------------------------------------------ enveloppe.html
+
+
+def envelopes(con: duckdb.DuckDBPyConnection, department_code: str = PDC) -> dict[str, dict]:
+    """marts.envelopes of a département by envelope_id (amount, its document and line, totals)."""
+    frame = _frame(con, "SELECT * FROM marts.envelopes WHERE department_code = ? ORDER BY year, envelope_id", [department_code])
+    return {row["envelope_id"]: row for row in frame.iter_rows(named=True)}
+
+
+# One envelope per SAD. The amount shown is the published one when the document prints it (ours
+# equals it to the cent: blocking engine check), ours otherwise (what-if). Each SAD carries the
+# line of its annex row (marts.sad_activity, for the hours the envelope is split on).
+# Parameters: envelope_id twice.
+_ALLOCATION = """
+    SELECT e.envelope_id, e.year, e.basis_year, e.envelope_eur, e.sad_name, e.city, e.hours_basis, e.share_pct,
+           coalesce(e.amount_published_eur, e.amount_computed_eur) AS amount_eur,
+           e.amount_computed_eur, e.amount_published_eur, e.delta_eur, a.document_id, a.source_line
+    FROM marts.envelope_allocations e
+    LEFT JOIN (SELECT hours_source, basis_year FROM marts.envelopes WHERE envelope_id = ?) b ON true
+    LEFT JOIN marts.sad_activity a
+        ON a.department_code = e.department_code AND a.sad_name = e.sad_name AND a.city IS NOT DISTINCT FROM e.city
+        AND a.hours_source = b.hours_source AND a.year = b.basis_year
+    WHERE e.envelope_id = ?
+"""
+
+
+def envelope_allocation(con: duckdb.DuckDBPyConnection, envelope_id: str) -> pl.DataFrame:
+    """One envelope split per SAD, largest amount first (see _ALLOCATION)."""
+    return _frame(con, f"{_ALLOCATION} ORDER BY amount_eur DESC, e.sad_name, e.city", [envelope_id, envelope_id])
+
+
+def envelope_change(con: duckdb.DuckDBPyConnection, current: str, previous: str) -> pl.DataFrame:
+    """Per SAD, the current envelope against the previous one's PUBLISHED amounts and shares
+    (a published-only envelope such as pdc_2024 was split on hours no document gives: its share is
+    the one implied by its amounts, never our hours), largest increase first; exact decimals."""
+    return _frame(
+        con,
+        f"""
+        WITH cur AS ({_ALLOCATION}),
+        prev AS (SELECT * FROM marts.envelope_allocations WHERE envelope_id = ?)
+        SELECT coalesce(c.sad_name, p.sad_name) AS sad_name, coalesce(c.city, p.city) AS city,
+               c.document_id, c.source_line,
+               p.amount_published_eur AS previous_eur, p.share_pct AS previous_share_pct,
+               c.amount_eur AS current_eur, c.share_pct AS current_share_pct,
+               c.amount_eur - p.amount_published_eur AS change_eur,
+               c.share_pct - p.share_pct AS change_share_points
+        FROM cur c FULL JOIN prev p ON p.sad_name = c.sad_name AND p.city IS NOT DISTINCT FROM c.city
+        ORDER BY change_eur DESC NULLS LAST, sad_name, city
+        """,
+        [current, current, previous],
+    )
+
+
+def whatif_envelope_ids(con: duckdb.DuckDBPyConnection, department_code: str = PDC) -> list[str]:
+    """Simulated envelopes (dbt vars envelope_<year>_eur), in year order."""
+    rows = con.execute(
+        "SELECT envelope_id FROM marts.envelopes WHERE department_code = ? AND envelope_kind = 'whatif' ORDER BY year",
+        [department_code],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 # ------------------------------------------------------------------ index.html
 
 
@@ -152,10 +265,31 @@ def reconciliation_status(con: duckdb.DuckDBPyConnection) -> pl.DataFrame | None
     )
 
 
-def failed_reconciliations(con: duckdb.DuckDBPyConnection, limit: int = 20) -> pl.DataFrame:
+def reconciliation_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Checks of the latest refresh by document, status and severity."""
     return _frame(
         con,
-        "SELECT check_id, document_id, source_line, severity, status, explanation FROM marts.reconciliation_checks "
-        "WHERE NOT passed ORDER BY severity, document_id, source_line LIMIT ?",
-        [limit],
+        "SELECT document_id, status, severity, count(*) AS checks FROM marts.reconciliation_checks GROUP BY ALL ORDER BY ALL",
+    )
+
+
+def reconciliation_checked_lines(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every (document, line) a check reads its printed figure from: the footnote of the counts."""
+    return _frame(con, "SELECT DISTINCT document_id, source_line FROM marts.reconciliation_checks ORDER BY ALL")
+
+
+def reconciliation_discrepancies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every failed or acknowledged check with the printed text of its line (raw.document_lines),
+    blocking ones first, then by document and line."""
+    return _frame(
+        con,
+        """
+        SELECT c.check_id, c.check_kind, c.document_id, c.source_line, c.table_id, c.measure,
+               c.published_value, c.computed_value, c.delta, c.tolerance, c.severity, c.status, c.explanation,
+               l.text AS line_text
+        FROM marts.reconciliation_checks c
+        LEFT JOIN raw.document_lines l ON l.document_id = c.document_id AND l.line_number = c.source_line
+        WHERE c.status <> 'passed'
+        ORDER BY c.severity = 'error' DESC, c.status = 'failed' DESC, c.document_id, c.source_line, c.check_id
+        """,
     )

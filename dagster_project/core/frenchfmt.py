@@ -1,8 +1,10 @@
-"""Figures written the French way, for every label, hover, footnote and preview a user reads.
+"""THE French number formatter: every label, hover, footnote, preview, explanation and CSV figure.
 
 Typography (CLDR `fr`, as printed by the French administration): thousands grouped with a
 narrow no-break space (U+202F), decimal comma, a no-break space (U+00A0) before `€`, `%` and
 other units, so a figure never wraps across two lines: `1 234 567,89 €`, `72,6 %`.
+Text that analysts copy into other tools (reconciliation explanations, CSV annexes) uses the
+plain variant (`format_plain`): ordinary spaces and a hyphen-minus, as the deliberations print.
 Rounding is half-up (public-finance practice), on Decimal, never through float.
 """
 
@@ -33,9 +35,10 @@ def _decimal(value) -> Decimal:
     return Decimal(value)
 
 
-def format_number(value, decimals: int | None = None, sign: bool = False) -> str:
+def format_number(value, decimals: int | None = None, sign: bool = False, *, plain: bool = False) -> str:
     """`1234567.891, 2` -> `1 234 567,89`. decimals=None keeps the significant decimals of the
-    value (a DECIMAL(18,4) 7.4000 is shown `7,4`, 14.0000 `14`), as the document printed it."""
+    value (a DECIMAL(18,4) 7.4000 is shown `7,4`, 14.0000 `14`), as the document printed it.
+    plain=True: ordinary spaces and `-` (see format_plain)."""
     if value is None:
         return "–"
     number = _decimal(value)
@@ -51,10 +54,16 @@ def format_number(value, decimals: int | None = None, sign: bool = False) -> str
         groups.insert(0, integer[-3:])
         integer = integer[:-3]
     groups.insert(0, integer)
-    text = THOUSANDS.join(groups) + ("," + fraction if fraction else "")
+    text = (" " if plain else THOUSANDS).join(groups) + ("," + fraction if fraction else "")
     if negative and number != 0:
-        return MINUS + text
+        return ("-" if plain else MINUS) + text
     return ("+" + text) if sign and number != 0 else text
+
+
+def format_plain(value, decimals: int | None = None, sign: bool = False) -> str:
+    """`1234567.891, 2` -> `1 234 567,89` with ordinary spaces and `-`: for text analysts copy
+    into other tools (marts' explanations, CSV annexes), where no-break spaces get in the way."""
+    return format_number(value, decimals, sign, plain=True)
 
 
 def format_eur(value, decimals: int = 2, sign: bool = False) -> str:

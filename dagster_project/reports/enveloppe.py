@@ -1,0 +1,213 @@
+"""enveloppe.html: the envelope the Pas-de-Calais passes on to its SAD, per SAD; its change
+against the previous year's published amounts; and the what-if envelopes when configured.
+
+Amounts in euros per service, not counts of people: nothing to mask."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_number, format_pct
+from . import queries
+from .charts import OKABE_ITO, Bar, Series, bar_chart, bars_with_reference_marks, diverging_bars, room_for_labels
+from .framework import Chart, Document, Report, Source, html_note, html_section
+from .sources import source_of
+
+SLUG = "enveloppe"
+TITLE = "Enveloppe reversée aux services autonomie à domicile (SAD) du Pas-de-Calais"
+EURO = f"{UNIT_SPACE}€"
+INCREASE, DECREASE = OKABE_ITO["blue"], OKABE_ITO["orange"]
+
+
+def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
+    del threshold  # euros per service, not counts of people: no statistical secrecy applies
+    docs = queries.documents(con)
+    envelopes = queries.envelopes(con)
+    current = _current(envelopes)
+    previous = next((e for e in envelopes.values() if e["year"] == current["year"] - 1 and e["envelope_kind"] != "whatif"), None)
+    allocation = queries.envelope_allocation(con, current["envelope_id"])
+    charts = [_allocation_chart(current, allocation, docs)]
+    change = None
+    if previous is not None:
+        change = queries.envelope_change(con, current["envelope_id"], previous["envelope_id"])
+        charts.append(_change_chart(current, previous, change, docs))
+    whatifs = [envelopes[e] for e in queries.whatif_envelope_ids(con)]
+    charts += [_whatif_chart(w, queries.envelope_allocation(con, w["envelope_id"]), current, allocation, docs) for w in whatifs]
+    return Report(
+        slug=SLUG,
+        title=TITLE,
+        intro=(
+            f"Le Département du Pas-de-Calais reverse aux SAD une compensation de {format_eur(current['envelope_eur'])} au "
+            f"titre de {current['year']}, répartie au prorata des heures d'APA facturées en {current['basis_year']}. "
+            "Cette page montre la répartition par SAD, son évolution par rapport aux montants publiés l'année "
+            "précédente et, quand elle est configurée, une simulation pour un autre montant. Montants en euros, au "
+            "centime ; ce sont des montants par service, non des effectifs de personnes : rien n'est masqué."
+        ),
+        charts=charts,
+        refreshed_at=queries.refresh_info(con).get("published_at"),
+        headline=_headline(current, docs, change, whatifs),
+        closing_html="" if whatifs else _no_whatif(current),
+    )
+
+
+def _current(envelopes: dict[str, dict]) -> dict:
+    published = [e for e in envelopes.values() if e["envelope_kind"] == "published"]
+    if not published:
+        raise LookupError(f"marts.envelopes has no published envelope for département {queries.PDC}")
+    return max(published, key=lambda e: e["year"])
+
+
+def _label(sad_name: str, city: str | None) -> str:
+    return f"{sad_name} ({city})" if city else sad_name
+
+
+def _cents(count: int) -> str:
+    if not count:
+        return "aucun centime à placer"
+    return f"{format_count(count)} centime{'s' if count > 1 else ''} placé{'s' if count > 1 else ''} ainsi"
+
+
+def _amount_source(envelope: dict, docs: dict[str, Document]) -> list[Source]:
+    """The line printing the envelope's amount (the decision's article), when a document prints it."""
+    if not envelope["amount_document_id"]:
+        return []
+    return [Source(docs[envelope["amount_document_id"]], (envelope["amount_source_line"],), what=f"montant de l'enveloppe {envelope['year']}")]
+
+
+def _annex_sources(frame: pl.DataFrame, envelope: dict, docs: dict[str, Document], what: str) -> list[Source]:
+    """The SAD rows (and the printed TOTAL row) the amounts are read from."""
+    rows = frame.select("document_id", "source_line").drop_nulls()
+    if envelope["published_total_source_line"] is not None and rows.height:
+        total = pl.DataFrame({"document_id": [rows["document_id"][0]], "source_line": [envelope["published_total_source_line"]]})
+        rows = pl.concat([rows, total.cast(rows.schema)])
+    return source_of(rows, docs, what=what) if rows.height else []
+
+
+def _allocation_chart(current: dict, allocation: pl.DataFrame, docs: dict[str, Document]) -> Chart:
+    rows = list(allocation.iter_rows(named=True))
+    bars = [Bar(_label(r["sad_name"], r["city"]), r["amount_eur"], f"{format_eur(r['amount_eur'])} · {format_pct(r['share_pct'], 2)}", True)
+            for r in rows]  # fmt: skip
+    figure = bar_chart(bars, f"Montant {current['year']} (€)", "Service autonomie à domicile (commune)", EURO,
+                       horizontal=True, height=110 + 24 * len(bars), text_outside=True)  # fmt: skip
+    room_for_labels(figure, [r["amount_eur"] for r in rows])
+    matching, count = current["rows_matching_published"], current["sad_count"]
+    notes = [
+        f"Chaque montant est l'enveloppe × heures du SAD / heures de tous les SAD ({current['basis_year']}), arrondi au "
+        f"centime ; les centimes manquants vont aux plus forts restes ({_cents(current['cents_adjusted'])}). Nos montants recalculés sont identiques au centime aux montants publiés pour {matching} SAD sur {count}."
+    ]
+    table = [[_label(r["sad_name"], r["city"]), format_number(r["hours_basis"], 0), format_pct(r["share_pct"], 2),
+              format_eur(r["amount_eur"]), format_eur(r["amount_computed_eur"])] for r in rows]  # fmt: skip
+    table.append(["Total", format_number(current["hours_total"], 0), format_pct(100, 2), format_eur(current["allocated_published_eur"]),
+                  format_eur(current["allocated_computed_eur"])])  # fmt: skip
+    return Chart(
+        f"repartition_{current['year']}",
+        f"Enveloppe {current['year']} de {format_eur(current['envelope_eur'])} : montant par SAD",
+        figure,
+        _amount_source(current, docs) + _annex_sources(allocation, current, docs, f"montants {current['year']} par SAD"),
+        notes=notes,
+        table=(["SAD (commune)", f"Heures {current['basis_year']}", "Part", "Montant publié", "Montant recalculé"], table),
+    )
+
+
+def _change_chart(current: dict, previous: dict, change: pl.DataFrame, docs: dict[str, Document]) -> Chart:
+    rows = list(change.iter_rows(named=True))
+    labels = [_label(r["sad_name"], r["city"]) for r in rows]
+    values = [r["change_eur"] for r in rows]
+    texts = [f"{format_eur(r['change_eur'], sign=True)} ({format_number(r['change_share_points'], 2, sign=True)}{UNIT_SPACE}pt)"
+             if r["change_eur"] is not None else "non comparable" for r in rows]  # fmt: skip
+    bar_texts = [format_eur(v, sign=True) if v is not None else "non comparable" for v in values]  # points: in the table
+    figure = diverging_bars(labels, values, bar_texts, f"Écart {current['year']} − {previous['year']} (€)",
+                            "Service autonomie à domicile (commune)", EURO,
+                            colour=lambda v: INCREASE if v is not None and v > 0 else DECREASE)  # fmt: skip
+    room_for_labels(figure, values, share=0.45)
+    gap = previous["published_total_eur"] - previous["allocated_published_eur"] if previous["published_total_eur"] is not None else 0
+    notes = [
+        f"La répartition {previous['year']} reposait sur l'activité {previous['basis_year']}, qu'aucun document ne publie : "
+        f"on compare les montants et les parts de l'enveloppe, jamais des heures {current['basis_year']} à des montants "
+        f"{previous['year']}. La part {previous['year']} est celle qu'impliquent les montants publiés (montant / "
+        f"{format_eur(previous['envelope_eur'])}) ; l'écart de part est en points (pt)."
+    ]
+    if gap:
+        notes.append(
+            f"Les {format_count(previous['sad_count'])} montants {previous['year']} imprimés totalisent "
+            f"{format_eur(previous['allocated_published_eur'])}, soit {format_eur(gap)} de moins que la ligne TOTAL "
+            f"imprimée ({format_eur(previous['published_total_eur'])}, ligne {previous['published_total_source_line']}) : "
+            f"la somme des écarts vaut donc {format_eur(sum(v for v in values if v is not None), sign=True)}."
+        )
+    table = [[label, format_eur(r["previous_eur"]), format_pct(r["previous_share_pct"], 2), format_eur(r["current_eur"]),
+              format_pct(r["current_share_pct"], 2), text] for label, r, text in zip(labels, rows, texts, strict=True)]  # fmt: skip
+    return Chart(
+        f"evolution_{previous['year']}_{current['year']}",
+        f"Évolution par SAD entre les montants publiés {previous['year']} et {current['year']} (en bleu, les hausses)",
+        figure,
+        _annex_sources(change, previous, docs, f"montants {previous['year']} et {current['year']} par SAD"),
+        notes=notes,
+        table=(["SAD (commune)", f"Montant {previous['year']}", f"Part {previous['year']}", f"Montant {current['year']}",
+                f"Part {current['year']}", "Écart"], table),  # fmt: skip
+    )
+
+
+def _whatif_chart(whatif: dict, simulated: pl.DataFrame, current: dict, allocation: pl.DataFrame, docs: dict[str, Document]) -> Chart:
+    reference = {(r["sad_name"], r["city"]): r["amount_eur"] for r in allocation.iter_rows(named=True)}
+    rows = list(simulated.iter_rows(named=True))
+    labels = [_label(r["sad_name"], r["city"]) for r in rows]
+    amounts = [r["amount_eur"] for r in rows]
+    before = [reference.get((r["sad_name"], r["city"])) for r in rows]
+    figure = bars_with_reference_marks(
+        labels,
+        Series(f"Simulation {whatif['year']}", amounts, [format_eur(v) for v in amounts], OKABE_ITO["bluish_green"]),
+        Series(f"Montant {current['year']} publié (trait noir)", before, [format_eur(v) for v in before], OKABE_ITO["black"]),
+        "Montant (€)",
+        "Service autonomie à domicile (commune)",
+        EURO,
+    )
+    room_for_labels(figure, amounts)
+    notes = [
+        f"Simulation : enveloppe {whatif['year']} de {format_eur(whatif['envelope_eur'])}, montant fixé par la variable dbt "
+        f"envelope_{whatif['year']}_eur (AUTONOMY_DBT_VARS), répartie par le même moteur sur les heures "
+        f"{whatif['basis_year']}. Aucune délibération n'a voté ce montant. Les montants totalisent "
+        f"{format_eur(whatif['allocated_computed_eur'])} ({_cents(whatif['cents_adjusted'])})."
+    ]
+    table = [[label, format_number(r["hours_basis"], 0), format_pct(r["share_pct"], 2), format_eur(r["amount_eur"]), format_eur(b),
+              format_eur(r["amount_eur"] - b, sign=True) if b is not None else "–"] for label, r, b in zip(labels, rows, before, strict=True)]  # fmt: skip
+    return Chart(
+        f"simulation_{whatif['year']}",
+        f"Simulation : enveloppe {whatif['year']} de {format_eur(whatif['envelope_eur'])} répartie sur les heures {whatif['basis_year']}",
+        figure,
+        _annex_sources(simulated, whatif, docs, f"heures {whatif['basis_year']} par SAD"),
+        notes=notes,
+        table=(["SAD (commune)", f"Heures {whatif['basis_year']}", "Part", f"Simulation {whatif['year']}",
+                f"Publié {current['year']}", "Écart"], table),  # fmt: skip
+    )
+
+
+def _no_whatif(current: dict) -> str:
+    year = current["year"] + 1
+    return html_section(
+        "simulation",
+        "Simulation",
+        html_note(
+            "Aucune simulation n'est configurée. Pour en afficher une ici, lancer le rafraîchissement avec la variable "
+            f"dbt du montant : AUTONOMY_DBT_VARS='{{\"envelope_{year}_eur\": 912000}}' make run. Pour obtenir seulement "
+            f"l'annexe d'une simulation au format de la délibération (CSV), sans toucher à l'entrepôt publié : "
+            "make whatif AMOUNT=912000."
+        ),
+    )
+
+
+def _headline(current: dict, docs: dict[str, Document], change: pl.DataFrame | None, whatifs: list[dict]) -> list[tuple[str, str]]:
+    where = ""
+    if current["amount_document_id"]:
+        where = f" (délibération n°{docs[current['amount_document_id']].number}, ligne {current['amount_source_line']})"
+    lines = [
+        (f"Enveloppe {current['year']}", f"{format_eur(current['envelope_eur'])}{where}"),
+        ("Répartition", f"{format_count(current['sad_count'])} SAD au prorata des heures {current['basis_year']} ; montants "
+         f"recalculés identiques au centime pour {current['rows_matching_published']} SAD sur {current['sad_count']}"),
+    ]  # fmt: skip
+    if change is not None and change.height:
+        compared = change.drop_nulls("change_eur").sort("change_eur")
+        for label, row in (("Plus forte hausse", compared.row(-1, named=True)), ("Plus forte baisse", compared.row(0, named=True))):
+            lines.append((label, f"{_label(row['sad_name'], row['city'])} : {format_eur(row['change_eur'], sign=True)}"))
+    lines.append(("Simulation", "; ".join(f"{w['year']} : {format_eur(w['envelope_eur'])}" for w in whatifs) or "aucune configurée"))
+    return lines

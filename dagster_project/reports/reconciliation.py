@@ -1,0 +1,180 @@
+"""reconciliation.html: how the printed figures compare with their recomputation (published
+marts.reconciliation_checks): counts by document, status and severity, then every failed or
+acknowledged check with the printed text of its line. Policy: docs/reconciliation.md.
+
+Counts of checks, and figures the deliberations print at département level: nothing to mask."""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+
+import duckdb
+import polars as pl
+
+from ..core.frenchfmt import format_count, format_date, format_number
+from . import queries
+from .charts import OKABE_ITO, Series, grouped_bars
+from .framework import Chart, Document, Report, html_note, html_section, html_table
+from .sources import source_of
+
+SLUG = "reconciliation"
+TITLE = "Rapprochement : les chiffres publiés comparés à leur recalcul"
+# (status, severity) -> (label, colour), in the order of the legend and the tables.
+CATEGORIES = {
+    ("passed", "error"): ("Conformes (contrôles bloquants)", OKABE_ITO["bluish_green"]),
+    ("passed", "warning"): ("Conformes (avertissements)", OKABE_ITO["sky_blue"]),
+    ("acknowledged", "error"): ("Écarts acceptés (bloquants)", OKABE_ITO["reddish_purple"]),
+    ("acknowledged", "warning"): ("Écarts acceptés (avertissements)", OKABE_ITO["grey"]),
+    ("failed", "warning"): ("Écarts signalés (avertissements)", OKABE_ITO["orange"]),
+    ("failed", "error"): ("Écarts bloquants", OKABE_ITO["vermillion"]),
+}
+# status -> (singular, plural): "1 écart accepté", "16 en écart", "400 conformes"
+STATUS_FORMS = {"passed": ("conforme", "conformes"), "failed": ("en écart", "en écart"), "acknowledged": ("écart accepté", "écarts acceptés")}
+STATUS_LABELS = {status: forms[0] for status, forms in STATUS_FORMS.items()}
+SEVERITY_LABELS = {"error": "bloquant", "warning": "avertissement"}
+KIND_LABELS = {
+    "total_row": "ligne TOTAL",
+    "derived_column": "colonne calculée",
+    "regional_aggregate": "agrégat régional",
+    "cross_row": "cohérence entre lignes",
+    "cross_document": "même montant imprimé deux fois",
+    "engine": "nos calculs",
+}
+SHOWN_DECIMALS = Decimal("0.0001")  # our values are exact; 4 decimals are enough to read a gap
+
+
+def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
+    del threshold  # counts of checks, and figures printed at département level: no count of people to mask
+    docs = queries.documents(con)
+    counts = queries.reconciliation_counts(con)
+    issues = queries.reconciliation_discrepancies(con)
+    chart = _counts_chart(counts, queries.reconciliation_checked_lines(con), docs)
+    return Report(
+        slug=SLUG,
+        title=TITLE,
+        intro=(
+            "À chaque rafraîchissement, chaque chiffre imprimé dans les délibérations est comparé à ce qui découle de "
+            "ses propres lignes, des autres documents et de nos calculs (répartition des enveloppes), avec une "
+            "tolérance qui suit la précision imprimée. Un écart sur nos calculs est bloquant : rien n'est publié. Un "
+            "écart du document avec lui-même est signalé sans bloquer ; un écart déjà examiné par l'équipe est "
+            "« accepté » (registre raw/acknowledged_discrepancies.yml). Le détail de la politique est dans "
+            "docs/reconciliation.md."
+        ),
+        charts=[chart],
+        refreshed_at=queries.refresh_info(con).get("published_at"),
+        headline=_headline(counts),
+        closing_html=_counts_table(counts, docs) + _discrepancies(issues, docs),
+    )
+
+
+def status_count(status: str, count: int) -> str:
+    singular, plural = STATUS_FORMS.get(status, (status, status))
+    return f"{format_count(count)} {singular if count <= 1 else plural}"
+
+
+def _document_label(doc: Document) -> str:
+    return f"n°{doc.number} du {format_date(doc.date)} ({doc.collectivity})"
+
+
+def _by_document(counts: pl.DataFrame, docs: dict[str, Document]) -> tuple[list[str], dict[str, dict[tuple[str, str], int]]]:
+    table: dict[str, dict[tuple[str, str], int]] = {}
+    for row in counts.iter_rows(named=True):
+        table.setdefault(row["document_id"], {})[(row["status"], row["severity"])] = row["checks"]
+    ordered = sorted(table, key=lambda d: (docs[d].date, d))
+    return ordered, table
+
+
+def _present(counts: pl.DataFrame) -> list[tuple[str, str]]:
+    seen = set(counts.select("status", "severity").iter_rows())
+    unknown = seen - set(CATEGORIES)
+    if unknown:
+        raise ValueError(f"marts.reconciliation_checks has statuses/severities without a French label: {sorted(unknown)}")
+    return [key for key in CATEGORIES if key in seen]
+
+
+def _counts_chart(counts: pl.DataFrame, lines: pl.DataFrame, docs: dict[str, Document]) -> Chart:
+    documents, table = _by_document(counts, docs)
+    labels = [_document_label(docs[d]) for d in documents]
+    series = []
+    for key in _present(counts):
+        name, colour = CATEGORIES[key]
+        values = [table[d].get(key, 0) for d in documents]
+        series.append(Series(name, values, [format_count(v) for v in values], colour))
+    figure = grouped_bars(labels, series, "Contrôles (nombre)", "Délibération", stacked=True, height=140 + 60 * len(labels))
+    return Chart(
+        "controles_par_document",
+        "Contrôles par délibération, statut et sévérité",
+        figure,
+        source_of(lines, docs, what="lignes dont les chiffres sont contrôlés"),
+        notes=[
+            "Lecture : chaque barre compte les contrôles portant sur une délibération ; les écarts signalés "
+            "(avertissements) sont des incohérences du document lui-même, détaillées plus bas avec le texte imprimé."
+        ],
+        table=_count_rows(counts, docs),
+    )
+
+
+def _count_rows(counts: pl.DataFrame, docs: dict[str, Document]) -> tuple[list[str], list[list[str]]]:
+    documents, table = _by_document(counts, docs)
+    keys = _present(counts)
+    headers = ["Délibération", *(CATEGORIES[k][0] for k in keys), "Total"]
+    rows = [[_document_label(docs[d]), *(format_count(table[d].get(k, 0)) for k in keys), format_count(sum(table[d].values()))]
+            for d in documents]  # fmt: skip
+    rows.append(["Total", *(format_count(sum(t.get(k, 0) for t in table.values())) for k in keys),
+                 format_count(sum(sum(t.values()) for t in table.values()))])  # fmt: skip
+    return headers, rows
+
+
+def _counts_table(counts: pl.DataFrame, docs: dict[str, Document]) -> str:
+    return html_section("comptes", "Nombre de contrôles par délibération, statut et sévérité", html_table(*_count_rows(counts, docs)))
+
+
+def _figure(value, sign: bool = False) -> str:
+    return format_number(None if value is None else value.quantize(SHOWN_DECIMALS).normalize(), None, sign)
+
+
+def _discrepancies(issues: pl.DataFrame, docs: dict[str, Document]) -> str:
+    """One block per check, grouped by document: line, printed text, figures, status, explanation."""
+    title = "Écarts et écarts acceptés, contrôle par contrôle"
+    if issues.is_empty():
+        return html_section("ecarts", title, html_note("Aucun écart : tous les chiffres contrôlés sont conformes."))
+    blocks = []
+    for document_id in sorted(set(issues["document_id"].to_list()), key=lambda d: (docs[d].date, d)):
+        blocks.append(f"<h3>{html.escape(docs[document_id].citation())}</h3>")
+        blocks += [_check_block(r) for r in issues.filter(pl.col("document_id") == document_id).iter_rows(named=True)]
+    return html_section("ecarts", f"{title} ({format_count(issues.height)})", "".join(blocks))
+
+
+def _check_block(row: dict) -> str:
+    heading = (f"Ligne {row['source_line']} – {KIND_LABELS.get(row['check_kind'], row['check_kind'])} : {row['measure']} "
+               f"({row['table_id']}) – {STATUS_LABELS[row['status']]}, {SEVERITY_LABELS[row['severity']]}")  # fmt: skip
+    printed = (row["line_text"] or "(ligne introuvable dans le document)").replace("\t", " │ ")
+    figures = html_table(
+        ["Publié", "Recalculé", "Écart", "Tolérance", "Statut", "Sévérité"],
+        [[_figure(row["published_value"]), _figure(row["computed_value"]), _figure(row["delta"], sign=True),
+          _figure(row["tolerance"]), STATUS_LABELS[row["status"]], SEVERITY_LABELS[row["severity"]]]],
+        numeric=[0, 1, 2, 3],
+    )  # fmt: skip
+    return (
+        f'<article class="check" id="{html.escape(row["check_id"])}"><h4>{html.escape(heading)}</h4>'
+        f'<p class="printed"><span class="meta">Texte imprimé :</span> {html.escape(printed)}</p>{figures}'
+        f"<p>{html.escape(row['explanation'] or '')}</p></article>"
+    )
+
+
+def _headline(counts: pl.DataFrame) -> list[tuple[str, str]]:
+    def total(status: str, severity: str | None = None) -> int:
+        rows = counts.filter(pl.col("status") == status)
+        if severity:
+            rows = rows.filter(pl.col("severity") == severity)
+        return int(rows["checks"].sum())
+
+    documents = counts["document_id"].n_unique()
+    return [
+        ("Contrôles évalués", f"{format_count(int(counts['checks'].sum()))} sur {format_count(documents)} délibérations"),
+        ("Conformes", format_count(total("passed"))),
+        ("Écarts signalés (avertissements, non bloquants)", format_count(total("failed", "warning"))),
+        ("Écarts acceptés après examen", format_count(total("acknowledged"))),
+        ("Écarts bloquants", f"{format_count(total('failed', 'error'))} (un écart bloquant empêche toute publication)"),
+    ]

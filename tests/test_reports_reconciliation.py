@@ -1,0 +1,88 @@
+"""reconciliation.html on the session's refresh: counts by document, status and severity, and
+every failed or acknowledged check with the printed text of its line."""
+
+import re
+
+import duckdb
+import pytest
+
+from conftest import DOC_001, DOC_002, plain
+from dagster_project.reports import reconciliation
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def con(published_con):
+    return published_con
+
+
+def test_counts_by_document_status_and_severity(con):
+    report = reconciliation.build(con, threshold=5)
+    [chart] = report.charts
+    figure = chart.figure
+    assert list(figure.data[0].y) == [
+        "n°2023-331 du 3 juillet 2023 (Département du Pas-de-Calais)",
+        "n°DirA/2023/415 du 9 octobre 2023 (Département du Nord)",
+        "n°2025-541 du 8 décembre 2025 (Département du Pas-de-Calais)",
+        "n°2026-150 du 27 avril 2026 (Département du Pas-de-Calais)",
+    ]
+    series = {trace.name: list(trace.x) for trace in figure.data}
+    assert series == {
+        "Conformes (contrôles bloquants)": [0, 0, 37, 0],  # the engine checks of the 2025 allocation
+        "Conformes (avertissements)": [7, 204, 51, 101],
+        "Écarts acceptés (avertissements)": [0, 0, 0, 1],
+        "Écarts signalés (avertissements)": [0, 0, 1, 15],
+    }
+    assert figure.layout.barmode == "stack" and figure.layout.xaxis.title.text == "Contrôles (nombre)"
+    headers, rows = chart.table
+    assert headers[-1] == "Total" and rows[-1] == ["Total", "37", "363", "1", "16", "417"]
+    assert chart.sources[1].footnote().endswith(f"(fichier {DOC_001}.txt), lignes 261, 267 à 270, 281, 293 à 298, 303 à 308, "
+                                                "312, 324, 357, 360 à 363, 365 à 368, 370 à 372, 374 et 566.")  # fmt: skip
+    headline = {k: plain(v) for k, v in report.headline}
+    assert headline == {
+        "Contrôles évalués": "417 sur 4 délibérations",
+        "Conformes": "400",
+        "Écarts signalés (avertissements, non bloquants)": "16",
+        "Écarts acceptés après examen": "1",
+        "Écarts bloquants": "0 (un écart bloquant empêche toute publication)",
+    }
+    assert "Nombre de contrôles par délibération, statut et sévérité" in report.closing_html  # the table, visible
+
+
+def _blocks(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<article class="check" id="([^"]+)">(.*?)</article>', page))
+
+
+def test_every_discrepancy_with_its_printed_line_figures_tolerance_and_explanation(published, con):
+    page = (published.reports / "reconciliation.html").read_text(encoding="utf-8")
+    blocks = _blocks(page)
+    expected = con.execute("SELECT check_id FROM marts.reconciliation_checks WHERE status <> 'passed'").fetchall()
+    assert sorted(blocks) == sorted(c for (c,) in expected) and len(blocks) == 17
+    total = plain(blocks["fap_annex.total_row.envelope_2024_eur.l0128"])
+    assert "Ligne 128 – ligne TOTAL : Répartition de l&#x27;enveloppe 2024 (en €) (fap_annex) – en écart, avertissement" in total
+    assert "Texte imprimé :</span>  │ TOTAL │ 4 319 502,00 │ 100,00% │ 887 490,00 € │ 887 490,00 €</p>" in total
+    assert re.search(r'<td class="num">887 490</td><td class="num">887 489,98</td><td class="num">-0,02</td>'
+                     r'<td class="num">0,005</td><td>en écart</td><td>avertissement</td>', total)  # fmt: skip
+    assert "somme des 36 lignes de la colonne : 887 489,9800 ; écart -0,0200" in total
+    acknowledged = plain(blocks["pa_indicators.derived_column.pop_75plus_growth_2024_2030.l0267"])
+    assert "– écart accepté, avertissement" in acknowledged and "Écart connu, accepté le" in acknowledged
+    assert '<td class="num">1,22</td><td class="num">22,0055</td><td class="num">+20,7855</td>' in acknowledged
+    # grouped by document in date order: the 2025 deliberation before the 2026 one
+    assert page.index(f"fichier {DOC_002}.txt)</h3>") < page.index(f"fichier {DOC_001}.txt)</h3>")
+
+
+def test_a_blocking_discrepancy_comes_first_and_is_counted_as_blocking(published_copy):
+    """A failed engine check never reaches the published file (it blocks publishing); the report
+    still shows one first, with its severity, if an analyst builds it on a work database."""
+    with duckdb.connect(str(published_copy.warehouse)) as con:
+        con.execute(
+            "UPDATE marts.reconciliation_checks SET status = 'failed', passed = false, computed_value = published_value + 0.01, "
+            "delta = 0.01 WHERE check_id = (SELECT min(check_id) FROM marts.reconciliation_checks WHERE severity = 'error')"
+        )
+        (check_id,) = con.execute("SELECT check_id FROM marts.reconciliation_checks WHERE severity = 'error' AND NOT passed").fetchone()
+        report = reconciliation.build(con, threshold=5)
+    assert plain(dict(report.headline)["Écarts bloquants"]).startswith("1 ")
+    assert next(iter(_blocks(report.closing_html))) == check_id
+    assert "en écart, bloquant</h4>" in _blocks(report.closing_html)[check_id]
+    assert "Écarts bloquants" in [trace.name for trace in report.charts[0].figure.data]

@@ -1,0 +1,154 @@
+"""activite_sad.html and enveloppe.html on the session's refresh: the figures of the annex of
+deliberation 2025-541, their lines, the concentration read from the summary mart, the change
+against the published 2024 amounts, and the what-if envelope when one is configured."""
+
+import json
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from conftest import DOC_002, plain
+from dagster_project.core.frenchfmt import UNIT_SPACE
+from dagster_project.reports import activite_sad, enveloppe, queries
+from dagster_project.reports.charts import OKABE_ITO
+
+pytestmark = pytest.mark.e2e
+ADMR = "FÉDÉRATION ADMR DU PAS-DE-CALAIS"
+
+
+@pytest.fixture(scope="module")
+def con(published_con):
+    return published_con
+
+
+def test_activite_sad_sorts_the_hours_of_the_36_annex_rows_and_notes_the_admr_federation(con):
+    report = activite_sad.build(con, threshold=5)
+    charts = {c.chart_id: c for c in report.charts}
+    assert list(charts) == ["heures_par_sad", "lorenz", "pareto"]
+    hours = charts["heures_par_sad"]
+    bars = hours.figure.data[0]
+    assert len(bars.y) == 36 and list(bars.x) == sorted(bars.x, reverse=True)
+    assert bars.y[0] == f"{ADMR} (25 associations)" and plain(bars.text[0]) == "1 147 837 h · 26,57 %"
+    assert bars.y[1] == "FILIÉRIS (HÉNIN-BEAUMONT)" and plain(bars.text[1]) == "470 083 h · 10,88 %"
+    assert bars.y[-1] == "FAMILLES RURALES RIVIÈRE ET ENVIRONS (RIVIÈRE)" and plain(bars.text[-1]) == "11 178 h · 0,26 %"
+    assert len(set(bars.marker.color[:5])) == 1 and bars.marker.color[5] != bars.marker.color[0]  # the 5 largest stand out
+    assert hours.figure.layout.xaxis.title.text == "Heures d'APA facturées en 2024 (h)"
+    assert hours.figure.layout.xaxis.ticksuffix == UNIT_SPACE + "h"
+    [note] = hours.notes
+    assert "une seule ligne de l'annexe (ligne 127) pour 25 associations" in note and "ligne 205)" in note
+    annex, associations = hours.sources
+    assert annex.footnote().startswith(
+        "Source : Annexe 1 – activité APA 2024 facturée via FAP et répartition de l'enveloppe de compensation par SAD ; "
+        "Département du Pas-de-Calais, heures facturées via FAP, 2024 ; Département du Pas-de-Calais"
+    )
+    assert annex.footnote().endswith(f"(fichier {DOC_002}.txt), lignes 92 à 128.")  # the 36 rows and the TOTAL
+    assert associations.footnote().endswith("ligne 205.")
+    headers, rows = hours.table
+    assert [plain(c) for c in rows[4]] == ["5", "AIDE A LA VIE AU DOMICILE (CALAIS)", "204 741 h", "4,74 %", "53,99 %"]
+
+
+def test_concentration_is_read_from_the_summary_mart_and_the_lorenz_curve_agrees_with_it(con):
+    summary = con.execute(
+        "SELECT gini, top5_share_pct, top10_share_pct, hhi FROM marts.sad_activity_summary WHERE hours_source = 'fap_annex'"
+    ).fetchone()
+    assert summary == (Decimal("0.57202856"), Decimal("53.989650"), Decimal("71.314749"), Decimal("1018.953745"))
+    report = activite_sad.build(con, threshold=5)
+    charts = {c.chart_id: c for c in report.charts}
+    lorenz = charts["lorenz"]
+    assert lorenz.title == "Courbe de Lorenz des heures facturées par SAD : indice de Gini 0,572"
+    curve = lorenz.figure.data[1]
+    assert (curve.x[0], curve.y[0]) == (0, 0) and (curve.x[-1], curve.y[-1]) == (100, 100) and len(curve.x) == 37
+    assert list(curve.y) == sorted(curve.y)  # from the smallest service to the largest
+    assert plain(curve.text[1]) == "le plus petit service : 0,3 % des heures"
+    assert plain(curve.text[18]) == "les 18 plus petits services : 14,9 % des heures" and plain(curve.text[-1]) == "les 36 services : 100 % des heures"
+    # the area between the diagonal and the curve drawn is the Gini of the mart (exact points of the query)
+    points = queries.sad_activity(con).sort("lorenz_services_pct")
+    xs = [Decimal(0), *points["lorenz_services_pct"]]
+    ys = [Decimal(0), *points["lorenz_hours_pct"]]
+    area = sum((xs[k] - xs[k - 1]) * (ys[k] + ys[k - 1]) for k in range(1, len(xs))) / 2 / 10_000
+    assert abs((1 - 2 * area) - summary[0]) < Decimal("0.00001")
+    pareto = charts["pareto"]
+    assert [plain(a.text) for a in pareto.figure.layout.annotations] == ["5 plus grands : 54,0 %", "10 plus grands : 71,3 %"]
+    assert pareto.figure.data[1].y[4] == pytest.approx(53.98965) and pareto.figure.data[1].y[9] == pytest.approx(71.314749)
+    assert all(c.figure.layout.xaxis.title.text and c.figure.layout.yaxis.title.text for c in report.charts)
+    headline = {k: plain(v) for k, v in report.headline}
+    assert headline["Heures d'APA facturées en 2024"] == "4 319 502 h par 36 services (60 associations)"
+    assert headline["Part des 5 plus grands services"] == "54,0 %"
+    assert headline["Part des 10 plus grands services"] == "71,3 %"
+    assert headline["Indice de Gini"].startswith("0,572 ")
+    assert headline["Indice de Herfindahl-Hirschman"] == "1 019 sur 10 000"
+    assert report.masked_notes == [] and "aucun chiffre n'est masqué" in report.intro
+
+
+def test_hours_per_service_are_not_counts_of_people_and_are_never_masked(con):
+    assert activite_sad.build(con, threshold=10**9).headline == activite_sad.build(con, threshold=5).headline
+    assert enveloppe.build(con, threshold=10**9).masked_notes == []
+
+
+def test_enveloppe_shows_the_2025_split_and_its_change_against_the_published_2024_amounts(con):
+    report = enveloppe.build(con, threshold=5)
+    charts = {c.chart_id: c for c in report.charts}
+    assert list(charts) == ["repartition_2025", "evolution_2024_2025"]
+    split = charts["repartition_2025"]
+    bars = split.figure.data[0]
+    assert len(bars.y) == 36 and bars.y[0] == f"{ADMR} (FOUQUIÈRES-LES-BÉTHUNE)"
+    assert plain(bars.text[0]) == "235 835,95 € · 26,57 %" and plain(bars.text[-1]) == "2 296,65 € · 0,26 %"
+    assert sum(queries.envelope_allocation(con, "pdc_2025")["amount_eur"]) == Decimal("887490.00")  # to the cent
+    assert [plain(c) for c in split.table[1][-1]] == ["Total", "4 319 502", "100,00 %", "887 490,00 €", "887 490,00 €"]
+    assert "identiques au centime aux montants publiés pour 36 SAD sur 36" in split.notes[0]
+    amount, annex = split.sources
+    assert amount.footnote().startswith("Source : montant de l'enveloppe 2025 ;") and amount.footnote().endswith("ligne 54.")
+    assert annex.footnote().endswith("lignes 92 à 128.")
+
+    change = charts["evolution_2024_2025"]
+    bars = change.figure.data[0]
+    assert (bars.y[0], plain(bars.text[0])) == ("DOMARTOIS (BÉTHUNE)", "+4 383,24 €")  # 34 926,14 - 30 542,90
+    assert (bars.y[-1], plain(bars.text[-1])) == ("AFFECTIVE (LENS)", "-6 529,36 €")  # 48 584,58 - 55 113,94
+    assert bars.marker.color[0] == OKABE_ITO["blue"] and bars.marker.color[-1] == OKABE_ITO["orange"]
+    headers, rows = change.table
+    assert headers == ["SAD (commune)", "Montant 2024", "Part 2024", "Montant 2025", "Part 2025", "Écart"]  # no 2024 hours
+    assert [plain(c) for c in rows[0]] == [
+        "DOMARTOIS (BÉTHUNE)", "30 542,90 €", "3,44 %", "34 926,14 €", "3,94 %", "+4 383,24 € (+0,49 pt)",
+    ]  # fmt: skip
+    assert "jamais des heures 2024 à des montants 2024" in change.notes[0]
+    assert plain(change.notes[1]) == (
+        "Les 36 montants 2024 imprimés totalisent 887 489,98 €, soit 0,02 € de moins que la ligne TOTAL imprimée "
+        "(887 490,00 €, ligne 128) : la somme des écarts vaut donc +0,02 €."
+    )
+    headline = {k: plain(v) for k, v in report.headline}
+    assert headline["Enveloppe 2025"] == "887 490,00 € (délibération n°2025-541, ligne 54)"
+    assert headline["Plus forte hausse"] == "DOMARTOIS (BÉTHUNE) : +4 383,24 €"
+    assert headline["Plus forte baisse"] == "AFFECTIVE (LENS) : -6 529,36 €"
+    assert headline["Simulation"] == "aucune configurée"
+    assert "Aucune simulation n&#x27;est configurée" in report.closing_html
+    assert "AUTONOMY_DBT_VARS=&#x27;{&quot;envelope_2026_eur&quot;: 912000}&#x27; make run" in report.closing_html
+    assert "make whatif AMOUNT=912000" in report.closing_html
+
+
+def test_enveloppe_shows_the_whatif_envelope_configured_for_the_refresh(published_copy, monkeypatch):
+    """The analysts' path: a refresh with AUTONOMY_DBT_VARS publishes whatif_2026 and the report draws it."""
+    from dagster_project.refresh import run_refresh
+
+    monkeypatch.setenv("AUTONOMY_DBT_VARS", json.dumps({"envelope_2026_eur": 912000}))
+    summary = run_refresh()
+    assert summary.published, summary.render()
+    page = (published_copy.reports / "enveloppe.html").read_text(encoding="utf-8")
+    assert "Simulation : enveloppe 2026 de 912" in page and "Aucune simulation" not in page
+    with duckdb.connect(str(published_copy.warehouse), read_only=True) as con:
+        simulated = queries.envelope_allocation(con, "whatif_2026")
+        report = enveloppe.build(con, threshold=5)
+    assert sum(simulated["amount_eur"]) == Decimal("912000.00") and simulated.height == 36
+    charts = {c.chart_id: c for c in report.charts}
+    assert list(charts) == ["repartition_2025", "evolution_2024_2025", "simulation_2026"]
+    simulation = charts["simulation_2026"]
+    bars, reference = simulation.figure.data
+    assert bars.y[0] == f"{ADMR} (FOUQUIÈRES-LES-BÉTHUNE)" and plain(bars.text[0]) == "242 349,08 €"
+    assert plain(reference.text[0]) == "235 835,95 €"  # the published 2025 amount, as a mark on the bar
+    assert [plain(c) for c in simulation.table[1][0]] == [
+        f"{ADMR} (FOUQUIÈRES-LES-BÉTHUNE)", "1 147 837", "26,57 %", "242 349,08 €", "235 835,95 €", "+6 513,13 €",
+    ]  # fmt: skip
+    assert "variable dbt envelope_2026_eur (AUTONOMY_DBT_VARS)" in simulation.notes[0]
+    assert "Aucune délibération n'a voté ce montant" in simulation.notes[0]
+    assert simulation.sources[0].footnote().endswith("lignes 92 à 127.")  # the hours of the 36 rows
+    assert plain(dict(report.headline)["Simulation"]) == "2026 : 912 000,00 €" and report.closing_html == ""
