@@ -12,12 +12,13 @@ from .transform.project import ensure_manifest
 ensure_manifest()  # dagster-dbt reads the dbt manifest when the dbt assets are defined
 
 from .deliberations.definitions import defs as deliberations_defs  # noqa: E402
+from .fap.definitions import defs as fap_defs  # noqa: E402
 from .locking import RefreshLockResource  # noqa: E402
 from .publish.assets import build_publish_asset  # noqa: E402
 from .transform.definitions import defs as transform_defs  # noqa: E402
 
 # Everything that must have succeeded (with its blocking checks) before publishing.
-BEFORE_PUBLISH: list[dg.Definitions] = [deliberations_defs, transform_defs]
+BEFORE_PUBLISH: list[dg.Definitions] = [deliberations_defs, fap_defs, transform_defs]
 # Everything that reads the published warehouse (runs after publishing).
 AFTER_PUBLISH: list[dg.Definitions] = []
 
