@@ -14,13 +14,15 @@ export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
 export DAGSTER_HOME := $(CURDIR)/.dagster
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help setup run test ui docs prepare clean
+.PHONY: help setup run test ui docs prepare clean fap-sample bench
 
 help:
 	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
 	@echo "make test   the test suite"
 	@echo "make ui     Dagster UI on http://127.0.0.1:3000 (asset graph, runs, nightly schedule)"
 	@echo "make docs   dbt documentation (writes dbt/target/index.html and serves it on 127.0.0.1:8080)"
+	@echo "make fap-sample  the synthetic 2024 FAP exports in raw/fap/, unless it already holds monthly exports"
+	@echo "make bench  FAP ingestion benchmark (10 M and 50 M lines; several GB in benchmarks/data/, ~1 h)"
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 
@@ -36,8 +38,14 @@ $(DAGSTER_HOME)/dagster.yaml:
 prepare: setup
 	@$(BIN)/autonomy prepare
 
-run: prepare
+run: prepare fap-sample
 	$(BIN)/autonomy refresh
+
+fap-sample: setup
+	@$(BIN)/autonomy fap generate --if-no-exports
+
+bench: prepare
+	$(BIN)/python benchmarks/fap_ingest.py
 
 test: prepare
 	$(BIN)/pytest
