@@ -1,11 +1,15 @@
-"""Helpers for the FAP tests: edit a line of a generated monthly export, keeping it valid."""
+"""Helpers for the FAP tests: edit a line of a monthly export, run the FAP assets alone."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import dagster as dg
+
+from dagster_project.fap.assets import fap_monthly_exports, sad_registry
 from dagster_project.fap.contract import COLUMNS, SEPARATOR
+from dagster_project.locking import RefreshLockResource
 
 CENT = Decimal("0.01")
 
@@ -40,3 +44,17 @@ def _number(text: str) -> Decimal:
 
 def _text(value: Decimal) -> str:
     return f"{value:.2f}".replace(".", ",")
+
+
+def materialize_fap(month: str | None = None) -> dg.ExecuteInProcessResult:
+    """The registry and the monthly exports only (no dbt): one month, or every month with a file."""
+    return dg.materialize(
+        [sad_registry, fap_monthly_exports], partition_key=month,
+        resources={"refresh_lock": RefreshLockResource()}, raise_on_error=False,
+    )
+
+
+def months_loaded(result) -> tuple[list[str], list[str]]:
+    """(months loaded, months skipped as unchanged) by a materialization of the exports."""
+    event = next(e for e in result.get_asset_materialization_events() if e.asset_key.path[-1] == "fap_lines")
+    return event.materialization.metadata["months_loaded"].value, event.materialization.metadata["months_unchanged"].value

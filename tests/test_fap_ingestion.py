@@ -11,11 +11,9 @@ import pytest
 
 from conftest import DOC_002, replace_line, update_manifest_hash
 from dagster_project.fap import generate
-from dagster_project.fap.assets import fap_monthly_exports, sad_registry
 from dagster_project.fap.sensors import RANGE_END, RANGE_START, fap_monthly_files
-from dagster_project.locking import RefreshLockResource
 from dagster_project.refresh import run_refresh
-from fap_helpers import edit_line, fap_file, read_fields
+from fap_helpers import edit_line, fap_file, materialize_fap, months_loaded, read_fields
 
 pytestmark = pytest.mark.e2e
 MONTHS = [f"2024-{m:02d}" for m in range(1, 13)]
@@ -27,19 +25,6 @@ def _work(paths):
 
 def _sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _materialize(month=None):
-    return dg.materialize(
-        [sad_registry, fap_monthly_exports], partition_key=month,
-        resources={"refresh_lock": RefreshLockResource()}, raise_on_error=False,
-    )
-
-
-def _loaded(result) -> tuple[list[str], list[str]]:
-    event = next(e for e in result.get_asset_materialization_events() if e.asset_key.path[-1] == "fap_lines")
-    metadata = event.materialization.metadata
-    return metadata["months_loaded"].value, metadata["months_unchanged"].value
 
 
 def test_sample_ingested_month_by_month_and_reconciled(published):
@@ -74,15 +59,15 @@ def test_rerun_of_a_month_is_idempotent(published_copy):
     path = fap_file(published_copy.raw, "2024-03")
     with _work(published_copy) as con:
         before = con.execute("SELECT loaded_at, sha256 FROM raw.fap_files WHERE month = '2024-03'").fetchone()
-    assert _loaded(_materialize("2024-03")) == ([], ["2024-03"])  # same size and time: not even hashed
+    assert months_loaded(materialize_fap("2024-03")) == ([], ["2024-03"])  # same size and time: not even hashed
     path.touch()
-    assert _loaded(_materialize("2024-03")) == ([], ["2024-03"])  # same sha256
+    assert months_loaded(materialize_fap("2024-03")) == ([], ["2024-03"])  # same sha256
     # Move an hour between two lines of one SAD: same totals, another file.
     a, b = read_fields(path, 2), read_fields(path, 3)
     edit_line(path, 2, consistent=True, hours_billed=_plus(a["hours_billed"], "1"))
     edit_line(path, 3, consistent=True, hours_billed=_plus(b["hours_billed"], "-1"))
-    assert _loaded(_materialize("2024-03")) == (["2024-03"], [])
-    assert _loaded(_materialize("2024-03")) == ([], ["2024-03"])
+    assert months_loaded(materialize_fap("2024-03")) == (["2024-03"], [])
+    assert months_loaded(materialize_fap("2024-03")) == ([], ["2024-03"])
     with _work(published_copy) as con:
         after = con.execute("SELECT loaded_at, sha256, row_count FROM raw.fap_files WHERE month = '2024-03'").fetchone()
         assert after[0] > before[0] and after[1] == _sha(path) != before[1] and after[2] == 15342

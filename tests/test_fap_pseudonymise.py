@@ -4,14 +4,12 @@ different with another key; a production run without a proper key ingests nothin
 import hashlib
 import hmac
 
-import dagster as dg
 import duckdb
 import pytest
 
 from dagster_project.fap import pseudonymise
-from dagster_project.fap.assets import fap_monthly_exports, sad_registry
-from dagster_project.locking import RefreshLockResource
 from dagster_project.settings import get_settings
+from fap_helpers import materialize_fap, months_loaded
 
 IDS = ["620011000000", "620361000123", "A-ß/é 42", "x" * 200, ""]
 
@@ -52,17 +50,10 @@ def test_key_from_environment(monkeypatch):
     assert pseudonymise.pseudonym_key() == b"s" * 32
 
 
-def _materialize(month: str | None = None):
-    return dg.materialize(
-        [sad_registry, fap_monthly_exports], partition_key=month,
-        resources={"refresh_lock": RefreshLockResource()}, raise_on_error=False,
-    )
-
-
 def test_production_without_key_ingests_nothing(paths, monkeypatch):
     monkeypatch.setenv("AUTONOMY_ENV", "production")
     monkeypatch.delenv("AUTONOMY_PSEUDO_KEY", raising=False)
-    result = _materialize("2024-01")
+    result = materialize_fap("2024-01")
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert "AUTONOMY_PSEUDO_KEY is not set" in failure.event_specific_data.error.message
@@ -80,17 +71,14 @@ def test_ingested_pseudonyms_follow_the_key(paths, monkeypatch):
             return {r[0] for r in con.execute("SELECT beneficiary_pseudonym FROM raw.fap_lines").fetchall()}
 
     monkeypatch.delenv("AUTONOMY_PSEUDO_KEY", raising=False)
-    assert _materialize("2024-01").success
+    assert materialize_fap("2024-01").success
     dev = stored()
     assert pseudonymise.pseudonymise(beneficiary, pseudonymise.DEV_KEY.encode()) in dev
     assert len(dev) == 15342  # one line per beneficiary and prestation; the sample's ids differ by prestation
 
+    assert months_loaded(materialize_fap("2024-01")) == ([], ["2024-01"])  # same file, same key: skipped
     monkeypatch.setenv("AUTONOMY_PSEUDO_KEY", "another-département-secret-of-32-chars")
-    (paths.raw / "fap" / "fap_2024-01.csv").touch()  # same content: skipped, the old pseudonyms stay
-    assert _materialize("2024-01").success
-    assert stored() == dev
-    get_settings().work_db.unlink()  # a new key means reloading everything
-    assert _materialize("2024-01").success
+    assert months_loaded(materialize_fap("2024-01")) == (["2024-01"], [])  # same file, another key: reloaded
     other = stored()
     assert pseudonymise.pseudonymise(beneficiary, b"another-d\xc3\xa9partement-secret-of-32-chars") in other
     assert not other & dev

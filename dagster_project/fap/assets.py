@@ -93,6 +93,7 @@ def fap_monthly_exports(context: dg.AssetExecutionContext, refresh_lock: Refresh
     months = _requested_months(context, files)
     loads, rejected = [], []
     with connect_work(settings.work_db) as con:
+        load.limit_memory(con)
         load.ensure_tables(con)
         known = load.recorded(con)
         pseudonymise.start_cache(con)
@@ -136,9 +137,7 @@ def _lines_metadata(con, loads: list[load.MonthLoad]) -> dict:
     """Counts and schema only: no preview, the lines are personal data."""
     full = table_metadata(con, "raw", "fap_lines", preview_rows=0)
     full.pop("preview", None)
-    per_month = con.execute(
-        "SELECT month, count(*) AS rows, sum(hours_billed) AS hours_billed FROM raw.fap_lines GROUP BY month ORDER BY month"
-    ).fetchall()
+    per_month = con.execute("SELECT month, row_count, hours_billed FROM raw.fap_files ORDER BY month").fetchall()
     return {
         **full,
         "months_loaded": dg.MetadataValue.json([m.month for m in loads if m.status == "loaded"]),

@@ -8,6 +8,7 @@ the raw.fap_files row commit together, so a failure keeps the previous data of t
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,7 +47,8 @@ CREATE TABLE IF NOT EXISTS raw.fap_files (
     hours_billed DECIMAL(14, 2) NOT NULL,
     amount_eur DECIMAL(16, 2) NOT NULL,
     loaded_at TIMESTAMPTZ NOT NULL,
-    run_id VARCHAR
+    run_id VARCHAR,
+    key_fingerprint VARCHAR NOT NULL
 )"""
 COMMENTS = {
     "fap_lines": {
@@ -62,6 +64,7 @@ COMMENTS = {
         "sha256": "sha256 of the file as loaded (compressed bytes for .gz)",
         "mtime_ns": "File modification time when loaded: with size_bytes, lets an unchanged file be skipped without hashing",
         "loaded_at": "When this month was (re)loaded: the incremental dbt models reprocess months loaded after their last run",
+        "key_fingerprint": "Fingerprint of the pseudonymisation key used (not the key): another key reloads the month",
     },
 }
 
@@ -75,6 +78,17 @@ class MonthLoad:
     status: str  # 'loaded' or 'unchanged'
 
 
+MEMORY_LIMIT_ENV = "AUTONOMY_DUCKDB_MEMORY_LIMIT"
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Cap DuckDB's memory (by default it caches up to 80 % of RAM) and forbid spilling to disk:
+    the month being loaded holds clear identifiers, which must not reach DuckDB's temp files.
+    A month must therefore fit in memory (about 120 bytes a line: 2 GB = over 10 M lines)."""
+    con.execute(f"SET memory_limit = '{os.environ.get(MEMORY_LIMIT_ENV) or '2GB'}'")
+    con.execute("SET temp_directory = ''")
+
+
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """The FAP tables exist even before the first export, so the dbt models always build."""
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
@@ -86,30 +100,41 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"COMMENT ON {target} IS '{text.replace(chr(39), chr(39) * 2)}'")
 
 
-def recorded(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, int, int]]:
-    """month -> (sha256, size_bytes, mtime_ns) of what is loaded."""
-    return {m: (s, size, mtime) for m, s, size, mtime in con.execute("SELECT month, sha256, size_bytes, mtime_ns FROM raw.fap_files").fetchall()}
+@dataclass(frozen=True)
+class Loaded:
+    """What raw.fap_files says was loaded for a month."""
+
+    sha256: str
+    size: int
+    mtime_ns: int
+    key_fingerprint: str
 
 
-def load_month(con: duckdb.DuckDBPyConnection, file: MonthlyFile, key: bytes, run_id: str | None,
-               known: tuple[str, int, int] | None) -> MonthLoad:
-    """Load one month unless its file is the one already loaded. Raises FileRejected."""
-    if known is not None and (known[1], known[2]) == (file.size, file.mtime_ns):
-        return MonthLoad(file.month, file.name, known[0], 0, "unchanged")
+def recorded(con: duckdb.DuckDBPyConnection) -> dict[str, Loaded]:
+    rows = con.execute("SELECT month, sha256, size_bytes, mtime_ns, key_fingerprint FROM raw.fap_files").fetchall()
+    return {month: Loaded(*rest) for month, *rest in rows}
+
+
+def load_month(con: duckdb.DuckDBPyConnection, file: MonthlyFile, key: bytes, run_id: str | None, known: Loaded | None) -> MonthLoad:
+    """Load one month unless its file is the one already loaded, with the same key. Raises FileRejected."""
+    fingerprint = pseudonymise.key_fingerprint(key)
+    same_key = known is not None and known.key_fingerprint == fingerprint
+    if same_key and (known.size, known.mtime_ns) == (file.size, file.mtime_ns):
+        return MonthLoad(file.month, file.name, known.sha256, 0, "unchanged")
     sha = sha256_of(file.path)
-    if known is not None and known[0] == sha:
+    if same_key and known.sha256 == sha:
         con.execute("UPDATE raw.fap_files SET size_bytes = ?, mtime_ns = ? WHERE month = ?", [file.size, file.mtime_ns, file.month])
         return MonthLoad(file.month, file.name, sha, 0, "unchanged")
     try:
         rows = read_month(con, file.path, file.month)
         pseudonymise.extend_cache(con, INCOMING, key)
-        _replace_month(con, file, sha, rows, run_id)
+        _replace_month(con, file, sha, run_id, fingerprint)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {INCOMING}")
     return MonthLoad(file.month, file.name, sha, rows, "loaded")
 
 
-def _replace_month(con: duckdb.DuckDBPyConnection, file: MonthlyFile, sha: str, rows: int, run_id: str | None) -> None:
+def _replace_month(con: duckdb.DuckDBPyConnection, file: MonthlyFile, sha: str, run_id: str | None, fingerprint: str) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM raw.fap_lines WHERE month = ?", [file.month])
@@ -124,9 +149,9 @@ def _replace_month(con: duckdb.DuckDBPyConnection, file: MonthlyFile, sha: str, 
         con.execute(
             f"""
             INSERT OR REPLACE INTO raw.fap_files
-            SELECT ?, ?, ?, ?, ?, count(*), sum(hours_billed), sum(amount_eur), ?, ? FROM {INCOMING}
+            SELECT ?, ?, ?, ?, ?, count(*), sum(hours_billed), sum(amount_eur), ?, ?, ? FROM {INCOMING}
             """,
-            [file.month, file.name, sha, file.size, file.mtime_ns, datetime.now(timezone.utc), run_id],
+            [file.month, file.name, sha, file.size, file.mtime_ns, datetime.now(timezone.utc), run_id, fingerprint],
         )
         con.execute("COMMIT")
     except BaseException:

@@ -65,6 +65,11 @@ def pseudonymise(beneficiary_id: str, key: bytes) -> int:
     return int.from_bytes(digest[:16], "big")
 
 
+def key_fingerprint(key: bytes) -> str:
+    """Tells keys apart without revealing them: months loaded with another key are reloaded."""
+    return hmac.new(key, b"autonomy-warehouse FAP key fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
 def _pads(key: bytes) -> tuple[bytes, bytes]:
     if len(key) > _BLOCK:
         key = hashlib.sha256(key).digest()
@@ -94,8 +99,7 @@ def extend_cache(con: duckdb.DuckDBPyConnection, source: str, key: bytes) -> int
         f"""
         INSERT INTO {CACHE_TABLE}
         SELECT beneficiary_id, {hmac_sql('beneficiary_id')}
-        FROM (SELECT DISTINCT beneficiary_id FROM {source}) AS incoming
-        WHERE beneficiary_id NOT IN (SELECT beneficiary_id FROM {CACHE_TABLE})
+        FROM (SELECT DISTINCT i.beneficiary_id FROM {source} AS i ANTI JOIN {CACHE_TABLE} AS c USING (beneficiary_id))
         """,
         hmac_parameters(key),
     )
