@@ -29,6 +29,13 @@ def _failure(prefix: str, exc: Exception) -> dg.Failure:
     return dg.Failure(description=f"{prefix}: {exc}", allow_retries=False)
 
 
+def _spec(key: dg.AssetKey, description: str, **tags: str) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        key, deps=[REGISTRY_KEY], group_name=GROUP, owners=OWNERS, kinds={"duckdb"},
+        tags={"layer": "raw", "source": "fap", **tags}, description=description,
+    )
+
+
 @dg.asset(
     key=REGISTRY_KEY,
     group_name=GROUP,
@@ -56,28 +63,14 @@ def sad_registry(context: dg.AssetExecutionContext, refresh_lock: RefreshLockRes
 @dg.multi_asset(
     name="fap_monthly_exports",
     specs=[
-        dg.AssetSpec(
+        _spec(
             LINES_KEY,
-            deps=[REGISTRY_KEY],
-            group_name=GROUP,
-            owners=OWNERS,
-            kinds={"duckdb"},
-            tags={"layer": "raw", "source": "fap", "personal_data": "pseudonymised"},
-            description=(
-                "FAP billing lines, one per (month, SAD, beneficiary, prestation), from raw/fap/fap_YYYY-MM.csv. "
-                "Table raw.fap_lines, PRIVATE: kept in the work database, never published. beneficiary_id is "
-                "replaced on ingestion by a keyed hash (HMAC-SHA256, key AUTONOMY_PSEUDO_KEY). See docs/fap_format.md."
-            ),
+            "FAP billing lines, one per (month, SAD, beneficiary, prestation), from raw/fap/fap_YYYY-MM.csv. "
+            "Table raw.fap_lines, PRIVATE: kept in the work database, never published. beneficiary_id is "
+            "replaced on ingestion by a keyed hash (HMAC-SHA256, key AUTONOMY_PSEUDO_KEY). See docs/fap_format.md.",
+            personal_data="pseudonymised",
         ),
-        dg.AssetSpec(
-            FILES_KEY,
-            deps=[REGISTRY_KEY],
-            group_name=GROUP,
-            owners=OWNERS,
-            kinds={"duckdb"},
-            tags={"layer": "raw", "source": "fap"},
-            description="One row per month loaded: file name, sha256, size, rows, hours and euros, when. Table raw.fap_files.",
-        ),
+        _spec(FILES_KEY, "One row per month loaded: file name, sha256, size, rows, hours and euros, when. Table raw.fap_files."),
     ],
     partitions_def=MONTHS,
     backfill_policy=dg.BackfillPolicy.single_run(),

@@ -1,12 +1,5 @@
 -- Distinct beneficiaries per SAD and month, all prestations together (a person with two
 -- prestations counts once). Incremental like int_fap__hours_by_sad_month_prestation.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='month',
-    on_schema_change='fail',
-) }}
-
 {% set months = fap_months_to_process(ref('stg_fap__files')) %}
 
 with counts as (

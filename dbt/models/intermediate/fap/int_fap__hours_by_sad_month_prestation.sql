@@ -1,13 +1,6 @@
 -- Hours and euros billed per SAD, month and prestation. Incremental: each run processes only
 -- the months loaded (or reloaded) since the last run, and replaces them whole (delete+insert
 -- on month), so a corrected export replaces its month and nothing else.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='month',
-    on_schema_change='fail',
-) }}
-
 {% set months = fap_months_to_process(ref('stg_fap__files')) %}
 
 with lines as (
