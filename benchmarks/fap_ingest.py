@@ -166,6 +166,7 @@ def dataset(name: str, departments: int, start: str, months: int, lines: int) ->
     started = time.monotonic()
     _, written = generate.write_volume(raw / "fap", ROOT / "raw" / "fap", departments, generate.months_from(start, months), lines=lines, progress=sys.stderr.isatty())
     marker.write_text(json.dumps({"spec": spec, "lines": written, "seconds": round(time.monotonic() - started, 1)}))
+    os.sync()  # or the first measurement competes with the write-back of several GB
     return raw
 
 
