@@ -17,7 +17,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 AUTONOMY_UI_HOST ?= 127.0.0.1
 AUTONOMY_UI_PORT ?= 3000
 
-.PHONY: help setup run test ui docs prepare clean whatif docs-build check-reports
+.PHONY: help setup run test ui docs prepare clean whatif docs-build check-reports fap-sample bench
 
 help:
 	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
@@ -27,6 +27,8 @@ help:
 	@echo "make docs   dbt documentation (writes dbt/target/index.html and serves it on 127.0.0.1:8080)"
 	@echo "make docs-build  dbt documentation written to dbt/target/ (index.html, static_index.html), not served"
 	@echo "make whatif AMOUNT=912000 [YEAR=2026]  split a new envelope between SAD: reports/whatif_<year>_<amount>.csv"
+	@echo "make fap-sample  the synthetic 2024 FAP exports in raw/fap/, unless it already holds monthly exports"
+	@echo "make bench  FAP ingestion benchmark (10 M and 50 M lines; several GB in benchmarks/data/, ~1 h)"
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 
@@ -42,8 +44,14 @@ $(DAGSTER_HOME)/dagster.yaml:
 prepare: setup
 	@$(BIN)/autonomy prepare
 
-run: prepare
+run: prepare fap-sample
 	$(BIN)/autonomy refresh
+
+fap-sample: setup
+	@$(BIN)/autonomy fap generate --if-no-exports
+
+bench: prepare
+	$(BIN)/python benchmarks/fap_ingest.py
 
 test: prepare
 	$(BIN)/pytest

@@ -13,6 +13,7 @@ ensure_manifest()  # dagster-dbt reads the dbt manifest when the dbt assets are 
 
 from .deliberations import definitions as deliberations  # noqa: E402
 from .automation import build_failure_sensor, build_nightly_schedule  # noqa: E402
+from .fap import definitions as fap  # noqa: E402
 from .locking import RefreshLockResource  # noqa: E402
 from .publish.assets import build_publish_asset  # noqa: E402
 from .reconciliation import definitions as reconciliation  # noqa: E402
@@ -22,7 +23,7 @@ from .transform import definitions as transform  # noqa: E402
 # Packages are imported as modules, not `defs as x_defs`: Dagster refuses a code location with
 # more than one Definitions object at module scope (`dagster dev`, `definitions validate`).
 # Everything that must have succeeded (with its blocking checks) before publishing.
-BEFORE_PUBLISH: list[dg.Definitions] = [deliberations.defs, transform.defs, reconciliation.defs]
+BEFORE_PUBLISH: list[dg.Definitions] = [deliberations.defs, fap.defs, transform.defs, reconciliation.defs]
 # Everything that reads the published warehouse (runs after publishing).
 AFTER_PUBLISH: list[dg.Definitions] = [reports.defs]
 

@@ -38,8 +38,12 @@ class Paths:
 
 
 def make_paths(root: Path) -> Paths:
+    from dagster_project.fap.generate import write_sample
+
     raw = root / "raw"
-    shutil.copytree(RAW, raw)
+    # FAP monthly exports are generated (gitignored): always the deterministic 2024 sample here.
+    shutil.copytree(RAW, raw, ignore=shutil.ignore_patterns("fap_*.csv", "fap_*.csv.gz"))
+    write_sample(raw / "fap", progress=False)
     return Paths(root=root, raw=raw, warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
 
 

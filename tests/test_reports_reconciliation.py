@@ -29,20 +29,20 @@ def test_counts_by_document_status_and_severity(con):
     ]
     series = {trace.name: list(trace.x) for trace in figure.data}
     assert series == {
-        "Conformes (contrôles bloquants)": [0, 0, 37, 0],  # the engine checks of the 2025 allocation
+        "Conformes (contrôles bloquants)": [0, 0, 74, 0],  # the engine checks: 2025 allocation, FAP hours
         "Conformes (avertissements)": [7, 204, 51, 101],
         "Écarts acceptés (avertissements)": [0, 0, 0, 1],
         "Écarts signalés (avertissements)": [0, 0, 1, 15],
     }
     assert figure.layout.barmode == "stack" and figure.layout.xaxis.title.text == "Contrôles (nombre)"
     headers, rows = chart.table
-    assert headers[-1] == "Total" and rows[-1] == ["Total", "37", "363", "1", "16", "417"]
+    assert headers[-1] == "Total" and rows[-1] == ["Total", "74", "363", "1", "16", "454"]
     assert chart.sources[1].footnote().endswith(f"(fichier {DOC_001}.txt), lignes 261, 267 à 270, 281, 293 à 298, 303 à 308, "
                                                 "312, 324, 357, 360 à 363, 365 à 368, 370 à 372, 374 et 566.")  # fmt: skip
     headline = {k: plain(v) for k, v in report.headline}
     assert headline == {
-        "Contrôles évalués": "417 sur 4 délibérations",
-        "Conformes": "400",
+        "Contrôles évalués": "454 sur 4 délibérations",
+        "Conformes": "437",
         "Écarts signalés (avertissements, non bloquants)": "16",
         "Écarts acceptés après examen": "1",
         "Écarts bloquants": "0 (un écart bloquant empêche toute publication)",

@@ -99,6 +99,17 @@ GROUP BY ALL
 ORDER BY 4
 """
 
+FAP_HOURS_VS_ANNEX = """
+-- The APA hours we aggregate from the monthly FAP billing lines against the hours printed for
+-- the same SAD in the annex (matched through the SAD registry), and our total against TOTAL.
+SELECT f.annex_apa_hours, f.fap_apa_hours, f.document_id, f.source_line, c.table_id, c.column_header,
+       coalesce(f.city || ' / ', '') || f.sad_name, c.printed_decimals
+FROM marts.fap_annex_hours_comparison f
+JOIN staging.stg_deliberations__cells c
+  ON c.document_id = f.document_id AND c.source_line = f.source_line AND c.column_name = 'apa_hours_2024'
+ORDER BY f.source_line
+"""
+
 SUITES: list[Suite] = [
     # ------------------------------------------------------------------ 001: ARS indicator tables
     Suite(
@@ -244,6 +255,18 @@ SUITES: list[Suite] = [
                 "notre répartition de l'enveloppe au prorata des heures de l'annexe (arrondi au centime, "
                 "plus forts restes)",
                 description="Montant calculé par SAD (et total) = montant imprimé dans l'annexe, au centime",
+            ),
+        ],
+    ),
+    Suite(
+        "fap_hours", "fap_annex", dg.AssetKey(["marts", "fap_annex_hours_comparison"]),
+        description="Les heures APA facturées dans FAP (lignes mensuelles) contre les heures de l'annexe publiée",
+        reads=[*STAGING_READS],
+        rules=[
+            EngineMatchesPrinted(
+                "hours_per_sad", FAP_HOURS_VS_ANNEX,
+                "somme des heures APA facturées de l'année dans les exports mensuels FAP",
+                description="Heures APA FAP de l'année par SAD (et total) = heures imprimées dans l'annexe, au centième",
             ),
         ],
     ),

@@ -5,6 +5,8 @@ import re
 import stat
 import subprocess
 
+from dagster_project.fap.pseudonymise import DEV_KEY
+
 from .conftest import PROJECT
 
 SECRET_PATTERNS = {
@@ -16,8 +18,8 @@ SECRET_PATTERNS = {
         r"""(?i)\b[A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PSEUDO_KEY)[A-Z0-9_]*\s*[:=]\s*["']?([A-Za-z0-9+/=_\-]{24,})"""
     ),
 }
-# Committed on purpose and documented: values that are not secrets.
-ALLOWED = {"dev-only-insecure-pseudonymisation-key"}
+# Committed on purpose and documented (docs/fap_format.md): the public development pseudonym key.
+ALLOWED = {DEV_KEY}
 
 
 def test_ui_binds_to_localhost_by_default():

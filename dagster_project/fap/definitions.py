@@ -1,0 +1,9 @@
+import dagster as dg
+
+from .assets import fap_monthly_exports, sad_registry
+from .sensors import fap_monthly_files
+
+defs = dg.Definitions(
+    assets=[sad_registry, fap_monthly_exports],
+    sensors=[fap_monthly_files],
+)

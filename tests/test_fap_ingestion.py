@@ -1,0 +1,176 @@
+"""FAP ingestion through the refresh job: the 2024 sample month by month, the reconciliation with
+the annex, idempotent re-runs, incremental dbt models, rejected files, the sensor."""
+
+import hashlib
+import json
+from decimal import Decimal
+
+import dagster as dg
+import duckdb
+import pytest
+
+from conftest import DOC_002, replace_line, update_manifest_hash
+from dagster_project.fap import generate
+from dagster_project.fap.sensors import RANGE_END, RANGE_START, fap_monthly_files
+from dagster_project.refresh import run_refresh
+from fap_helpers import edit_line, fap_file, materialize_fap, months_loaded, read_fields
+
+pytestmark = pytest.mark.e2e
+MONTHS = [f"2024-{m:02d}" for m in range(1, 13)]
+
+
+def _work(paths):
+    return duckdb.connect(str(paths.warehouse.parent / ".work" / "autonomy_work.duckdb"), read_only=True)
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_sample_ingested_month_by_month_and_reconciled(published):
+    with _work(published) as con:
+        files = con.execute("SELECT month, file_name, row_count, length(sha256) FROM raw.fap_files ORDER BY month").fetchall()
+        assert files == [(m, f"fap_{m}.csv", 15342, 64) for m in MONTHS]
+        assert con.execute("SELECT count(*), count(DISTINCT month) FROM raw.fap_lines").fetchone() == (184104, 12)
+    with duckdb.connect(str(published.warehouse), read_only=True) as con:
+        comparison = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE matches), sum(delta_hours) FROM marts.fap_annex_hours_comparison"
+        ).fetchone()
+        assert comparison == (37, 37, Decimal("0.00"))
+        assert con.execute(
+            "SELECT annex_apa_hours, fap_apa_hours, source_line FROM marts.fap_annex_hours_comparison WHERE is_total"
+        ).fetchone() == (Decimal("4319502.00"), Decimal("4319502.00"), 128)
+        assert con.execute(
+            "SELECT sad_id, fap_apa_hours, source_line FROM marts.fap_annex_hours_comparison WHERE sad_name = 'FÉDÉRATION ADMR DU PAS-DE-CALAIS'"
+        ).fetchone() == ("62-036", Decimal("1147837.00"), 127)
+        yearly = con.execute(
+            "SELECT count(*), sum(apa_hours_billed), min(months_reported) FROM intermediate.int_fap__sad_hours_yearly WHERE year = 2024"
+        ).fetchone()
+        assert yearly == (36, Decimal("4319502.00"), 12)
+        published_tables = {r[0] for r in con.execute("SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()}
+        assert "raw.fap_lines" not in published_tables and "staging.stg_fap__lines" not in published_tables
+        assert {"raw.fap_files", "marts.fap_hours_by_sad_month", "marts.fap_beneficiaries_by_sad_month"} <= published_tables
+        assert con.execute(
+            "SELECT count(*) FILTER (WHERE suppressed), min(beneficiaries) FILTER (WHERE NOT suppressed) FROM marts.fap_beneficiaries_by_sad_month"
+        ).fetchone() == (156, 5)
+
+
+def test_rerun_of_a_month_is_idempotent(published_copy):
+    path = fap_file(published_copy.raw, "2024-03")
+    with _work(published_copy) as con:
+        before = con.execute("SELECT loaded_at, sha256 FROM raw.fap_files WHERE month = '2024-03'").fetchone()
+    assert months_loaded(materialize_fap("2024-03")) == ([], ["2024-03"])  # same size and time: not even hashed
+    path.touch()
+    assert months_loaded(materialize_fap("2024-03")) == ([], ["2024-03"])  # same sha256
+    # Move an hour between two lines of one SAD: same totals, another file.
+    a, b = read_fields(path, 2), read_fields(path, 3)
+    edit_line(path, 2, consistent=True, hours_billed=_plus(a["hours_billed"], "1"))
+    edit_line(path, 3, consistent=True, hours_billed=_plus(b["hours_billed"], "-1"))
+    assert months_loaded(materialize_fap("2024-03")) == (["2024-03"], [])
+    assert months_loaded(materialize_fap("2024-03")) == ([], ["2024-03"])
+    with _work(published_copy) as con:
+        after = con.execute("SELECT loaded_at, sha256, row_count FROM raw.fap_files WHERE month = '2024-03'").fetchone()
+        assert after[0] > before[0] and after[1] == _sha(path) != before[1] and after[2] == 15342
+        assert con.execute("SELECT count(*) FROM raw.fap_lines WHERE month = '2024-03'").fetchone() == (15342,)
+        assert con.execute("SELECT count(*) FROM raw.fap_lines").fetchone() == (184104,)
+
+
+def _plus(text: str, hours: str) -> str:
+    return f"{Decimal(text.replace(',', '.')) + Decimal(hours):.2f}".replace(".", ",")
+
+
+def test_incremental_models_process_only_new_and_changed_months(published_copy):
+    with _work(published_copy) as con:
+        first = con.execute("SELECT DISTINCT dbt_invocation_id FROM intermediate.int_fap__hours_by_sad_month_prestation").fetchall()
+    assert len(first) == 1
+    path = fap_file(published_copy.raw, "2024-03")
+    a, b = read_fields(path, 2), read_fields(path, 3)
+    edit_line(path, 2, consistent=True, hours_billed=_plus(a["hours_billed"], "1"))
+    edit_line(path, 3, consistent=True, hours_billed=_plus(b["hours_billed"], "-1"))
+    plan = generate.Plan(out_dir=published_copy.raw / "fap", months=["2025-01"], departments=["62"])
+    generate.generate(plan, generate.read_profile(published_copy.raw / "fap" / "activity_profile_2024.csv"),
+                      generate.read_registry(published_copy.raw / "fap" / "sad_registry.csv"), progress=False)
+    summary = run_refresh()
+    assert summary.published, summary.render()
+    with _work(published_copy) as con:
+        for model in ("int_fap__hours_by_sad_month_prestation", "int_fap__beneficiaries_by_sad_month"):
+            by_run = con.execute(
+                f"SELECT dbt_invocation_id = ?, list(DISTINCT month ORDER BY month) FROM intermediate.{model} GROUP BY 1 ORDER BY 1",
+                [first[0][0]],
+            ).fetchall()
+            assert by_run == [(False, ["2024-03", "2025-01"]), (True, [m for m in MONTHS if m != "2024-03"])], model
+        assert con.execute(
+            "SELECT hours_billed FROM intermediate.int_fap__hours_by_sad_month_prestation "
+            "WHERE month = '2024-03' AND sad_id = '62-001' AND prestation = 'APA'"
+        ).fetchone() == con.execute(
+            "SELECT sum(hours_billed) FROM raw.fap_lines WHERE month = '2024-03' AND sad_id = '62-001' AND prestation = 'APA'"
+        ).fetchone()
+        assert con.execute("SELECT count(*) FROM intermediate.int_fap__sad_hours_yearly WHERE year = 2025").fetchone() == (36,)
+
+
+def test_bad_file_is_rejected_previous_month_kept_nothing_published(published_copy):
+    published_before = _sha(published_copy.warehouse)
+    path = fap_file(published_copy.raw, "2024-05")
+    with _work(published_copy) as con:
+        before = con.execute("SELECT sha256, row_count, hours_billed FROM raw.fap_files WHERE month = '2024-05'").fetchone()
+    edit_line(path, 7, hours_planned="1\u00a0000,00")
+    edit_line(path, 9, sad_id="62-999")
+    summary = run_refresh()
+    assert not summary.published
+    text = summary.render()
+    assert "FAILED step fap_monthly_exports" in text
+    assert "1 FAP export(s) rejected (the previously loaded data of these months is kept; nothing is published)" in text
+    assert f"{path}, line 7, column 'hours_planned': hours_planned: thousands separated by a no-break space (U+00A0)" in text
+    assert "(value '1\\xa0000,00')" in text
+    assert f"{path}, line 9, column 'sad_id': unknown sad_id: not in sad_registry.csv (value '62-999')" in text
+    assert _sha(published_copy.warehouse) == published_before
+    with _work(published_copy) as con:
+        assert con.execute("SELECT sha256, row_count, hours_billed FROM raw.fap_files WHERE month = '2024-05'").fetchone() == before
+        assert con.execute("SELECT count(*), sum(hours_billed) FROM raw.fap_lines WHERE month = '2024-05'").fetchone() == before[1:]
+
+
+def test_fap_hours_differing_from_the_annex_block_publishing(published_copy):
+    published_before = _sha(published_copy.warehouse)
+    edit_line(fap_file(published_copy.raw, "2024-03"), 2, consistent=True, hours_billed="1,00")
+    summary = run_refresh()
+    assert not summary.published
+    check = [c for c in summary.failed_checks if "fap_hours__engine__hours_per_sad" in c]
+    assert len(check) == 1, summary.render()
+    assert check[0].startswith("marts/fap_annex_hours_comparison:fap_hours__engine__hours_per_sad - 2 of 37 figures outside tolerance.")
+    assert "(LONGUEUESSE / AADCMO) imprimé 23 596,00 (ligne 92)" in check[0]
+    assert "Nos chiffres diffèrent du document : la publication est bloquée." in check[0]
+    assert _sha(published_copy.warehouse) == published_before
+
+
+def test_altering_the_annex_alone_fails_the_reconciliation(published_copy):
+    deliberations = published_copy.raw / "deliberations"
+    replace_line(deliberations / f"{DOC_002}.txt", 92, "23 596,00", "23 597,00")
+    update_manifest_hash(deliberations, DOC_002)
+    summary = run_refresh()
+    assert not summary.published
+    check = " ".join(c for c in summary.failed_checks if "fap_hours__engine__hours_per_sad" in c)
+    assert "(LONGUEUESSE / AADCMO) imprimé 23 597,00 (ligne 92) ; somme des heures APA facturées de l'année dans les exports mensuels FAP : 23 596,00" in check
+
+
+def test_sensor_requests_new_and_changed_months(paths):
+    fap = paths.raw / "fap"
+    first = fap_monthly_files(dg.build_sensor_context())
+    assert first.tags == {RANGE_START: "2024-01", RANGE_END: "2024-12"} and first.partition_key is None
+    cursor = json.loads(_cursor(fap))
+    context = dg.build_sensor_context(cursor=json.dumps(cursor))
+    assert isinstance(fap_monthly_files(context), dg.SkipReason)
+    edit_line(fap_file(paths.raw, "2024-07"), 2, consistent=True, hours_billed="1,00")
+    request = fap_monthly_files(dg.build_sensor_context(cursor=json.dumps(cursor)))
+    assert request.partition_key == "2024-07" and request.run_key.startswith("fap:2024-07@")
+    plan = generate.Plan(out_dir=fap, months=["2025-02"], departments=["62"])
+    generate.generate(plan, generate.read_profile(fap / "activity_profile_2024.csv"), generate.read_registry(fap / "sad_registry.csv"), progress=False)
+    context = dg.build_sensor_context(cursor=json.dumps(cursor))
+    request = fap_monthly_files(context)
+    assert request.tags == {RANGE_START: "2024-07", RANGE_END: "2025-02"}
+    assert isinstance(fap_monthly_files(dg.build_sensor_context(cursor=context.cursor)), dg.SkipReason)
+
+
+def _cursor(fap):
+    from dagster_project.fap.files import monthly_files
+
+    return json.dumps({m: f.stamp for m, f in monthly_files(fap).items()})
