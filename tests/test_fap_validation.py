@@ -77,6 +77,7 @@ def test_good_file_is_accepted(con, export):
         (13, {"amount_eur": "1,00"}, "amount_eur", "1,00", "amount_eur is not hours_billed x hourly_rate_eur within a cent"),
         (14, {"month": "2024-04"}, "month", "2024-04", "month differs from the file name (2024-03)"),
         (15, {"hours_planned": "12345678,00"}, "hours_planned", "12345678,00", "hours_planned is too large"),
+        (16, {"hours_planned": "800,00"}, "hours_planned", "800,00", "hours_planned exceeds the 744 hours of 2024-03 for one beneficiary"),
     ],
 )
 def test_each_rule_names_line_column_value(con, export, line, changes, column, value, message):

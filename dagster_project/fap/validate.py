@@ -59,6 +59,11 @@ def _fr(expr: str) -> str:
     return rf"regexp_replace(replace(CAST({expr} AS VARCHAR), '.', ','), '(,\d\d\d*?)0+$', '\1')"
 
 
+# Widened first: DECIMAL(18,6) x DECIMAL(18,6) overflows on absurd hours before the bounds rule can say so.
+_MONTH_HOURS = "(24 * day(last_day(CAST($month || '-01' AS DATE))))"
+_PRODUCT = "CAST(i.hours_billed AS DECIMAL(38, 6)) * CAST(i.hourly_rate_eur AS DECIMAL(38, 6))"
+
+
 def _rules() -> list[Rule]:
     prestations = ", ".join(f"'{p}'" for p in PRESTATIONS)
     rules = [
@@ -83,13 +88,21 @@ def _rules() -> list[Rule]:
             Rule(column, f"i.{column} <> round(i.{column}, 2)", f"'{column} has more than 2 decimals'", _fr(f"i.{column}")),
             Rule(column, f"i.{column} >= {MAX_VALUES[column]}", f"'{column} is too large (at most {MAX_VALUES[column] - 1} and cents)'", _fr(f"i.{column}")),
         ]
+    for column in ("hours_planned", "hours_billed"):
+        # One beneficiary cannot receive more hours in a month than the month has.
+        rules.append(
+            Rule(
+                column, f"i.{column} > {_MONTH_HOURS} AND i.{column} < {MAX_VALUES[column]}",
+                f"'{column} exceeds the ' || {_MONTH_HOURS} || ' hours of ' || $month || ' for one beneficiary'", _fr(f"i.{column}"),
+            )
+        )
     rules += [
         Rule("hours_billed", "i.hours_billed > i.hours_planned", "'hours_billed exceeds hours_planned (' || " + _fr("i.hours_planned") + " || ')'", _fr("i.hours_billed")),
         Rule(
             "amount_eur",
-            f"abs(i.amount_eur - i.hours_billed * i.hourly_rate_eur) > {AMOUNT_TOLERANCE_EUR}",
+            f"abs(i.amount_eur - {_PRODUCT}) > {AMOUNT_TOLERANCE_EUR}",
             "'amount_eur is not hours_billed x hourly_rate_eur within a cent (' || "
-            + _fr("round(i.hours_billed * i.hourly_rate_eur, 4)") + " || ')'",
+            + _fr(f"round({_PRODUCT}, 4)") + " || ')'",
             _fr("i.amount_eur"),
         ),
     ]
