@@ -158,6 +158,8 @@ def test_engine_disagreement_is_an_error():
     results = judge(rule, printed_with(con=con))
     assert [(r.status, r.severity) for r in results] == [("passed", "error"), ("failed", "error")]
     assert results[1].delta == D("0.01") and "la publication est bloquée" in results[1].explanation
+    # an engine's figures are shown at the printed precision, not with extra decimals
+    assert "imprimé 3 185,47 (ligne 93) ; notre répartition au prorata des heures : 3 185,48 ; écart 0,01" in results[1].explanation
 
 
 # -------------------------------------------------------------------------------------- acknowledged

@@ -50,7 +50,7 @@ def test_every_suite_ran_and_found_exactly_the_seed_discrepancies(con):
     assert rows == SEED_DISCREPANCIES
     kinds = dict(con.execute("SELECT check_kind, count(*) FROM marts.reconciliation_checks GROUP BY 1").fetchall())
     assert kinds["total_row"] == 30  # every column with a printed total, in the 6 tables that have one
-    assert kinds["engine"] == 37  # 36 SAD + the TOTAL of the 2025 allocation
+    assert kinds["engine"] == 74  # 36 SAD + the TOTAL, of the 2025 allocation and of the FAP hours
     assert kinds["cross_row"] == 26  # 13 MDPH rights x (France, Pas-de-Calais)
     assert set(kinds) >= {"total_row", "derived_column", "regional_aggregate", "cross_row", "cross_document"}
     assert con.execute("SELECT count(*) FROM marts.reconciliation_checks WHERE severity = 'error' AND NOT passed").fetchone() == (0,)

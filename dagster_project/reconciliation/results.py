@@ -86,6 +86,10 @@ def build_results(
 
 
 def _digits(evaluation: Evaluation) -> int:
+    """Shown decimals: an engine's figures are exact at the printed precision; a recomputed
+    ratio gets two more (at most 4) so that a rounding difference shows."""
+    if evaluation.check_kind == "engine":
+        return evaluation.published.decimals or 0
     return min((evaluation.published.decimals or 0) + 2, 4)
 
 
