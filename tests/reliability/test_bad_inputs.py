@@ -6,12 +6,16 @@ import pytest
 from dagster_project.refresh import run_refresh
 
 from .bad_inputs import apply_case, cases
+from .conftest import PROJECT
 
 CASES = cases()
 
 
-def test_the_corpus_is_large_enough():
+def test_the_corpus_is_large_enough_and_documented():
     assert len(CASES) >= 25, sorted(CASES)
+    documented = (PROJECT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    assert [name for name in CASES if f"| `{name}` |" not in documented] == []
+    assert f"| {len(CASES)} of {len(CASES)} (" in documented
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
