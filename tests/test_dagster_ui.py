@@ -10,7 +10,7 @@ import pytest
 
 from conftest import PROJECT
 
-LAYER_GROUPS = {"raw_documents", "fap", "staging", "intermediate", "marts", "reference", "checks", "reports", "publish"}
+LAYER_GROUPS = {"raw_documents", "raw_fap", "staging", "intermediate", "marts", "reference", "checks", "reports", "publish"}
 
 
 @pytest.mark.parametrize("dev_cli", [False, True], ids=["validate", "as_under_dagster_dev"])
