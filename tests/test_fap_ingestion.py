@@ -3,7 +3,11 @@ the annex, idempotent re-runs, incremental dbt models, rejected files, the senso
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -174,3 +178,15 @@ def _cursor(fap):
     from dagster_project.fap.files import monthly_files
 
     return json.dumps({m: f.stamp for m, f in monthly_files(fap).items()})
+
+
+def test_the_marts_flag_small_counts_with_the_threshold_the_reports_use(tmp_path):
+    """AUTONOMY_DISCLOSURE_THRESHOLD reaches dbt: one threshold for the `suppressed` flag and the reports."""
+    dbt = Path(sys.executable).parent / "dbt"  # its own process: dbt keeps global state
+    env = {**os.environ, "AUTONOMY_WORK_DB": str(tmp_path / "work.duckdb"), "AUTONOMY_DISCLOSURE_THRESHOLD": "11"}
+    args = [str(dbt), "compile", "-q", "-s", "fap_beneficiaries_by_sad_month", "--profiles-dir", ".",
+            "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")]  # fmt: skip
+    subprocess.run(args, cwd=Path(__file__).resolve().parents[1] / "dbt", env=env, check=True, capture_output=True)
+    [compiled] = (tmp_path / "target").rglob("fap_beneficiaries_by_sad_month.sql")
+    sql = compiled.read_text(encoding="utf-8")
+    assert "counts.beneficiaries < 11 as suppressed" in sql and "cast(11 as integer) as disclosure_threshold" in sql

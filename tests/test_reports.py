@@ -42,7 +42,7 @@ def test_refresh_writes_every_built_report_and_a_png_per_chart(published):
     pngs = sorted(p.name for p in (published.reports / "png").glob("*.png"))
     if not _has_browser() and not os.environ.get("CI"):
         pytest.skip("no Chromium here: kaleido cannot render PNG (the HTML reports are complete)")
-    assert len(pngs) == 18, pngs  # 7 charts in indicateurs, 5 in compensations_nord, 3 in activite_sad, 2 in enveloppe, 1 in reconciliation
+    assert len(pngs) == 20, pngs  # 7 charts in indicateurs, 5 in compensations_nord, 5 in activite_sad, 2 in enveloppe, 1 in reconciliation
     assert "indicateurs__mdph_taux.png" in pngs and "compensations_nord__annex1_par_sad.png" in pngs
     assert {"activite_sad__lorenz.png", "enveloppe__evolution_2024_2025.png", "reconciliation__controles_par_document.png"} <= set(pngs)
     assert all((published.reports / "png" / p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)

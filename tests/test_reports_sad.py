@@ -25,7 +25,7 @@ def con(published_con):
 def test_activite_sad_sorts_the_hours_of_the_36_annex_rows_and_notes_the_admr_federation(con):
     report = activite_sad.build(con, threshold=5)
     charts = {c.chart_id: c for c in report.charts}
-    assert list(charts) == ["heures_par_sad", "lorenz", "pareto"]
+    assert list(charts) == ["heures_par_sad", "lorenz", "pareto", "fap_heures_par_mois", "fap_beneficiaires_par_sad"]
     hours = charts["heures_par_sad"]
     bars = hours.figure.data[0]
     assert len(bars.y) == 36 and list(bars.x) == sorted(bars.x, reverse=True)
@@ -46,6 +46,51 @@ def test_activite_sad_sorts_the_hours_of_the_36_annex_rows_and_notes_the_admr_fe
     assert associations.footnote().endswith("ligne 205.")
     headers, rows = hours.table
     assert [plain(c) for c in rows[4]] == ["5", "AIDE A LA VIE AU DOMICILE (CALAIS)", "204 741 h", "4,74 %", "53,99 %"]
+
+
+def test_activite_sad_shows_the_fap_exports_month_by_month_and_masks_small_beneficiary_counts(con):
+    report = activite_sad.build(con, threshold=5)
+    charts = {c.chart_id: c for c in report.charts}
+    monthly = charts["fap_heures_par_mois"]
+    assert [trace.name for trace in monthly.figure.data] == ["APA", "PCH", "aide sociale générale (ASG)"]
+    assert monthly.figure.layout.barmode == "stack" and monthly.figure.layout.yaxis.ticksuffix == UNIT_SPACE + "h"
+    headers, rows = monthly.table
+    assert len(rows) == 12 and rows[0][0] == "janvier 2024" and rows[-1][0] == "décembre 2024"
+    assert [plain(c) for c in rows[0][1:]] == ["364 692,95 h", "23 774,82 h", "9 037,33 h", "397 505,10 h", "10 001 393,58 €"]
+    # the APA hours of the twelve exports are the annex's TOTAL (4 319 502 h): the note says so
+    assert plain(monthly.notes[0]).startswith("Les heures d'APA facturées via FAP en 2024 (4 319 502,00 h sur 12 mois)")
+    [source] = monthly.sources
+    assert plain(source.footnote()) == (
+        "Source : exports mensuels de facturation FAP du Département du Pas-de-Calais, 2024 ; fap_2024-01.csv à "
+        "fap_2024-12.csv (12 fichiers, 184 104 lignes ; empreintes sha256 dans staging.stg_fap__files)."
+    )
+    people = charts["fap_beneficiaires_par_sad"]
+    assert people.title == "Bénéficiaires facturés par SAD en décembre 2024"
+    bars = people.figure.data[0]
+    assert len(bars.y) == 36 and bars.y[0] == "FÉDÉRATION ADMR DU PAS-DE-CALAIS (FOUQUIÈRES-LES-BÉTHUNE)" and plain(bars.text[0]) == "3 978"
+    headers, rows = people.table
+    assert headers == ["SAD (commune)", "Toutes prestations", "APA", "PCH", "aide sociale générale (ASG)"]
+    assert [plain(c) for c in rows[0]] == ["FÉDÉRATION ADMR DU PAS-DE-CALAIS (FOUQUIÈRES-LES-BÉTHUNE)", "3 978", "3 679", "120", "179"]
+    assert rows[-1] == ["FAMILLES RURALES RIVIÈRE ET ENVIRONS (RIVIÈRE)", "40", "36", "masqué (< 5)", "masqué (< 5)"]
+    small = con.execute(
+        "SELECT count(*) FROM marts.fap_beneficiaries_by_sad_month WHERE month = '2024-12' AND suppressed"
+    ).fetchone()[0]
+    masked = sum(cell == "masqué (< 5)" for row in rows for cell in row)
+    assert masked == small == 13
+    [note] = [n for n in people.notes if n.startswith("Données masquées")]
+    assert plain(note).startswith("Données masquées : 13 effectifs inférieurs à 5 (UNA SUD-ARTOIS (HERMIES) – PCH, ")
+    assert report.masked_notes == [note]
+
+
+def test_a_higher_threshold_masks_whole_bars_of_beneficiaries_and_says_so(con):
+    report = activite_sad.build(con, threshold=50)
+    people = next(c for c in report.charts if c.chart_id == "fap_beneficiaires_par_sad")
+    bars = people.figure.data[0]
+    assert list(bars.x[-2:]) == [None, None]  # CONFORT SENIORS (49) and FAMILLES RURALES (40): kept, not drawn
+    assert [a.text for a in people.figure.layout.annotations] == ["masqué (< 50)", "masqué (< 50)"]
+    everything = repr(people.table) + repr(people.figure.to_dict())
+    assert "'49'" not in everything and "'40'" not in everything
+    assert "CONFORT SENIORS (DAINVILLE) – toutes prestations" in people.notes[0]
 
 
 def test_concentration_is_read_from_the_summary_mart_and_the_lorenz_curve_agrees_with_it(con):
@@ -78,7 +123,9 @@ def test_concentration_is_read_from_the_summary_mart_and_the_lorenz_curve_agrees
     assert headline["Part des 10 plus grands services"] == "71,3 %"
     assert headline["Indice de Gini"].startswith("0,572 ")
     assert headline["Indice de Herfindahl-Hirschman"] == "1 019 sur 10 000"
-    assert report.masked_notes == [] and "aucun chiffre n'est masqué" in report.intro
+    annex_charts = [c for c in report.charts if not c.chart_id.startswith("fap_")]  # hours per service: nothing masked
+    assert not any(n.startswith("Données masquées") for c in annex_charts for n in c.notes)
+    assert "aucun de ces chiffres n'est masqué" in report.intro
 
 
 def test_hours_per_service_are_not_counts_of_people_and_are_never_masked(con):

@@ -1,7 +1,9 @@
 """activite_sad.html: how the APA home-care hours of the Pas-de-Calais spread between its SAD.
 
-Hours per service (not counts of people): nothing to mask. The concentration figures (Gini,
-share of the 5 and 10 largest, HHI) are read from marts.sad_activity_summary, never recomputed."""
+The annex charts show hours per service (not counts of people): nothing to mask. The concentration
+figures (Gini, share of the 5 and 10 largest, HHI) are read from marts.sad_activity_summary, never
+recomputed. Then the FAP monthly exports behind the annex (activite_sad_fap): hours per month and
+beneficiaries per SAD, whose small counts are masked."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import polars as pl
 
 from ..core.frenchfmt import UNIT_SPACE, format_count, format_number, format_pct, format_value
 from . import queries
+from .activite_sad_fap import fap_charts
 from .charts import OKABE_ITO, REFERENCE, Bar, bar_chart, base_layout, room_for_labels, value_axis
 from .framework import Chart, Document, Report, Source
 from .sources import source_of
@@ -23,7 +26,6 @@ TOP = 5  # the "share of the 5 largest" of the summary mart
 
 
 def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
-    del threshold  # hours per service, not counts of people: no statistical secrecy applies
     docs = queries.documents(con)
     activity = queries.sad_activity(con)
     if activity.is_empty():
@@ -40,9 +42,14 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
             "Pas-de-Calais, telles que les imprime l'annexe 1 de la délibération qui répartit la compensation "
             "versée aux SAD, puis la concentration de cette activité : courbe de Lorenz avec l'indice de Gini, "
             "et part cumulée des plus grands services. Ce sont des heures par service, non des effectifs de "
-            "personnes : aucun chiffre n'est masqué au titre du secret statistique."
+            "personnes : aucun de ces chiffres n'est masqué. Enfin, les exports mensuels de facturation FAP dont "
+            "l'annexe est la somme : heures par mois et par prestation, bénéficiaires par SAD (les effectifs "
+            "inférieurs au seuil du secret statistique sont masqués)."
         ),
-        charts=[_hours(activity, sources, federation), _lorenz(activity, summary, sources), _pareto(activity, summary, sources)],
+        charts=[
+            _hours(activity, sources, federation), _lorenz(activity, summary, sources), _pareto(activity, summary, sources),
+            *fap_charts(con, threshold),
+        ],
         refreshed_at=queries.refresh_info(con).get("published_at"),
         headline=_headline(activity, summary),
     )

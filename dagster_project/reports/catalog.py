@@ -40,11 +40,13 @@ REPORTS: tuple[ReportSpec, ...] = (
     ReportSpec(
         activite_sad.SLUG,
         activite_sad.TITLE,
-        "Heures facturées par SAD, courbe de concentration (Lorenz), indice de Gini et part des cinq plus grands.",
+        "Heures facturées par SAD, courbe de concentration (Lorenz), indice de Gini et part des cinq plus grands ; "
+        "heures FAP par mois et par prestation, bénéficiaires par SAD.",
         (
             "marts/sad_activity", "marts/sad_activity_summary", "reference/sad_federations",
             "staging/stg_deliberations__prose_figures", "staging/stg_deliberations__catalogue_entries",
-            "staging/stg_deliberations__documents",
+            "staging/stg_deliberations__documents", "marts/fap_hours_by_sad_month",
+            "marts/fap_beneficiaries_by_sad_month", "staging/stg_fap__files",
         ),
         activite_sad.build,
     ),

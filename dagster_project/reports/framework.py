@@ -60,6 +60,20 @@ class Source:
         return "Source : " + " ; ".join(parts) + "."
 
 
+@dataclass(frozen=True)
+class FileSource:
+    """Figures read from data files rather than a deliberation (the FAP monthly exports)."""
+
+    what: str  # e.g. "exports mensuels de facturation FAP du Département du Pas-de-Calais, 2024"
+    files: tuple[str, ...]
+    detail: str  # lines, where the hashes are kept...
+
+    def footnote(self) -> str:
+        names = self.files[0] if len(self.files) == 1 else f"{self.files[0]} à {self.files[-1]}"
+        count = f"{len(self.files)} fichiers" if len(self.files) > 1 else "1 fichier"
+        return f"Source : {self.what} ; {names} ({count}, {self.detail})."
+
+
 def lines_text(lines: Sequence[int]) -> str:
     """(293, 294, 295, 298) -> 'lignes 293 à 295 et 298'."""
     unique = sorted(set(lines))
@@ -82,7 +96,7 @@ class Chart:
     chart_id: str  # file-name safe, unique within the report
     title: str
     figure: go.Figure
-    sources: list[Source]
+    sources: list[Source | FileSource]
     notes: list[str] = field(default_factory=list)  # e.g. masked counts: shown, never hidden
     table: tuple[list[str], list[list[str]]] | None = None  # the data behind the chart, formatted
 

@@ -190,6 +190,54 @@ def sad_activity_summary(con: duckdb.DuckDBPyConnection, department_code: str, h
     return frame.row(0, named=True)
 
 
+def fap_monthly_hours(con: duckdb.DuckDBPyConnection, department_code: str = PDC) -> pl.DataFrame:
+    """Hours and euros billed through FAP per month and prestation, for the latest year with
+    exports (aggregated from marts.fap_hours_by_sad_month), with the SAD that billed them."""
+    return _frame(
+        con,
+        """
+        WITH hours AS (
+            SELECT * FROM marts.fap_hours_by_sad_month
+            WHERE department_code = ? AND year = (SELECT max(year) FROM marts.fap_hours_by_sad_month WHERE department_code = ?)
+        )
+        SELECT month, year, prestation, sum(hours_billed) AS hours_billed, sum(amount_eur) AS amount_eur,
+               count(DISTINCT sad_id) AS sad_count
+        FROM hours GROUP BY month, year, prestation ORDER BY month, prestation
+        """,
+        [department_code, department_code],
+    )
+
+
+def fap_files(con: duckdb.DuckDBPyConnection, months: list[str]) -> pl.DataFrame:
+    """The monthly exports loaded for these months (staging.stg_fap__files): name, sha256, lines."""
+    return _frame(
+        con,
+        "SELECT month, file_name, sha256, row_count FROM staging.stg_fap__files WHERE month IN (SELECT unnest(?)) ORDER BY month",
+        [months],
+    )
+
+
+def fap_beneficiaries(con: duckdb.DuckDBPyConnection, month: str, department_code: str = PDC) -> pl.DataFrame:
+    """Beneficiaries billed in one month per SAD: one column per prestation and ALL (people with
+    several prestations counted once), 0 where the SAD billed none. Counts of people: the report
+    masks the small ones."""
+    return _frame(
+        con,
+        """
+        SELECT sad_id, sad_name, city,
+               coalesce(max(beneficiaries) FILTER (WHERE prestation = 'ALL'), 0) AS beneficiaries_all,
+               coalesce(max(beneficiaries) FILTER (WHERE prestation = 'APA'), 0) AS beneficiaries_apa,
+               coalesce(max(beneficiaries) FILTER (WHERE prestation = 'PCH'), 0) AS beneficiaries_pch,
+               coalesce(max(beneficiaries) FILTER (WHERE prestation = 'ASG'), 0) AS beneficiaries_asg
+        FROM marts.fap_beneficiaries_by_sad_month
+        WHERE month = ? AND department_code = ?
+        GROUP BY sad_id, sad_name, city
+        ORDER BY beneficiaries_all DESC, sad_name
+        """,
+        [month, department_code],
+    )
+
+
 # ------------------------------------------------------------------ enveloppe.html
 
 

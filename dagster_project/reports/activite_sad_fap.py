@@ -1,0 +1,119 @@
+"""The FAP part of activite_sad.html: what the monthly billing exports say, month by month and
+per SAD. The annex charts show the hours the deliberation printed; these show the lines they
+aggregate. Beneficiary counts are counts of people: those under the threshold are masked."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from ..core.frenchfmt import MONTHS, UNIT_SPACE, format_count, format_eur, format_number
+from . import queries
+from .charts import SERIES, Bar, Series, bar_chart, grouped_bars, room_for_labels
+from .disclosure import Disclosed, disclose_counts
+from .framework import Chart, FileSource
+
+HOURS = f"{UNIT_SPACE}h"
+PRESTATIONS = {"APA": "APA", "PCH": "PCH", "ASG": "aide sociale générale (ASG)"}
+
+
+def fap_charts(con: duckdb.DuckDBPyConnection, threshold: int) -> list[Chart]:
+    """The two FAP charts, or none when no monthly export has been loaded."""
+    if not queries.table_exists(con, "marts", "fap_hours_by_sad_month"):
+        return []
+    monthly = queries.fap_monthly_hours(con)
+    if monthly.is_empty():
+        return []
+    months = sorted(set(monthly["month"].to_list()))
+    files = queries.fap_files(con, months)
+    source = _source(files, monthly["year"][0])
+    return [_monthly_hours(monthly, months, source), _beneficiaries(con, months[-1], threshold, source)]
+
+
+def month_label(month: str) -> str:
+    """'2024-03' -> 'mars 2024'."""
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"
+
+
+def _source(files: pl.DataFrame, year: int) -> FileSource:
+    return FileSource(
+        what=f"exports mensuels de facturation FAP du Département du Pas-de-Calais, {year}",
+        files=tuple(files["file_name"].to_list()),
+        detail=f"{format_count(sum(files['row_count']))} lignes ; empreintes sha256 dans staging.stg_fap__files",
+    )
+
+
+def _monthly_hours(monthly: pl.DataFrame, months: list[str], source: FileSource) -> Chart:
+    by_key = {(r["month"], r["prestation"]): r for r in monthly.iter_rows(named=True)}
+    series = []
+    for (code, name), colour in zip(PRESTATIONS.items(), SERIES, strict=False):
+        values = [by_key.get((m, code), {}).get("hours_billed") for m in months]
+        series.append(Series(name, values, [_hours(v) for v in values], colour))
+    labels = [month_label(m) for m in months]
+    year = monthly["year"][0]
+    figure = grouped_bars(labels, series, "Heures facturées (h)", "Mois de facturation", HOURS, stacked=True,
+                          horizontal=False, height=460)  # fmt: skip
+    rows, apa_year = [], 0
+    for month, label in zip(months, labels, strict=True):
+        parts = [by_key.get((month, code)) for code in PRESTATIONS]
+        hours = [p["hours_billed"] if p else None for p in parts]
+        apa_year += hours[0] or 0
+        total_hours = sum(h for h in hours if h is not None)
+        amount = sum(p["amount_eur"] for p in parts if p)
+        rows.append([label, *(_hours(h) for h in hours), _hours(total_hours), format_eur(amount)])
+    notes = [
+        f"Les heures d'APA facturées via FAP en {year} ({_hours(apa_year)} sur {format_count(len(months))} mois) sont "
+        "rapprochées à chaque actualisation des heures imprimées par SAD dans l'annexe ci-dessus (contrôle bloquant "
+        "fap_hours, rapport « Rapprochement »).",
+        "Les exports FAP fournis avec le projet sont un échantillon synthétique (docs/fap_format.md) : ses heures "
+        "d'APA annuelles par SAD égalent l'annexe, ses bénéficiaires et ses heures PCH et ASG sont fictifs. Les "
+        "fichiers lus sont nommés en source.",
+    ]
+    if len(months) < 12:
+        notes.append(f"Seuls {format_count(len(months))} mois de {year} ont été reçus : l'année est incomplète.")
+    return Chart(
+        "fap_heures_par_mois",
+        f"Heures facturées via FAP en {year}, par mois et par prestation",
+        figure,
+        [source],
+        notes=notes,
+        table=(["Mois", *PRESTATIONS.values(), "Total des heures", "Montant facturé"], rows),
+    )
+
+
+def _beneficiaries(con: duckdb.DuckDBPyConnection, month: str, threshold: int, source: FileSource) -> Chart:
+    frame = queries.fap_beneficiaries(con, month)
+    labels = [f"{r['sad_name']} ({r['city']})" for r in frame.iter_rows(named=True)]
+    columns = {"ALL": "beneficiaries_all", **{code: f"beneficiaries_{code.lower()}" for code in PRESTATIONS}}
+    disclosed = {
+        code: disclose_counts([f"{label} – {code if code != 'ALL' else 'toutes prestations'}" for label in labels],
+                              frame[column].to_list(), threshold)
+        for code, column in columns.items()
+    }  # fmt: skip
+    everyone = disclosed["ALL"]
+    bars = [Bar(label, value, text, focus=True) for label, value, text in zip(labels, everyone.values, everyone.texts, strict=True)]
+    figure = bar_chart(bars, "Bénéficiaires facturés dans le mois (personnes)", "Service autonomie à domicile (commune)",
+                       horizontal=True, height=110 + 24 * len(bars), text_outside=True)  # fmt: skip
+    room_for_labels(figure, [v for v in everyone.values if v is not None] or [0], share=0.15)
+    # one note for the four columns, worded as every masked count of the reports
+    notes = Disclosed([], [], [label for d in disclosed.values() for label in d.masked]).note(threshold)
+    notes.append(
+        "Une personne qui reçoit plusieurs prestations du même SAD compte une fois dans « toutes prestations » : "
+        "cette colonne n'est pas la somme des trois autres."
+    )
+    table_rows = [
+        [label, *(disclosed[code].texts[i] for code in columns)] for i, label in enumerate(labels)
+    ]
+    return Chart(
+        "fap_beneficiaires_par_sad",
+        f"Bénéficiaires facturés par SAD en {month_label(month)}",
+        figure,
+        [source],
+        notes=notes,
+        table=(["SAD (commune)", "Toutes prestations", *PRESTATIONS.values()], table_rows),
+    )
+
+
+def _hours(value) -> str:
+    return "–" if value is None else f"{format_number(value, 2)}{HOURS}"
