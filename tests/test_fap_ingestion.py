@@ -33,8 +33,8 @@ def _sha(path):
 
 def test_sample_ingested_month_by_month_and_reconciled(published):
     with _work(published) as con:
-        files = con.execute("SELECT month, file_name, row_count, length(sha256) FROM raw.fap_files ORDER BY month").fetchall()
-        assert files == [(m, f"fap_{m}.csv", 15342, 64) for m in MONTHS]
+        files = con.execute("SELECT month, file_name, row_count, length(sha256), synthetic FROM raw.fap_files ORDER BY month").fetchall()
+        assert files == [(m, f"fap_{m}.csv", 15342, 64, True) for m in MONTHS]  # the generator's sample, and known as such
         assert con.execute("SELECT count(*), count(DISTINCT month) FROM raw.fap_lines").fetchone() == (184104, 12)
     with duckdb.connect(str(published.warehouse), read_only=True) as con:
         comparison = con.execute(
@@ -110,6 +110,8 @@ def test_incremental_models_process_only_new_and_changed_months(published_copy):
             "SELECT sum(hours_billed) FROM raw.fap_lines WHERE month = '2024-03' AND sad_id = '62-001' AND prestation = 'APA'"
         ).fetchone()
         assert con.execute("SELECT count(*) FROM intermediate.int_fap__sad_hours_yearly WHERE year = 2025").fetchone() == (36,)
+        # an edited sample file, and a file the sample command did not write, are not the synthetic sample
+        assert con.execute("SELECT list(month ORDER BY month) FROM raw.fap_files WHERE NOT synthetic").fetchone() == (["2024-03", "2025-01"],)
 
 
 def test_bad_file_is_rejected_previous_month_kept_nothing_published(published_copy):

@@ -59,6 +59,7 @@ def test_activite_sad_shows_the_fap_exports_month_by_month_and_masks_small_benef
     assert [plain(c) for c in rows[0][1:]] == ["364 692,95 h", "23 774,82 h", "9 037,33 h", "397 505,10 h", "10 001 393,58 €"]
     # the APA hours of the twelve exports are the annex's TOTAL (4 319 502 h): the note says so
     assert plain(monthly.notes[0]).startswith("Les heures d'APA facturées via FAP en 2024 (4 319 502,00 h sur 12 mois)")
+    assert monthly.notes[1].startswith("Les exports lus sont l'échantillon synthétique livré avec le projet (make fap-sample")
     [source] = monthly.sources
     assert plain(source.footnote()) == (
         "Source : exports mensuels de facturation FAP du Département du Pas-de-Calais, 2024 ; fap_2024-01.csv à "

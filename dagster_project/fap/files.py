@@ -24,8 +24,11 @@ MONTHS = dg.MonthlyPartitionsDefinition(start_date=PARTITION_START, fmt="%Y-%m",
 EXPORT_PATTERN = re.compile(r"^fap_(?P<month>\d{4}-(?:0[1-9]|1[0-2]))\.csv(?:\.gz)?$")
 REGISTRY_FILE = "sad_registry.csv"
 PROFILE_FILE = "activity_profile_2024.csv"
+# Written by the sample generator: the sha256 of each synthetic export it wrote, so the warehouse
+# and the reports can say which loaded months are synthetic (a real export never matches).
+SAMPLE_HASHES_FILE = "synthetic_sample.sha256"
 
-__all__ = ["MONTHS", "MonthlyFile", "monthly_files", "month_range_with_files", "sha256_of"]
+__all__ = ["MONTHS", "MonthlyFile", "monthly_files", "month_range_with_files", "sha256_of", "synthetic_hashes"]
 
 
 @dataclass(frozen=True)
@@ -90,3 +93,11 @@ def month_range_with_files(fap_dir: Path) -> tuple[str, str] | None:
     """('first month', 'last month') that have an export in fap_dir, or None when there is none."""
     months = sorted(monthly_files(fap_dir, strict=False))
     return (months[0], months[-1]) if months else None
+
+
+def synthetic_hashes(fap_dir: Path) -> set[str]:
+    """sha256 of the synthetic exports the generator wrote into fap_dir (empty: none)."""
+    path = fap_dir / SAMPLE_HASHES_FILE
+    if not path.is_file():
+        return set()
+    return {line.split()[0] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}

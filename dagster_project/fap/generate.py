@@ -23,6 +23,7 @@ import polars as pl
 from tqdm import tqdm
 
 from .contract import COLUMNS, PRESTATIONS, PROFILE_COLUMNS, REGISTRY_COLUMNS, SEPARATOR
+from .files import SAMPLE_HASHES_FILE, sha256_of
 from .profile import Sad, finess_for, read_csv_rows, read_registry, sad_id_for, sad_number, write_csv
 
 SEED = 20240101
@@ -237,7 +238,24 @@ def write_sample(fap_dir: Path, progress: bool = True, only_missing: bool = True
         plan = Plan(out_dir=fap_dir, months=months, departments=plan.departments)
     profile = read_profile(fap_dir / "activity_profile_2024.csv")
     registry = read_registry(fap_dir / "sad_registry.csv")
-    return generate(plan, profile, registry, progress=progress)
+    written = generate(plan, profile, registry, progress=progress)
+    _record_sample_hashes(fap_dir, written)
+    return written
+
+
+def _record_sample_hashes(fap_dir: Path, written: list[Path]) -> None:
+    """Add the written files to synthetic_sample.sha256 (sha256sum format), replacing older lines."""
+    path = fap_dir / SAMPLE_HASHES_FILE
+    lines = {}
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                digest, name = line.split(maxsplit=1)
+                lines[name] = digest
+    lines.update({p.name: sha256_of(p) for p in written})
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text("".join(f"{digest}  {name}\n" for name, digest in sorted(lines.items())), encoding="utf-8")
+    tmp.replace(path)
 
 
 def write_volume(

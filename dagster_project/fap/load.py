@@ -19,7 +19,7 @@ from ..core.errors import InputError
 from ..core.warehouse import replace_table
 from . import pseudonymise
 from .contract import FINESS_LENGTH, REGISTRY_COLUMNS
-from .files import MonthlyFile, sha256_of
+from .files import MonthlyFile, sha256_of, synthetic_hashes
 from .profile import read_csv_rows
 from .validate import INCOMING, read_month
 
@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS raw.fap_files (
     amount_eur DECIMAL(16, 2) NOT NULL,
     loaded_at TIMESTAMPTZ NOT NULL,
     run_id VARCHAR,
-    key_fingerprint VARCHAR NOT NULL
+    key_fingerprint VARCHAR NOT NULL,
+    synthetic BOOLEAN NOT NULL DEFAULT false
 )"""
 COMMENTS = {
     "fap_lines": {
@@ -65,6 +66,7 @@ COMMENTS = {
         "mtime_ns": "File modification time when loaded: with size_bytes, lets an unchanged file be skipped without hashing",
         "loaded_at": "When this month was (re)loaded: the incremental dbt models reprocess months loaded after their last run",
         "key_fingerprint": "Fingerprint of the pseudonymisation key used (not the key): another key reloads the month",
+        "synthetic": "True when the file is a synthetic export written by the sample generator (its sha256 is in raw/fap/synthetic_sample.sha256)",
     },
 }
 
@@ -94,6 +96,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute(LINES_DDL)
     con.execute(FILES_DDL)
+    con.execute("ALTER TABLE raw.fap_files ADD COLUMN IF NOT EXISTS synthetic BOOLEAN DEFAULT false")  # older work databases
     for table, comments in COMMENTS.items():
         for column, text in comments.items():
             target = f"TABLE raw.{table}" if not column else f"COLUMN raw.{table}.{column}"
@@ -119,22 +122,29 @@ def load_month(con: duckdb.DuckDBPyConnection, file: MonthlyFile, key: bytes, ru
     """Load one month unless its file is the one already loaded, with the same key. Raises FileRejected."""
     fingerprint = pseudonymise.key_fingerprint(key)
     same_key = known is not None and known.key_fingerprint == fingerprint
+    samples = synthetic_hashes(file.path.parent)
     if same_key and (known.size, known.mtime_ns) == (file.size, file.mtime_ns):
+        con.execute("UPDATE raw.fap_files SET synthetic = ? WHERE month = ?", [known.sha256 in samples, file.month])
         return MonthLoad(file.month, file.name, known.sha256, 0, "unchanged")
     sha = sha256_of(file.path)
     if same_key and known.sha256 == sha:
-        con.execute("UPDATE raw.fap_files SET size_bytes = ?, mtime_ns = ? WHERE month = ?", [file.size, file.mtime_ns, file.month])
+        con.execute(
+            "UPDATE raw.fap_files SET size_bytes = ?, mtime_ns = ?, synthetic = ? WHERE month = ?",
+            [file.size, file.mtime_ns, sha in samples, file.month],
+        )
         return MonthLoad(file.month, file.name, sha, 0, "unchanged")
     try:
         rows = read_month(con, file.path, file.month)
         pseudonymise.extend_cache(con, INCOMING, key)
-        _replace_month(con, file, sha, run_id, fingerprint)
+        _replace_month(con, file, sha, run_id, fingerprint, synthetic=sha in samples)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {INCOMING}")
     return MonthLoad(file.month, file.name, sha, rows, "loaded")
 
 
-def _replace_month(con: duckdb.DuckDBPyConnection, file: MonthlyFile, sha: str, run_id: str | None, fingerprint: str) -> None:
+def _replace_month(
+    con: duckdb.DuckDBPyConnection, file: MonthlyFile, sha: str, run_id: str | None, fingerprint: str, synthetic: bool
+) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM raw.fap_lines WHERE month = ?", [file.month])
@@ -149,9 +159,9 @@ def _replace_month(con: duckdb.DuckDBPyConnection, file: MonthlyFile, sha: str, 
         con.execute(
             f"""
             INSERT OR REPLACE INTO raw.fap_files
-            SELECT ?, ?, ?, ?, ?, count(*), sum(hours_billed), sum(amount_eur), ?, ?, ? FROM {INCOMING}
+            SELECT ?, ?, ?, ?, ?, count(*), sum(hours_billed), sum(amount_eur), ?, ?, ?, ? FROM {INCOMING}
             """,
-            [file.month, file.name, sha, file.size, file.mtime_ns, datetime.now(timezone.utc), run_id, fingerprint],
+            [file.month, file.name, sha, file.size, file.mtime_ns, datetime.now(timezone.utc), run_id, fingerprint, synthetic],
         )
         con.execute("COMMIT")
     except BaseException:

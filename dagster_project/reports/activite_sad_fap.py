@@ -27,7 +27,8 @@ def fap_charts(con: duckdb.DuckDBPyConnection, threshold: int) -> list[Chart]:
     months = sorted(set(monthly["month"].to_list()))
     files = queries.fap_files(con, months)
     source = _source(files, monthly["year"][0])
-    return [_monthly_hours(monthly, months, source), _beneficiaries(con, months[-1], threshold, source)]
+    synthetic = files.filter(pl.col("synthetic"))["month"].to_list()
+    return [_monthly_hours(monthly, months, source, synthetic), _beneficiaries(con, months[-1], threshold, source)]
 
 
 def month_label(month: str) -> str:
@@ -44,7 +45,7 @@ def _source(files: pl.DataFrame, year: int) -> FileSource:
     )
 
 
-def _monthly_hours(monthly: pl.DataFrame, months: list[str], source: FileSource) -> Chart:
+def _monthly_hours(monthly: pl.DataFrame, months: list[str], source: FileSource, synthetic: list[str]) -> Chart:
     by_key = {(r["month"], r["prestation"]): r for r in monthly.iter_rows(named=True)}
     series = []
     for (code, name), colour in zip(PRESTATIONS.items(), SERIES, strict=False):
@@ -66,10 +67,16 @@ def _monthly_hours(monthly: pl.DataFrame, months: list[str], source: FileSource)
         f"Les heures d'APA facturées via FAP en {year} ({_hours(apa_year)} sur {format_count(len(months))} mois) sont "
         "rapprochées à chaque actualisation des heures imprimées par SAD dans l'annexe ci-dessus (contrôle bloquant "
         "fap_hours, rapport « Rapprochement »).",
-        "Les exports FAP fournis avec le projet sont un échantillon synthétique (docs/fap_format.md) : ses heures "
-        "d'APA annuelles par SAD égalent l'annexe, ses bénéficiaires et ses heures PCH et ASG sont fictifs. Les "
-        "fichiers lus sont nommés en source.",
     ]
+    if synthetic:
+        which = "Les exports lus sont" if len(synthetic) == len(months) else (
+            f"{format_count(len(synthetic))} des {format_count(len(months))} exports lus "
+            f"({', '.join(month_label(m) for m in synthetic)}) sont")
+        notes.append(
+            f"{which} l'échantillon synthétique livré avec le projet (make fap-sample, docs/fap_format.md), pas des "
+            "facturations réelles : ses heures d'APA annuelles par SAD égalent l'annexe, ses bénéficiaires et ses "
+            "heures PCH et ASG sont fictifs."
+        )
     if len(months) < 12:
         notes.append(f"Seuls {format_count(len(months))} mois de {year} ont été reçus : l'année est incomplète.")
     return Chart(

@@ -209,10 +209,12 @@ def fap_monthly_hours(con: duckdb.DuckDBPyConnection, department_code: str = PDC
 
 
 def fap_files(con: duckdb.DuckDBPyConnection, months: list[str]) -> pl.DataFrame:
-    """The monthly exports loaded for these months (staging.stg_fap__files): name, sha256, lines."""
+    """The monthly exports loaded for these months (staging.stg_fap__files): name, sha256, lines,
+    and whether the file is the synthetic sample."""
     return _frame(
         con,
-        "SELECT month, file_name, sha256, row_count FROM staging.stg_fap__files WHERE month IN (SELECT unnest(?)) ORDER BY month",
+        "SELECT month, file_name, sha256, row_count, synthetic FROM staging.stg_fap__files "
+        "WHERE month IN (SELECT unnest(?)) ORDER BY month",
         [months],
     )
 

@@ -8,5 +8,6 @@ select
     hours_billed,
     amount_eur,
     loaded_at,
-    run_id
+    run_id,
+    synthetic
 from {{ source('fap', 'fap_files') }}
