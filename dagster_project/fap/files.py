@@ -28,7 +28,7 @@ PROFILE_FILE = "activity_profile_2024.csv"
 # and the reports can say which loaded months are synthetic (a real export never matches).
 SAMPLE_HASHES_FILE = "synthetic_sample.sha256"
 
-__all__ = ["MONTHS", "MonthlyFile", "monthly_files", "month_range_with_files", "sha256_of", "synthetic_hashes"]
+__all__ = ["MONTHS", "MonthlyFile", "monthly_files", "month_range_with_files", "sample_sums", "sha256_of", "synthetic_hashes"]
 
 
 @dataclass(frozen=True)
@@ -95,9 +95,15 @@ def month_range_with_files(fap_dir: Path) -> tuple[str, str] | None:
     return (months[0], months[-1]) if months else None
 
 
-def synthetic_hashes(fap_dir: Path) -> set[str]:
-    """sha256 of the synthetic exports the generator wrote into fap_dir (empty: none)."""
+def sample_sums(fap_dir: Path) -> dict[str, str]:
+    """synthetic_sample.sha256 of fap_dir (sha256sum format) as {file name: sha256}; empty: none."""
     path = fap_dir / SAMPLE_HASHES_FILE
     if not path.is_file():
-        return set()
-    return {line.split()[0] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+        return {}
+    pairs = (line.split(maxsplit=1) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return {name: digest for digest, name in pairs}
+
+
+def synthetic_hashes(fap_dir: Path) -> set[str]:
+    """sha256 of the synthetic exports the generator wrote into fap_dir (empty: none)."""
+    return set(sample_sums(fap_dir).values())

@@ -23,7 +23,7 @@ import polars as pl
 from tqdm import tqdm
 
 from .contract import COLUMNS, PRESTATIONS, PROFILE_COLUMNS, REGISTRY_COLUMNS, SEPARATOR
-from .files import SAMPLE_HASHES_FILE, sha256_of
+from .files import SAMPLE_HASHES_FILE, sample_sums, sha256_of
 from .profile import Sad, finess_for, read_csv_rows, read_registry, sad_id_for, sad_number, write_csv
 
 SEED = 20240101
@@ -246,13 +246,7 @@ def write_sample(fap_dir: Path, progress: bool = True, only_missing: bool = True
 def _record_sample_hashes(fap_dir: Path, written: list[Path]) -> None:
     """Add the written files to synthetic_sample.sha256 (sha256sum format), replacing older lines."""
     path = fap_dir / SAMPLE_HASHES_FILE
-    lines = {}
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                digest, name = line.split(maxsplit=1)
-                lines[name] = digest
-    lines.update({p.name: sha256_of(p) for p in written})
+    lines = {**sample_sums(fap_dir), **{p.name: sha256_of(p) for p in written}}
     tmp = path.with_name(path.name + ".part")
     tmp.write_text("".join(f"{digest}  {name}\n" for name, digest in sorted(lines.items())), encoding="utf-8")
     tmp.replace(path)
