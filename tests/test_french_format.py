@@ -11,6 +11,7 @@ from dagster_project.core.frenchfmt import (
     UNIT_SPACE as S,
     format_count,
     format_date,
+    format_month,
     format_datetime,
     format_eur,
     format_number,
@@ -66,6 +67,7 @@ def test_dates_in_french_and_instants_in_paris_time():
     assert format_date(date(2026, 3, 29)) == "29 mars 2026"
     assert format_date(date(2025, 12, 1)) == "1er décembre 2025"
     assert format_date(datetime(2023, 8, 15, 23, 0)) == "15 août 2023"
+    assert format_month("2024-03") == "mars 2024" and format_month("2024-12") == "décembre 2024"
     # 02:30 UTC is 04:30 in summer (UTC+2) and 03:30 in winter (UTC+1)
     assert plain(format_datetime("2026-07-01T02:30:00+00:00")) == "1er juillet 2026 à 04 h 30"
     assert plain(format_datetime(datetime(2026, 1, 15, 2, 30, tzinfo=timezone.utc))) == "15 janvier 2026 à 03 h 30"

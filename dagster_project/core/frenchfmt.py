@@ -85,6 +85,12 @@ def format_count(value) -> str:
     return format_number(value, 0)
 
 
+def format_month(month: str) -> str:
+    """A month key `2024-03` -> `mars 2024`."""
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"
+
+
 def format_date(value: date | datetime) -> str:
     """`2026-03-29` -> `29 mars 2026` (`1er` for the first day of a month)."""
     day = "1er" if value.day == 1 else str(value.day)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from ..core.frenchfmt import MONTHS, UNIT_SPACE, format_count, format_eur, format_number
+from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_month, format_number
 from . import queries
 from .charts import SERIES, Bar, Series, bar_chart, grouped_bars, room_for_labels
-from .disclosure import Disclosed, disclose_counts
+from .disclosure import disclose_counts, masked_note
 from .framework import Chart, FileSource
 
 HOURS = f"{UNIT_SPACE}h"
@@ -31,12 +31,6 @@ def fap_charts(con: duckdb.DuckDBPyConnection, threshold: int) -> list[Chart]:
     return [_monthly_hours(monthly, months, source, synthetic), _beneficiaries(con, months[-1], threshold, source)]
 
 
-def month_label(month: str) -> str:
-    """'2024-03' -> 'mars 2024'."""
-    year, number = month.split("-")
-    return f"{MONTHS[int(number) - 1]} {year}"
-
-
 def _source(files: pl.DataFrame, year: int) -> FileSource:
     return FileSource(
         what=f"exports mensuels de facturation FAP du Département du Pas-de-Calais, {year}",
@@ -51,7 +45,7 @@ def _monthly_hours(monthly: pl.DataFrame, months: list[str], source: FileSource,
     for (code, name), colour in zip(PRESTATIONS.items(), SERIES, strict=False):
         values = [by_key.get((m, code), {}).get("hours_billed") for m in months]
         series.append(Series(name, values, [_hours(v) for v in values], colour))
-    labels = [month_label(m) for m in months]
+    labels = [format_month(m) for m in months]
     year = monthly["year"][0]
     figure = grouped_bars(labels, series, "Heures facturées (h)", "Mois de facturation", HOURS, stacked=True,
                           horizontal=False, height=460)  # fmt: skip
@@ -71,7 +65,7 @@ def _monthly_hours(monthly: pl.DataFrame, months: list[str], source: FileSource,
     if synthetic:
         which = "Les exports lus sont" if len(synthetic) == len(months) else (
             f"{format_count(len(synthetic))} des {format_count(len(months))} exports lus "
-            f"({', '.join(month_label(m) for m in synthetic)}) sont")
+            f"({', '.join(format_month(m) for m in synthetic)}) sont")
         notes.append(
             f"{which} l'échantillon synthétique livré avec le projet (make fap-sample, docs/fap_format.md), pas des "
             "facturations réelles : ses heures d'APA annuelles par SAD égalent l'annexe, ses bénéficiaires et ses "
@@ -104,7 +98,7 @@ def _beneficiaries(con: duckdb.DuckDBPyConnection, month: str, threshold: int, s
                        horizontal=True, height=110 + 24 * len(bars), text_outside=True)  # fmt: skip
     room_for_labels(figure, [v for v in everyone.values if v is not None] or [0], share=0.15)
     # one note for the four columns, worded as every masked count of the reports
-    notes = Disclosed([], [], [label for d in disclosed.values() for label in d.masked]).note(threshold)
+    notes = masked_note([label for d in disclosed.values() for label in d.masked], threshold)
     notes.append(
         "Une personne qui reçoit plusieurs prestations du même SAD compte une fois dans « toutes prestations » : "
         "cette colonne n'est pas la somme des trois autres."
@@ -114,7 +108,7 @@ def _beneficiaries(con: duckdb.DuckDBPyConnection, month: str, threshold: int, s
     ]
     return Chart(
         "fap_beneficiaires_par_sad",
-        f"Bénéficiaires facturés par SAD en {month_label(month)}",
+        f"Bénéficiaires facturés par SAD en {format_month(month)}",
         figure,
         [source],
         notes=notes,

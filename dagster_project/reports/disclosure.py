@@ -22,14 +22,19 @@ class Disclosed:
     masked: list[str]  # labels of the masked categories
 
     def note(self, threshold: int) -> list[str]:
-        if not self.masked:
-            return []
-        names = ", ".join(self.masked)
-        plural = "s" if len(self.masked) > 1 else ""
-        return [
-            f"{MASKED_PREFIX} : {len(self.masked)} effectif{plural} inférieur{plural} à {format_count(threshold)} "
-            f"({names}) {'ne sont' if plural else 'n’est'} pas affiché{plural}, au titre du secret statistique."
-        ]
+        return masked_note(self.masked, threshold)
+
+
+def masked_note(masked: Sequence[str], threshold: int) -> list[str]:
+    """The visible note naming the masked categories ([] when nothing was masked)."""
+    if not masked:
+        return []
+    names = ", ".join(masked)
+    plural = "s" if len(masked) > 1 else ""
+    return [
+        f"{MASKED_PREFIX} : {len(masked)} effectif{plural} inférieur{plural} à {format_count(threshold)} "
+        f"({names}) {'ne sont' if plural else 'n’est'} pas affiché{plural}, au titre du secret statistique."
+    ]
 
 
 def disclose_counts(labels: Sequence[str], counts: Sequence[object], threshold: int) -> Disclosed:
