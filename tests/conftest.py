@@ -48,6 +48,24 @@ def make_paths(root: Path) -> Paths:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _isolated_environment(tmp_path_factory):
+    """Every test starts on its own settings: a session copy of raw/ (FAP sample included),
+    temporary warehouse, reports and Dagster home. Nothing reads or writes the checkout's
+    raw/fap/, warehouse/, reports/ or .dagster/, whatever `make run` left there."""
+    p = make_paths(tmp_path_factory.mktemp("session_defaults"))
+    dagster_home = p.root / "dagster_home"
+    dagster_home.mkdir()
+    (dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in p.env.items():
+            mp.setenv(key, value)
+        mp.setenv("DAGSTER_HOME", str(dagster_home))
+        for key in ("AUTONOMY_WORK_DIR", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
+            mp.delenv(key, raising=False)
+        yield p
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _dbt_manifest():
     from dagster_project.transform.project import ensure_manifest
 

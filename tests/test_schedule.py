@@ -8,6 +8,8 @@ import dagster as dg
 import pytest
 from dagster._utils.schedules import cron_string_iterator  # what the scheduler daemon uses for ticks
 
+from dagster_project.settings import get_settings
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -75,8 +77,15 @@ def test_a_tick_requests_one_refresh_run(defs, schedule, instance, when):
     result = schedule.evaluate_tick(context)
     assert result.skip_message is None
     [request] = result.run_requests
-    # no partitioned asset yet: no month range
-    assert request.tags == {"autonomy/trigger": "nightly_refresh", "dagster/schedule_name": "nightly_refresh"}
+    # the month range of the exports in the session's own raw/fap/ (the 2024 sample), never the checkout's
+    months = sorted(p.name[4:11] for p in get_settings().fap_dir.glob("fap_*.csv"))
+    assert months[0] == "2024-01" and len(months) == 12
+    assert request.tags == {
+        "autonomy/trigger": "nightly_refresh",
+        "dagster/schedule_name": "nightly_refresh",
+        "dagster/asset_partition_range_start": months[0],
+        "dagster/asset_partition_range_end": months[-1],
+    }
 
 
 def test_the_tick_asks_refresh_tags_of_the_resolved_job(defs, schedule, instance, monkeypatch):
