@@ -106,11 +106,11 @@ def run_ours(raw: Path, work: Path, month: str | None) -> dict:
     import dagster as dg
 
     from dagster_project.definitions import defs
-    from dagster_project.fap.assets import FILES_KEY, LINES_KEY, REGISTRY_KEY
-    from dagster_project.fap.checks import COMPARISON_KEY
-    from dagster_project.fap.files import month_range_with_files
-    from dagster_project.fap.sensors import RANGE_END, RANGE_START
-    from dagster_project.publish.assets import PUBLISH_KEY
+    from dagster_project.sources.fap.assets import FILES_KEY, LINES_KEY, REGISTRY_KEY
+    from dagster_project.sources.fap.checks import COMPARISON_KEY
+    from dagster_project.sources.fap.files import month_range_with_files
+    from dagster_project.sources.fap.sensors import RANGE_END, RANGE_START
+    from dagster_project.warehouse.publish import PUBLISH_KEY
     from dagster_project.settings import get_settings
 
     # The FAP assets and every FAP dbt model downstream, without the annex comparison (it needs
@@ -152,7 +152,7 @@ def run_ours(raw: Path, work: Path, month: str | None) -> dict:
 # ---------------------------------------------------------------- data sets
 def dataset(name: str, departments: int, start: str, months: int, lines: int) -> Path:
     """benchmarks/data/<name>/fap (+ a link to the deliberations, which the definitions read)."""
-    from dagster_project.fap import generate
+    from dagster_project.sources.fap import generate
 
     raw = DATA / name
     marker = raw / "dataset.json"

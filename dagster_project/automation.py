@@ -7,8 +7,8 @@ runs exactly once each night, at the same wall-clock time all year.
 
 import dagster as dg
 
-from .publish.assets import PUBLISH_KEY
-from .refresh import refresh_tags, summarize
+from .warehouse.publish import PUBLISH_KEY
+from .run_summary import refresh_tags, summarize
 
 FAILURE_TAG = "autonomy/failure"
 MAX_TAG_LENGTH = 250

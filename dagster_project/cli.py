@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _plugins():
     """Subcommands contributed by the sources (FAP generator, what-if allocation...)."""
     registered = []
-    for module in ("dagster_project.fap.cli", "dagster_project.allocation.cli"):
+    for module in ("dagster_project.sources.fap.cli", "dagster_project.reports.whatif_cli"):
         try:
             registered.append(__import__(module, fromlist=["register"]).register)
         except ModuleNotFoundError:

@@ -11,12 +11,12 @@ from .transform.project import ensure_manifest
 
 ensure_manifest()  # dagster-dbt reads the dbt manifest when the dbt assets are defined
 
-from .deliberations import definitions as deliberations  # noqa: E402
+from .sources.deliberations import definitions as deliberations  # noqa: E402
 from .automation import build_failure_sensor, build_nightly_schedule  # noqa: E402
-from .fap import definitions as fap  # noqa: E402
-from .locking import RefreshLockResource  # noqa: E402
-from .publish.assets import build_publish_asset  # noqa: E402
-from .reconciliation import definitions as reconciliation  # noqa: E402
+from .sources.fap import definitions as fap  # noqa: E402
+from .warehouse.lock import RefreshLockResource  # noqa: E402
+from .warehouse.publish import build_publish_asset  # noqa: E402
+from .checks import definitions as reconciliation  # noqa: E402
 from .reports import definitions as reports  # noqa: E402
 from .transform import definitions as transform  # noqa: E402
 

@@ -4,52 +4,11 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
 
 import dagster as dg
 
+from .run_summary import RefreshSummary, refresh_tags, summarize
 from .settings import get_settings
-
-
-@dataclass
-class RefreshSummary:
-    success: bool = False
-    published: bool = False
-    seconds: float = 0.0
-    failed_steps: list[str] = field(default_factory=list)
-    failed_checks: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    skipped_steps: list[str] = field(default_factory=list)
-    publish_metadata: dict = field(default_factory=dict)
-    run_id: str = ""
-
-    def render(self) -> str:
-        settings = get_settings()
-        lines = []
-        if self.published:
-            if self.failed_steps:  # the warehouse is published; a step reading it (a report) failed
-                lines.append(f"Refresh published the warehouse but FAILED after publishing ({self.seconds:.1f} s, run {self.run_id}).")
-            else:
-                lines.append(f"Refresh succeeded in {self.seconds:.1f} s (run {self.run_id}).")
-            lines.append(f"  Published warehouse: {settings.warehouse}")
-            for key in ("tables", "rows"):
-                if key in self.publish_metadata:
-                    lines.append(f"    {key}: {self.publish_metadata[key]}")
-            index = settings.reports_dir / "index.html"
-            lines.append(f"  Reports: {index if index.exists() else settings.reports_dir}")
-        else:
-            lines.append(f"Refresh FAILED after {self.seconds:.1f} s (run {self.run_id}): nothing was published;")
-            lines.append(f"  the previously published warehouse ({settings.warehouse}) is unchanged.")
-        for text in self.failed_steps:
-            lines.append(f"  FAILED step {text}")
-        for text in self.failed_checks:
-            lines.append(f"  FAILED blocking check {text}")
-        if self.warnings:
-            lines.append(f"  {len(self.warnings)} warning check(s) (recorded, not blocking):")
-            lines.extend(f"    - {text}" for text in self.warnings[:20])
-            if len(self.warnings) > 20:
-                lines.append(f"    ... and {len(self.warnings) - 20} more (see marts.reconciliation_checks)")
-        return "\n".join(lines)
 
 
 def _instance() -> dg.DagsterInstance:
@@ -58,23 +17,10 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.ephemeral()
 
 
-def refresh_tags(job: dg.JobDefinition) -> dict[str, str]:
-    """Run tags for the refresh: when the job holds month-partitioned assets (FAP billing
-    lines), the range of months that have a file, so each month is (re)ingested if needed."""
-    if job.partitions_def is None:
-        return {}
-    from .fap.files import month_range_with_files  # only exists with the FAP source
-
-    months = month_range_with_files(get_settings().fap_dir)
-    if not months:
-        return {}
-    return {"dagster/asset_partition_range_start": months[0], "dagster/asset_partition_range_end": months[1]}
-
-
 def run_refresh(verbose: bool = False) -> RefreshSummary:
     from .definitions import defs
-    from .locking import RefreshBusy, refresh_lock
-    from .publish.assets import PUBLISH_KEY
+    from .warehouse.lock import RefreshBusy, refresh_lock
+    from .warehouse.publish import PUBLISH_KEY
 
     try:  # fail fast, before loading anything, when another refresh holds the lock
         with refresh_lock(get_settings().lock_file):
@@ -94,43 +40,3 @@ def run_refresh(verbose: bool = False) -> RefreshSummary:
     summary.success = result.success
     summary.seconds = time.monotonic() - started
     return summary
-
-
-def summarize(events, publish_key: dg.AssetKey) -> RefreshSummary:
-    summary = RefreshSummary()
-    for event in events:
-        if event.is_step_failure:
-            summary.failed_steps.append(f"{event.step_key}: {_error_text(event.event_specific_data.error)}")
-        elif event.is_step_skipped:
-            summary.skipped_steps.append(event.step_key)
-        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
-            evaluation = event.event_specific_data
-            if evaluation.passed:
-                continue
-            label = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-            description = evaluation.description or ""
-            if evaluation.severity == dg.AssetCheckSeverity.ERROR:
-                summary.failed_checks.append(f"{label}" + (f" - {description}" if description else ""))
-            else:
-                summary.warnings.append(f"{label}" + (f" - {_shorten(description)}" if description else ""))
-        elif event.is_step_materialization:
-            materialization = event.event_specific_data.materialization
-            if materialization.asset_key == publish_key:
-                summary.published = True
-                summary.publish_metadata = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
-    return summary
-
-
-def _error_text(error) -> str:
-    """The user-facing message of a step failure: the cause, without Dagster's wrapper."""
-    if error is None:
-        return "unknown error"
-    while error.cls_name.startswith("Dagster") and error.cause is not None:
-        error = error.cause
-    message = error.message.strip()
-    head, _, rest = message.partition(": ")
-    return rest if head.endswith(error.cls_name) and rest else message  # drop "module.Class: "
-
-
-def _shorten(text: str, limit: int = 300) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -38,7 +38,7 @@ class Paths:
 
 
 def make_paths(root: Path) -> Paths:
-    from dagster_project.fap.generate import write_sample
+    from dagster_project.sources.fap.generate import write_sample
 
     raw = root / "raw"
     # FAP monthly exports are generated (gitignored): always the deterministic 2024 sample here.
@@ -126,7 +126,7 @@ def replace_line(path: Path, line: int, old: str, new: str) -> None:
 
 def update_manifest_hash(deliberations: Path, document_id: str) -> None:
     """Accept an edited document, as the team would after a corrected publication."""
-    from dagster_project.core.manifest import sha256_of
+    from dagster_project.sources.deliberations.manifest import sha256_of
 
     manifest = deliberations / "manifest.yml"
     text = manifest.read_text(encoding="utf-8")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.fap.assets import fap_monthly_exports, sad_registry
-from dagster_project.fap.contract import COLUMNS, SEPARATOR
-from dagster_project.locking import RefreshLockResource
+from dagster_project.sources.fap.assets import fap_monthly_exports, sad_registry
+from dagster_project.sources.fap.contract import COLUMNS, SEPARATOR
+from dagster_project.warehouse.lock import RefreshLockResource
 
 CENT = Decimal("0.01")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DOC_001, DOC_002, DOC_004, RAW
-from dagster_project.core.raw_layer import read_deliberations
+from dagster_project.sources.deliberations.raw_layer import read_deliberations
 
 EXPECTED_ROWS = {  # data rows (TOTAL rows apart) per catalogue table
     "pa_indicators": 16,

@@ -14,8 +14,8 @@ import duckdb
 import pytest
 
 from conftest import DOC_002, replace_line, update_manifest_hash
-from dagster_project.fap import generate
-from dagster_project.fap.sensors import RANGE_END, RANGE_START, fap_monthly_files
+from dagster_project.sources.fap import generate
+from dagster_project.sources.fap.sensors import RANGE_END, RANGE_START, fap_monthly_files
 from dagster_project.refresh import run_refresh
 from fap_helpers import edit_line, fap_file, materialize_fap, months_loaded, read_fields
 
@@ -177,7 +177,7 @@ def test_sensor_requests_new_and_changed_months(paths):
 
 
 def _cursor(fap):
-    from dagster_project.fap.files import monthly_files
+    from dagster_project.sources.fap.files import monthly_files
 
     return json.dumps({m: f.stamp for m, f in monthly_files(fap).items()})
 

@@ -7,7 +7,7 @@ import hmac
 import duckdb
 import pytest
 
-from dagster_project.fap import pseudonymise
+from dagster_project.sources.fap import pseudonymise
 from dagster_project.settings import get_settings
 from fap_helpers import materialize_fap, months_loaded
 

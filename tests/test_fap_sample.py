@@ -9,10 +9,10 @@ import pytest
 
 from conftest import RAW
 from dagster_project.core.errors import InputError
-from dagster_project.core.raw_layer import read_deliberations
-from dagster_project.fap import generate
-from dagster_project.fap.files import month_range_with_files, monthly_files
-from dagster_project.fap.profile import bootstrap
+from dagster_project.sources.deliberations.raw_layer import read_deliberations
+from dagster_project.sources.fap import generate
+from dagster_project.sources.fap.files import month_range_with_files, monthly_files
+from dagster_project.sources.fap.profile import bootstrap
 
 SAMPLE_LINES_PER_MONTH = 15342
 

@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from conftest import RAW
-from dagster_project.fap import load, validate
-from dagster_project.fap.generate import write_sample
+from dagster_project.sources.fap import load, validate
+from dagster_project.sources.fap.generate import write_sample
 from fap_helpers import edit_line, read_fields
 
 MONTH = "2024-03"

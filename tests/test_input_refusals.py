@@ -8,7 +8,7 @@ import yaml
 
 from conftest import DOC_001, DOC_002, replace_line, update_manifest_hash
 from dagster_project.core.errors import CatalogueError, ManifestError
-from dagster_project.core.raw_layer import read_deliberations
+from dagster_project.sources.deliberations.raw_layer import read_deliberations
 from dagster_project.refresh import run_refresh
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.reconciliation.figures import Figure, Printed, Row
-from dagster_project.reconciliation.gx_suite import validate
-from dagster_project.reconciliation.policy import half_unit, tolerance_formula, tolerance_sum
-from dagster_project.reconciliation.register import load_register
-from dagster_project.reconciliation.results import build_results
-from dagster_project.reconciliation.rules import (
+from dagster_project.checks.figures import Figure, Printed, Row
+from dagster_project.checks.gx_suite import validate
+from dagster_project.checks.policy import half_unit, tolerance_formula, tolerance_sum
+from dagster_project.checks.register import load_register
+from dagster_project.checks.results import build_results
+from dagster_project.checks.rules import (
     HUNDRED,
     EngineMatchesPrinted,
     Formula,

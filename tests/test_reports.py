@@ -164,7 +164,7 @@ def test_index_says_when_reconciliation_results_are_not_available(published_copy
 
 def test_report_assets_run_after_publish_and_describe_themselves():
     from dagster_project.definitions import defs
-    from dagster_project.publish.assets import PUBLISH_KEY
+    from dagster_project.warehouse.publish import PUBLISH_KEY
 
     specs = {s.key: s for s in defs.resolve_all_asset_specs()}
     reports = [k for k in specs if k.path[0] == "reports"]

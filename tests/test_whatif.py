@@ -7,7 +7,7 @@ from fractions import Fraction
 import duckdb
 import pytest
 
-from dagster_project.allocation.whatif import WhatifError, parse_amount, run_whatif
+from dagster_project.reports.whatif import WhatifError, parse_amount, run_whatif
 from dagster_project.cli import main
 
 pytestmark = pytest.mark.e2e

@@ -4,8 +4,8 @@ step and only when it succeeded: a report never shows figures that failed their 
 import dagster as dg
 
 from ..common import OWNERS, markdown_table
-from ..core.warehouse import connect
-from ..publish.assets import PUBLISH_KEY
+from ..warehouse.connections import connect
+from ..warehouse.publish import PUBLISH_KEY
 from ..settings import get_settings
 from . import index
 from .catalog import ReportSpec, built_reports

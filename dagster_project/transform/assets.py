@@ -11,7 +11,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from ..common import OWNERS
 from ..core.faults import fault_point
-from ..locking import RefreshLockResource
+from ..warehouse.lock import RefreshLockResource
 from ..settings import get_settings
 from .metadata import with_table_metadata
 from .project import dbt_project

@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 
 from ..common import table_metadata
-from ..core.warehouse import connect
+from ..warehouse.connections import connect
 
 PREVIEW_SCHEMAS = frozenset({"marts"})
 

@@ -5,7 +5,7 @@ import re
 import stat
 import subprocess
 
-from dagster_project.fap.pseudonymise import DEV_KEY
+from dagster_project.sources.fap.pseudonymise import DEV_KEY
 
 from .conftest import PROJECT
 

@@ -3,8 +3,8 @@
 import dagster as dg
 
 from ..common import OWNERS, markdown_table, table_metadata
-from ..core.warehouse import connect_work
-from ..locking import RefreshLockResource
+from ..warehouse.connections import connect_work
+from ..warehouse.lock import RefreshLockResource
 from ..settings import get_settings
 from .history import rebuild_current
 from .suites import SUITES

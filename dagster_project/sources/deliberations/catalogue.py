@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import CatalogueError
+from ...core.errors import CatalogueError
 
 CATALOGUE_FILE = "catalogue.yml"
 UNITS = {

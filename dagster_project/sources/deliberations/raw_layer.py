@@ -13,11 +13,11 @@ from pathlib import Path
 import pyarrow as pa
 
 from .catalogue import Catalogue, TableSpec, load_catalogue
-from .errors import CatalogueError
+from ...core.errors import CatalogueError
 from .extract import TableExtract, extract_prose, extract_table
-from .faults import fault_point
+from ...core.faults import fault_point
 from .manifest import Document, load_manifest, read_lines, verify_document
-from .warehouse import connect_work, replace_table
+from ...warehouse.connections import connect_work, replace_table
 
 RAW_SCHEMA = "raw"
 VALUE_TYPE = pa.decimal128(18, 4)

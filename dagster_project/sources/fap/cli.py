@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from ..settings import get_settings
+    from ...settings import get_settings
     from . import generate
     from .files import monthly_files
 
@@ -31,7 +31,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _bootstrap(args: argparse.Namespace) -> int:
-    from ..settings import get_settings
+    from ...settings import get_settings
     from .profile import bootstrap
 
     settings = get_settings()

@@ -10,11 +10,11 @@ Beneficiary identifiers and pseudonyms never appear in logs or metadata.
 
 import dagster as dg
 
-from ..common import OWNERS, table_metadata
-from ..core.errors import InputError
-from ..core.warehouse import connect_work
-from ..locking import RefreshLockResource
-from ..settings import get_settings
+from ...common import OWNERS, table_metadata
+from ...core.errors import InputError
+from ...warehouse.connections import connect_work
+from ...warehouse.lock import RefreshLockResource
+from ...settings import get_settings
 from . import load, pseudonymise
 from .files import MONTHS, MonthlyFile, monthly_files
 from .validate import FileRejected

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import yaml
 
-from .errors import ManifestError
+from ...core.errors import ManifestError
+from ...core.hashing import sha256_of
 
 MANIFEST_FILE = "manifest.yml"
 _REQUIRED = ("document_id", "file", "sha256", "slug", "title", "collectivity", "department_code", "body", "date", "deliberation_number")
@@ -27,14 +27,6 @@ class Document:
     body: str
     date: date
     deliberation_number: str
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load_manifest(deliberations_dir: Path) -> list[Document]:

@@ -9,12 +9,12 @@ that the raw schema is replaced in a single transaction: never half old, half ne
 import dagster as dg
 import yaml
 
-from ..common import OWNERS, table_metadata
-from ..locking import RefreshLockResource
-from ..core.errors import InputError
-from ..core.raw_layer import RAW_SCHEMA, read_deliberations, write_raw_layer
-from ..core.warehouse import connect_work
-from ..settings import get_settings
+from ...common import OWNERS, table_metadata
+from ...warehouse.lock import RefreshLockResource
+from ...core.errors import InputError
+from .raw_layer import RAW_SCHEMA, read_deliberations, write_raw_layer
+from ...warehouse.connections import connect_work
+from ...settings import get_settings
 
 GROUP = "raw_documents"
 LONG_TABLES = {

@@ -9,9 +9,9 @@ import subprocess
 import dagster as dg
 
 from ..common import OWNERS
-from ..locking import RefreshLockResource
+from .lock import RefreshLockResource
 from ..core.faults import fault_point
-from ..core.warehouse import connect, publish
+from .connections import connect, publish
 from ..settings import PROJECT_ROOT, get_settings
 
 PUBLISH_KEY = dg.AssetKey(["publish", "warehouse"])

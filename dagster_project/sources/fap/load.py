@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..core.errors import InputError
-from ..core.warehouse import replace_table
+from ...core.errors import InputError
+from ...warehouse.connections import replace_table
 from . import pseudonymise
 from .contract import FINESS_LENGTH, REGISTRY_COLUMNS
 from .files import MonthlyFile, sha256_of, synthetic_hashes

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..core.errors import InputError, InputErrors
-from ..core.frenchnum import SPACES, FrenchNumberError, parse_french_number
+from ...core.errors import InputError, InputErrors
+from ...core.frenchnum import SPACES, FrenchNumberError, parse_french_number
 from .contract import AMOUNT_TOLERANCE_EUR, COLUMNS, FINESS_LENGTH, GIR_VALUES, NUMERIC_COLUMNS, PRESTATIONS, SEPARATOR
 
 INCOMING = "fap_incoming"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.raw_layer import read_deliberations
+from ..deliberations.raw_layer import read_deliberations
 from .contract import PROFILE_COLUMNS, REGISTRY_COLUMNS, SEPARATOR
 
 ANNEX_TABLE = "fap_annex"
@@ -94,7 +94,7 @@ def write_csv(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:
 
 def read_csv_rows(path: Path, header: tuple[str, ...]) -> list[dict[str, str]]:
     """Rows of a small `;` CSV (registry, profile), refusing a header that is not the contract's."""
-    from ..core.errors import InputError
+    from ...core.errors import InputError
 
     with open(path, encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, delimiter=SEPARATOR)

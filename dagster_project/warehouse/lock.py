@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from .settings import get_settings
+from ..settings import get_settings
 
 
 class RefreshBusy(RuntimeError):

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..core.frenchfmt import format_plain
-from ..core.warehouse import connect
+from ..warehouse.connections import connect
 from ..settings import DBT_PROJECT_DIR, get_settings
 from ..transform.project import DBT_EXECUTABLE
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .catalogue import ProseSpec, TableSpec
-from .errors import CatalogueError
-from .frenchnum import FrenchNumberError, Where, parse_french_number
+from ...core.errors import CatalogueError
+from ...core.frenchnum import FrenchNumberError, Where, parse_french_number
 
 _SEPARATOR = re.compile(r"^[-\t ]+$")
 _LABEL_SOURCE = re.compile(r"^(?P<label>.*?)\s*\((?P<source>[A-Z]+),\s*(?P<period>[^()]+)\)\s*$")

@@ -11,8 +11,8 @@ import dagster as dg
 from ..common import markdown_table
 from ..core.faults import fault_point
 from ..core.frenchfmt import format_plain
-from ..core.warehouse import connect_work
-from ..locking import RefreshLockResource
+from ..warehouse.connections import connect_work
+from ..warehouse.lock import RefreshLockResource
 from ..settings import get_settings
 from .figures import load_printed
 from .gx_suite import validate

@@ -11,7 +11,7 @@ import json
 
 import dagster as dg
 
-from ..settings import get_settings
+from ...settings import get_settings
 from .files import monthly_files
 
 RANGE_START = "dagster/asset_partition_range_start"

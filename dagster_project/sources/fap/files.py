@@ -14,8 +14,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from ..core.errors import InputError
-from ..core.manifest import sha256_of
+from ...core.errors import InputError
+from ...core.hashing import sha256_of
 
 # First month of the partitions: room for a five-year history before the 2024 sample. The
 # last partition is the current month (an export may be dropped in before the month ends).

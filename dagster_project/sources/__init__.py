@@ -1,0 +1,1 @@
+"""Sources: one package per source, its extraction and its Dagster assets inside it."""
