@@ -1,14 +1,41 @@
-"""Where things live. Every path can be overridden from the environment, so the same code
-runs on another département's files or in a test's temporary directory."""
+"""Every setting of autonomy-warehouse, read here and only here.
+
+Each `AUTONOMY_*` variable is read from the environment when `get_settings()` is called (not at
+import), so the same code runs on another département's files or in a test's temporary
+directory. README.md lists them all, with their defaults; a test keeps the two in step.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
+
+# name -> (default as the README shows it, meaning); the README table is checked against this.
+VARIABLES: dict[str, tuple[str, str]] = {
+    "AUTONOMY_RAW_DIR": ("raw/", "input folder (another département's files work the same way)"),
+    "AUTONOMY_WAREHOUSE": ("warehouse/autonomy.duckdb", "the published file"),
+    "AUTONOMY_WORK_DIR": ("<warehouse dir>/.work", "the private work database, lock, temporary files"),
+    "AUTONOMY_REPORTS_DIR": ("reports/", "where reports are written"),
+    "AUTONOMY_LOCK_WAIT_SECONDS": ("0", "how long a second refresh waits for the first before refusing"),
+    "AUTONOMY_DISCLOSURE_THRESHOLD": ("5", "counts of people under it are masked in reports (with a note)"),
+    "AUTONOMY_ANALYST_GROUP": ("unset", "file-system group given read access to the published file"),
+    "AUTONOMY_PSEUDO_KEY": ("public dev key", "secret key of the FAP beneficiary pseudonyms (HMAC-SHA256)"),
+    "AUTONOMY_ENV": ("unset", "`production` makes `AUTONOMY_PSEUDO_KEY` mandatory (at least 32 characters)"),
+    "AUTONOMY_DUCKDB_MEMORY_LIMIT": ("2GB", "DuckDB memory cap of the FAP ingestion and of dbt"),
+    "AUTONOMY_DBT_VARS": ("unset", "JSON of dbt variables for the refresh (what-if envelopes)"),
+    "AUTONOMY_UI_HOST": ("127.0.0.1", "where `make ui` serves the Dagster UI (Makefile)"),
+    "AUTONOMY_UI_PORT": ("3000", "port of `make ui` (Makefile)"),
+    "AUTONOMY_CHROMIUM": ("from PATH", "Chromium used by the browser check"),
+    "AUTONOMY_CHROMEDRIVER": ("from PATH", "ChromeDriver used by the browser check"),
+    "AUTONOMY_WORK_DB": ("set by the refresh", "the work database dbt writes (set for dbt by `Settings.dbt_env()`; not a user setting)"),
+    "AUTONOMY_FAULT": ("unset", "reliability tests only: the fault point where a refresh waits to be killed"),
+    "AUTONOMY_FAULT_MARKER": ("unset", "reliability tests only: file written when the fault point is reached"),
+}
 
 
 @dataclass(frozen=True)
@@ -18,6 +45,16 @@ class Settings:
     work_dir: Path  # private: the work database, locks, temporary copies
     reports_dir: Path
     disclosure_threshold: int
+    lock_wait_seconds: float | None = None  # None: the resource's own default
+    analyst_group: str | None = None
+    pseudo_key: str = ""
+    production: bool = False
+    duckdb_memory_limit: str = "2GB"
+    dbt_vars: dict | None = None
+    chromium: str | None = None
+    chromedriver: str | None = None
+    fault: str | None = None
+    fault_marker: Path | None = None
 
     @property
     def deliberations_dir(self) -> Path:
@@ -39,18 +76,44 @@ class Settings:
     def lock_file(self) -> Path:
         return self.work_dir / "refresh.lock"
 
+    def dbt_env(self) -> dict[str, str]:
+        """What dbt (a subprocess: profiles.yml and dbt_project.yml read these) must see."""
+        return {
+            "AUTONOMY_WORK_DB": str(self.work_db),
+            "AUTONOMY_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
+            "AUTONOMY_DISCLOSURE_THRESHOLD": str(self.disclosure_threshold),
+        }
+
+
+def _text(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
 
 def _path(name: str, default: Path) -> Path:
-    value = os.environ.get(name)
+    value = _text(name)
     return Path(value).expanduser().resolve() if value else default
 
 
 def get_settings() -> Settings:
     warehouse = _path("AUTONOMY_WAREHOUSE", PROJECT_ROOT / "warehouse" / "autonomy.duckdb")
+    lock_wait = _text("AUTONOMY_LOCK_WAIT_SECONDS")
+    dbt_vars = _text("AUTONOMY_DBT_VARS")
+    marker = _text("AUTONOMY_FAULT_MARKER")
     return Settings(
         raw_dir=_path("AUTONOMY_RAW_DIR", PROJECT_ROOT / "raw"),
         warehouse=warehouse,
         work_dir=_path("AUTONOMY_WORK_DIR", warehouse.parent / ".work"),
         reports_dir=_path("AUTONOMY_REPORTS_DIR", PROJECT_ROOT / "reports"),
-        disclosure_threshold=int(os.environ.get("AUTONOMY_DISCLOSURE_THRESHOLD", "5")),
+        disclosure_threshold=int(_text("AUTONOMY_DISCLOSURE_THRESHOLD") or "5"),
+        lock_wait_seconds=float(lock_wait) if lock_wait else None,
+        analyst_group=_text("AUTONOMY_ANALYST_GROUP"),
+        pseudo_key=os.environ.get("AUTONOMY_PSEUDO_KEY", ""),
+        production=(_text("AUTONOMY_ENV") or "").lower() == "production",
+        duckdb_memory_limit=_text("AUTONOMY_DUCKDB_MEMORY_LIMIT") or "2GB",
+        dbt_vars=json.loads(dbt_vars) if dbt_vars else None,
+        chromium=_text("AUTONOMY_CHROMIUM"),
+        chromedriver=_text("AUTONOMY_CHROMEDRIVER"),
+        fault=_text("AUTONOMY_FAULT"),
+        fault_marker=Path(marker) if marker else None,
     )

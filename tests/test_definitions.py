@@ -55,6 +55,8 @@ def test_definition_set_matches_snapshot():
     from dagster_project.definitions import defs
 
     current = _describe(defs)
-    if os.environ.get("UPDATE_SNAPSHOTS") or not SNAPSHOT.exists():
+    if os.environ.get("UPDATE_SNAPSHOTS"):
         SNAPSHOT.write_text(json.dumps(current, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    # A missing snapshot is a failure, never a silent re-recording (in CI above all).
+    assert SNAPSHOT.exists(), f"{SNAPSHOT} is missing: record it with UPDATE_SNAPSHOTS=1 and review it"
     assert current == json.loads(SNAPSHOT.read_text(encoding="utf-8"))

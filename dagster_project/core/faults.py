@@ -9,11 +9,14 @@ import os
 import time
 from pathlib import Path
 
+from ..settings import get_settings
+
 
 def fault_point(name: str) -> None:
-    if os.environ.get("AUTONOMY_FAULT") != name:
+    settings = get_settings()
+    if settings.fault != name:
         return
-    marker = os.environ.get("AUTONOMY_FAULT_MARKER")
+    marker = settings.fault_marker
     if marker:
         Path(marker).write_text(f"{name} {os.getpid()}\n", encoding="utf-8")
     time.sleep(3600)

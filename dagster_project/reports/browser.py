@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..settings import get_settings
+
 SCREENSHOTS = "screenshots"
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -70,10 +72,11 @@ class PageCheck:
 
 def find_browser() -> tuple[str, str]:
     """(chromium, chromedriver), from AUTONOMY_CHROMIUM / AUTONOMY_CHROMEDRIVER or the PATH."""
-    chromium = os.environ.get("AUTONOMY_CHROMIUM") or next(
+    settings = get_settings()
+    chromium = settings.chromium or next(
         (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
     )
-    driver = os.environ.get("AUTONOMY_CHROMEDRIVER") or shutil.which("chromedriver")
+    driver = settings.chromedriver or shutil.which("chromedriver")
     if not chromium or not driver:
         raise BrowserMissing(
             f"headless Chromium not found (chromium: {chromium or 'missing'}, chromedriver: {driver or 'missing'}); "

@@ -42,8 +42,8 @@ class AutonomyDbtTranslator(DagsterDbtTranslator):
 
 def _dbt_vars() -> list[str]:
     """What-if variables for the allocation engine, passed through from the environment."""
-    raw = os.environ.get("AUTONOMY_DBT_VARS")
-    return ["--vars", json.dumps(json.loads(raw))] if raw else []
+    dbt_vars = get_settings().dbt_vars
+    return ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
 
 
 @dbt_assets(
@@ -54,7 +54,7 @@ def _dbt_vars() -> list[str]:
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, refresh_lock: RefreshLockResource):
     # dbt runs in a subprocess that inherits this environment: point it at the work database.
-    os.environ["AUTONOMY_WORK_DB"] = str(get_settings().work_db)
+    os.environ.update(get_settings().dbt_env())
     events, failure = [], None
     try:
         for event in dbt.cli(["build", *_dbt_vars()], context=context).stream():

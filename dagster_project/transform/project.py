@@ -34,6 +34,6 @@ def ensure_manifest(force: bool = False) -> Path:
         subprocess.run(
             [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
             check=True,
-            env={**os.environ, "AUTONOMY_WORK_DB": str(get_settings().work_db)},
+            env={**os.environ, **get_settings().dbt_env()},
         )
     return manifest

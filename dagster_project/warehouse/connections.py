@@ -20,6 +20,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ..settings import get_settings
+
 log = logging.getLogger(__name__)
 
 # Readable by DuckDB 1.4 clients (notebooks, DBeaver) as well as 2.x.
@@ -200,7 +202,7 @@ def publish(work_db: Path, target: Path, refresh_info: dict[str, str], before_re
     con.close()
     _fsync(tmp)
     os.chmod(tmp, PUBLISHED_MODE)
-    group = os.environ.get("AUTONOMY_ANALYST_GROUP")
+    group = get_settings().analyst_group
     if group:
         import grp
 

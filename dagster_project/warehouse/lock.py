@@ -56,6 +56,7 @@ class RefreshLockResource(dg.ConfigurableResource):
 
     @contextlib.contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["RefreshLockResource"]:
-        wait = float(os.environ.get("AUTONOMY_LOCK_WAIT_SECONDS", self.wait_seconds))
+        configured = get_settings().lock_wait_seconds
+        wait = self.wait_seconds if configured is None else configured
         with refresh_lock(get_settings().lock_file, wait_seconds=wait):
             yield self

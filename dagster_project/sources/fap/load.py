@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from ...core.errors import InputError
+from ...settings import get_settings
 from ...warehouse.connections import replace_table
 from . import pseudonymise
 from .contract import FINESS_LENGTH, REGISTRY_COLUMNS
@@ -87,7 +88,7 @@ def limit_memory(con: duckdb.DuckDBPyConnection) -> None:
     """Cap DuckDB's memory (by default it caches up to 80 % of RAM) and forbid spilling to disk:
     the month being loaded holds clear identifiers, which must not reach DuckDB's temp files.
     A month must therefore fit in memory (about 120 bytes a line: 2 GB = over 10 M lines)."""
-    con.execute(f"SET memory_limit = '{os.environ.get(MEMORY_LIMIT_ENV) or '2GB'}'")
+    con.execute(f"SET memory_limit = '{get_settings().duckdb_memory_limit}'")
     con.execute("SET temp_directory = ''")
 
 

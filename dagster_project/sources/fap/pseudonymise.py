@@ -25,6 +25,8 @@ import os
 
 import duckdb
 
+from ...settings import get_settings
+
 KEY_ENV = "AUTONOMY_PSEUDO_KEY"
 MODE_ENV = "AUTONOMY_ENV"
 # Public on purpose: for the synthetic sample and development only (docs/fap_format.md).
@@ -39,12 +41,12 @@ class PseudonymKeyError(RuntimeError):
 
 
 def production_mode() -> bool:
-    return os.environ.get(MODE_ENV, "").strip().lower() == "production"
+    return get_settings().production
 
 
 def pseudonym_key() -> bytes:
     """The HMAC key, from the environment (see module doc). Never logged."""
-    key = os.environ.get(KEY_ENV, "")
+    key = get_settings().pseudo_key
     if production_mode():
         if not key:
             raise PseudonymKeyError(
