@@ -17,11 +17,12 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 AUTONOMY_UI_HOST ?= 127.0.0.1
 AUTONOMY_UI_PORT ?= 3000
 
-.PHONY: help setup run test ui docs prepare clean whatif docs-build check-reports fap-sample bench
+.PHONY: help setup run test lint format ui docs prepare clean whatif docs-build check-reports fap-sample bench
 
 help:
 	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
 	@echo "make test   the test suite"
+	@echo "make lint   ruff (check, format) and sqlfluff (dbt models); make format fixes what they can"
 	@echo "make ui     Dagster UI on http://127.0.0.1:3000 (asset graph, runs, nightly schedule; AUTONOMY_UI_PORT=3100 to change)"
 	@echo "make check-reports  open every report of reports/ in headless Chromium; screenshots in reports/screenshots/"
 	@echo "make docs   dbt documentation (writes dbt/target/index.html and serves it on 127.0.0.1:8080)"
@@ -55,6 +56,21 @@ bench: prepare
 
 test: prepare
 	$(BIN)/pytest
+
+# Style: ruff (Python: lint and format) and sqlfluff (dbt models, dbt templater, DuckDB dialect).
+# sqlfluff's dbt templater opens the profile's database: give it a scratch file, never the work one.
+LINT_DB := $(CURDIR)/.cache/sqlfluff/lint.duckdb
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@mkdir -p $(dir $(LINT_DB))
+	AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/sqlfluff lint dbt/models dbt/macros dbt/tests
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	@mkdir -p $(dir $(LINT_DB))
+	AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/sqlfluff fix dbt/models dbt/macros dbt/tests
 
 ui: prepare
 	$(BIN)/dagster dev -m dagster_project.definitions -h $(AUTONOMY_UI_HOST) -p $(AUTONOMY_UI_PORT)
