@@ -18,6 +18,9 @@ class Settings:
     work_dir: Path  # private: the work database, locks, temporary copies
     reports_dir: Path
     disclosure_threshold: int
+    # COG code of the département the reports are about (AUTONOMY_DEPARTMENT_CODE, default 62);
+    # the same value reaches dbt as the var department_code (dbt_project.yml).
+    department_code: str = "62"
 
     @property
     def deliberations_dir(self) -> Path:
@@ -53,4 +56,5 @@ def get_settings() -> Settings:
         work_dir=_path("AUTONOMY_WORK_DIR", warehouse.parent / ".work"),
         reports_dir=_path("AUTONOMY_REPORTS_DIR", PROJECT_ROOT / "reports"),
         disclosure_threshold=int(os.environ.get("AUTONOMY_DISCLOSURE_THRESHOLD", "5")),
+        department_code=os.environ.get("AUTONOMY_DEPARTMENT_CODE", "62").strip() or "62",
     )
