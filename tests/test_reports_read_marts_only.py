@@ -53,3 +53,38 @@ def test_no_consumer_reads_staging_raw_or_intermediate_tables():
 def test_no_consumer_joins_on_printed_sad_names_or_cities():
     offending = {name: [m.group(0) for m in TEXT_JOIN.finditer(text)] for name, text in _sources().items() if TEXT_JOIN.search(text)}
     assert offending == {}, "join SAD marts in dbt, on sad_key"
+
+
+def test_the_department_is_one_setting(monkeypatch):
+    from dagster_project.settings import get_settings
+
+    monkeypatch.delenv("AUTONOMY_DEPARTMENT_CODE", raising=False)
+    assert get_settings().department_code == "62"
+    monkeypatch.setenv("AUTONOMY_DEPARTMENT_CODE", "59")
+    assert get_settings().department_code == "59"
+
+
+def _string_literals(path: Path) -> list[str]:
+    """The strings a module's code uses (docstrings and comments left out)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+        and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+    }  # fmt: skip
+    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
+
+
+def test_report_code_names_no_territory_the_marts_name():
+    """Which département a report is about is AUTONOMY_DEPARTMENT_CODE; its name, its région and
+    the comparison territories come from the marts (reference.territories, territory_labels)."""
+    literal = re.compile(r"^(62|59|32|FR)$|Pas-de-Calais|Hauts-de-France|\bNord\b")
+    offending = {
+        p.name: hits
+        for p in sorted(REPORTS.glob("*.py"))
+        if (hits := [s for s in _string_literals(p) if literal.search(s)])
+    }
+    assert offending == {}
