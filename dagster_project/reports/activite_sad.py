@@ -119,10 +119,9 @@ def _lorenz(activity: pl.DataFrame, summary: dict, sources: list[Source]) -> Cha
     points = activity.sort("lorenz_services_pct")
     x = [0.0, *(float(v) for v in points["lorenz_services_pct"])]  # drawing only; texts carry exact figures
     y = [0.0, *(float(v) for v in points["lorenz_hours_pct"])]
-    n = points.height
     texts = [f"aucun service : {format_pct(0, 0)} des heures"] + [
-        f"{_smallest(n - r + 1, n)} : {format_pct(h, 1 if r > 1 else 0)} des heures"
-        for r, h in points.select("rank", "lorenz_hours_pct").iter_rows()
+        f"{_smallest(count, n)} : {format_pct(h, 1 if r > 1 else 0)} des heures"
+        for r, count, n, h in points.select("rank", "services_up_to_this_count", "services_count", "lorenz_hours_pct").iter_rows()
     ]
     gini = format_number(summary["gini"], 3)
     figure = go.Figure(layout=base_layout(520))

@@ -212,8 +212,8 @@ def _headline(current: dict, docs: dict[str, Document], change: pl.DataFrame | N
          f"recalculés identiques au centime pour {current['rows_matching_published']} SAD sur {current['sad_count']}"),
     ]  # fmt: skip
     if change is not None and change.height:
-        compared = change.drop_nulls("change_eur").sort("change_eur")
-        for label, row in (("Plus forte hausse", compared.row(-1, named=True)), ("Plus forte baisse", compared.row(0, named=True))):
+        compared = change.drop_nulls("change_eur")  # in change_rank order: largest increase first
+        for label, row in (("Plus forte hausse", compared.row(0, named=True)), ("Plus forte baisse", compared.row(-1, named=True))):
             lines.append((label, f"{_label(row['sad_name'], row['city'])} : {format_eur(row['change_eur'], sign=True)}"))
     lines.append(("Simulation", "; ".join(f"{w['year']} : {format_eur(w['envelope_eur'])}" for w in whatifs) or "aucune configurée"))
     return lines

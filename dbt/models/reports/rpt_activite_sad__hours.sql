@@ -27,7 +27,9 @@ select
     a.associations_count,
     a.document_id,
     a.source_line,
+    cast(a.services_count as integer) as services_count,
     -- this SAD and every smaller one: (n − rank + 1) of the n services...
+    cast(a.services_count - a.rank + 1 as integer) as services_up_to_this_count,
     cast((a.services_count - a.rank + 1) * 100 / a.services_count as decimal(9, 6)) as lorenz_services_pct,
     -- ...and their hours: 100 − the cumulative share of the larger ones
     cast(100 - coalesce(a.larger_cumulative_share_pct, 0) as decimal(9, 6)) as lorenz_hours_pct,
