@@ -22,6 +22,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "AUTONOMY_WORK_DIR": ("<warehouse dir>/.work", "the private work database, lock, temporary files"),
     "AUTONOMY_REPORTS_DIR": ("reports/", "where reports are written"),
     "AUTONOMY_LOCK_WAIT_SECONDS": ("0", "how long a second refresh waits for the first before refusing"),
+    "AUTONOMY_DEPARTMENT_CODE": ("62", "COG code of the département the reports are about (dbt var `department_code`)"),
     "AUTONOMY_DISCLOSURE_THRESHOLD": ("5", "counts of people under it are masked in reports (with a note)"),
     "AUTONOMY_ANALYST_GROUP": ("unset", "file-system group given read access to the published file"),
     "AUTONOMY_PSEUDO_KEY": ("public dev key", "secret key of the FAP beneficiary pseudonyms (HMAC-SHA256)"),
@@ -55,6 +56,9 @@ class Settings:
     chromedriver: str | None = None
     fault: str | None = None
     fault_marker: Path | None = None
+    # COG code of the département the reports are about (AUTONOMY_DEPARTMENT_CODE, default 62);
+    # the same value reaches dbt as the var department_code (dbt_project.yml).
+    department_code: str = "62"
 
     @property
     def deliberations_dir(self) -> Path:
@@ -82,6 +86,7 @@ class Settings:
             "AUTONOMY_WORK_DB": str(self.work_db),
             "AUTONOMY_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
             "AUTONOMY_DISCLOSURE_THRESHOLD": str(self.disclosure_threshold),
+            "AUTONOMY_DEPARTMENT_CODE": self.department_code,
         }
 
 
@@ -116,4 +121,5 @@ def get_settings() -> Settings:
         chromedriver=_text("AUTONOMY_CHROMEDRIVER"),
         fault=_text("AUTONOMY_FAULT"),
         fault_marker=Path(marker) if marker else None,
+        department_code=_text("AUTONOMY_DEPARTMENT_CODE") or "62",
     )

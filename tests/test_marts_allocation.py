@@ -12,6 +12,7 @@ pytestmark = pytest.mark.e2e
 COLUMNS = [
     "envelope_id", "department_code", "year", "basis_year", "envelope_eur", "sad_name", "city", "hours_basis",
     "share_pct", "amount_computed_eur", "amount_published_eur", "delta_eur",
+    "sad_key", "document_id", "source_line", "published_document_id", "published_source_line",
 ]
 
 

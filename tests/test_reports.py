@@ -182,7 +182,7 @@ def test_report_assets_run_after_publish_and_describe_themselves():
              ("activite_sad", "enveloppe", "reconciliation")}  # fmt: skip
     assert {"marts/sad_activity", "marts/sad_activity_summary"} <= reads["activite_sad"]
     assert {"marts/envelope_allocations", "marts/envelopes"} <= reads["enveloppe"]
-    assert {"marts/reconciliation_checks", "raw/deliberations/document_lines"} <= reads["reconciliation"]
+    assert {"marts/reconciliation_checks", "marts/document_lines"} <= reads["reconciliation"]
     index_deps = {d.asset_key for d in specs[dg.AssetKey(["reports", "index"])].deps}
     assert {k for k in reports if k.path[-1] != "index"} <= index_deps  # the index links only what exists
 

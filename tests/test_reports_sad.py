@@ -63,7 +63,7 @@ def test_activite_sad_shows_the_fap_exports_month_by_month_and_masks_small_benef
     [source] = monthly.sources
     assert plain(source.footnote()) == (
         "Source : exports mensuels de facturation FAP du Département du Pas-de-Calais, 2024 ; fap_2024-01.csv à "
-        "fap_2024-12.csv (12 fichiers, 184 104 lignes ; empreintes sha256 dans staging.stg_fap__files)."
+        "fap_2024-12.csv (12 fichiers, 184 104 lignes ; empreintes sha256 dans marts.fap_files)."
     )
     people = charts["fap_beneficiaires_par_sad"]
     assert people.title == "Bénéficiaires facturés par SAD en décembre 2024"

@@ -1,4 +1,4 @@
-"""activite_sad.html: how the APA home-care hours of the Pas-de-Calais spread between its SAD.
+"""activite_sad.html: how the APA home-care hours of the département spread between its SAD.
 
 The annex charts show hours per service (not counts of people): nothing to mask. The concentration
 figures (Gini, share of the 5 and 10 largest, HHI) are read from marts.sad_activity_summary, never
@@ -19,7 +19,8 @@ from .framework import Chart, Document, Report, Source
 from .sources import source_of
 
 SLUG = "activite_sad"
-TITLE = "Activité des services autonomie à domicile (SAD) du Pas-de-Calais"
+# {of}: the département the reports are about, named from marts.rpt_reports__territories
+TITLE = "Activité des services autonomie à domicile (SAD) {of}"
 PERCENT = f"{UNIT_SPACE}%"
 HOURS = f"{UNIT_SPACE}h"
 TOP = 5  # the "share of the 5 largest" of the summary mart
@@ -27,19 +28,22 @@ TOP = 5  # the "share of the 5 largest" of the summary mart
 
 def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     docs = queries.documents(con)
-    activity = queries.sad_activity(con)
+    place = queries.territory(con)
+    activity = queries.sad_activity(con, place["territory_code"])
     if activity.is_empty():
-        raise LookupError(f"marts.sad_activity has no hours of source {queries.HOURS_SOURCE!r} for département {queries.PDC}")
+        raise LookupError(
+            f"marts.rpt_activite_sad__hours has no hours of source {queries.HOURS_SOURCE!r} for département {place['territory_code']}"
+        )
     year = activity["year"][0]
-    summary = queries.sad_activity_summary(con, queries.PDC, queries.HOURS_SOURCE, year)
-    sources = _sources(activity, summary, docs)
+    summary = queries.sad_activity_summary(con, place["territory_code"], queries.HOURS_SOURCE, year)
+    sources = _sources(activity, summary, docs, place)
     federation = _federation_note(activity, docs)
     return Report(
         slug=SLUG,
-        title=TITLE,
+        title=TITLE.format(of=place["name_of_fr"]),
         intro=(
-            f"Heures d'APA à domicile facturées en {year} par chacun des services autonomie à domicile (SAD) du "
-            "Pas-de-Calais, telles que les imprime l'annexe 1 de la délibération qui répartit la compensation "
+            f"Heures d'APA à domicile facturées en {year} par chacun des services autonomie à domicile (SAD) "
+            f"{place['name_of_fr']}, telles que les imprime l'annexe 1 de la délibération qui répartit la compensation "
             "versée aux SAD, puis la concentration de cette activité : courbe de Lorenz avec l'indice de Gini, "
             "et part cumulée des plus grands services. Ce sont des heures par service, non des effectifs de "
             "personnes : aucun de ces chiffres n'est masqué. Enfin, les exports mensuels de facturation FAP dont "
@@ -48,7 +52,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
         ),
         charts=[
             _hours(activity, sources, federation), _lorenz(activity, summary, sources), _pareto(activity, summary, sources),
-            *fap_charts(con, threshold),
+            *fap_charts(con, threshold, place),
         ],
         refreshed_at=queries.refresh_info(con).get("published_at"),
         headline=_headline(activity, summary),
@@ -62,12 +66,12 @@ def _label(row: dict) -> str:
     return f"{row['sad_name']} ({row['city']})" if row["city"] else row["sad_name"]
 
 
-def _sources(activity: pl.DataFrame, summary: dict, docs: dict[str, Document]) -> list[Source]:
+def _sources(activity: pl.DataFrame, summary: dict, docs: dict[str, Document], place: dict) -> list[Source]:
     """The SAD rows and the printed TOTAL, with the table's title and the year of the hours."""
     rows = pl.DataFrame({
         "document_id": [*activity["document_id"], summary["document_id"]],
         "source_line": [*activity["source_line"], summary["total_source_line"]],
-        "source": "Département du Pas-de-Calais, heures facturées via FAP",
+        "source": f"Département {place['name_of_fr']}, heures facturées via FAP",
         "reference_period": str(summary["year"]),
     })  # fmt: skip
     return source_of(rows, docs, what=activity["table_title"][0])
@@ -115,10 +119,9 @@ def _lorenz(activity: pl.DataFrame, summary: dict, sources: list[Source]) -> Cha
     points = activity.sort("lorenz_services_pct")
     x = [0.0, *(float(v) for v in points["lorenz_services_pct"])]  # drawing only; texts carry exact figures
     y = [0.0, *(float(v) for v in points["lorenz_hours_pct"])]
-    n = points.height
     texts = [f"aucun service : {format_pct(0, 0)} des heures"] + [
-        f"{_smallest(n - r + 1, n)} : {format_pct(h, 1 if r > 1 else 0)} des heures"
-        for r, h in points.select("rank", "lorenz_hours_pct").iter_rows()
+        f"{_smallest(count, n)} : {format_pct(h, 1 if r > 1 else 0)} des heures"
+        for r, count, n, h in points.select("rank", "services_up_to_this_count", "services_count", "lorenz_hours_pct").iter_rows()
     ]
     gini = format_number(summary["gini"], 3)
     figure = go.Figure(layout=base_layout(520))

@@ -14,51 +14,55 @@ from .disclosure import disclose_counts, masked_note
 from .framework import Chart, FileSource
 
 HOURS = f"{UNIT_SPACE}h"
-PRESTATIONS = {"APA": "APA", "PCH": "PCH", "ASG": "aide sociale générale (ASG)"}
+# prestation code -> (label, column of marts.rpt_activite_sad__fap_months)
+PRESTATIONS = {
+    "APA": ("APA", "apa_hours_billed"),
+    "PCH": ("PCH", "pch_hours_billed"),
+    "ASG": ("aide sociale générale (ASG)", "asg_hours_billed"),
+}
 
 
-def fap_charts(con: duckdb.DuckDBPyConnection, threshold: int) -> list[Chart]:
+def fap_charts(con: duckdb.DuckDBPyConnection, threshold: int, place: dict) -> list[Chart]:
     """The two FAP charts, or none when no monthly export has been loaded."""
-    if not queries.table_exists(con, "marts", "fap_hours_by_sad_month"):
+    if not queries.table_exists(con, "marts", "rpt_activite_sad__fap_months"):
         return []
-    monthly = queries.fap_monthly_hours(con)
+    monthly = queries.fap_monthly_hours(con, place["territory_code"])
     if monthly.is_empty():
         return []
-    months = sorted(set(monthly["month"].to_list()))
+    months = monthly["month"].to_list()  # in month order (the query's)
     files = queries.fap_files(con, months)
-    source = _source(files, monthly["year"][0])
+    source = _source(files, monthly["year"][0], place)
     synthetic = files.filter(pl.col("synthetic"))["month"].to_list()
-    return [_monthly_hours(monthly, months, source, synthetic), _beneficiaries(con, months[-1], threshold, source)]
+    return [
+        _monthly_hours(monthly, source, synthetic),
+        _beneficiaries(con, months[-1], place["territory_code"], threshold, source),
+    ]
 
 
-def _source(files: pl.DataFrame, year: int) -> FileSource:
+def _source(files: pl.DataFrame, year: int, place: dict) -> FileSource:
     return FileSource(
-        what=f"exports mensuels de facturation FAP du Département du Pas-de-Calais, {year}",
+        what=f"exports mensuels de facturation FAP du Département {place['name_of_fr']}, {year}",
         files=tuple(files["file_name"].to_list()),
-        detail=f"{format_count(sum(files['row_count']))} lignes ; empreintes sha256 dans staging.stg_fap__files",
+        detail=f"{format_count(files['year_row_count'][0])} lignes ; empreintes sha256 dans marts.fap_files",
     )
 
 
-def _monthly_hours(monthly: pl.DataFrame, months: list[str], source: FileSource, synthetic: list[str]) -> Chart:
-    by_key = {(r["month"], r["prestation"]): r for r in monthly.iter_rows(named=True)}
+def _monthly_hours(monthly: pl.DataFrame, source: FileSource, synthetic: list[str]) -> Chart:
+    months = monthly["month"].to_list()
     series = []
-    for (code, name), colour in zip(PRESTATIONS.items(), SERIES, strict=False):
-        values = [by_key.get((m, code), {}).get("hours_billed") for m in months]
+    for (name, column), colour in zip(PRESTATIONS.values(), SERIES, strict=False):
+        values = monthly[column].to_list()
         series.append(Series(name, values, [_hours(v) for v in values], colour))
     labels = [format_month(m) for m in months]
-    year = monthly["year"][0]
+    year, apa_year, months_in_year = monthly.row(0, named=True)["year"], monthly["year_apa_hours_billed"][0], monthly["months_in_year"][0]
     figure = grouped_bars(labels, series, "Heures facturées (h)", "Mois de facturation", HOURS, stacked=True,
                           horizontal=False, height=460)  # fmt: skip
-    rows, apa_year = [], 0
-    for month, label in zip(months, labels, strict=True):
-        parts = [by_key.get((month, code)) for code in PRESTATIONS]
-        hours = [p["hours_billed"] if p else None for p in parts]
-        apa_year += hours[0] or 0
-        total_hours = sum(h for h in hours if h is not None)
-        amount = sum(p["amount_eur"] for p in parts if p)
-        rows.append([label, *(_hours(h) for h in hours), _hours(total_hours), format_eur(amount)])
+    rows = [
+        [label, *(_hours(r[column]) for _, column in PRESTATIONS.values()), _hours(r["hours_billed"]), format_eur(r["amount_eur"])]
+        for label, r in zip(labels, monthly.iter_rows(named=True), strict=True)
+    ]
     notes = [
-        f"Les heures d'APA facturées via FAP en {year} ({_hours(apa_year)} sur {format_count(len(months))} mois) sont "
+        f"Les heures d'APA facturées via FAP en {year} ({_hours(apa_year)} sur {format_count(months_in_year)} mois) sont "
         "rapprochées à chaque actualisation des heures imprimées par SAD dans l'annexe ci-dessus (contrôle bloquant "
         "fap_hours, rapport « Rapprochement »).",
     ]
@@ -71,20 +75,20 @@ def _monthly_hours(monthly: pl.DataFrame, months: list[str], source: FileSource,
             "facturations réelles : ses heures d'APA annuelles par SAD égalent l'annexe, ses bénéficiaires et ses "
             "heures PCH et ASG sont fictifs."
         )
-    if len(months) < 12:
-        notes.append(f"Seuls {format_count(len(months))} mois de {year} ont été reçus : l'année est incomplète.")
+    if months_in_year < 12:
+        notes.append(f"Seuls {format_count(months_in_year)} mois de {year} ont été reçus : l'année est incomplète.")
     return Chart(
         "fap_heures_par_mois",
         f"Heures facturées via FAP en {year}, par mois et par prestation",
         figure,
         [source],
         notes=notes,
-        table=(["Mois", *PRESTATIONS.values(), "Total des heures", "Montant facturé"], rows),
+        table=(["Mois", *(name for name, _ in PRESTATIONS.values()), "Total des heures", "Montant facturé"], rows),
     )
 
 
-def _beneficiaries(con: duckdb.DuckDBPyConnection, month: str, threshold: int, source: FileSource) -> Chart:
-    frame = queries.fap_beneficiaries(con, month)
+def _beneficiaries(con: duckdb.DuckDBPyConnection, month: str, department_code: str, threshold: int, source: FileSource) -> Chart:
+    frame = queries.fap_beneficiaries(con, month, department_code)
     labels = [f"{r['sad_name']} ({r['city']})" for r in frame.iter_rows(named=True)]
     columns = {"ALL": "beneficiaries_all", **{code: f"beneficiaries_{code.lower()}" for code in PRESTATIONS}}
     disclosed = {
@@ -112,7 +116,7 @@ def _beneficiaries(con: duckdb.DuckDBPyConnection, month: str, threshold: int, s
         figure,
         [source],
         notes=notes,
-        table=(["SAD (commune)", "Toutes prestations", *PRESTATIONS.values()], table_rows),
+        table=(["SAD (commune)", "Toutes prestations", *(name for name, _ in PRESTATIONS.values())], table_rows),
     )
 
 

@@ -11,20 +11,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import activite_sad, compensations_nord, enveloppe, indicateurs, reconciliation
-from .queries import NORD_ANNEXES
+
+# Titles name the département the reports are about ({of}, {region_of}); where no warehouse is
+# at hand (asset descriptions), they name it generically.
+GENERIC_PLACE = {"of": "du département (AUTONOMY_DEPARTMENT_CODE)", "region_of": "de sa région"}
 
 
 @dataclass(frozen=True)
 class ReportSpec:
     slug: str
-    title: str
+    title_template: str
     summary: str  # one sentence for the index, in French
-    reads: tuple[str, ...]  # asset keys ("schema/table") of the warehouse tables it reads
+    reads: tuple[str, ...]  # asset keys ("schema/table") of the warehouse tables it reads (marts only)
     build: Callable | None = None  # None: not built yet
 
     @property
     def file_name(self) -> str:
         return f"{self.slug}.html"
+
+    @property
+    def title(self) -> str:
+        return self.title_template.format(**GENERIC_PLACE)
+
+    def title_for(self, place: dict) -> str:
+        """The title naming the département (a row of queries.territory)."""
+        return self.title_template.format(of=place["name_of_fr"], region_of=place["region_of_fr"])
 
 
 REPORTS: tuple[ReportSpec, ...] = (
@@ -32,9 +43,10 @@ REPORTS: tuple[ReportSpec, ...] = (
         indicateurs.SLUG,
         indicateurs.TITLE,
         "Droits MDPH pour 1\u202f000 habitants et surreprésentation par rapport à la France, indicateurs enfance "
-        "et adultes des départements des Hauts-de-France avec la référence régionale, population de 75 ans "
+        "et adultes des départements de la région avec la référence régionale, population de 75 ans "
         "et plus de 2024 à 2030.",
-        ("marts/indicator_values", "staging/stg_deliberations__documents", "reference/territories"),
+        ("marts/rpt_indicateurs__mdph_rights", "marts/rpt_indicateurs__territory_values", "marts/indicator_values",
+         "marts/indicator_rates", "marts/rpt_reports__territories", "marts/documents"),
         indicateurs.build,
     ),
     ReportSpec(
@@ -43,10 +55,10 @@ REPORTS: tuple[ReportSpec, ...] = (
         "Heures facturées par SAD, courbe de concentration (Lorenz), indice de Gini et part des cinq plus grands ; "
         "heures FAP par mois et par prestation, bénéficiaires par SAD.",
         (
-            "marts/sad_activity", "marts/sad_activity_summary", "reference/sad_federations",
-            "staging/stg_deliberations__prose_figures", "staging/stg_deliberations__catalogue_entries",
-            "staging/stg_deliberations__documents", "marts/fap_hours_by_sad_month",
-            "marts/fap_beneficiaries_by_sad_month", "staging/stg_fap__files",
+            "marts/rpt_activite_sad__hours", "marts/sad_activity", "marts/sad_activity_summary",
+            "marts/rpt_activite_sad__fap_months", "marts/rpt_activite_sad__fap_files",
+            "marts/rpt_activite_sad__fap_beneficiaries", "marts/fap_hours_by_sad_month",
+            "marts/fap_beneficiaries_by_sad_month", "marts/rpt_reports__territories", "marts/documents",
         ),
         activite_sad.build,
     ),
@@ -55,14 +67,15 @@ REPORTS: tuple[ReportSpec, ...] = (
         enveloppe.TITLE,
         "Répartition 2025 par SAD, évolution par rapport aux montants et parts 2024 publiés, et simulation quand elle "
         "est configurée.",
-        ("marts/envelope_allocations", "marts/envelopes", "marts/sad_activity", "staging/stg_deliberations__documents"),
+        ("marts/rpt_enveloppe__envelopes", "marts/rpt_enveloppe__allocations", "marts/rpt_enveloppe__changes",
+         "marts/envelope_allocations", "marts/envelopes", "marts/rpt_reports__territories", "marts/documents"),
         enveloppe.build,
     ),
     ReportSpec(
         compensations_nord.SLUG,
-        compensations_nord.TITLE,
+        compensations_nord.CATALOG_TITLE,
         "Répartition PA / PH des compensations 2022 et des dotations qualité 2023, par annexe et par SAD.",
-        (*(f"staging/{model}" for model, *_ in NORD_ANNEXES.values()), "staging/stg_deliberations__documents"),
+        ("marts/rpt_compensations_nord__annex_rows", "marts/rpt_reports__territories", "marts/documents"),
         compensations_nord.build,
     ),
     ReportSpec(
@@ -70,7 +83,7 @@ REPORTS: tuple[ReportSpec, ...] = (
         reconciliation.TITLE,
         "Contrôles des chiffres imprimés par délibération, statut et sévérité, puis chaque écart avec le texte de sa "
         "ligne, les valeurs publiée et recalculée, la tolérance et l'explication.",
-        ("marts/reconciliation_checks", "raw/deliberations/document_lines", "staging/stg_deliberations__documents"),
+        ("marts/reconciliation_checks", "marts/document_lines", "marts/documents"),
         reconciliation.build,
     ),
 )

@@ -1,21 +1,24 @@
-"""compensations_nord.html: how the Nord's home-care money splits between older people (PA)
-and people with disabilities (PH), per annex of its deliberation and per SAD."""
+"""compensations_nord.html: how a neighbouring département's home-care money (the Nord
+deliberation of document 004, configured as data: its rows carry their département) splits
+between older people (PA) and people with disabilities (PH), per annex and per SAD.
+
+Every figure and the PH share come from marts.rpt_compensations_nord__annex_rows."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 import duckdb
 import polars as pl
 
-from ..core.frenchfmt import UNIT_SPACE, format_eur, format_pct
+from ..core.frenchfmt import UNIT_SPACE, format_date, format_eur, format_pct
 from . import queries
 from .charts import OKABE_ITO, Series, grouped_bars
 from .framework import Chart, Document, Report
 from .sources import source_of
 
 SLUG = "compensations_nord"
-TITLE = "Nord : répartition personnes âgées / personnes handicapées des compensations et dotations aux SAD"
+# {name}: the département of the deliberation, from the rows (marts.rpt_compensations_nord__annex_rows)
+CATALOG_TITLE = "Compensations et dotations aux SAD du département de comparaison : répartition PA / PH"
+TITLE = "{name} : répartition personnes âgées / personnes handicapées des compensations et dotations aux SAD"
 EURO = f"{UNIT_SPACE}€"
 PA = ("Personnes âgées (PA)", OKABE_ITO["blue"])
 PH = ("Personnes en situation de handicap (PH)", OKABE_ITO["orange"])
@@ -24,13 +27,15 @@ PH = ("Personnes en situation de handicap (PH)", OKABE_ITO["orange"])
 def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     del threshold  # amounts in euros, per structure: no count of people to mask here
     docs = queries.documents(con)
-    annexes = {key: queries.nord_annex(con, key) for key in queries.NORD_ANNEXES}
-    charts = [_totals(annexes, docs)] + [_per_sad(key, frame, docs) for key, frame in annexes.items()]
+    annexes = {code: queries.nord_annex(con, code) for code in queries.NORD_ANNEXES}
+    first = next(iter(annexes.values())).row(0, named=True)
+    place = queries.territory(con, first["department_code"])
+    charts = [_totals(annexes, docs)] + [_per_sad(code, frame, docs) for code, frame in annexes.items()]
     return Report(
         slug=SLUG,
-        title=TITLE,
+        title=TITLE.format(name=place["territory_name"]),
         intro=(
-            "Le Département du Nord a délibéré le 9 octobre 2023 sur le soutien aux services autonomie à "
+            f"Le Département {place['name_of_fr']} a délibéré le {format_date(docs[first['document_id']].date)} sur le soutien aux services autonomie à "
             "domicile (SAD) : compensations salariales 2022 (annexe 1), compléments de dotation qualité 2023 "
             "(annexe 4) et dotations qualité des nouveaux CPOM (annexe 5). Chaque montant y est réparti entre "
             "l'accompagnement des personnes âgées (PA) et celui des personnes en situation de handicap (PH). "
@@ -38,13 +43,13 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
         ),
         charts=charts,
         refreshed_at=queries.refresh_info(con).get("published_at"),
-        headline=[(_title(key), _split_text(_total_row(frame))) for key, frame in annexes.items()],
+        headline=[(_title(code, frame), _split_text(_total_row(frame))) for code, frame in annexes.items()],
     )
 
 
-def _title(key: str) -> str:
-    _, title, year = queries.NORD_ANNEXES[key]
-    return f"{title} ({year})"
+def _title(code: str, frame: pl.DataFrame) -> str:
+    _, title = queries.NORD_ANNEXES[code]
+    return f"{title} ({frame['year'][0]})"
 
 
 def _total_row(frame: pl.DataFrame) -> dict:
@@ -55,16 +60,15 @@ def _total_row(frame: pl.DataFrame) -> dict:
 
 
 def _split_text(row: dict) -> str:
-    pa, ph = row["elderly_pa_eur"] or Decimal(0), row["disabled_ph_eur"] or Decimal(0)
-    total = row["amount_eur"] if row["amount_eur"] is not None else pa + ph
-    share = ph / total * 100 if total else None
-    return f"{format_eur(total)} dont PA {format_eur(pa)}, PH {format_eur(ph)} (part PH {format_pct(share)})"
+    """The split as the rpt model states it (parts printed empty are 0; PH share computed in dbt)."""
+    return (f"{format_eur(row['split_total_eur'])} dont PA {format_eur(row['split_pa_eur'])}, PH {format_eur(row['split_ph_eur'])} "
+            f"(part PH {format_pct(row['ph_share_pct'])})")  # fmt: skip
 
 
 def _totals(annexes: dict[str, pl.DataFrame], docs: dict[str, Document]) -> Chart:
     keys = list(annexes)
     totals = [_total_row(annexes[k]) for k in keys]
-    labels = [_title(k) for k in keys]
+    labels = [_title(k, annexes[k]) for k in keys]
     series = [
         Series(name, [t[column] for t in totals], [format_eur(t[column]) for t in totals], colour)
         for (name, colour), column in ((PA, "elderly_pa_eur"), (PH, "disabled_ph_eur"))
@@ -80,8 +84,9 @@ def _totals(annexes: dict[str, pl.DataFrame], docs: dict[str, Document]) -> Char
     )
 
 
-def _per_sad(key: str, frame: pl.DataFrame, docs: dict[str, Document]) -> Chart:
-    rows = frame.filter(~pl.col("is_total")).sort("amount_eur", descending=True, nulls_last=True)
+def _per_sad(code: str, frame: pl.DataFrame, docs: dict[str, Document]) -> Chart:
+    key = queries.NORD_ANNEXES[code][0]
+    rows = frame.filter(~pl.col("is_total")).sort("amount_rank")
     labels = [f"{name} ({city})" if city else name for name, city in rows.select("sad_name", "city").iter_rows()]
     series = [
         Series(name, rows[column].to_list(), [format_eur(v) for v in rows[column].to_list()], colour)
@@ -95,8 +100,8 @@ def _per_sad(key: str, frame: pl.DataFrame, docs: dict[str, Document]) -> Chart:
     table_rows.append(["TOTAL imprimé", *(format_eur(_total_row(frame)[c]) for c in ("amount_eur", "elderly_pa_eur", "disabled_ph_eur"))])
     return Chart(
         f"{key}_par_sad",
-        f"{_title(key)} : montant par SAD, réparti entre PA et PH ({rows.height} SAD)",
+        f"{_title(code, frame)} : montant par SAD, réparti entre PA et PH ({rows.height} SAD)",
         figure,
-        source_of(frame, docs, what=_title(key)),
+        source_of(frame, docs, what=_title(code, frame)),
         table=(["SAD (commune)", "Montant", "dont PA", "dont PH"], table_rows),
     )

@@ -1,4 +1,4 @@
-"""enveloppe.html: the envelope the Pas-de-Calais passes on to its SAD, per SAD; its change
+"""enveloppe.html: the envelope the département passes on to its SAD, per SAD; its change
 against the previous year's published amounts; and the what-if envelopes when configured.
 
 Amounts in euros per service, not counts of people: nothing to mask."""
@@ -15,7 +15,8 @@ from .framework import Chart, Document, Report, Source, html_note, html_section
 from .sources import source_of
 
 SLUG = "enveloppe"
-TITLE = "Enveloppe reversée aux services autonomie à domicile (SAD) du Pas-de-Calais"
+# {of}: the département the reports are about, named from marts.rpt_reports__territories
+TITLE = "Enveloppe reversée aux services autonomie à domicile (SAD) {of}"
 EURO = f"{UNIT_SPACE}€"
 INCREASE, DECREASE = OKABE_ITO["blue"], OKABE_ITO["orange"]
 
@@ -23,22 +24,23 @@ INCREASE, DECREASE = OKABE_ITO["blue"], OKABE_ITO["orange"]
 def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     del threshold  # euros per service, not counts of people: no statistical secrecy applies
     docs = queries.documents(con)
-    envelopes = queries.envelopes(con)
-    current = _current(envelopes)
-    previous = next((e for e in envelopes.values() if e["year"] == current["year"] - 1 and e["envelope_kind"] != "whatif"), None)
+    place = queries.territory(con)
+    envelopes = queries.envelopes(con, place["territory_code"])
+    current = _current(envelopes, place)
+    previous = envelopes.get(current["previous_envelope_id"]) if current["previous_envelope_id"] else None
     allocation = queries.envelope_allocation(con, current["envelope_id"])
     charts = [_allocation_chart(current, allocation, docs)]
     change = None
     if previous is not None:
-        change = queries.envelope_change(con, current["envelope_id"], previous["envelope_id"])
+        change = queries.envelope_change(con, current["envelope_id"])
         charts.append(_change_chart(current, previous, change, docs))
-    whatifs = [envelopes[e] for e in queries.whatif_envelope_ids(con)]
-    charts += [_whatif_chart(w, queries.envelope_allocation(con, w["envelope_id"]), current, allocation, docs) for w in whatifs]
+    whatifs = [envelopes[e] for e in queries.whatif_envelope_ids(con, place["territory_code"])]
+    charts += [_whatif_chart(w, queries.envelope_allocation(con, w["envelope_id"]), current, docs) for w in whatifs]
     return Report(
         slug=SLUG,
-        title=TITLE,
+        title=TITLE.format(of=place["name_of_fr"]),
         intro=(
-            f"Le Département du Pas-de-Calais reverse aux SAD une compensation de {format_eur(current['envelope_eur'])} au "
+            f"Le Département {place['name_of_fr']} reverse aux SAD une compensation de {format_eur(current['envelope_eur'])} au "
             f"titre de {current['year']}, répartie au prorata des heures d'APA facturées en {current['basis_year']}. "
             "Cette page montre la répartition par SAD, son évolution par rapport aux montants publiés l'année "
             "précédente et, quand elle est configurée, une simulation pour un autre montant. Montants en euros, au "
@@ -51,11 +53,12 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     )
 
 
-def _current(envelopes: dict[str, dict]) -> dict:
-    published = [e for e in envelopes.values() if e["envelope_kind"] == "published"]
-    if not published:
-        raise LookupError(f"marts.envelopes has no published envelope for département {queries.PDC}")
-    return max(published, key=lambda e: e["year"])
+def _current(envelopes: dict[str, dict], place: dict) -> dict:
+    """The latest published envelope of the département (flagged by marts.rpt_enveloppe__envelopes)."""
+    latest = [e for e in envelopes.values() if e["is_latest_published"]]
+    if not latest:
+        raise LookupError(f"marts.envelopes has no published envelope for département {place['territory_code']}")
+    return latest[0]
 
 
 def _label(sad_name: str, city: str | None) -> str:
@@ -121,7 +124,7 @@ def _change_chart(current: dict, previous: dict, change: pl.DataFrame, docs: dic
                             "Service autonomie à domicile (commune)", EURO,
                             colour=lambda v: INCREASE if v is not None and v > 0 else DECREASE)  # fmt: skip
     room_for_labels(figure, values, share=0.45)
-    gap = previous["published_total_eur"] - previous["allocated_published_eur"] if previous["published_total_eur"] is not None else 0
+    gap = previous["published_total_gap_eur"]
     notes = [
         f"La répartition {previous['year']} reposait sur l'activité {previous['basis_year']}, qu'aucun document ne publie : "
         f"on compare les montants et les parts de l'enveloppe, jamais des heures {current['basis_year']} à des montants "
@@ -133,7 +136,7 @@ def _change_chart(current: dict, previous: dict, change: pl.DataFrame, docs: dic
             f"Les {format_count(previous['sad_count'])} montants {previous['year']} imprimés totalisent "
             f"{format_eur(previous['allocated_published_eur'])}, soit {format_eur(gap)} de moins que la ligne TOTAL "
             f"imprimée ({format_eur(previous['published_total_eur'])}, ligne {previous['published_total_source_line']}) : "
-            f"la somme des écarts vaut donc {format_eur(sum(v for v in values if v is not None), sign=True)}."
+            f"la somme des écarts vaut donc {format_eur(rows[0]['change_total_eur'], sign=True)}."
         )
     table = [[label, format_eur(r["previous_eur"]), format_pct(r["previous_share_pct"], 2), format_eur(r["current_eur"]),
               format_pct(r["current_share_pct"], 2), text] for label, r, text in zip(labels, rows, texts, strict=True)]  # fmt: skip
@@ -148,12 +151,13 @@ def _change_chart(current: dict, previous: dict, change: pl.DataFrame, docs: dic
     )
 
 
-def _whatif_chart(whatif: dict, simulated: pl.DataFrame, current: dict, allocation: pl.DataFrame, docs: dict[str, Document]) -> Chart:
-    reference = {(r["sad_name"], r["city"]): r["amount_eur"] for r in allocation.iter_rows(named=True)}
+def _whatif_chart(whatif: dict, simulated: pl.DataFrame, current: dict, docs: dict[str, Document]) -> Chart:
+    """The simulated split beside the latest published one (reference_amount_eur: the same SAD,
+    matched on sad_key in marts.rpt_enveloppe__allocations)."""
     rows = list(simulated.iter_rows(named=True))
     labels = [_label(r["sad_name"], r["city"]) for r in rows]
     amounts = [r["amount_eur"] for r in rows]
-    before = [reference.get((r["sad_name"], r["city"])) for r in rows]
+    before = [r["reference_amount_eur"] for r in rows]
     figure = bars_with_reference_marks(
         labels,
         Series(f"Simulation {whatif['year']}", amounts, [format_eur(v) for v in amounts], OKABE_ITO["bluish_green"]),
@@ -169,8 +173,10 @@ def _whatif_chart(whatif: dict, simulated: pl.DataFrame, current: dict, allocati
         f"{whatif['basis_year']}. Aucune délibération n'a voté ce montant. Les montants totalisent "
         f"{format_eur(whatif['allocated_computed_eur'])} ({_cents(whatif['cents_adjusted'])})."
     ]
-    table = [[label, format_number(r["hours_basis"], 0), format_pct(r["share_pct"], 2), format_eur(r["amount_eur"]), format_eur(b),
-              format_eur(r["amount_eur"] - b, sign=True) if b is not None else "–"] for label, r, b in zip(labels, rows, before, strict=True)]  # fmt: skip
+    table = [[label, format_number(r["hours_basis"], 0), format_pct(r["share_pct"], 2), format_eur(r["amount_eur"]),
+              format_eur(r["reference_amount_eur"]),
+              format_eur(r["change_vs_reference_eur"], sign=True) if r["change_vs_reference_eur"] is not None else "–"]
+             for label, r in zip(labels, rows, strict=True)]  # fmt: skip
     return Chart(
         f"simulation_{whatif['year']}",
         f"Simulation : enveloppe {whatif['year']} de {format_eur(whatif['envelope_eur'])} répartie sur les heures {whatif['basis_year']}",
@@ -206,8 +212,8 @@ def _headline(current: dict, docs: dict[str, Document], change: pl.DataFrame | N
          f"recalculés identiques au centime pour {current['rows_matching_published']} SAD sur {current['sad_count']}"),
     ]  # fmt: skip
     if change is not None and change.height:
-        compared = change.drop_nulls("change_eur").sort("change_eur")
-        for label, row in (("Plus forte hausse", compared.row(-1, named=True)), ("Plus forte baisse", compared.row(0, named=True))):
+        compared = change.drop_nulls("change_eur")  # in change_rank order: largest increase first
+        for label, row in (("Plus forte hausse", compared.row(0, named=True)), ("Plus forte baisse", compared.row(-1, named=True))):
             lines.append((label, f"{_label(row['sad_name'], row['city'])} : {format_eur(row['change_eur'], sign=True)}"))
     lines.append(("Simulation", "; ".join(f"{w['year']} : {format_eur(w['envelope_eur'])}" for w in whatifs) or "aucune configurée"))
     return lines

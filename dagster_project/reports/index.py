@@ -22,7 +22,8 @@ def build(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> Report:
     info = queries.refresh_info(con)
     published = info.get("published_at")
     status_html, status_line = _reconciliation(con, reports_dir)
-    listing = _listing(reports_dir)
+    place = queries.territory(con) if queries.table_exists(con, "marts", "rpt_reports__territories") else None
+    listing = _listing(reports_dir, place)
     refreshed = format_datetime(published) if published else "date inconnue"
     return Report(
         slug=SLUG,
@@ -42,10 +43,11 @@ def build(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> Report:
     )
 
 
-def _listing(reports_dir: Path) -> str:
+def _listing(reports_dir: Path, place: dict | None) -> str:
     items = []
     for spec in REPORTS:
-        title, summary = html.escape(spec.title), html.escape(spec.summary)
+        title = html.escape(spec.title_for(place) if place else spec.title)
+        summary = html.escape(spec.summary)
         if (reports_dir / spec.file_name).exists():
             items.append(f'<li><a href="{spec.file_name}">{title}</a><br><span class="meta">{summary}</span></li>')
         else:

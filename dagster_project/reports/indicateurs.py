@@ -1,4 +1,5 @@
-"""indicateurs.html: Pas-de-Calais against France and the Hauts-de-France départements."""
+"""indicateurs.html: the département the reports are about (AUTONOMY_DEPARTMENT_CODE) against
+France and the other départements of its région. Names come from marts.rpt_reports__territories."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from .framework import Chart, Document, Report
 from .sources import source_of
 
 SLUG = "indicateurs"
-TITLE = "Indicateurs de l'autonomie : le Pas-de-Calais comparé à la France et aux Hauts-de-France"
-FOCUS_CODE = "62"
+# {of} / {region_of}: the département and its région, named from marts.rpt_reports__territories
+TITLE = "Indicateurs de l'autonomie {of} comparés à la France et aux départements {region_of}"
 PERMILLE = f"{UNIT_SPACE}‰"
 PERCENT = f"{UNIT_SPACE}%"
 EURO = f"{UNIT_SPACE}€"
@@ -34,58 +35,68 @@ TERRITORY_CHARTS = (
 
 def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     docs = queries.documents(con)
+    place = queries.territory(con)
     mdph = queries.mdph_rights(con)
-    charts = [_mdph_rates(mdph, docs), _mdph_overrepresentation(mdph, docs)]
+    charts = [_mdph_rates(mdph, docs, place), _mdph_overrepresentation(mdph, docs, place)]
     territory = {code: queries.territory_indicator(con, code) for code, *_ in TERRITORY_CHARTS}
     charts += [_territory_chart(territory[spec[0]], docs, *spec[1:]) for spec in TERRITORY_CHARTS]
-    projection = queries.indicators(con, ["pop_75plus", "pop_75plus_2030", "pop_75plus_change_2024_2030"])
-    charts.append(_projection_75plus(projection, docs, threshold))
-    apa = queries.indicators(con, ["apa_per_1000_60plus", "apa_home_share"])
+    projection = queries.indicators(con, ["pop_75plus", "pop_75plus_2030", "pop_75plus_change_2024_2030"], place["territory_code"])
+    growth = queries.indicator_rate(con, "pop_75plus_growth_2024_2030_pct", place["territory_code"])
+    charts.append(_projection_75plus(projection, growth, docs, threshold, place))
+    apa = queries.indicators(con, ["apa_per_1000_60plus", "apa_home_share"], place["territory_code"])
+    departments = territory[TERRITORY_CHARTS[0][0]].filter(pl.col("territory_level") == "department").height
     return Report(
         slug=SLUG,
-        title=TITLE,
+        title=TITLE.format(of=place["name_of_fr"], region_of=place["region_of_fr"]),
         intro=(
             "Ces graphiques reprennent les chiffres imprimés dans la convention CNSA-ARS-Département-MDPH "
-            "2025-2028 du Pas-de-Calais : droits ouverts à la MDPH comparés à la France entière, indicateurs "
-            "enfance et adultes des cinq départements des Hauts-de-France avec la valeur régionale en "
-            "référence, et projection de la population de 75 ans et plus. Chaque graphique indique sa source, "
-            "l'année des données et les lignes du document d'où viennent les chiffres."
+            f"2025-2028 {place['name_of_fr']} : droits ouverts à la MDPH comparés à la France entière, indicateurs "
+            f"enfance et adultes des {_count_word(departments)} départements {place['region_of_fr']} avec la valeur "
+            "régionale en référence, et projection de la population de 75 ans et plus. Chaque graphique indique sa "
+            "source, l'année des données et les lignes du document d'où viennent les chiffres."
         ),
         charts=charts,
         refreshed_at=queries.refresh_info(con).get("published_at"),
-        headline=_headline(mdph, territory, projection, apa, threshold),
+        headline=_headline(mdph, territory, projection, apa, threshold, place),
     )
 
 
-def _mdph_rates(mdph: pl.DataFrame, docs: dict[str, Document]) -> Chart:
+def _count_word(count: int) -> str:
+    """'cinq' for 5: the intro's wording; a number beyond ten stays in digits."""
+    words = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
+    return words[count] if count < len(words) else format_count(count)
+
+
+def _mdph_rates(mdph: pl.DataFrame, docs: dict[str, Document], place: dict) -> Chart:
     labels = mdph["prestation"].to_list()
-    pdc, france = mdph["per_1000_pas_de_calais"].to_list(), mdph["per_1000_france"].to_list()
+    name = place["territory_name"]
+    department, france = mdph["per_1000_department"].to_list(), mdph["per_1000_france"].to_list()
     figure = bars_with_reference_marks(
         labels,
-        Series("Pas-de-Calais", pdc, [_permille(v) for v in pdc], OKABE_ITO["blue"]),
+        Series(name, department, [_permille(v) for v in department], OKABE_ITO["blue"]),
         Series("France entière (référence)", france, [_permille(v) for v in france], OKABE_ITO["black"]),
         "Droits ouverts pour 1\u202f000 habitants (‰)",
         "Prestation",
         PERMILLE,
     )
     rows = [[p, _permille(a), _permille(b), format_count(c), format_count(d)] for p, a, b, c, d in mdph.select(
-        "prestation", "per_1000_pas_de_calais", "per_1000_france", "rights_open_pas_de_calais", "rights_open_france").iter_rows()]  # fmt: skip
+        "prestation", "per_1000_department", "per_1000_france", "rights_open_department", "rights_open_france").iter_rows()]  # fmt: skip
     return Chart(
         "mdph_taux",
-        "Droits ouverts à la MDPH pour 1\u202f000 habitants : Pas-de-Calais et France entière (trait noir)",
+        f"Droits ouverts à la MDPH pour 1\u202f000 habitants : {name} et France entière (trait noir)",
         figure,
         source_of(mdph, docs),
-        table=(["Prestation", "Pas-de-Calais", "France entière", "Droits ouverts (Pas-de-Calais)", "Droits ouverts (France)"], rows),
+        table=(["Prestation", name, "France entière", f"Droits ouverts ({name})", "Droits ouverts (France)"], rows),
     )
 
 
-def _mdph_overrepresentation(mdph: pl.DataFrame, docs: dict[str, Document]) -> Chart:
+def _mdph_overrepresentation(mdph: pl.DataFrame, docs: dict[str, Document], place: dict) -> Chart:
     labels, values = mdph["prestation"].to_list(), mdph["overrepresentation_pct"].to_list()
     texts = [format_pct(v, 0, sign=True) for v in values]
     figure = diverging_bars(labels, values, texts, "Écart au taux national (%)", "Prestation", PERCENT)
     return Chart(
         "mdph_surrepresentation",
-        "Surreprésentation des droits MDPH dans le Pas-de-Calais par rapport à la France (en %)",
+        f"Surreprésentation des droits MDPH {place['name_in_fr']} par rapport à la France (en %)",
         figure,
         source_of(mdph, docs),
         notes=[f"Lecture : un écart de {format_pct(100, 0, sign=True)} signifie un taux de droits ouverts pour "
@@ -97,8 +108,8 @@ def _mdph_overrepresentation(mdph: pl.DataFrame, docs: dict[str, Document]) -> C
 def _territory_chart(frame: pl.DataFrame, docs, chart_id: str, title: str, axis: str, suffix: str, fmt) -> Chart:
     departments = frame.filter(pl.col("territory_level") == "department")
     region = frame.filter(pl.col("territory_level") == "region")
-    bars = [Bar(name, value, fmt(value), code == FOCUS_CODE) for code, name, value in departments.select(
-        "territory_code", "territory_name", "value").iter_rows()]  # fmt: skip
+    bars = [Bar(name, value, fmt(value), focus) for name, value, focus in departments.select(
+        "territory_name", "value", "is_focus").iter_rows()]  # fmt: skip
     reference = None
     if region.height:
         name, value = region.row(0, named=True)["territory_name"], region.row(0, named=True)["value"]
@@ -108,7 +119,8 @@ def _territory_chart(frame: pl.DataFrame, docs, chart_id: str, title: str, axis:
     return Chart(chart_id, title, figure, source_of(frame, docs), table=(["Territoire", axis], rows))
 
 
-def _projection_75plus(frame: pl.DataFrame, docs: dict[str, Document], threshold: int) -> Chart:
+def _projection_75plus(frame: pl.DataFrame, growth, docs: dict[str, Document], threshold: int, place: dict) -> Chart:
+    """growth: (2030 / 2024 − 1) × 100, computed by dbt (marts.indicator_rates)."""
     by_code = {r["indicator_code"]: r for r in frame.iter_rows(named=True)}
     start, end = by_code["pop_75plus"], by_code["pop_75plus_2030"]
     labels = [f"{start['reference_period']} ({start['source']})", f"{end['reference_period']} (projection {end['source']})"]
@@ -117,8 +129,7 @@ def _projection_75plus(frame: pl.DataFrame, docs: dict[str, Document], threshold
     figure = bar_chart(bars, "Personnes de 75 ans et plus (nombre)", "Année", height=380)
     change = by_code["pop_75plus_change_2024_2030"]["value"]
     notes = disclosed.note(threshold)
-    if not disclosed.masked:
-        growth = (end["value"] - start["value"]) / start["value"] * 100
+    if not disclosed.masked and growth is not None:
         notes.append(
             f"Écart imprimé : {format_number(change, 0, sign=True)} personnes, soit {format_pct(growth, 1, sign=True)} "
             f"(pourcentage calculé à partir des deux effectifs imprimés ; le document imprime « 1,22 » dans sa colonne "
@@ -126,7 +137,7 @@ def _projection_75plus(frame: pl.DataFrame, docs: dict[str, Document], threshold
         )
     return Chart(
         "population_75_plus",
-        "Population de 75 ans et plus dans le Pas-de-Calais : 2024 et projection 2030",
+        f"Population de 75 ans et plus {place['name_in_fr']} : 2024 et projection 2030",
         figure,
         source_of(frame, docs),
         notes=notes,
@@ -138,18 +149,21 @@ def _permille(value) -> str:
     return "–" if value is None else f"{format_number(value)}{PERMILLE}"
 
 
-def _headline(mdph: pl.DataFrame, territory: dict, projection: pl.DataFrame, apa: pl.DataFrame, threshold: int) -> list[tuple[str, str]]:
+def _headline(mdph: pl.DataFrame, territory: dict, projection: pl.DataFrame, apa: pl.DataFrame, threshold: int,
+              place: dict) -> list[tuple[str, str]]:  # fmt: skip
     top = mdph.sort("overrepresentation_pct", descending=True).row(0, named=True)
     aeeh = mdph.filter(pl.col("prestation_code") == "aeeh").row(0, named=True)
-    rate = {r["territory_code"]: r["value"] for r in territory["aeeh_rate_0_19"].iter_rows(named=True)}
+    aeeh_rates = territory["aeeh_rate_0_19"]
+    focus = aeeh_rates.filter(pl.col("is_focus"))["value"][0]
+    region = aeeh_rates.filter(pl.col("is_focus_region"))["value"][0]
     values = {r["indicator_code"]: r for r in apa.vstack(projection).iter_rows(named=True)}
     pop = disclose_counts(["2024", "2030"], [values["pop_75plus"]["value"], values["pop_75plus_2030"]["value"]], threshold)
     return [
-        ("Droits AEEH pour 1\u202f000 habitants", f"{_permille(aeeh['per_1000_pas_de_calais'])} dans le Pas-de-Calais, "
+        ("Droits AEEH pour 1\u202f000 habitants", f"{_permille(aeeh['per_1000_department'])} {place['name_in_fr']}, "
          f"{_permille(aeeh['per_1000_france'])} en France ({aeeh['reference_period']})"),
         ("Plus forte surreprésentation MDPH", f"{top['prestation']} : {format_pct(top['overrepresentation_pct'], 0, sign=True)}"),
-        ("Enfants percevant l'AEEH", f"{format_pct(rate[FOCUS_CODE], None)} dans le Pas-de-Calais, {format_pct(rate['32'], None)} "
-         "en Hauts-de-France"),
+        ("Enfants percevant l'AEEH", f"{format_pct(focus, None)} {place['name_in_fr']}, {format_pct(region, None)} "
+         f"{place['region_in_fr']}"),
         ("Bénéficiaires de l'APA pour 1\u202f000 habitants de 60 ans et plus",
          f"{_permille(values['apa_per_1000_60plus']['value'])} ({values['apa_per_1000_60plus']['reference_period']})"),
         ("Population de 75 ans et plus", f"{pop.texts[0]} en 2024, {pop.texts[1]} en 2030 (projection)"),

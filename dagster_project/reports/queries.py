@@ -1,8 +1,9 @@
 """Every read the reports make from the published warehouse, in one place.
 
-Each function answers one question and returns a polars DataFrame, so a chart can move from a
-printed figure (marts.indicator_values, staging annexes) to a computed one (marts.indicator_rates,
-marts.sad_compensations...) by changing one query here, not the chart code.
+Reports read marts only: the schema `marts`, including the rpt_<report>__<what> models made for
+them in dbt (dbt/models/reports/). Joins, sums, shares, ranks and differences are done there;
+each function here selects the rows of one question and returns a polars DataFrame (or a dict),
+so the report modules only format and lay out.
 """
 
 from __future__ import annotations
@@ -10,14 +11,17 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from ..settings import get_settings
 from .framework import Document
-
-DOC_INDICATORS = "001_ce3718776857736d"  # CNSA-ARS-Département-MDPH convention 2025-2028 (Pas-de-Calais)
-DOC_NORD = "004_fcde17fa10b97a0b"  # Nord, support to home-care services
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
     return con.sql(sql, params=params).pl()
+
+
+def report_department() -> str:
+    """The département the reports are about (AUTONOMY_DEPARTMENT_CODE, settings.department_code)."""
+    return get_settings().department_code
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -35,42 +39,43 @@ def refresh_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def documents(con: duckdb.DuckDBPyConnection) -> dict[str, Document]:
     rows = con.execute(
-        "SELECT document_id, deliberation_number, body, collectivity, deliberation_date "
-        "FROM staging.stg_deliberations__documents"
+        "SELECT document_id, deliberation_number, body, collectivity, deliberation_date FROM marts.documents"
     ).fetchall()
     return {r[0]: Document(*r) for r in rows}
+
+
+def territory(con: duckdb.DuckDBPyConnection, code: str | None = None) -> dict:
+    """A territory as sentences name it (marts.rpt_reports__territories): territory_name,
+    name_of_fr ("du Pas-de-Calais"), name_in_fr ("dans le Pas-de-Calais"), and for a département
+    its région (region_name, region_of_fr, region_in_fr). Default: the reports' département."""
+    code = code or report_department()
+    frame = _frame(
+        con,
+        """
+        SELECT t.*, r.territory_name AS region_name, r.name_of_fr AS region_of_fr, r.name_in_fr AS region_in_fr
+        FROM marts.rpt_reports__territories t
+        LEFT JOIN marts.rpt_reports__territories r ON r.territory_code = t.region_code AND r.territory_level = 'region'
+        WHERE t.territory_code = ?
+        """,
+        [code],
+    )
+    if frame.height != 1:
+        raise LookupError(f"marts.rpt_reports__territories has no territory {code!r} (AUTONOMY_DEPARTMENT_CODE)")
+    return frame.row(0, named=True)
 
 
 # ------------------------------------------------------------------ indicateurs.html
 
 _INDICATOR_COLUMNS = (
-    "v.document_id, v.source_line, v.table_id, v.territory_code, v.territory_name, t.territory_level, "
-    "v.indicator_code, v.indicator_label, v.value, v.unit, v.source, v.reference_period"
+    "document_id, source_line, table_id, territory_code, territory_name, territory_level, is_focus, is_focus_region, "
+    "indicator_code, indicator_label, value, unit, source, reference_period"
 )
 
 
 def mdph_rights(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """MDPH rights open per 1000 inhabitants, France and Pas-de-Calais, and the printed
-    over-representation, one row per prestation in printed order."""
-    return _frame(
-        con,
-        """
-        WITH v AS (
-            SELECT split_part(indicator_code, '__', 1) AS measure, split_part(indicator_code, '__', 2) AS prestation_code,
-                   split_part(indicator_label, ' – ', 2) AS prestation, *
-            FROM marts.indicator_values WHERE table_id = 'mdph_rights'
-        )
-        SELECT prestation_code, any_value(prestation) AS prestation, min(source_line) AS source_line,
-               any_value(document_id) AS document_id, any_value(source) AS source,
-               any_value(reference_period) AS reference_period,
-               max(value) FILTER (WHERE measure = 'mdph_rights_per_1000' AND territory_code = 'FR') AS per_1000_france,
-               max(value) FILTER (WHERE measure = 'mdph_rights_per_1000' AND territory_code = '62') AS per_1000_pas_de_calais,
-               max(value) FILTER (WHERE measure = 'mdph_rights_open' AND territory_code = 'FR') AS rights_open_france,
-               max(value) FILTER (WHERE measure = 'mdph_rights_open' AND territory_code = '62') AS rights_open_pas_de_calais,
-               max(value) FILTER (WHERE measure = 'mdph_overrepresentation') AS overrepresentation_pct
-        FROM v GROUP BY prestation_code ORDER BY source_line
-        """,
-    )
+    """MDPH rights open per 1000 inhabitants, France and the reports' département, with the
+    printed and recomputed over-representation, one row per prestation in printed order."""
+    return _frame(con, "SELECT * FROM marts.rpt_indicateurs__mdph_rights ORDER BY source_line")
 
 
 def territory_indicator(con: duckdb.DuckDBPyConnection, indicator_code: str) -> pl.DataFrame:
@@ -78,25 +83,19 @@ def territory_indicator(con: duckdb.DuckDBPyConnection, indicator_code: str) -> 
     départements first in code order, then the region and the country (the references)."""
     return _frame(
         con,
-        f"""
-        SELECT {_INDICATOR_COLUMNS}
-        FROM marts.indicator_values v JOIN reference.territories t USING (territory_code)
-        WHERE v.indicator_code = ?
-        ORDER BY CASE t.territory_level WHEN 'department' THEN 0 WHEN 'region' THEN 1 ELSE 2 END, v.territory_code
-        """,
+        f"SELECT {_INDICATOR_COLUMNS} FROM marts.rpt_indicateurs__territory_values "
+        "WHERE indicator_code = ? ORDER BY level_order, territory_code",
         [indicator_code],
     )
 
 
-def indicators(con: duckdb.DuckDBPyConnection, codes: list[str], territory_code: str = "62") -> pl.DataFrame:
-    """Named indicators of one territory, in the order asked."""
+def indicators(con: duckdb.DuckDBPyConnection, codes: list[str], territory_code: str | None = None) -> pl.DataFrame:
+    """Named indicators of one territory (default: the reports' département), in the order asked."""
+    territory_code = territory_code or report_department()
     frame = _frame(
         con,
-        f"""
-        SELECT {_INDICATOR_COLUMNS}
-        FROM marts.indicator_values v JOIN reference.territories t USING (territory_code)
-        WHERE v.indicator_code IN (SELECT unnest(?)) AND v.territory_code = ?
-        """,
+        f"SELECT {_INDICATOR_COLUMNS} FROM marts.rpt_indicateurs__territory_values "
+        "WHERE indicator_code IN (SELECT unnest(?)) AND territory_code = ?",
         [codes, territory_code],
     )
     missing = set(codes) - set(frame["indicator_code"].to_list())
@@ -105,37 +104,36 @@ def indicators(con: duckdb.DuckDBPyConnection, codes: list[str], territory_code:
     return frame.sort(pl.col("indicator_code").replace_strict(codes, list(range(len(codes)))))
 
 
+def indicator_rate(con: duckdb.DuckDBPyConnection, rate_code: str, territory_code: str | None = None):
+    """A rate computed by dbt (marts.indicator_rates.value_computed), or None."""
+    rows = con.execute(
+        "SELECT value_computed FROM marts.indicator_rates WHERE rate_code = ? AND territory_code = ?",
+        [rate_code, territory_code or report_department()],
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
 # ------------------------------------------------------------------ compensations_nord.html
 
-# Nord annexes: (staging model, title, year). Moving to marts.sad_compensations changes only this.
+# The Nord annexes split between PA and PH, by annex_code of marts.rpt_compensations_nord__annex_rows:
+# (chart key, title). Titles are layout; amounts, years and the split come from the rpt model.
 NORD_ANNEXES = {
-    "annex1": ("stg_nord_cd_2023_dira_415__annex1_salary_compensation_2022", "Annexe 1 – compensations BAD et FEHAP", "2022"),
-    "annex4": ("stg_nord_cd_2023_dira_415__annex4_quality_complement_2023", "Annexe 4 – compléments de dotation qualité", "2023"),
-    "annex5_first": ("stg_nord_cd_2023_dira_415__annex5_first_cpom_2023", "Annexe 5 – dotations qualité, 1er CPOM", "2023"),
-    "annex5_renewed": (
-        "stg_nord_cd_2023_dira_415__annex5_renewed_cpom_2023",
-        "Annexe 5 – dotations qualité, nouveau CPOM (reste à verser)",
-        "2023",
-    ),
+    "annex1_salary_compensation_2022": ("annex1", "Annexe 1 – compensations BAD et FEHAP"),
+    "annex4_quality_complement_2023": ("annex4", "Annexe 4 – compléments de dotation qualité"),
+    "annex5_first_cpom_2023": ("annex5_first", "Annexe 5 – dotations qualité, 1er CPOM"),
+    "annex5_renewed_cpom_2023": ("annex5_renewed", "Annexe 5 – dotations qualité, nouveau CPOM (reste à verser)"),
 }
 
 
-def nord_annex(con: duckdb.DuckDBPyConnection, annex: str) -> pl.DataFrame:
+def nord_annex(con: duckdb.DuckDBPyConnection, annex_code: str) -> pl.DataFrame:
     """The rows of one Nord annex: SAD, PA and PH amounts (euros, exact), printed TOTAL last.
 
     For the renewed CPOM the PA/PH split is printed for the amount still to pay in 2023, so
     `amount_eur` is that amount there (its TOTAL row prints only still-to-pay, PA and PH)."""
-    model, _, year = NORD_ANNEXES[annex]
-    amount = "still_to_pay_eur" if annex == "annex5_renewed" else "amount_eur"
     return _frame(
         con,
-        f"""
-        SELECT document_id, source_line, printed_row, is_total, sad_name, city,
-               {amount} AS amount_eur, elderly_pa_eur, disabled_ph_eur,
-               NULL AS source, ? AS reference_period
-        FROM staging.{model} ORDER BY is_total, source_line
-        """,
-        [year],
+        "SELECT * FROM marts.rpt_compensations_nord__annex_rows WHERE annex_code = ? ORDER BY is_total, source_line",
+        [annex_code],
     )
 
 
@@ -144,37 +142,17 @@ def nord_annex(con: duckdb.DuckDBPyConnection, annex: str) -> pl.DataFrame:
 # Hours printed in annex 1 of deliberation 2025-541 (APA hours billed through FAP). The FAP billing
 # lines (another hours_source) are wired into the reports separately.
 HOURS_SOURCE = "fap_annex"
-PDC = "62"
 
 
-def sad_activity(con: duckdb.DuckDBPyConnection, department_code: str = PDC, hours_source: str = HOURS_SOURCE) -> pl.DataFrame:
-    """Hours per SAD for the latest year of the source, largest first: share and cumulative share
-    (marts.sad_activity), the Lorenz point of each SAD (share of services and of hours of the SAD
-    and all smaller ones, from the mart's cumulative share), the title of the printed table, and
-    for a federation where its number of associations is printed."""
+def sad_activity(con: duckdb.DuckDBPyConnection, department_code: str | None = None, hours_source: str = HOURS_SOURCE) -> pl.DataFrame:
+    """Hours per SAD for the latest year of the source, largest first, with each SAD's Lorenz
+    point, the title of the printed table and a federation's number of associations
+    (marts.rpt_activite_sad__hours)."""
     return _frame(
         con,
-        """
-        WITH activity AS (
-            SELECT * FROM marts.sad_activity
-            WHERE department_code = ? AND hours_source = ?
-              AND year = (SELECT max(year) FROM marts.sad_activity WHERE department_code = ? AND hours_source = ?)
-        )
-        SELECT a.rank, a.sad_name, a.city, a.year, a.hours_billed, a.share_pct, a.cumulative_share_pct,
-               a.is_federation, a.associations_count, a.document_id, a.source_line,
-               CAST((count(*) OVER () - a.rank + 1) * 100 / count(*) OVER () AS DECIMAL(9, 6)) AS lorenz_services_pct,
-               100 - coalesce(lag(a.cumulative_share_pct) OVER (ORDER BY a.rank), 0) AS lorenz_hours_pct,
-               c.title AS table_title,
-               p.document_id AS associations_document_id, p.source_line AS associations_source_line,
-               p.quote AS associations_quote
-        FROM activity a
-        LEFT JOIN staging.stg_deliberations__catalogue_entries c
-            ON c.document_id = a.document_id AND a.source_line BETWEEN c.header_line AND c.last_line
-        LEFT JOIN reference.sad_federations f ON f.department_code = a.department_code AND f.sad_name = a.sad_name
-        LEFT JOIN staging.stg_deliberations__prose_figures p ON p.figure_id = f.associations_figure_id
-        ORDER BY a.rank
-        """,
-        [department_code, hours_source, department_code, hours_source],
+        "SELECT * FROM marts.rpt_activite_sad__hours WHERE department_code = ? AND hours_source = ? AND is_latest_year "
+        "ORDER BY rank",
+        [department_code or report_department(), hours_source],
     )
 
 
@@ -190,114 +168,67 @@ def sad_activity_summary(con: duckdb.DuckDBPyConnection, department_code: str, h
     return frame.row(0, named=True)
 
 
-def fap_monthly_hours(con: duckdb.DuckDBPyConnection, department_code: str = PDC) -> pl.DataFrame:
-    """Hours and euros billed through FAP per month and prestation, for the latest year with
-    exports (aggregated from marts.fap_hours_by_sad_month), with the SAD that billed them."""
+def fap_monthly_hours(con: duckdb.DuckDBPyConnection, department_code: str | None = None) -> pl.DataFrame:
+    """Hours and euros billed through FAP per month (one column per prestation, month totals and
+    the year's APA hours), for the latest year with exports (marts.rpt_activite_sad__fap_months)."""
     return _frame(
         con,
-        """
-        WITH hours AS (
-            SELECT * FROM marts.fap_hours_by_sad_month
-            WHERE department_code = ? AND year = (SELECT max(year) FROM marts.fap_hours_by_sad_month WHERE department_code = ?)
-        )
-        SELECT month, year, prestation, sum(hours_billed) AS hours_billed, sum(amount_eur) AS amount_eur,
-               count(DISTINCT sad_id) AS sad_count
-        FROM hours GROUP BY month, year, prestation ORDER BY month, prestation
-        """,
-        [department_code, department_code],
+        "SELECT * FROM marts.rpt_activite_sad__fap_months WHERE department_code = ? AND is_latest_year ORDER BY month",
+        [department_code or report_department()],
     )
 
 
 def fap_files(con: duckdb.DuckDBPyConnection, months: list[str]) -> pl.DataFrame:
-    """The monthly exports loaded for these months (staging.stg_fap__files): name, sha256, lines,
-    and whether the file is the synthetic sample."""
+    """The monthly exports loaded for these months: name, sha256, lines, the year's lines, and
+    whether the file is the synthetic sample (marts.rpt_activite_sad__fap_files)."""
     return _frame(
         con,
-        "SELECT month, file_name, sha256, row_count, synthetic FROM staging.stg_fap__files "
-        "WHERE month IN (SELECT unnest(?)) ORDER BY month",
+        "SELECT * FROM marts.rpt_activite_sad__fap_files WHERE month IN (SELECT unnest(?)) ORDER BY month",
         [months],
     )
 
 
-def fap_beneficiaries(con: duckdb.DuckDBPyConnection, month: str, department_code: str = PDC) -> pl.DataFrame:
+def fap_beneficiaries(con: duckdb.DuckDBPyConnection, month: str, department_code: str | None = None) -> pl.DataFrame:
     """Beneficiaries billed in one month per SAD: one column per prestation and ALL (people with
-    several prestations counted once), 0 where the SAD billed none. Counts of people: the report
-    masks the small ones."""
+    several prestations counted once), 0 where the SAD billed none, in the chart's order.
+    Counts of people: the report masks the small ones."""
     return _frame(
         con,
-        """
-        SELECT sad_id, sad_name, city,
-               coalesce(max(beneficiaries) FILTER (WHERE prestation = 'ALL'), 0) AS beneficiaries_all,
-               coalesce(max(beneficiaries) FILTER (WHERE prestation = 'APA'), 0) AS beneficiaries_apa,
-               coalesce(max(beneficiaries) FILTER (WHERE prestation = 'PCH'), 0) AS beneficiaries_pch,
-               coalesce(max(beneficiaries) FILTER (WHERE prestation = 'ASG'), 0) AS beneficiaries_asg
-        FROM marts.fap_beneficiaries_by_sad_month
-        WHERE month = ? AND department_code = ?
-        GROUP BY sad_id, sad_name, city
-        ORDER BY beneficiaries_all DESC, sad_name
-        """,
-        [month, department_code],
+        "SELECT * FROM marts.rpt_activite_sad__fap_beneficiaries WHERE month = ? AND department_code = ? ORDER BY display_rank",
+        [month, department_code or report_department()],
     )
 
 
 # ------------------------------------------------------------------ enveloppe.html
 
 
-def envelopes(con: duckdb.DuckDBPyConnection, department_code: str = PDC) -> dict[str, dict]:
-    """marts.envelopes of a département by envelope_id (amount, its document and line, totals)."""
-    frame = _frame(con, "SELECT * FROM marts.envelopes WHERE department_code = ? ORDER BY year, envelope_id", [department_code])
+def envelopes(con: duckdb.DuckDBPyConnection, department_code: str | None = None) -> dict[str, dict]:
+    """The envelopes of a département by envelope_id (marts.rpt_enveloppe__envelopes: amount, its
+    document and line, totals, the latest published one, the previous year's one)."""
+    frame = _frame(
+        con,
+        "SELECT * FROM marts.rpt_enveloppe__envelopes WHERE department_code = ? ORDER BY year, envelope_id",
+        [department_code or report_department()],
+    )
     return {row["envelope_id"]: row for row in frame.iter_rows(named=True)}
 
 
-# One envelope per SAD. The amount shown is the published one when the document prints it (ours
-# equals it to the cent: blocking engine check), ours otherwise (what-if). Each SAD carries the
-# line of its annex row (marts.sad_activity, for the hours the envelope is split on).
-# Parameters: envelope_id twice.
-_ALLOCATION = """
-    SELECT e.envelope_id, e.year, e.basis_year, e.envelope_eur, e.sad_name, e.city, e.hours_basis, e.share_pct,
-           coalesce(e.amount_published_eur, e.amount_computed_eur) AS amount_eur,
-           e.amount_computed_eur, e.amount_published_eur, e.delta_eur, a.document_id, a.source_line
-    FROM marts.envelope_allocations e
-    LEFT JOIN (SELECT hours_source, basis_year FROM marts.envelopes WHERE envelope_id = ?) b ON true
-    LEFT JOIN marts.sad_activity a
-        ON a.department_code = e.department_code AND a.sad_name = e.sad_name AND a.city IS NOT DISTINCT FROM e.city
-        AND a.hours_source = b.hours_source AND a.year = b.basis_year
-    WHERE e.envelope_id = ?
-"""
-
-
 def envelope_allocation(con: duckdb.DuckDBPyConnection, envelope_id: str) -> pl.DataFrame:
-    """One envelope split per SAD, largest amount first (see _ALLOCATION)."""
-    return _frame(con, f"{_ALLOCATION} ORDER BY amount_eur DESC, e.sad_name, e.city", [envelope_id, envelope_id])
+    """One envelope split per SAD, largest amount first (marts.rpt_enveloppe__allocations)."""
+    return _frame(con, "SELECT * FROM marts.rpt_enveloppe__allocations WHERE envelope_id = ? ORDER BY amount_rank", [envelope_id])
 
 
-def envelope_change(con: duckdb.DuckDBPyConnection, current: str, previous: str) -> pl.DataFrame:
-    """Per SAD, the current envelope against the previous one's PUBLISHED amounts and shares
-    (a published-only envelope such as pdc_2024 was split on hours no document gives: its share is
-    the one implied by its amounts, never our hours), largest increase first; exact decimals."""
-    return _frame(
-        con,
-        f"""
-        WITH cur AS ({_ALLOCATION}),
-        prev AS (SELECT * FROM marts.envelope_allocations WHERE envelope_id = ?)
-        SELECT coalesce(c.sad_name, p.sad_name) AS sad_name, coalesce(c.city, p.city) AS city,
-               c.document_id, c.source_line,
-               p.amount_published_eur AS previous_eur, p.share_pct AS previous_share_pct,
-               c.amount_eur AS current_eur, c.share_pct AS current_share_pct,
-               c.amount_eur - p.amount_published_eur AS change_eur,
-               c.share_pct - p.share_pct AS change_share_points
-        FROM cur c FULL JOIN prev p ON p.sad_name = c.sad_name AND p.city IS NOT DISTINCT FROM c.city
-        ORDER BY change_eur DESC NULLS LAST, sad_name, city
-        """,
-        [current, current, previous],
-    )
+def envelope_change(con: duckdb.DuckDBPyConnection, envelope_id: str) -> pl.DataFrame:
+    """Per SAD, the envelope against the previous year's PUBLISHED amounts and shares, largest
+    increase first; exact decimals (marts.rpt_enveloppe__changes)."""
+    return _frame(con, "SELECT * FROM marts.rpt_enveloppe__changes WHERE envelope_id = ? ORDER BY change_rank", [envelope_id])
 
 
-def whatif_envelope_ids(con: duckdb.DuckDBPyConnection, department_code: str = PDC) -> list[str]:
+def whatif_envelope_ids(con: duckdb.DuckDBPyConnection, department_code: str | None = None) -> list[str]:
     """Simulated envelopes (dbt vars envelope_<year>_eur), in year order."""
     rows = con.execute(
         "SELECT envelope_id FROM marts.envelopes WHERE department_code = ? AND envelope_kind = 'whatif' ORDER BY year",
-        [department_code],
+        [department_code or report_department()],
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -329,16 +260,16 @@ def reconciliation_checked_lines(con: duckdb.DuckDBPyConnection) -> pl.DataFrame
 
 
 def reconciliation_discrepancies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Every failed or acknowledged check with the printed text of its line (raw.document_lines),
-    blocking ones first, then by document and line."""
+    """Every failed or acknowledged check with the printed text of its line (marts.document_lines,
+    on the (document_id, source_line) key both carry), blocking ones first, then by document and line."""
     return _frame(
         con,
         """
         SELECT c.check_id, c.check_kind, c.document_id, c.source_line, c.table_id, c.measure,
                c.published_value, c.computed_value, c.delta, c.tolerance, c.severity, c.status, c.explanation,
-               l.text AS line_text
+               l.line_text
         FROM marts.reconciliation_checks c
-        LEFT JOIN raw.document_lines l ON l.document_id = c.document_id AND l.line_number = c.source_line
+        LEFT JOIN marts.document_lines l ON l.document_id = c.document_id AND l.source_line = c.source_line
         WHERE c.status <> 'passed'
         ORDER BY c.severity = 'error' DESC, c.status = 'failed' DESC, c.document_id, c.source_line, c.check_id
         """,

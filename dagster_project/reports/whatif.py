@@ -2,7 +2,9 @@
 published warehouse, written as the deliberation's annex (French CSV layout, TOTAL row).
 
 The published file is copied, never opened for writing, and the work database is not touched:
-a what-if can run while a refresh runs or analysts read.
+a what-if can run while a refresh runs or analysts read. The annex is read from the marts the
+engine rebuilt (marts.envelope_allocations for the rows, marts.envelopes for the TOTAL row):
+no join, no sum here.
 """
 
 from __future__ import annotations
@@ -40,6 +42,16 @@ class WhatifRow:
 
 
 @dataclass(frozen=True)
+class WhatifTotals:
+    """The envelope's line of marts.envelopes: what the annex's TOTAL row prints."""
+
+    basis_year: int
+    hours_total: Decimal
+    allocated_eur: Decimal
+    cents_adjusted: int
+
+
+@dataclass(frozen=True)
 class WhatifResult:
     path: Path
     year: int
@@ -48,6 +60,7 @@ class WhatifResult:
     amount_eur: Decimal
     rows: list[WhatifRow]
     cents_adjusted: int
+    allocated_eur: Decimal
 
 
 def parse_amount(text: str) -> Decimal:
@@ -66,10 +79,11 @@ def run_whatif(
     amount: Decimal,
     year: int | None = None,
     out: Path | None = None,
-    department_code: str = "62",
+    department_code: str | None = None,
     basis_year: int | None = None,
 ) -> WhatifResult:
     settings = get_settings()
+    department_code = department_code or settings.department_code  # AUTONOMY_DEPARTMENT_CODE
     if not settings.warehouse.exists():
         raise WhatifError(f"no published warehouse at {settings.warehouse}: run `make run` first")
     with tempfile.TemporaryDirectory(prefix="whatif-") as tmp:
@@ -80,13 +94,12 @@ def run_whatif(
         if basis_year is not None:
             dbt_vars["whatif_basis_year"] = basis_year
         _run_dbt(scratch, Path(tmp), dbt_vars)
-        rows, found_basis_year, cents = _read_allocation(scratch, f"whatif_{year}")
-    total = sum((r.amount_eur for r in rows), Decimal("0"))
-    if total != amount:  # the engine guarantees it; never write an unbalanced annex
-        raise WhatifError(f"allocation adds up to {total} €, not {amount} €: nothing written")
+        rows, totals = _read_allocation(scratch, f"whatif_{year}")
+    if totals.allocated_eur != amount:  # the engine guarantees it; never write an unbalanced annex
+        raise WhatifError(f"allocation adds up to {totals.allocated_eur} €, not {amount} €: nothing written")
     path = out or settings.reports_dir / f"whatif_{year}_{amount}.csv"
-    write_annex_csv(path, rows, found_basis_year, year)
-    return WhatifResult(path, year, found_basis_year, department_code, amount, rows, cents)
+    write_annex_csv(path, rows, totals, year)
+    return WhatifResult(path, year, totals.basis_year, department_code, amount, rows, totals.cents_adjusted, totals.allocated_eur)
 
 
 def _next_envelope_year(warehouse: Path, department_code: str) -> int:
@@ -116,31 +129,28 @@ def _run_dbt(database: Path, scratch_dir: Path, dbt_vars: dict) -> None:
         raise WhatifError(f"dbt could not compute the allocation:\n{details}")
 
 
-def _read_allocation(database: Path, envelope_id: str) -> tuple[list[WhatifRow], int, int]:
+def _read_allocation(database: Path, envelope_id: str) -> tuple[list[WhatifRow], WhatifTotals]:
+    """The SAD rows in the annex's order (source_line: the line of the SAD's hours, carried by the
+    mart) and the envelope's totals."""
     with connect(database, read_only=True) as con:
         rows = con.execute(
-            """
-            SELECT a.city, a.sad_name, a.hours_basis, a.share_pct, a.amount_computed_eur, a.basis_year
-            FROM marts.envelope_allocations AS a
-            LEFT JOIN marts.sad_activity AS s
-                ON s.department_code = a.department_code AND s.year = a.basis_year
-                AND s.sad_name = a.sad_name AND s.city IS NOT DISTINCT FROM a.city
-            WHERE a.envelope_id = ?
-            ORDER BY s.source_line, a.sad_name
-            """,
+            "SELECT city, sad_name, hours_basis, share_pct, amount_computed_eur FROM marts.envelope_allocations "
+            "WHERE envelope_id = ? ORDER BY source_line, sad_name",
             [envelope_id],
         ).fetchall()
-        (cents,) = con.execute("SELECT cents_adjusted FROM marts.envelopes WHERE envelope_id = ?", [envelope_id]).fetchone()
-    if not rows:
+        totals = con.execute(
+            "SELECT basis_year, hours_total, allocated_computed_eur, cents_adjusted FROM marts.envelopes WHERE envelope_id = ?",
+            [envelope_id],
+        ).fetchall()
+    if not rows or not totals:
         raise WhatifError(f"no hours to split {envelope_id} on (département or basis year without hours)")
-    return [WhatifRow(r[0] or "", r[1], r[2], r[3], r[4]) for r in rows], rows[0][5], cents
+    return [WhatifRow(r[0] or "", r[1], r[2], r[3], r[4]) for r in rows], WhatifTotals(*totals[0])
 
 
-def write_annex_csv(path: Path, rows: list[WhatifRow], basis_year: int, year: int) -> None:
-    """The annex as the deliberation prints it: Ville;SAD;hours;%;€ and a TOTAL row."""
+def write_annex_csv(path: Path, rows: list[WhatifRow], totals: WhatifTotals, year: int) -> None:
+    """The annex as the deliberation prints it: Ville;SAD;hours;%;€ and a TOTAL row (marts.envelopes)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    total_hours = sum((r.hours for r in rows), Decimal("0"))
-    total_eur = sum((r.amount_eur for r in rows), Decimal("0"))
+    basis_year = totals.basis_year
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
@@ -150,5 +160,6 @@ def write_annex_csv(path: Path, rows: list[WhatifRow], basis_year: int, year: in
         ])
         for r in rows:
             writer.writerow([r.city, r.sad_name, format_plain(r.hours, 2), f"{format_plain(r.share_pct, 2)}%", f"{format_plain(r.amount_eur, 2)} €"])
-        writer.writerow(["", "TOTAL", format_plain(total_hours, 2), f"{format_plain(Decimal(100), 2)}%", f"{format_plain(total_eur, 2)} €"])
+        writer.writerow(["", "TOTAL", format_plain(totals.hours_total, 2), f"{format_plain(Decimal(100), 2)}%",
+                         f"{format_plain(totals.allocated_eur, 2)} €"])  # fmt: skip
     os.replace(tmp, path)

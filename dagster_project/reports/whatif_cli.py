@@ -19,7 +19,7 @@ def register(subparsers) -> None:
     parser.add_argument("--amount", required=True, help="envelope in euros: 912000, 912000.50 or '912 000,50'")
     parser.add_argument("--year", type=int, help="year of the envelope (default: the year after the last published one)")
     parser.add_argument("--basis-year", type=int, help="year of the hours it is split on (default: the latest year with hours)")
-    parser.add_argument("--department", default="62", help="COG code of the département (default 62)")
+    parser.add_argument("--department", help="COG code of the département (default: AUTONOMY_DEPARTMENT_CODE, 62)")
     parser.add_argument("--out", type=Path, help="CSV to write (default: <reports>/whatif_<year>_<amount>.csv)")
     parser.set_defaults(func=_whatif)
 
@@ -39,7 +39,7 @@ def _whatif(args: argparse.Namespace) -> int:
     print(
         f"Envelope {result.year} of {format_plain(result.amount_eur, 2)} € for département {result.department_code}, "
         f"split on {result.basis_year} hours between {len(result.rows)} SAD "
-        f"({result.cents_adjusted} cent(s) placed by largest remainder); total {format_plain(sum(r.amount_eur for r in result.rows), 2)} €."
+        f"({result.cents_adjusted} cent(s) placed by largest remainder); total {format_plain(result.allocated_eur, 2)} €."
     )
     print(f"  Annex written: {result.path}")
     return 0

@@ -1,19 +1,28 @@
 -- FAP APA hours of the annex year against the hours printed in the annex of deliberation
 -- 2025-541, per SAD and in total. The annex is meant to be the aggregate of the monthly FAP
 -- statements: any difference is an error (blocking check fap_hours__engine__hours_per_sad).
--- SAD are matched on (city, SAD name) through the registry; a SAD on one side only shows
--- with the other side empty.
+-- SAD are matched on their stable sad_key (int_sad__keys: the registry's FINESS when the annex's
+-- normalised name and city are in the registry); a SAD on one side only shows with the other
+-- side empty.
 {% set annex_year = 2024 %}  {#- the annex prints "Activité APA 2024 (sur 12 mois en heures)" -#}
 
-with annex as (
-    select document_id, source_line, is_total, city, sad_name, apa_hours_billed_2024 as annex_apa_hours
-    from {{ ref('stg_pdc_cp_2025_541__fap_annex') }}
+with keys as (
+    select * from {{ ref('int_sad__keys') }}
+),
+
+annex as (
+    select a.document_id, a.source_line, a.is_total, a.city, a.sad_name, a.apa_hours_billed_2024 as annex_apa_hours, k.sad_key
+    from {{ ref('stg_pdc_cp_2025_541__fap_annex') }} as a
+    left join keys as k
+        on k.department_code = a.department_code and k.sad_name = a.sad_name and k.city is not distinct from a.city
 ),
 
 registry as (
-    select sad_id, city, sad_name
-    from {{ ref('stg_fap__sad_registry') }}
-    where department_code = '62'
+    select r.sad_id, r.city, r.sad_name, k.sad_key
+    from {{ ref('stg_fap__sad_registry') }} as r
+    left join keys as k
+        on k.department_code = r.department_code and k.sad_name = r.sad_name and k.city is not distinct from r.city
+    where r.department_code = '62'  -- the annex is a Pas-de-Calais document (2025-541)
 ),
 
 fap as (
@@ -30,11 +39,12 @@ per_sad as (
         coalesce(annex.city, registry.city) as city,
         coalesce(annex.sad_name, registry.sad_name) as sad_name,
         registry.sad_id,
+        coalesce(annex.sad_key, registry.sad_key) as sad_key,
         annex.annex_apa_hours,
         fap.apa_hours_billed as fap_apa_hours,
         coalesce(fap.months_reported, 0) as fap_months_reported
     from (select * from annex where not is_total) as annex
-    full outer join registry on registry.city = annex.city and registry.sad_name = annex.sad_name
+    full outer join registry on registry.sad_key = annex.sad_key
     left join fap on fap.sad_id = registry.sad_id
 ),
 
@@ -46,6 +56,7 @@ total as (
         null as city,
         annex.sad_name,
         null as sad_id,
+        null as sad_key,
         annex.annex_apa_hours,
         (select sum(apa_hours_billed) from fap) as fap_apa_hours,
         (select coalesce(max(months_reported), 0) from fap) as fap_months_reported
@@ -71,5 +82,6 @@ select
     cast(fap_apa_hours as decimal(14, 2)) as fap_apa_hours,
     cast(coalesce(fap_apa_hours, 0) - coalesce(annex_apa_hours, 0) as decimal(14, 2)) as delta_hours,
     cast(fap_months_reported as integer) as fap_months_reported,
-    coalesce(fap_apa_hours, 0) = coalesce(annex_apa_hours, 0) as matches
+    coalesce(fap_apa_hours, 0) = coalesce(annex_apa_hours, 0) as matches,
+    cast(sad_key as varchar) as sad_key
 from compared

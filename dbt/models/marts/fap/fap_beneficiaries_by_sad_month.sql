@@ -19,6 +19,12 @@ select
     counts.prestation,
     counts.beneficiaries,
     counts.beneficiaries < {{ var('disclosure_threshold') }} as suppressed,
-    cast({{ var('disclosure_threshold') }} as integer) as disclosure_threshold
+    cast({{ var('disclosure_threshold') }} as integer) as disclosure_threshold,
+    k.sad_key
 from counts
 inner join {{ ref('stg_fap__sad_registry') }} as registry on registry.sad_id = counts.sad_id
+-- a registry SAD is in int_sad__keys under its registry spelling: sad_key = FINESS-<finess>
+left join {{ ref('int_sad__keys') }} as k
+    on k.department_code = registry.department_code
+    and k.sad_name = registry.sad_name
+    and k.city is not distinct from registry.city

@@ -47,9 +47,15 @@ select
     cast(coalesce(f.associations_count, 1) as integer) as associations_count,
     cast(f.associations_source_line as integer) as associations_source_line,
     r.document_id,
-    r.source_line
+    r.source_line,
+    k.sad_key
 from ranked as r
 left join federations as f
     on f.department_code = r.department_code
     and f.sad_name = r.sad_name
+-- the stable key (int_sad__keys lists every printed spelling, so this join always finds it)
+left join {{ ref('int_sad__keys') }} as k
+    on k.department_code = r.department_code
+    and k.sad_name = r.sad_name
+    and k.city is not distinct from r.city
 order by r.department_code, r.year, r.hours_source, r.rank

@@ -19,8 +19,13 @@ select
         cast(a.total_eur - coalesce(a.elderly_pa_eur, 0) - coalesce(a.disabled_ph_eur, 0) as decimal(14, 2))
     end as parts_gap_eur,
     a.document_id,
-    cast(a.source_line as integer) as source_line
+    cast(a.source_line as integer) as source_line,
+    k.sad_key
 from {{ ref('int_nord_compensation_amounts') }} as a
 inner join {{ ref('compensation_measures') }} as m on m.measure_code = a.measure_code
+left join {{ ref('int_sad__keys') }} as k
+    on k.department_code = a.department_code
+    and k.sad_name = a.sad_name
+    and k.city is not distinct from a.city
 where not a.is_total
 order by a.annex_code, a.measure_code, a.source_line

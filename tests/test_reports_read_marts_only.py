@@ -1,0 +1,90 @@
+"""Marts are the interface: the reports, the what-if and the notebook read the schema `marts`
+(its marts and the rpt_ models made for them in dbt), never staging, raw or intermediate tables,
+and never join tables on printed text. A source scan: it fails as soon as such SQL comes back."""
+
+import json
+import re
+from pathlib import Path
+
+from conftest import PROJECT
+
+REPORTS = PROJECT / "dagster_project" / "reports"
+NOTEBOOK = PROJECT / "notebooks" / "analyse.ipynb"
+
+# a table of a schema the consumers must not read: staging.x, raw.x, intermediate.x (any case,
+# quoted or not), whether in SQL or in a FROM built by an f-string
+FORBIDDEN_SCHEMA = re.compile(r"""\b(staging|raw|intermediate)\s*\.\s*["`]?[A-Za-z_{]""", re.IGNORECASE)
+# a join condition on printed names: sad_name = ..., city IS NOT DISTINCT FROM ..., ... = x.city
+TEXT_JOIN = re.compile(r"""\b(sad_name|city)\s*(=|IS\s+NOT\s+DISTINCT\s+FROM)\s*\w+\.(sad_name|city)\b""", re.IGNORECASE)
+
+
+def _sources() -> dict[str, str]:
+    texts = {str(p.relative_to(PROJECT)): p.read_text(encoding="utf-8") for p in sorted(REPORTS.glob("*.py"))}
+    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    texts["notebooks/analyse.ipynb"] = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    return texts
+
+
+def test_the_scan_sees_every_consumer():
+    names = set(_sources())
+    assert {"dagster_project/reports/queries.py", "dagster_project/reports/whatif.py", "dagster_project/reports/whatif_cli.py",
+            "notebooks/analyse.ipynb"} <= names  # fmt: skip
+
+
+def test_the_patterns_catch_what_they_forbid():
+    assert FORBIDDEN_SCHEMA.search("SELECT * FROM staging.stg_fap__files")
+    assert FORBIDDEN_SCHEMA.search("LEFT JOIN raw.document_lines l")
+    assert FORBIDDEN_SCHEMA.search('FROM "intermediate"."int_sad_hours"'.replace('"intermediate"', "intermediate"))
+    assert FORBIDDEN_SCHEMA.search("FROM staging.{model}")
+    assert not FORBIDDEN_SCHEMA.search("SELECT * FROM marts.rpt_enveloppe__allocations")
+    assert TEXT_JOIN.search("ON a.sad_name = e.sad_name AND a.city IS NOT DISTINCT FROM e.city")
+    assert not TEXT_JOIN.search("ON l.document_id = c.document_id AND l.source_line = c.source_line")
+
+
+def test_no_consumer_reads_staging_raw_or_intermediate_tables():
+    offending = {
+        name: [m.group(0) for m in FORBIDDEN_SCHEMA.finditer(text)]
+        for name, text in _sources().items()
+        if FORBIDDEN_SCHEMA.search(text)
+    }
+    assert offending == {}, "read marts (or an rpt_ model in dbt/models/reports/) instead"
+
+
+def test_no_consumer_joins_on_printed_sad_names_or_cities():
+    offending = {name: [m.group(0) for m in TEXT_JOIN.finditer(text)] for name, text in _sources().items() if TEXT_JOIN.search(text)}
+    assert offending == {}, "join SAD marts in dbt, on sad_key"
+
+
+def test_the_department_is_one_setting(monkeypatch):
+    from dagster_project.settings import get_settings
+
+    monkeypatch.delenv("AUTONOMY_DEPARTMENT_CODE", raising=False)
+    assert get_settings().department_code == "62"
+    monkeypatch.setenv("AUTONOMY_DEPARTMENT_CODE", "59")
+    assert get_settings().department_code == "59"
+
+
+def _string_literals(path: Path) -> list[str]:
+    """The strings a module's code uses (docstrings and comments left out)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+        and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+    }  # fmt: skip
+    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
+
+
+def test_report_code_names_no_territory_the_marts_name():
+    """Which département a report is about is AUTONOMY_DEPARTMENT_CODE; its name, its région and
+    the comparison territories come from the marts (reference.territories, territory_labels)."""
+    literal = re.compile(r"^(62|59|32|FR)$|Pas-de-Calais|Hauts-de-France|\bNord\b")
+    offending = {
+        p.name: hits
+        for p in sorted(REPORTS.glob("*.py"))
+        if (hits := [s for s in _string_literals(p) if literal.search(s)])
+    }
+    assert offending == {}
