@@ -53,15 +53,18 @@ hours_per_sad as (
 ),
 
 comparisons as (
-    select 'envelope_allocation' as suite, 'allocation_per_sad' as name,
-           'notre répartition de l''enveloppe au prorata des heures de l''annexe (arrondi au centime, plus forts restes)' as computed_desc,
-           *, false as synthetic
+    select 'envelope_allocation' as suite, 'allocation_per_sad' as name, *, false as synthetic
     from allocation_per_sad
     union all by name
-    select 'fap_hours' as suite, 'hours_per_sad' as name,
-           'somme des heures APA facturées de l''année dans les exports mensuels FAP' as computed_desc,
-           *
+    select 'fap_hours' as suite, 'hours_per_sad' as name, *
     from hours_per_sad
+),
+
+-- what each engine computes, in French, as the rule list words it
+described as (
+    select c.*, r.formula_desc as computed_desc
+    from comparisons c
+    join {{ ref('reconciliation_rules') }} r on r.suite = c.suite and r.name = c.name and r.rule_type = 'engine'
 )
 
 select
@@ -82,4 +85,4 @@ select
     computed_desc || case when synthetic then ' (données FAP synthétiques : concordance par construction)' else '' end as computed_desc,
     {{ describe_tolerance("'engine'", 'printed_decimals') }} as tolerance_desc,
     case when computed_value is null then 'Notre calcul ne produit aucune valeur pour cette ligne.' end as hint_if_failed
-from comparisons
+from described
