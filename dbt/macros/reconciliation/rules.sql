@@ -73,8 +73,8 @@
            null::varchar as check_kind, null::varchar as document_id, null::integer as source_line,
            null::varchar as table_id, null::varchar as measure, null::varchar as row_label,
            null::decimal(38, 10) as published_value, null::integer as published_decimals,
-           null::decimal(38, 10) as computed_value, null::decimal(38, 10) as tolerance,
-           null::varchar as computed_desc, null::varchar as tolerance_desc, null::varchar as hint_if_failed
+           null::decimal(38, 10) as computed_value, null::decimal(38, 10) as delta,
+           null::decimal(38, 10) as tolerance, null::varchar as severity, null::varchar as computed_desc, null::varchar as tolerance_desc, null::varchar as hint_if_failed
     where false
 {%- endmacro %}
 
@@ -82,4 +82,27 @@
 {% macro check_id(table_id, kind, name, line) -%}
     ({{ table_id }} || '.' || {{ kind }} || '.' || {{ name }}
      || case when {{ line }} is null then '' else '.l' || lpad(cast({{ line }} as varchar), 4, '0') end)
+{%- endmacro %}
+
+{#- The columns every check kind model yields, from a relation with the same names: one row per
+    check, values as DECIMAL(38,10), delta and severity derived the same way for every kind. -#}
+{% macro evaluation_columns() -%}
+    suite,
+    expectation,
+    check_id,
+    check_kind,
+    document_id,
+    cast(source_line as integer) as source_line,
+    table_id,
+    measure,
+    row_label,
+    cast(published_value as decimal(38, 10)) as published_value,
+    published_decimals,
+    cast(computed_value as decimal(38, 10)) as computed_value,
+    cast(computed_value as decimal(38, 10)) - cast(published_value as decimal(38, 10)) as delta,
+    cast(tolerance as decimal(38, 10)) as tolerance,
+    {{ severity_of('check_kind') }} as severity,
+    computed_desc,
+    tolerance_desc,
+    hint_if_failed
 {%- endmacro %}

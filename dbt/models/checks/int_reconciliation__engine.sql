@@ -65,24 +65,30 @@ described as (
     select c.*, r.formula_desc as computed_desc
     from comparisons c
     join {{ ref('reconciliation_rules') }} r on r.suite = c.suite and r.name = c.name and r.rule_type = 'engine'
+),
+
+evaluated as (
+    select
+        suite,
+        'engine__' || name as expectation,
+        {{ check_id('table_id', "'engine'", 'name', 'source_line') }} as check_id,
+        'engine' as check_kind,
+        document_id,
+        source_line,
+        table_id,
+        measure,
+        row_label,
+        cast(published_value as decimal(38, 10)) as published_value,
+        printed_decimals as published_decimals,
+        -- no value of ours for a printed row: compared as zero, and said so
+        cast(coalesce(computed_value, 0) as decimal(38, 10)) as computed_value,
+        cast({{ half_unit('printed_decimals') }} as decimal(38, 10)) as tolerance,
+        computed_desc || case when synthetic then ' (données FAP synthétiques : concordance par construction)' else '' end as computed_desc,
+        {{ describe_tolerance("'engine'", 'printed_decimals') }} as tolerance_desc,
+        case when computed_value is null then 'Notre calcul ne produit aucune valeur pour cette ligne.' end as hint_if_failed
+    from described
 )
 
 select
-    suite,
-    'engine__' || name as expectation,
-    {{ check_id('table_id', "'engine'", 'name', 'source_line') }} as check_id,
-    'engine' as check_kind,
-    document_id,
-    source_line,
-    table_id,
-    measure,
-    row_label,
-    cast(published_value as decimal(38, 10)) as published_value,
-    printed_decimals as published_decimals,
-    -- no value of ours for a printed row: compared as zero, and said so
-    cast(coalesce(computed_value, 0) as decimal(38, 10)) as computed_value,
-    cast({{ half_unit('printed_decimals') }} as decimal(38, 10)) as tolerance,
-    computed_desc || case when synthetic then ' (données FAP synthétiques : concordance par construction)' else '' end as computed_desc,
-    {{ describe_tolerance("'engine'", 'printed_decimals') }} as tolerance_desc,
-    case when computed_value is null then 'Notre calcul ne produit aucune valeur pour cette ligne.' end as hint_if_failed
-from described
+    {{ evaluation_columns() }}
+from evaluated

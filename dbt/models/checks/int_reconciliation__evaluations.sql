@@ -23,8 +23,9 @@ select
     published_value,
     published_decimals,
     computed_value,
+    delta,
     tolerance,
-    {{ severity_of('check_kind') }} as severity,
+    severity,
     computed_desc,
     tolerance_desc,
     hint_if_failed

@@ -45,4 +45,6 @@ evaluated as (
 {%- endfor %}
 )
 
-select * from evaluated
+select
+    {{ evaluation_columns() }}
+from evaluated

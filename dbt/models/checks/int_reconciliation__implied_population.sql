@@ -55,26 +55,32 @@ reference as (
     where is_end = 0
       and depth = (select max(depth) from swept x where x.suite = s.suite and x.name = s.name and x.is_end = 0)
     group by suite, name
+),
+
+evaluated as (
+    select
+        i.suite,
+        i.expectation,
+        {{ check_id('i.table_id', 'i.kind', 'i.name', 'i.source_line') }} as check_id,
+        i.kind as check_kind,
+        i.document_id,
+        i.source_line,
+        i.table_id,
+        i.measure,
+        i.row_label,
+        cast(i.rate as decimal(38, 10)) as published_value,
+        i.decimals as published_decimals,
+        cast(i.count / r.population * i.scale as decimal(38, 10)) as computed_value,
+        cast(i.h as decimal(38, 10)) as tolerance,
+        {{ french_number('i.count', 0) }} || ' droits / population commune à la plupart des lignes ('
+            || {{ french_number('r.population', 0) }} || ' habitants) × 1000' as computed_desc,
+        {{ describe_tolerance('i.kind', 'i.decimals') }} as tolerance_desc,
+        'Cette ligne implique une population entre ' || {{ french_number('i.low', 0) }} || ' et '
+            || {{ french_number('i.high', 0) }} || ' habitants, incompatible avec les autres lignes.' as hint_if_failed
+    from intervals i
+    join reference r using (suite, name)
 )
 
 select
-    i.suite,
-    i.expectation,
-    {{ check_id('i.table_id', 'i.kind', 'i.name', 'i.source_line') }} as check_id,
-    i.kind as check_kind,
-    i.document_id,
-    i.source_line,
-    i.table_id,
-    i.measure,
-    i.row_label,
-    cast(i.rate as decimal(38, 10)) as published_value,
-    i.decimals as published_decimals,
-    cast(i.count / r.population * i.scale as decimal(38, 10)) as computed_value,
-    cast(i.h as decimal(38, 10)) as tolerance,
-    {{ french_number('i.count', 0) }} || ' droits / population commune à la plupart des lignes ('
-        || {{ french_number('r.population', 0) }} || ' habitants) × 1000' as computed_desc,
-    {{ describe_tolerance('i.kind', 'i.decimals') }} as tolerance_desc,
-    'Cette ligne implique une population entre ' || {{ french_number('i.low', 0) }} || ' et '
-        || {{ french_number('i.high', 0) }} || ' habitants, incompatible avec les autres lignes.' as hint_if_failed
-from intervals i
-join reference r using (suite, name)
+    {{ evaluation_columns() }}
+from evaluated

@@ -51,4 +51,6 @@ evaluated as (
 {%- endfor %}
 )
 
-select * from evaluated
+select
+    {{ evaluation_columns() }}
+from evaluated

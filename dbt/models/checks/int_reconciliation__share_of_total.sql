@@ -64,9 +64,5 @@ evaluated as (
 )
 
 select
-    suite, expectation, check_id, check_kind, document_id, source_line, table_id, measure, row_label,
-    cast(published_value as decimal(38, 10)) as published_value, published_decimals,
-    cast(computed_value as decimal(38, 10)) as computed_value,
-    cast(tolerance as decimal(38, 10)) as tolerance,
-    computed_desc, tolerance_desc, hint_if_failed
+    {{ evaluation_columns() }}
 from evaluated

@@ -6,8 +6,7 @@
 with evaluations as (
     select
         *,
-        computed_value - published_value as delta,
-        {{ micro_ceil('computed_value - published_value') }} as abs_delta_micro,
+        {{ micro_ceil('delta') }} as abs_delta_micro,
         {{ micro_floor('tolerance') }} as tolerance_micro,
         -- shown decimals: an engine's figures are exact at the printed precision; a recomputed
         -- ratio gets two more (at most 4) so that a rounding difference shows
