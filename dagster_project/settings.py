@@ -34,6 +34,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "AUTONOMY_CHROMIUM": ("from PATH", "Chromium used by the browser check"),
     "AUTONOMY_CHROMEDRIVER": ("from PATH", "ChromeDriver used by the browser check"),
     "AUTONOMY_WORK_DB": ("set by the refresh", "the work database dbt writes (set for dbt by `Settings.dbt_env()`; not a user setting)"),
+    "AUTONOMY_RUN_ID": ("set by the refresh", "the Dagster run id dbt records in marts.reconciliation_history (not a user setting)"),
     "AUTONOMY_FAULT": ("unset", "reliability tests only: the fault point where a refresh waits to be killed"),
     "AUTONOMY_FAULT_MARKER": ("unset", "reliability tests only: file written when the fault point is reached"),
 }

@@ -1,198 +1,411 @@
-"""Each kind of reconciliation check on small fixtures: one where the figures agree (passes) and one
-where they do not (fails with the severity the policy gives), judged by Great Expectations."""
+"""Each kind of reconciliation check on small fixtures: one case where the figures agree (passes)
+and one where they do not (fails with the severity the policy gives).
 
-from decimal import Decimal
+The checks are computed by dbt (models/checks/): the fixture is a tiny work database holding the
+staging tables the check models read and a fixture rule list in place of the seeds; `dbt run`
+builds the check models and the mart on it. The expected figures and tolerances are computed here,
+independently, with Decimal arithmetic. Great Expectations then re-judges the rows as the Dagster
+check does, and fails closed when its verdict is not the mart's.
+"""
+
+import os
+import subprocess
+from decimal import Decimal as D
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from dagster_project.checks.figures import Figure, Printed, Row
-from dagster_project.checks.gx_suite import validate
-from dagster_project.checks.policy import half_unit, tolerance_formula, tolerance_sum
-from dagster_project.checks.register import load_register
-from dagster_project.checks.results import build_results
-from dagster_project.checks.rules import (
-    HUNDRED,
-    EngineMatchesPrinted,
-    Formula,
-    ImpliedPopulation,
-    RegionalAggregate,
-    RowFormula,
-    ShareOfTotal,
-    TotalRow,
-    cell,
-    prose,
-    total,
-)
+from dagster_project.core.errors import InputError
+from dagster_project.core.frenchfmt import format_plain
+from dagster_project.sources.deliberations.register import load_register
+from dagster_project.transform.project import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
-D = Decimal
+DOC, DOC2 = "doc", "doc2"
+HALF = {0: D("0.5"), 1: D("0.05"), 2: D("0.005")}
+
+# (table, line, label, is_total, column, header, value, decimals, unit)
+CELLS = [
+    # table t: two départements and their TOTAL
+    *[("t", line, label, total, *cell)
+      for line, label, total, cells in [
+          (10, "A", False, [("n", "Effectif", "10", 0, "count"), ("share_pct", "%", "25", 0, "pct"),
+                            ("eur", "Montant", "100.00", 2, "eur"), ("per_head", "€/hab", "10.00", 2, "eur_per_inhabitant"),
+                            ("r", "taux", "2.0", 1, "pct")]),
+          (11, "B", False, [("n", "Effectif", "30", 0, "count"), ("share_pct", "%", "80", 0, "pct"),
+                            ("eur", "Montant", "300.00", 2, "eur"), ("per_head", "€/hab", "11.00", 2, "eur_per_inhabitant"),
+                            ("r", "taux", "6.0", 1, "pct")]),
+          (12, "TOTAL", True, [("n", "Effectif", "40", 0, "count"), ("share_pct", "%", "100", 0, "pct"),
+                               ("eur", "Montant", "400.00", 2, "eur"), ("per_head", "€/hab", "10.00", 2, "eur_per_inhabitant"),
+                               ("r", "taux", "4.0", 1, "pct")]),
+      ] for cell in cells],
+    # table m: per-1000 rates and counts (implied populations)
+    *[("m", line, label, False, *cell)
+      for line, label, cells in [
+          (20, "A", [("rate", "pour 1000", "10.0", 1, "per_1000"), ("count", "droits", "100", 0, "count")]),
+          (21, "B", [("rate", "pour 1000", "20.0", 1, "per_1000"), ("count", "droits", "200", 0, "count")]),
+          (22, "C", [("rate", "pour 1000", "7.0", 1, "per_1000"), ("count", "droits", "50", 0, "count")]),
+      ] for cell in cells],
+    # tables u and v: the same bonuses printed twice
+    ("u", 30, "X", False, "bonus", "Bonus", "1.00", 2, "eur_per_hour"),
+    ("u", 31, "Y", False, "bonus", "Bonus", "2.00", 2, "eur_per_hour"),
+    ("v", 40, "X", False, "bonus", "Bonus", "1.00", 2, "eur_per_hour"),
+    ("v", 41, "Y", False, "bonus", "Bonus", "2.50", 2, "eur_per_hour"),
+]
+FAP_ANNEX = [  # (line, city, sad, is_total, hours, envelope 2025)
+    (49, "ARRAS", "SAD0", False, "10.00", "100.00"),
+    (50, "ARRAS", "SAD1", False, "100.00", "1000.00"),
+    (51, None, "TOTAL", True, "110.00", "1100.00"),
+]
+PROSE = [  # (figure_id, line, label, value, decimals, unit)
+    ("total", 60, "montant de la convention", "150000.00", 2, "eur"),
+    ("si_apa_first_instalment_pct", 61, "acompte (%)", "60", 0, "pct"),  # a contractual term: exact
+    ("first", 62, "acompte", "90000.00", 2, "eur"),
+    ("copy", 63, "montant cité ailleurs", "150001.00", 2, "eur"),
+    ("per_1000", 64, "APA pour 1000 (DREES 2022)", "74.0", 1, "per_1000"),
+    ("coverage", 65, "couverture (%)", "7.3", 1, "pct"),
+]
+SUITES = [
+    ("fx_t", "t", "staging/stg_t"), ("fx_m", "m", "staging/stg_m"), ("fx_u", "u", "staging/stg_u"),
+    ("fx_prose", "fx_prose", "staging/stg_deliberations__prose_figures"),
+    ("envelope_allocation", "fap_annex", "marts/envelope_allocations"),
+    ("fap_hours", "fap_annex", "marts/fap_annex_hours_comparison"),
+]
+# suite, rule_type, kind, name, published, inputs, weights, formula, formula_desc, missing_as_zero, scale
+RULES = [
+    ("fx_t", "total_row", "total_row", "columns", None, "n|share_pct", None, None, None, None, None),
+    ("fx_t", "share_of_total", "derived_column", "share_pct", "share_pct", "n", None, None, None, None, None),
+    ("fx_t", "row_formula", "derived_column", "per_head", "per_head", "eur|n", None, "{0} / {1}", "eur / n", False, None),
+    ("fx_t", "regional_aggregate", "regional_aggregate", "per_head", "per_head", "eur", "n", None, None, None, "1"),
+    ("fx_t", "regional_aggregate", "regional_aggregate", "r", "r", None, "n", None, None, None, "100"),
+    ("fx_m", "implied_population", "cross_row", "rate", "rate", "count", None, None, None, None, "1000"),
+    ("fx_prose", "formula", "derived_column", "first", "prose:first", "prose:si_apa_first_instalment_pct|prose:total", None,
+     "{1} * {0} / 100", "part de l'acompte × montant", None, None),
+    ("fx_prose", "formula", "cross_document", "copy", "prose:copy", "prose:total", None, "{0}", "montant de la convention", None, None),
+    ("fx_prose", "formula", "cross_source", "coverage", "prose:coverage", "prose:per_1000", None, "{0} / 10", "pour 1000 / 10", None, None),
+    ("fx_u", "matching_rows", "cross_document", "bonus", "bonus", "v", None, None, None, None, None),
+    ("envelope_allocation", "engine", "engine", "allocation_per_sad", None, None, None, None, "répartition", None, None),
+    ("fap_hours", "engine", "engine", "hours_per_sad", None, None, None, None, "heures FAP", None, None),
+]
+REGISTER = [  # check_id, published, computed (as written), reason
+    ("t.derived_column.share_pct.l0011", "80", "75.00", "part recopiée, revue"),
+    ("t.derived_column.per_head.l0011", "11.00", "10.01", "pin périmé : ne s'applique plus"),
+    ("fap_annex.engine.hours_per_sad.l0051", "110.00", "108.00", "heures de décembre attendues"),
+]
 
 
-def fig(value, decimals, line, measure="m", label=None, table="t", unit=None):
-    return Figure(None if value is None else D(value), decimals, "doc", line, table, measure, label, unit)
-
-
-def table(rows: list[tuple[str, dict]], total_cells: dict | None, table_id="t") -> list[Row]:
-    out = []
-    for index, (label, cells) in enumerate(rows, start=10):
-        out.append(Row(index, label, False, {c: fig(v, d, index, c, label, table_id) for c, (v, d) in cells.items()}))
-    if total_cells is not None:
-        line = 10 + len(rows)
-        out.append(Row(line, "TOTAL", True, {c: fig(v, d, line, c, "TOTAL", table_id) for c, (v, d) in total_cells.items()}))
-    return out
-
-
-def judge(rule, printed, table_id="t", register=None):
-    evaluations = rule.evaluate(printed, table_id)
-    verdicts = validate("fixture", [rule.expectation], evaluations)
-    return build_results("fixture", evaluations, verdicts, register or {})
-
-
-def printed_with(tables=None, prose_figures=None, con=None):
-    return Printed(tables=tables or {}, prose=prose_figures or {}, header_lines={"t": 9}, con=con)
-
-
-# ------------------------------------------------------------------------------------------- policy
-def test_tolerance_follows_printed_precision():
-    assert half_unit(2) == D("0.005") and half_unit(0) == D("0.5") and half_unit(1) == D("0.05")
-    assert tolerance_sum([(2, "pct")] * 36, 2) == D("0.185")  # 36 rounded shares + the printed total
-    assert tolerance_sum([(2, "eur")] * 36, 2) == D("0.005")  # amounts paid are exact: only the total's own
-    spread = tolerance_formula(
-        lambda home, inst: home / (home + inst) * HUNDRED, [(D("74.0"), 1, "per_1000"), (D("28.0"), 1, "per_1000")], 1
+def _build_fixture(db: Path) -> None:
+    con = duckdb.connect(str(db))
+    for schema in ("staging", "marts", "reference", "intermediate"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    con.execute(
+        """CREATE TABLE staging.stg_deliberations__cells (document_id VARCHAR, table_id VARCHAR, source_line INTEGER,
+           column_index SMALLINT, row_label VARCHAR, is_total BOOLEAN, column_name VARCHAR, column_header VARCHAR,
+           value DECIMAL(18,4), printed_decimals INTEGER, unit VARCHAR, indicator_code VARCHAR, territory_code VARCHAR)"""
     )
-    assert D("0.09") < spread < D("0.10")  # 72,6 %: own 0,05 + the rounding of 74,0 and 28,0 moves it by ~0,049
-
-
-# ----------------------------------------------------------------------------------------- total_row
-def test_total_row_passes_on_rounded_percentages_summing_to_99_99():
-    rows = [("a", {"share": ("33.33", 2)}), ("b", {"share": ("33.33", 2)}), ("c", {"share": ("33.33", 2)})]
-    (result,) = judge(TotalRow(["share"]), printed_with({"t": table(rows, {"share": ("100.00", 2)})}))
-    assert (result.passed, result.status, result.delta) == (True, "passed", D("-0.01"))
-    assert result.tolerance == D("0.02")  # 3 x 0,005 + 0,005
-
-
-def test_total_of_exact_amounts_must_be_their_sum_to_the_cent():
-    rows = [(f"r{i}", {"eur": ("0.33", 2)}) for i in range(3)]
-    tables = table(rows, {"eur": ("1.00", 2)})
-    for row in tables:
-        row.cells["eur"] = fig(row.cells["eur"].value, 2, row.source_line, "eur", row.row_label, unit="eur")
-    (result,) = judge(TotalRow(["eur"]), printed_with({"t": tables}))
-    assert (result.status, result.delta, result.tolerance) == ("failed", D("-0.01"), D("0.005"))
-
-
-def test_total_row_fails_as_warning_when_the_document_disagrees_with_itself():
-    rows = [("a", {"amount": ("10.00", 2)}), ("b", {"amount": ("20.00", 2)})]
-    (result,) = judge(TotalRow(["amount"]), printed_with({"t": table(rows, {"amount": ("30.05", 2)})}))
-    assert (result.passed, result.status, result.severity) == (False, "failed", "warning")
-    assert result.source_line == 12 and result.published_value == D("30.05") and result.computed_value == D("30")
-    assert "Écart" in result.explanation and "30,05" in result.explanation
-
-
-# ------------------------------------------------------------------------------------ derived_column
-def test_share_of_total_passes_and_fails():
-    rows = [("a", {"hours": ("100", 0), "share": ("25.00", 2)}), ("b", {"hours": ("300", 0), "share": ("75.00", 2)})]
-    results = judge(ShareOfTotal("share", "hours"), printed_with({"t": table(rows, {"hours": ("400", 0), "share": ("100.00", 2)})}))
-    assert [r.status for r in results] == ["passed", "passed"]
-    rows[0] = ("a", {"hours": ("100", 0), "share": ("26.00", 2)})
-    results = judge(ShareOfTotal("share", "hours"), printed_with({"t": table(rows, {"hours": ("400", 0), "share": ("100.00", 2)})}))
-    assert [(r.status, r.severity) for r in results] == [("failed", "warning"), ("passed", "warning")]
-
-
-def test_row_formula_with_rounded_inputs():
-    rows = [("PdC", {"n": ("15328", 0), "pop": ("373844", 0), "rate": ("4.10", 2)})]
-    rule = RowFormula("rate", "rate", ["n", "pop"], lambda n, p: n / p * HUNDRED, "n / pop x 100")
-    (result,) = judge(rule, printed_with({"t": table(rows, None)}))
-    assert result.status == "passed" and abs(result.delta) < D("0.005")
-    rows = [("PdC", {"n": ("15328", 0), "pop": ("373844", 0), "rate": ("4.20", 2)})]
-    (result,) = judge(rule, printed_with({"t": table(rows, None)}))
-    assert (result.status, result.severity) == ("failed", "warning")
-
-
-# -------------------------------------------------------------------------------- regional_aggregate
-def test_regional_aggregate_detects_an_unweighted_mean():
-    rows = [("A", {"n": ("10", 0), "pop": ("100", 0), "rate": ("10.00", 2)}),
-            ("B", {"n": ("10", 0), "pop": ("1000", 0), "rate": ("1.00", 2)})]
-    rule = RegionalAggregate("rate", ["n"], ["pop"], HUNDRED)
-    weighted = {"n": ("20", 0), "pop": ("1100", 0), "rate": ("1.82", 2)}
-    (result,) = judge(rule, printed_with({"t": table(rows, weighted)}))
-    assert result.status == "passed"
-    plain_mean = {"n": ("20", 0), "pop": ("1100", 0), "rate": ("5.50", 2)}
-    (result,) = judge(rule, printed_with({"t": table(rows, plain_mean)}))
-    assert (result.status, result.severity) == ("failed", "warning")
-    assert "moyenne simple" in result.explanation
-
-
-# ----------------------------------------------------------------------------------------- cross_row
-def test_implied_populations_must_agree_across_rows():
-    rows = [(f"r{i}", {"count": (str(c), 0), "per_1000": (r, 1)}) for i, (c, r) in enumerate([(7400, "7.4"), (5500, "5.5"), (14000, "14.0")])]
-    rule = ImpliedPopulation("per_1000", "per_1000", "count")
-    assert [r.status for r in judge(rule, printed_with({"t": table(rows, None)}))] == ["passed"] * 3
-    rows.append(("odd", {"count": ("9000", 0), "per_1000": ("8.0", 1)}))  # implies 1,125 M, not 1 M
-    results = judge(rule, printed_with({"t": table(rows, None)}))
-    assert [(r.status, r.severity) for r in results][-1] == ("failed", "warning")
-    assert [r.status for r in results[:-1]] == ["passed"] * 3
-    assert "implique une population" in results[-1].explanation
-
-
-# ------------------------------------------------------------------------------------ cross_document
-def test_same_amount_printed_twice():
-    rows = [("a", {"eur": ("887490.00", 2)})]
-    printed = printed_with({"t": table(rows, {"eur": ("887490.00", 2)})}, {"decision": fig("887490", 0, 54)})
-    rule = Formula("envelope", prose("decision"), [total("t", "eur")], lambda annex: annex, "total de l'annexe")
-    assert [r.status for r in judge(rule, printed)] == ["passed"]
-    printed.prose["decision"] = fig("887491", 0, 54)
-    (result,) = judge(rule, printed)
-    assert (result.status, result.severity, result.check_kind) == ("failed", "warning", "cross_document")
-
-
-# -------------------------------------------------------------------------------------------- engine
-def test_engine_disagreement_is_an_error():
-    con = duckdb.connect()
-    con.execute("CREATE TABLE ours AS SELECT * FROM (VALUES (4848.06::DECIMAL(14,2), 4848.06::DECIMAL(14,2), 92), "
-                "(3185.47, 3185.48, 93)) t(published, computed, line)")
-    rule = EngineMatchesPrinted(
-        "allocation", "SELECT published, computed, 'doc', line, 'fap_annex', 'Répartition 2025', NULL, 2 FROM ours ORDER BY line",
-        "notre répartition au prorata des heures",
+    columns: dict[str, list[str]] = {}
+    for table, line, label, total, column, header, value, decimals, unit in CELLS:
+        order = columns.setdefault(table, [])
+        if column not in order:
+            order.append(column)
+        con.execute("INSERT INTO staging.stg_deliberations__cells VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                    [DOC, table, line, order.index(column) + 1, label, total, column, header, value, decimals, unit])
+    for line, city, sad, total, hours, envelope in FAP_ANNEX:
+        label = sad if total else f"{city} / {sad}"
+        for index, (column, header, value, unit) in enumerate(
+            [("apa_hours_2024", "Heures APA 2024", hours, "hours"), ("envelope_2025_eur", "Enveloppe 2025 (en €)", envelope, "eur")], start=1
+        ):
+            con.execute("INSERT INTO staging.stg_deliberations__cells VALUES (?, 'fap_annex', ?, ?, ?, ?, ?, ?, ?, 2, ?, NULL, NULL)",
+                        [DOC2, line, index, label, total, column, header, value, unit])
+    con.execute(
+        """CREATE TABLE staging.stg_deliberations__prose_figures (document_id VARCHAR, table_id VARCHAR, figure_id VARCHAR,
+           source_line INTEGER, value DECIMAL(18,4), printed_decimals INTEGER, unit VARCHAR, label VARCHAR,
+           indicator_code VARCHAR, territory_code VARCHAR)"""
     )
-    results = judge(rule, printed_with(con=con))
-    assert [(r.status, r.severity) for r in results] == [("passed", "error"), ("failed", "error")]
-    assert results[1].delta == D("0.01") and "la publication est bloquée" in results[1].explanation
-    # an engine's figures are shown at the printed precision, not with extra decimals
-    assert "imprimé 3 185,47 (ligne 93) ; notre répartition au prorata des heures : 3 185,48 ; écart 0,01" in results[1].explanation
-
-
-# -------------------------------------------------------------------------------------- acknowledged
-def test_acknowledged_discrepancy_shows_as_acknowledged_until_its_figures_change(tmp_path: Path):
-    (tmp_path / "acknowledged_discrepancies.yml").write_text(
-        "acknowledged:\n"
-        "  - check_id: t.total_row.amount.l0012\n"
-        "    published_value: '30.05'\n"
-        "    reason: Total imprimé arrondi par erreur, confirmé par le service.\n"
-        "    acknowledged_by: équipe data\n"
-        "    acknowledged_on: 2026-11-22\n",
-        encoding="utf-8",
+    for figure_id, line, label, value, decimals, unit in PROSE:
+        con.execute("INSERT INTO staging.stg_deliberations__prose_figures VALUES (?, 'fx_prose', ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                    [DOC, figure_id, line, value, decimals, unit, label])
+    con.execute("CREATE TABLE staging.stg_deliberations__catalogue_entries AS SELECT * FROM (VALUES "
+                "('t', 'doc', 9), ('m', 'doc', 19), ('u', 'doc', 29), ('v', 'doc', 39), ('fap_annex', 'doc2', 48)) x(table_id, document_id, header_line)")
+    con.execute(
+        """CREATE TABLE staging.stg_deliberations__acknowledged_discrepancies (check_id VARCHAR, entry_number INTEGER,
+           reason VARCHAR, acknowledged_by VARCHAR, acknowledged_on VARCHAR, published_value DECIMAL(38,10),
+           computed_value DECIMAL(38,10), computed_value_decimals INTEGER)"""
     )
-    register = load_register(tmp_path)
-    rows = [("a", {"amount": ("10.00", 2)}), ("b", {"amount": ("20.00", 2)})]
-    (result,) = judge(TotalRow(["amount"]), printed_with({"t": table(rows, {"amount": ("30.05", 2)})}), register=register)
-    assert (result.passed, result.status) == (False, "acknowledged")
-    assert "Écart connu, accepté le 2026-11-22 par équipe data" in result.explanation
-    (result,) = judge(TotalRow(["amount"]), printed_with({"t": table(rows, {"amount": ("30.06", 2)})}), register=register)
-    assert result.status == "failed"  # the printed figure changed: the acknowledgement no longer applies
-
-
-def test_register_refuses_an_entry_without_reason(tmp_path: Path):
-    from dagster_project.core.errors import InputError
-
-    (tmp_path / "acknowledged_discrepancies.yml").write_text(
-        "acknowledged:\n  - check_id: x\n    acknowledged_by: a\n    acknowledged_on: 2026-01-01\n", encoding="utf-8"
+    for number, (check_id, published, computed, reason) in enumerate(REGISTER, start=1):
+        decimals = max(0, -D(computed).as_tuple().exponent)
+        con.execute("INSERT INTO staging.stg_deliberations__acknowledged_discrepancies VALUES (?, ?, ?, 'équipe data', '2026-11-22', ?, ?, ?)",
+                    [check_id, number, reason, published, computed, decimals])
+    con.execute("CREATE TABLE staging.stg_pdc_cp_2025_541__fap_annex AS SELECT * FROM (VALUES "
+                "('doc2', 49, false, 'ARRAS', 'SAD0'), ('doc2', 50, false, 'ARRAS', 'SAD1'), ('doc2', 51, true, NULL, 'TOTAL')) "
+                "x(document_id, source_line, is_total, city, sad_name)")
+    # our allocation reproduces SAD1 and the total to the cent (SAD0 has no hours basis)
+    con.execute("CREATE TABLE marts.envelope_allocations AS SELECT * FROM (VALUES "
+                "('ARRAS', 'SAD1', 2025, 100.00::DECIMAL(18,2), 1100.00::DECIMAL(18,2), 1100.00::DECIMAL(18,2))) "
+                "x(city, sad_name, year, hours_basis, amount_published_eur, amount_computed_eur)")
+    con.execute("UPDATE staging.stg_deliberations__cells SET value = 1100.00 WHERE document_id = 'doc2' AND source_line = 50 "
+                "AND column_name = 'envelope_2025_eur'")
+    # FAP hours: SAD1 agrees, SAD0 has no FAP line, the TOTAL misses 2 hours
+    con.execute("CREATE TABLE marts.fap_annex_hours_comparison AS SELECT * FROM (VALUES "
+                "(10.00::DECIMAL(18,2), NULL::DECIMAL(18,2), 'doc2', 49, 'ARRAS', 'SAD0', 2024), "
+                "(100.00, 100.00, 'doc2', 50, 'ARRAS', 'SAD1', 2024), (110.00, 108.00, 'doc2', 51, NULL, 'TOTAL', 2024)) "
+                "x(annex_apa_hours, fap_apa_hours, document_id, source_line, city, sad_name, reference_year)")
+    con.execute("CREATE TABLE staging.stg_fap__files AS SELECT 2024 AS year, true AS synthetic")
+    con.execute("CREATE TABLE reference.reconciliation_suites (suite VARCHAR, table_id VARCHAR, guards VARCHAR, description VARCHAR)")
+    con.executemany("INSERT INTO reference.reconciliation_suites VALUES (?, ?, ?, 'fixture')", SUITES)
+    con.execute(
+        """CREATE TABLE reference.reconciliation_rules (suite VARCHAR, rule_type VARCHAR, kind VARCHAR, name VARCHAR,
+           published VARCHAR, inputs VARCHAR, weights VARCHAR, formula VARCHAR, formula_desc VARCHAR,
+           missing_as_zero BOOLEAN, scale VARCHAR, description VARCHAR)"""
     )
-    with pytest.raises(InputError, match="lacks reason"):
-        load_register(tmp_path)
+    con.executemany("INSERT INTO reference.reconciliation_rules VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)", RULES)
+    con.close()
 
 
-def test_refs_resolve_cells_by_printed_label():
-    rows = [("LONGUEUESSE / AADCMO", {"hours": ("23596.00", 2)})]
-    printed = printed_with({"t": table(rows, {"hours": ("23596.00", 2)})})
-    assert cell("t", "hours", "LONGUEUESSE / AADCMO").resolve(printed).value == D("23596.00")
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The fixture work database after `dbt run` of the check models and the mart."""
+    root = tmp_path_factory.mktemp("reconciliation")
+    db = root / "work.duckdb"
+    _build_fixture(db)
+    env = {**os.environ, "AUTONOMY_WORK_DB": str(db), "AUTONOMY_RUN_ID": "fixture-run"}
+    completed = subprocess.run(
+        [DBT_EXECUTABLE, "run", "--select", "path:models/checks", "reconciliation_checks", "reconciliation_history",
+         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+         "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
+        env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:]
+    con = duckdb.connect(str(db), read_only=True)
+    yield con
+    con.close()
+
+
+def row(con, check_id: str) -> dict:
+    cursor = con.execute("SELECT * FROM marts.reconciliation_checks WHERE check_id = ?", [check_id])
+    values = cursor.fetchone()
+    assert values is not None, f"no check {check_id}"
+    return dict(zip([d[0] for d in cursor.description], values))
+
+
+def assert_check(con, check_id, *, published, computed, tolerance, status, severity="warning"):
+    r = row(con, check_id)
+    assert r["published_value"] == D(published)
+    assert abs(r["computed_value"] - D(computed)) <= D("1e-9"), (r["computed_value"], computed)
+    assert abs(r["tolerance"] - D(tolerance)) <= D("1e-9"), (r["tolerance"], tolerance)
+    assert r["delta"] == r["computed_value"] - r["published_value"]
+    assert (r["status"], r["severity"]) == (status, severity), r["explanation"]
+    assert r["passed"] == (status == "passed")
+    return r
+
+
+# ------------------------------------------------------------------------------------------ kinds
+def test_total_row_agrees_for_exact_counts_and_fails_for_rounded_shares(built):
+    assert_check(built, "t.total_row.n.l0012", published="40", computed=10 + 30, tolerance=HALF[0], status="passed")
+    # 25 + 80 = 105 against 100: two rounded shares (2 × 0,5) + the total's own half-unit
+    r = assert_check(built, "t.total_row.share_pct.l0012", published="100", computed=105, tolerance=3 * HALF[0], status="failed")
+    assert "somme des 2 lignes de la colonne" in r["explanation"]
+    assert "2 × ½ unité du dernier chiffre imprimé (0,5) pour les 2 valeurs arrondies additionnées" in r["explanation"]
+
+
+def test_share_of_total_agrees_then_is_acknowledged_with_both_figures_pinned(built):
+    # counts are exact: the tolerance is the printed share's half-unit only
+    assert_check(built, "t.derived_column.share_pct.l0010", published="25", computed=D(10) / 40 * 100, tolerance=HALF[0], status="passed")
+    r = assert_check(built, "t.derived_column.share_pct.l0011", published="80", computed=D(30) / 40 * 100, tolerance=HALF[0], status="acknowledged")
+    assert "Écart connu, accepté le 2026-11-22 par équipe data : part recopiée, revue" in r["explanation"]
+
+
+def test_row_formula_agrees_and_fails_when_a_pin_no_longer_holds(built):
+    assert_check(built, "t.derived_column.per_head.l0010", published="10.00", computed=D(100) / 10, tolerance=HALF[2], status="passed")
+    # the register pins 10.01 but we compute 10.00: the acknowledgement does not apply
+    r = assert_check(built, "t.derived_column.per_head.l0011", published="11.00", computed=D(300) / 30, tolerance=HALF[2], status="failed")
+    assert r["explanation"] == (
+        "Écart : « €/hab » (B) imprimé 11,00 (ligne 11) ; eur / n : 10,0000 ; écart -1,0000, au-delà de la tolérance "
+        "0,00500 (½ unité du dernier chiffre imprimé (0,005) + effet des arrondis des valeurs d'entrée). "
+        "Le document n'est pas cohérent avec lui-même : signalé, sans bloquer la publication."
+    )
+
+
+def test_regional_aggregate_weighted_agrees_and_plain_mean_is_named(built):
+    assert_check(built, "t.regional_aggregate.per_head.l0012", published="10.00", computed=D(400) / 40, tolerance=HALF[2], status="passed")
+    # rates weighted by the population: (2,0 × 10 + 6,0 × 30) / 40 = 5,0; the numerator moves by
+    # 0,05 × 40 = 2 at the corners, i.e. 2 / 40 = 0,05, plus the printed half-unit 0,05
+    weighted = (D("2.0") * 10 + D("6.0") * 30) / 40
+    spread = (D("2.0") * 10 + D("6.0") * 30 + HALF[1] * 40) / 40 - weighted
+    r = assert_check(built, "t.regional_aggregate.r.l0012", published="4.0", computed=weighted, tolerance=HALF[1] + spread, status="failed")
+    plain = (D("2.0") + D("6.0")) / 2
+    assert f"moyenne simple des 2 valeurs départementales ({format_plain(plain, 2)})" in r["explanation"]
+
+
+def test_implied_population_agrees_on_the_most_covered_population(built):
+    def interval(count, rate):
+        return D(count) / (D(rate) + HALF[1]) * 1000, D(count) / (D(rate) - HALF[1]) * 1000
+
+    a, b, c = interval(100, "10.0"), interval(200, "20.0"), interval(50, "7.0")
+    assert a[0] <= b[0] and b[1] <= a[1] and c[1] < b[0]  # B inside A, C apart
+    population = (b[0] + b[1]) / 2  # midpoint of the segment covered by A and B
+    assert_check(built, "m.cross_row.rate.l0020", published="10.0", computed=D(100) / population * 1000, tolerance=HALF[1], status="passed")
+    assert_check(built, "m.cross_row.rate.l0021", published="20.0", computed=D(200) / population * 1000, tolerance=HALF[1], status="passed")
+    r = assert_check(built, "m.cross_row.rate.l0022", published="7.0", computed=D(50) / population * 1000, tolerance=HALF[1], status="failed")
+    assert f"implique une population entre {format_plain(c[0], 0)} et {format_plain(c[1], 0)} habitants" in r["explanation"]
+
+
+def test_contractual_percentage_is_exact_and_cross_document_amounts_must_match(built):
+    # 60 % is a term of the convention, not a rounded figure: no ±0,5 % (i.e. ±750 €) of slack
+    r = assert_check(built, "fx_prose.derived_column.first.l0062", published="90000.00", computed=D(150000) * 60 / 100,
+                     tolerance=HALF[2], status="passed")
+    assert "(d'après doc l.60, doc l.61)" in r["explanation"]
+    assert_check(built, "fx_prose.cross_document.copy.l0063", published="150001.00", computed="150000.00", tolerance=HALF[2], status="failed")
+
+
+def test_cross_source_is_worded_as_two_sources(built):
+    # 74,0 per 1000 / 10 = 7,4 %; the input moves by 0,05 / 10
+    r = assert_check(built, "fx_prose.cross_source.coverage.l0065", published="7.3", computed=D("74.0") / 10,
+                     tolerance=HALF[1] + HALF[1] / 10, status="failed")
+    assert "Les deux sources (ou millésimes) comparées diffèrent" in r["explanation"]
+    assert "cohérent avec lui-même" not in r["explanation"]
+
+
+def test_matching_rows_agree_and_differ(built):
+    assert_check(built, "u.cross_document.bonus.l0030", published="1.00", computed="1.00", tolerance=2 * HALF[2], status="passed")
+    assert_check(built, "u.cross_document.bonus.l0031", published="2.00", computed="2.50", tolerance=2 * HALF[2], status="failed")
+
+
+def test_engine_agrees_to_the_cent_and_a_disagreement_is_an_error(built):
+    assert_check(built, "fap_annex.engine.allocation_per_sad.l0050", published="1100.00", computed="1100.00",
+                 tolerance=HALF[2], status="passed", severity="error")
+    assert_check(built, "fap_annex.engine.allocation_per_sad.l0051", published="1100.00", computed="1100.00",
+                 tolerance=HALF[2], status="passed", severity="error")
+    r = assert_check(built, "fap_annex.engine.hours_per_sad.l0049", published="10.00", computed="0",
+                     tolerance=HALF[2], status="failed", severity="error")
+    assert "Notre calcul ne produit aucune valeur pour cette ligne." in r["explanation"]
+    assert "la publication est bloquée" in r["explanation"]
+    assert "(données FAP synthétiques : concordance par construction)" in r["explanation"]
+    # an engine's figures are shown at the printed precision
+    assert "imprimé 10,00 (ligne 49) ; heures FAP (données FAP synthétiques : concordance par construction) : 0,00 ; écart -10,00" in r["explanation"]
+
+
+def test_an_accepted_blocking_discrepancy_says_so(built):
+    r = assert_check(built, "fap_annex.engine.hours_per_sad.l0051", published="110.00", computed="108.00",
+                     tolerance=HALF[2], status="acknowledged", severity="error")
+    assert "Écart bloquant accepté le 2026-11-22 par équipe data (la publication n'est plus bloquée) : heures de décembre attendues" in r["explanation"]
+    assert "la publication est bloquée" not in r["explanation"]
+
+
+def test_history_records_the_run(built):
+    runs = built.execute("SELECT run_id, count(*) FROM marts.reconciliation_history GROUP BY 1").fetchall()
+    total = built.execute("SELECT count(*) FROM marts.reconciliation_checks").fetchone()[0]
+    assert runs == [("fixture-run", total)]
+
+
+# --------------------------------------------------------------------- Great Expectations verdicts
+@pytest.fixture(scope="module")
+def judged(built):
+    from dagster_project.checks.checks import GX_SUITE, read_rows
+    from dagster_project.checks.gx_suite import validate
+
+    rows = read_rows(built)
+    names = sorted(rows["check_name"].unique())
+    return rows, validate(GX_SUITE, names, rows[["check_id", "check_name", "abs_delta_micro", "tolerance_micro"]])
+
+
+def _rule(check_name: str):
+    import dagster as dg
+
+    from dagster_project.checks.rules import Rule
+
+    suite, kind, name = check_name.split("__")
+    return Rule(suite, kind, name, "fixture", dg.AssetKey(["staging", "stg_t"]))
+
+
+def test_gx_verdicts_agree_with_the_mart(judged):
+    import dagster as dg
+
+    from dagster_project.checks.checks import check_result
+
+    rows, verdicts = judged
+    assert verdicts["fx_t__total_row__columns"].failed_check_ids == {"t.total_row.share_pct.l0012"}
+    result = check_result(_rule("fx_t__total_row__columns"), rows[rows.check_name == "fx_t__total_row__columns"], verdicts["fx_t__total_row__columns"])
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
+    name = "envelope_allocation__engine__allocation_per_sad"
+    assert check_result(_rule(name), rows[rows.check_name == name], verdicts[name]).passed
+    name = "fap_hours__engine__hours_per_sad"
+    result = check_result(_rule(name), rows[rows.check_name == name], verdicts[name])
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
+
+
+def test_an_accepted_blocking_discrepancy_alone_does_not_block_but_says_so(judged):
+    import dagster as dg
+
+    from dagster_project.checks.checks import check_result
+
+    from dagster_project.checks.gx_suite import Verdict
+
+    rows, verdicts = judged
+    name = "fap_hours__engine__hours_per_sad"
+    assert verdicts[name].evaluated == 3
+    # the rule's rows without the unacknowledged failure: only the accepted blocking discrepancy is left
+    mine = rows[(rows.check_name == name) & (rows.status != "failed")]
+    only = Verdict(name, False, len(mine), frozenset(mine.loc[~mine.passed, "check_id"]))
+    result = check_result(_rule(name), mine, only)
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
+    assert "écart bloquant accepté" in result.description
+
+
+def test_the_check_fails_closed(judged):
+    import dagster as dg
+
+    from dagster_project.checks.checks import check_result
+    from dagster_project.checks.gx_suite import Verdict
+
+    rows, verdicts = judged
+    name = "fx_t__derived_column__share_pct"
+    mine = rows[rows.check_name == name]
+    # a rule without any row (the table changed shape) is an error, not a warning
+    result = check_result(_rule(name), mine.iloc[0:0], None)
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    # GX could not evaluate
+    result = check_result(_rule(name), mine, None)
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    # GX's failing rows are not the mart's
+    wrong = Verdict(name, True, len(mine), frozenset())
+    result = check_result(_rule(name), mine, wrong)
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    assert "disagree" in result.description
+    # and with GX's own verdict, the acknowledged share is reported without blocking
+    result = check_result(_rule(name), mine, verdicts[name])
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
+
+
+# -------------------------------------------------------------------------------------- register
+def _register(tmp_path: Path, entry: str) -> Path:
+    (tmp_path / "acknowledged_discrepancies.yml").write_text("acknowledged:\n" + entry, encoding="utf-8")
+    return tmp_path
+
+
+def test_register_reads_pinned_entries(tmp_path: Path):
+    (entry,) = load_register(_register(tmp_path, (
+        "  - check_id: t.total_row.amount.l0012\n    published_value: '30.05'\n    computed_value: '30.00'\n"
+        "    reason: Total imprimé arrondi par erreur.\n    acknowledged_by: équipe data\n    acknowledged_on: 2026-11-22\n"
+    )))
+    assert (entry["published_value"], entry["computed_value"], entry["computed_value_decimals"]) == (D("30.05"), D("30.00"), 2)
+    assert entry["acknowledged_on"] == "2026-11-22"
+
+
+@pytest.mark.parametrize("missing", ["reason", "published_value", "computed_value"])
+def test_register_refuses_an_entry_without_both_pins_naming_entry_and_field(tmp_path: Path, missing: str):
+    fields = {"check_id": "x.total_row.a.l0001", "published_value": "'1'", "computed_value": "'2'", "reason": "r",
+              "acknowledged_by": "a", "acknowledged_on": "2026-01-01"}
+    del fields[missing]
+    entry = "  - " + "\n    ".join(f"{k}: {v}" for k, v in fields.items()) + "\n"
+    with pytest.raises(InputError, match=f"entry #1 lacks {missing}") as refused:
+        load_register(_register(tmp_path, entry))
+    assert refused.value.column == missing and "acknowledged_discrepancies.yml" in str(refused.value)
+
+
+def test_register_refuses_a_pin_that_is_not_a_number(tmp_path: Path):
+    with pytest.raises(InputError, match="entry #1: computed_value is not a number"):
+        load_register(_register(tmp_path, (
+            "  - check_id: x\n    published_value: '1'\n    computed_value: 'about 2'\n    reason: r\n"
+            "    acknowledged_by: a\n    acknowledged_on: 2026-01-01\n"
+        )))

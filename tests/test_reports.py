@@ -148,7 +148,7 @@ def test_index_links_every_report_with_the_refresh_date(published, con):
     from dagster_project.core.frenchfmt import format_datetime
 
     assert format_datetime(published_at) in page
-    assert plain(dict(index.build(con, published.reports).headline)["Rapprochement"]) == "1 écart accepté, 16 en écart, 437 conformes"
+    assert plain(dict(index.build(con, published.reports).headline)["Rapprochement"]) == "1 écart accepté, 17 en écart, 437 conformes"
     assert "<td>écart accepté</td><td>avertissement</td>" in page and "acknowledged" not in page
     for name in listed:
         assert '<a href="index.html">' in (published.reports / name).read_text(encoding="utf-8")

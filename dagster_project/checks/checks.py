@@ -1,64 +1,73 @@
-"""Each reconciliation suite as a Dagster multi-asset check on the asset it guards.
+"""The reconciliation as ONE Dagster multi-asset check: one blocking check per rule, attached to the
+asset its suite guards, evaluated in one step after dbt has built marts.reconciliation_checks.
 
-One check per expectation (suite x rule); its result carries the figures of the worst evaluation
-(published, computed, delta, tolerance, document, line) and the list of failing ones. All checks
-are blocking: an error-severity failure stops everything downstream, publish included, while a
-warning is recorded without blocking (the policy decides the severity, see policy.py).
+dbt computes every figure, tolerance and verdict row (dbt/models/checks/, docs/reconciliation.md);
+here Great Expectations re-judges those rows and Dagster reports them. The check fails closed,
+with severity ERROR, when GX could not evaluate a rule, when GX's failing rows are not the rows
+the mart marks as not passed, or when a rule has no row at all (a table that changed shape).
+Otherwise an error-severity failure (our figures disagree with the document) blocks everything
+downstream, publish included; a warning is recorded without blocking.
 """
+
 
 import dagster as dg
 
 from ..common import markdown_table
 from ..core.faults import fault_point
 from ..core.frenchfmt import format_plain
+from ..settings import get_settings
 from ..warehouse.connections import connect_work
 from ..warehouse.lock import RefreshLockResource
-from ..settings import get_settings
-from .figures import load_printed
-from .gx_suite import validate
-from .history import record
-from .register import load_register
-from .results import Result, build_results
-from .suites import SUITES, Suite
+from .gx_suite import Verdict, validate
+from .rules import MART_KEY, Rule, load_rules
 
 SEVERITY = {"error": dg.AssetCheckSeverity.ERROR, "warning": dg.AssetCheckSeverity.WARN}
+GX_SUITE = "reconciliation"
+
+# The mart's rows with the rule (suite, expectation) that produced them and the integer
+# millionths dbt judged them on.
+ROWS_QUERY = """
+SELECT v.suite || '__' || v.expectation AS check_name, c.check_id, c.check_kind, c.document_id,
+       c.source_line, c.published_value, c.computed_value, c.delta, c.tolerance, c.severity,
+       c.passed, c.status, c.explanation, v.abs_delta_micro, v.tolerance_micro
+FROM marts.reconciliation_checks c
+JOIN intermediate.int_reconciliation__verdicts v USING (check_id)
+ORDER BY c.document_id, c.source_line, c.check_id
+"""
 
 
-def check_name(suite: Suite, expectation: str) -> str:
-    return f"{suite.name}__{expectation}"
+def read_rows(con):
+    return con.execute(ROWS_QUERY).df().astype({"abs_delta_micro": "int64", "tolerance_micro": "int64"})
 
 
-def evaluate_suite(suite: Suite, con) -> list[Result]:
-    printed = load_printed(con)
-    evaluations = [e for rule in suite.rules for e in rule.evaluate(printed, suite.table_id)]
-    verdicts = validate(suite.name, [rule.expectation for rule in suite.rules], evaluations)
-    return build_results(suite.name, evaluations, verdicts, load_register(get_settings().raw_dir))
+def _fail_closed(rule: Rule, reason: str, metadata: dict) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        asset_key=rule.guards, check_name=rule.check_name, passed=False, severity=dg.AssetCheckSeverity.ERROR,
+        description=reason, metadata=metadata,
+    )
 
 
-def _check_result(suite: Suite, rule, results: list[Result]) -> dg.AssetCheckResult:
-    name = check_name(suite, rule.expectation)
-    mine = [r for r in results if r.expectation == rule.expectation]
-    failed = [r for r in mine if r.status == "failed"]
-    acknowledged = [r for r in mine if r.status == "acknowledged"]
-    worst = max(mine, key=lambda r: abs(r.delta) - r.tolerance, default=None)
+def check_result(rule: Rule, rows, verdict: "Verdict | None") -> dg.AssetCheckResult:
+    """rows: this rule's rows of marts.reconciliation_checks (pandas); verdict: GX's, if any."""
+    records = rows.to_dict("records")
+    failed = [r for r in records if r["status"] == "failed"]
+    acknowledged = [r for r in records if r["status"] == "acknowledged"]
     metadata = {
-        "evaluated": len(mine),
-        "failed": len(failed),
-        "acknowledged": len(acknowledged),
-        "check_kind": rule.kind,
-        "gx_suite": suite.name,
+        "evaluated": len(records), "failed": len(failed), "acknowledged": len(acknowledged),
+        "check_kind": rule.kind, "gx_suite": GX_SUITE, "suite": rule.suite,
     }
-    if worst is not None:
+    if records:
+        worst = max(records, key=lambda r: abs(r["delta"]) - r["tolerance"])
         metadata.update(
             {
-                "published": format_plain(worst.published_value),
-                "computed": format_plain(worst.computed_value, 4),
-                "delta": format_plain(worst.delta, 4),
-                "tolerance": format_plain(worst.tolerance, 5),
-                "document": worst.document_id,
-                "line": worst.source_line or 0,
-                "worst_check_id": worst.check_id,
-                "explanation": worst.explanation,
+                "published": format_plain(worst["published_value"]),
+                "computed": format_plain(worst["computed_value"], 4),
+                "delta": format_plain(worst["delta"], 4),
+                "tolerance": format_plain(worst["tolerance"], 5),
+                "document": worst["document_id"],
+                "line": int(worst["source_line"] or 0),
+                "worst_check_id": worst["check_id"],
+                "explanation": worst["explanation"],
             }
         )
     shown = failed + acknowledged
@@ -66,62 +75,74 @@ def _check_result(suite: Suite, rule, results: list[Result]) -> dg.AssetCheckRes
         metadata["discrepancies"] = dg.MetadataValue.md(
             markdown_table(
                 ["check_id", "line", "published", "computed", "delta", "status"],
-                [(r.check_id, r.source_line, format_plain(r.published_value), format_plain(r.computed_value, 4),
-                  format_plain(r.delta, 4), r.status) for r in shown[:20]],
+                [(r["check_id"], r["source_line"], format_plain(r["published_value"]), format_plain(r["computed_value"], 4),
+                  format_plain(r["delta"], 4), r["status"]) for r in shown[:20]],
             )
         )
-    if not mine:
-        return dg.AssetCheckResult(
-            asset_key=suite.guards, check_name=name, passed=False, severity=dg.AssetCheckSeverity.WARN,
-            description="No figure to check: has the table changed?", metadata=metadata,
+    # Fail closed: no figure, no verdict, or a verdict that is not the mart's.
+    if not records:
+        return _fail_closed(rule, "No figure to check: the rule evaluated nothing (has the table changed?).", metadata)
+    if verdict is None or verdict.evaluated != len(records):
+        return _fail_closed(rule, "Great Expectations could not evaluate every figure of this rule.", metadata)
+    mart_failed = {r["check_id"] for r in records if not r["passed"]}
+    if verdict.failed_check_ids != mart_failed or verdict.success != (not mart_failed):
+        disagree = sorted(verdict.failed_check_ids ^ mart_failed)
+        return _fail_closed(
+            rule, f"Great Expectations and marts.reconciliation_checks disagree on {', '.join(disagree) or 'the verdict'}.", metadata
         )
     if failed:
-        severity = SEVERITY[failed[0].severity]
         return dg.AssetCheckResult(
-            asset_key=suite.guards, check_name=name, passed=False, severity=severity,
-            description=f"{len(failed)} of {len(mine)} figures outside tolerance. {failed[0].explanation}",
+            asset_key=rule.guards, check_name=rule.check_name, passed=False, severity=SEVERITY[failed[0]["severity"]],
+            description=f"{len(failed)} of {len(records)} figures outside tolerance. {failed[0]['explanation']}",
             metadata=metadata,
         )
     if acknowledged:
-        return dg.AssetCheckResult(
-            asset_key=suite.guards, check_name=name, passed=False, severity=dg.AssetCheckSeverity.WARN,
-            description=f"{len(acknowledged)} acknowledged discrepancy(ies): {acknowledged[0].explanation}",
-            metadata=metadata,
+        blocking = [r for r in acknowledged if r["severity"] == "error"]
+        head = (
+            f"{len(blocking)} accepted blocking discrepancy(ies) (écart bloquant accepté, publication not blocked)"
+            if blocking else f"{len(acknowledged)} acknowledged discrepancy(ies)"
         )
-    return dg.AssetCheckResult(asset_key=suite.guards, check_name=name, passed=True, metadata=metadata)
+        return dg.AssetCheckResult(
+            asset_key=rule.guards, check_name=rule.check_name, passed=False, severity=dg.AssetCheckSeverity.WARN,
+            description=f"{head}: {(blocking or acknowledged)[0]['explanation']}", metadata=metadata,
+        )
+    return dg.AssetCheckResult(asset_key=rule.guards, check_name=rule.check_name, passed=True, metadata=metadata)
 
 
-def build_suite_check(suite: Suite) -> dg.AssetChecksDefinition:
+def build_checks() -> list[dg.AssetChecksDefinition]:
+    rules = load_rules()
     specs = [
         dg.AssetCheckSpec(
-            name=check_name(suite, rule.expectation),
-            asset=suite.guards,
+            name=rule.check_name,
+            asset=rule.guards,
             blocking=True,
             description=f"[{rule.kind}] {rule.description}",
-            additional_deps=[key for key in suite.reads if key != suite.guards],
+            additional_deps=[MART_KEY],  # runs once dbt has built the check models and the mart
         )
-        for rule in suite.rules
+        for rule in rules
     ]
 
     @dg.multi_asset_check(
         specs=specs,
-        name=f"reconcile_{suite.name}",
-        description=f"Great Expectations suite « {suite.name} » : {suite.description}",
+        name="reconciliation",
+        description=(
+            "Great Expectations judges every reconciliation check dbt computed (marts.reconciliation_checks): "
+            "one blocking check per rule, on the asset its suite guards."
+        ),
     )
-    def _check(context: dg.AssetCheckExecutionContext, refresh_lock: RefreshLockResource):
+    def reconciliation(context: dg.AssetCheckExecutionContext, refresh_lock: RefreshLockResource):
         with connect_work(get_settings().work_db) as con:
-            results = evaluate_suite(suite, con)
-            record(con, context.run.run_id, results)
-            fault_point("checks")
-        for rule in suite.rules:
-            yield _check_result(suite, rule, results)
+            rows = read_rows(con)
+        fault_point("checks")
+        try:
+            verdicts = validate(GX_SUITE, [rule.check_name for rule in rules], rows[["check_id", "check_name", "abs_delta_micro", "tolerance_micro"]])
+        except Exception as exc:  # fail closed: every rule fails with the reason
+            context.log.error("Great Expectations could not validate the reconciliation rows: %s", exc)
+            verdicts = {}
+        selected = context.selected_asset_check_keys
+        for rule in rules:
+            result = check_result(rule, rows[rows["check_name"] == rule.check_name], verdicts.get(rule.check_name))
+            if dg.AssetCheckKey(rule.guards, rule.check_name) in selected:
+                yield result
 
-    return _check
-
-
-def build_checks() -> list[dg.AssetChecksDefinition]:
-    names = [check_name(s, r.expectation) for s in SUITES for r in s.rules]
-    duplicates = {n for n in names if names.count(n) > 1}
-    if duplicates:
-        raise ValueError(f"reconciliation checks declared twice: {sorted(duplicates)}")
-    return [build_suite_check(suite) for suite in SUITES]
+    return [reconciliation]

@@ -1,6 +1,6 @@
 import dagster as dg
 
-from .assets import reconciliation_checks
 from .checks import build_checks
 
-defs = dg.Definitions(assets=[reconciliation_checks], asset_checks=build_checks())
+# marts.reconciliation_checks and marts.reconciliation_history are dbt models (transform defs).
+defs = dg.Definitions(asset_checks=build_checks())

@@ -1,8 +1,8 @@
-"""Great Expectations turns evaluations into verdicts: one expectation per (suite, rule).
+"""Great Expectations gives the verdicts: one expectation per rule over the rows dbt built.
 
-GX's SQL datasource on DuckDB is broken in 1.24, so the evaluations (small aggregates, never
-line-level data) are validated as a pandas frame. Deltas and tolerances are passed as integer
-millionths (delta rounded up, tolerance down) so that the comparison is exact, never a float's.
+GX's SQL datasource on DuckDB is broken in 1.24, so the check rows (small, never line-level data)
+are validated as a pandas frame. |delta| and tolerance come from dbt as integer millionths
+(|delta| rounded up, tolerance down) so that the comparison is exact, never a float's.
 """
 
 from __future__ import annotations
@@ -12,54 +12,43 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .policy import to_micro_ceil, to_micro_floor
-from .rules import Evaluation
-
 
 @dataclass(frozen=True)
 class Verdict:
-    expectation: str
+    check_name: str
     success: bool
     evaluated: int
     failed_check_ids: frozenset[str]
 
 
-def validate(suite_name: str, expectations: Sequence[str], evaluations: Sequence[Evaluation]) -> dict[str, Verdict]:
+def validate(suite_name: str, check_names: Sequence[str], frame) -> dict[str, Verdict]:
+    """frame: pandas DataFrame with check_id, check_name, abs_delta_micro, tolerance_micro (int64).
+    Returns GX's verdict per check name (absent when GX returned none for it)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    import great_expectations as gx  # slow import (~5-10 s): only when checks run
+    import great_expectations as gx  # slow import (~5 s): only when the checks run
     import great_expectations.expectations as gxe
-    import pandas as pd
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)  # GX sets its own level on import
 
-    frame = pd.DataFrame(
-        {
-            "check_id": [e.check_id for e in evaluations],
-            "expectation": [e.expectation for e in evaluations],
-            "abs_delta_micro": [to_micro_ceil(e.computed_value - e.published.value) for e in evaluations],
-            "tolerance_micro": [to_micro_floor(e.tolerance) for e in evaluations],
-        },
-        columns=["check_id", "expectation", "abs_delta_micro", "tolerance_micro"],
-    ).astype({"abs_delta_micro": "int64", "tolerance_micro": "int64"})
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     batch_definition = (
         context.data_sources.add_pandas(f"reconciliation_{suite_name}")
-        .add_dataframe_asset("evaluations")
+        .add_dataframe_asset("checks")
         .add_batch_definition_whole_dataframe("current_refresh")
     )
     suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
-    for name in expectations:
+    for name in check_names:
         suite.add_expectation(
             gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A="tolerance_micro",
                 column_B="abs_delta_micro",
                 or_equal=True,
-                row_condition=f'expectation=="{name}"',
+                row_condition=f'check_name=="{name}"',
                 condition_parser="pandas",
-                meta={"expectation": name},
+                meta={"check_name": name},
             )
         )
     result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
@@ -67,7 +56,18 @@ def validate(suite_name: str, expectations: Sequence[str], evaluations: Sequence
     )
     verdicts = {}
     for item in result.results:
-        name = item.expectation_config.meta["expectation"]
+        name = item.expectation_config.meta["check_name"]
+        if _raised(item.exception_info):
+            continue  # GX could not evaluate it: no verdict (the check fails closed)
         failed = frozenset(row["check_id"] for row in item.result.get("unexpected_index_list") or [])
         verdicts[name] = Verdict(name, bool(item.success), int(item.result.get("element_count") or 0), failed)
     return verdicts
+
+
+def _raised(info) -> bool:
+    """GX reports exceptions per expectation, or per metric (a dict of such reports)."""
+    if not info:
+        return False
+    if "raised_exception" in info:
+        return bool(info["raised_exception"])
+    return any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())

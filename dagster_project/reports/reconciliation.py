@@ -39,6 +39,7 @@ KIND_LABELS = {
     "regional_aggregate": "agrégat régional",
     "cross_row": "cohérence entre lignes",
     "cross_document": "même montant imprimé deux fois",
+    "cross_source": "deux sources ou millésimes comparés",
     "engine": "nos calculs",
 }
 SHOWN_DECIMALS = Decimal("0.0001")  # our values are exact; 4 decimals are enough to read a gap

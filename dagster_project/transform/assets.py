@@ -54,7 +54,9 @@ def _dbt_vars() -> list[str]:
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, refresh_lock: RefreshLockResource):
     # dbt runs in a subprocess that inherits this environment: point it at the work database.
-    os.environ.update(get_settings().dbt_env())
+    # marts.reconciliation_history records the Dagster run id. An environment variable, not a
+    # --vars entry: a var that changes on every run would make dbt re-parse the whole project.
+    os.environ.update({**get_settings().dbt_env(), "AUTONOMY_RUN_ID": context.run_id})
     events, failure = [], None
     try:
         for event in dbt.cli(["build", *_dbt_vars()], context=context).stream():

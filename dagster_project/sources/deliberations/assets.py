@@ -13,6 +13,7 @@ from ...common import OWNERS, table_metadata
 from ...warehouse.lock import RefreshLockResource
 from ...core.errors import InputError
 from .raw_layer import RAW_SCHEMA, read_deliberations, write_raw_layer
+from .register import load_register
 from ...warehouse.connections import connect_work
 from ...settings import get_settings
 
@@ -23,6 +24,8 @@ LONG_TABLES = {
     "deliberation_cells": "Every cell of every catalogue table: raw text, parsed value, document and line.",
     "prose_figures": "Every figure printed in prose: exact quote, line, parsed value.",
     "catalogue_entries": "The catalogue entries applied in this refresh, with their lines and row counts.",
+    "acknowledged_discrepancies": "The register of reviewed discrepancies (raw/acknowledged_discrepancies.yml), "
+    "one row per entry, both figures pinned.",
 }
 
 
@@ -84,6 +87,7 @@ def deliberations(context: dg.AssetExecutionContext, refresh_lock: RefreshLockRe
     settings = get_settings()
     try:
         load = read_deliberations(settings.deliberations_dir, settings.catalogue_path)
+        load.acknowledged = load_register(settings.raw_dir)
     except InputError as exc:
         raise dg.Failure(
             description=f"Raw deliberations refused: {exc}",

@@ -17,6 +17,7 @@ from ...core.errors import CatalogueError
 from .extract import TableExtract, extract_prose, extract_table
 from ...core.faults import fault_point
 from .manifest import Document, load_manifest, read_lines, verify_document
+from .register import COMMENTS as REGISTER_COMMENTS, register_table
 from ...warehouse.connections import connect_work, replace_table
 
 RAW_SCHEMA = "raw"
@@ -75,6 +76,7 @@ class RawLoad:
     tables: dict[str, TableExtract] = field(default_factory=dict)
     prose: dict[str, list[dict]] = field(default_factory=dict)
     lines: dict[str, list[str]] = field(default_factory=dict)
+    acknowledged: list[dict] = field(default_factory=list)  # raw/acknowledged_discrepancies.yml (register.py)
 
     @property
     def row_counts(self) -> dict[str, int]:
@@ -121,6 +123,7 @@ def write_raw_layer(work_db: Path, load: RawLoad, catalogue_path: Path) -> dict[
         ("deliberation_cells", _cells_table(load), _COMMENTS),
         ("prose_figures", _prose_table(load), _COMMENTS),
         ("catalogue_entries", _catalogue_table(catalogue, load), {}),
+        ("acknowledged_discrepancies", register_table(load.acknowledged), REGISTER_COMMENTS),
     ]
     for spec in catalogue.tables:
         payload.append((spec.table_id, _wide_table(spec, load.tables[spec.table_id]), _wide_comments(spec)))

@@ -1,0 +1,94 @@
+-- engine: our engines' figures against the printed figures they must reproduce, to the printed
+-- precision (tolerance half a unit of the printed cent / hundredth of an hour). Error severity:
+-- when they differ, OUR figures are wrong and publishing is blocked.
+--   envelope_allocation: our allocation of the 2025 envelope (marts.envelope_allocations) per SAD
+--     and in total, against the amounts printed in annex 1 of deliberation 2025-541;
+--   fap_hours: the APA hours we sum from the monthly FAP exports (marts.fap_annex_hours_comparison)
+--     against the hours the annex prints. When the loaded FAP months are the synthetic sample
+--     (generated from the annex), agreement holds by construction and the explanation says so.
+with printed as (
+    select f.city, f.sad_name, f.is_total, c.document_id, c.source_line, c.table_id,
+           c.column_header, c.printed_decimals, c.column_name, c.value
+    from {{ ref('stg_pdc_cp_2025_541__fap_annex') }} f
+    join {{ ref('stg_deliberations__cells') }} c
+      on c.document_id = f.document_id and c.source_line = f.source_line
+),
+
+allocated as (
+    select * from {{ ref('envelope_allocations') }}
+    where hours_basis is not null and amount_published_eur is not null
+),
+
+allocation_per_sad as (
+    select a.amount_published_eur as published_value, a.amount_computed_eur as computed_value,
+           p.document_id, p.source_line, p.table_id, p.column_header as measure,
+           a.city || ' / ' || a.sad_name as row_label, p.printed_decimals
+    from allocated a
+    join printed p on p.city = a.city and p.sad_name = a.sad_name and not p.is_total
+                  and p.column_name = 'envelope_' || a.year || '_eur'
+    union all
+    -- our total against the printed TOTAL row
+    select max(p.value), sum(a.amount_computed_eur), p.document_id, p.source_line, p.table_id,
+           p.column_header, 'TOTAL', p.printed_decimals
+    from allocated a
+    join printed p on p.is_total and p.column_name = 'envelope_' || a.year || '_eur'
+    group by all
+),
+
+synthetic_fap as (
+    select year, bool_or(synthetic) as synthetic
+    from {{ ref('stg_fap__files') }}
+    group by year
+),
+
+hours_per_sad as (
+    select f.annex_apa_hours as published_value, f.fap_apa_hours as computed_value,
+           f.document_id, f.source_line, c.table_id, c.column_header as measure,
+           coalesce(f.city || ' / ', '') || f.sad_name as row_label, c.printed_decimals,
+           coalesce(s.synthetic, false) as synthetic
+    from {{ ref('fap_annex_hours_comparison') }} f
+    join {{ ref('stg_deliberations__cells') }} c
+      on c.document_id = f.document_id and c.source_line = f.source_line and c.column_name = 'apa_hours_2024'
+    left join synthetic_fap s on s.year = f.reference_year
+),
+
+comparisons as (
+    select 'envelope_allocation' as suite, 'allocation_per_sad' as name, *, false as synthetic
+    from allocation_per_sad
+    union all by name
+    select 'fap_hours' as suite, 'hours_per_sad' as name, *
+    from hours_per_sad
+),
+
+-- what each engine computes, in French, as the rule list words it
+described as (
+    select c.*, r.formula_desc as computed_desc
+    from comparisons c
+    join {{ ref('reconciliation_rules') }} r on r.suite = c.suite and r.name = c.name and r.rule_type = 'engine'
+),
+
+evaluated as (
+    select
+        suite,
+        'engine__' || name as expectation,
+        {{ check_id('table_id', "'engine'", 'name', 'source_line') }} as check_id,
+        'engine' as check_kind,
+        document_id,
+        source_line,
+        table_id,
+        measure,
+        row_label,
+        cast(published_value as decimal(38, 10)) as published_value,
+        printed_decimals as published_decimals,
+        -- no value of ours for a printed row: compared as zero, and said so
+        cast(coalesce(computed_value, 0) as decimal(38, 10)) as computed_value,
+        cast({{ half_unit('printed_decimals') }} as decimal(38, 10)) as tolerance,
+        computed_desc || case when synthetic then ' (données FAP synthétiques : concordance par construction)' else '' end as computed_desc,
+        {{ describe_tolerance("'engine'", 'printed_decimals') }} as tolerance_desc,
+        case when computed_value is null then 'Notre calcul ne produit aucune valeur pour cette ligne.' end as hint_if_failed
+    from described
+)
+
+select
+    {{ evaluation_columns() }}
+from evaluated
