@@ -133,7 +133,7 @@ def build_checks() -> list[dg.AssetChecksDefinition]:
     def reconciliation(context: dg.AssetCheckExecutionContext, refresh_lock: RefreshLockResource):
         with connect_work(get_settings().work_db) as con:
             rows = read_rows(con)
-        fault_point("checks")
+            fault_point("checks")  # tests kill the refresh here, the work database open
         try:
             verdicts = validate(GX_SUITE, [rule.check_name for rule in rules], rows[["check_id", "check_name", "abs_delta_micro", "tolerance_micro"]])
         except Exception as exc:  # fail closed: every rule fails with the reason
