@@ -105,6 +105,11 @@ def test_only_the_last_nights_are_kept(published_copy, monkeypatch):
         _publish_night(published_copy, f"{i}{i}{i}{i}{i}{i}{i}{i}-night")
     kept = [n.run_id for n in list_nights(published_copy.warehouse)]
     assert kept == ["11111111", "22222222"]  # the last two replaced; 33333333 is the one in place
+    from dagster_project.reports.index import _nights_kept
+
+    listing = _nights_kept()  # index.html lists the nights kept, newest first
+    assert "Nuits conservées" in listing and listing.index("22222222") < listing.index("11111111")
+    assert "00000000" not in listing
 
 
 def test_no_history_when_keep_nights_is_zero(published_copy, monkeypatch):
