@@ -78,12 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="production services: Dagster webserver and daemon, in the foreground")
     serve.add_argument("--host", help="webserver address (default AUTONOMY_UI_HOST, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="webserver port (default AUTONOMY_UI_PORT, 3000)")
-    serve.add_argument("--only", choices=["webserver", "daemon"], help="check the settings, then run just this one (systemd units)")
+    serve.add_argument(
+        "--only", choices=["webserver", "daemon"], help="check the settings, then run just this one (systemd units)"
+    )
     serve.add_argument("--check", action="store_true", help="only check the settings (exit 2 naming each problem)")
     serve.set_defaults(func=_serve)
 
     rollback = sub.add_parser("rollback", help="put a previous night's published warehouse back in place, atomically")
-    rollback.add_argument("--to", metavar="DATE", help="night to restore, YYYY-MM-DD (or a run id prefix); default: the previous one")
+    rollback.add_argument(
+        "--to", metavar="DATE", help="night to restore, YYYY-MM-DD (or a run id prefix); default: the previous one"
+    )
     rollback.add_argument("--list", action="store_true", help="list the nights kept and exit")
     rollback.set_defaults(func=_rollback)
 

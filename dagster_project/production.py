@@ -55,7 +55,9 @@ def problems(settings: Settings | None = None) -> list[str]:
     if not settings.pseudo_key:
         found.append("AUTONOMY_PSEUDO_KEY is not set: production needs a secret pseudonymisation key (at least 32 characters)")
     elif len(settings.pseudo_key) < MIN_KEY_LENGTH:
-        found.append(f"AUTONOMY_PSEUDO_KEY is {len(settings.pseudo_key)} characters long: production needs at least {MIN_KEY_LENGTH}")
+        found.append(
+            f"AUTONOMY_PSEUDO_KEY is {len(settings.pseudo_key)} characters long: production needs at least {MIN_KEY_LENGTH}"
+        )
     if settings.analyst_group:
         import grp
 
@@ -90,6 +92,16 @@ def commands(host: str, port: int) -> dict[str, list[str]]:
     }
 
 
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def serve(host: str, port: int, only: str | None = None, grace_seconds: float = 30.0) -> int:
     """Run the webserver and the daemon until Ctrl-C / SIGTERM or until one of them dies."""
     check()
@@ -103,8 +115,10 @@ def serve(host: str, port: int, only: str | None = None, grace_seconds: float = 
     def forward(signum, _frame):
         stopping["signal"] = signum
         for child in children.values():
-            with contextlib.suppress(ProcessLookupError):
-                child.send_signal(signum)
+            # The whole process group, as systemd does with the unit's cgroup: the code servers
+            # the daemon started and a run in progress stop too (the run is marked failed).
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(child.pid, signum)
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -127,6 +141,8 @@ def serve(host: str, port: int, only: str | None = None, grace_seconds: float = 
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
+        while time.monotonic() < deadline and any(_group_alive(child.pid) for child in children.values()):
+            time.sleep(0.5)  # the code servers and a run in progress finish stopping
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -134,6 +150,8 @@ def serve(host: str, port: int, only: str | None = None, grace_seconds: float = 
             if child.poll() is None:
                 child.kill()
                 child.wait()
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(child.pid, signal.SIGKILL)  # anything of its group still alive after the grace period
     if dead:
         return children[dead].returncode or 1
     return 0

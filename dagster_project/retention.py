@@ -5,7 +5,7 @@ Dagster itself (`retention:` in dagster.yaml, see deploy/dagster.yaml)."""
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
@@ -18,7 +18,7 @@ def prune_runs(instance: dg.DagsterInstance, days: int, now: datetime | None = N
     """Delete finished runs created more than `days` days ago (0 or less: keep everything)."""
     if days <= 0:
         return []
-    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
     records = instance.get_run_records(filters=dg.RunsFilter(created_before=cutoff, statuses=FINISHED))
     deleted = []
     for record in records:

@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pytest
-
 from conftest import DOC_002, PROJECT, replace_line
 
 DEPLOY = PROJECT / "deploy"
@@ -307,37 +306,39 @@ def _free_port() -> int:
 def test_daemon_and_webserver_run_the_nightly_schedule_and_publish(paths, tmp_path):
     """`autonomy serve` starts dagster-webserver and dagster-daemon as two processes; the
     nightly_refresh schedule, set by AUTONOMY_NIGHTLY_CRON to fire once two minutes from now,
-    launches a run through the daemon that succeeds and publishes; SIGTERM stops both."""
+    launches a run through the daemon that succeeds and publishes; SIGTERM stops both.
+    The schedule fires once (a cron of one minute of one day), so the published file is that run's."""
     home = tmp_path / "dagster_home"
     home.mkdir()
     shutil.copy(DEPLOY / "dagster.yaml", home / "dagster.yaml")
-    fire = datetime.now(ZoneInfo("Europe/Paris")) + timedelta(minutes=2)
     port = _free_port()
-    env = {
-        **os.environ,
-        **paths.env,
-        "DAGSTER_HOME": str(home),
-        "AUTONOMY_NIGHTLY_CRON": f"{fire.minute} {fire.hour} * * *",
-        "AUTONOMY_UI_PORT": str(port),
-    }
+    env = {**os.environ, **paths.env, "DAGSTER_HOME": str(home), "AUTONOMY_UI_PORT": str(port)}
+    # The fap_monthly_files sensor would request a run at the first start (every month is new to it):
+    # stopped here, as an administrator would in the UI, so that the run we wait for is the schedule's.
+    stop = subprocess.run([str(Path(sys.executable).parent / "dagster"), "sensor", "stop", "fap_monthly_files",
+                           "-m", "dagster_project.definitions"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert stop.returncode == 0, stop.stderr
+    fire = datetime.now(ZoneInfo("Europe/Paris")) + timedelta(minutes=2)
+    env["AUTONOMY_NIGHTLY_CRON"] = f"{fire.minute} {fire.hour} * * *"
     serve = subprocess.Popen([sys.executable, "-m", "dagster_project.cli", "serve"], cwd=PROJECT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)  # fmt: skip
     log_lines: list[str] = []
     threading.Thread(target=lambda: log_lines.extend(serve.stdout), daemon=True).start()
     run = None
     try:
-        deadline = time.monotonic() + 600
+        deadline = time.monotonic() + 900
         with dg.DagsterInstance.from_config(str(home)) as instance:
             while time.monotonic() < deadline:
                 assert serve.poll() is None, "".join(log_lines)[-4000:]
-                runs = instance.get_runs()
+                runs = instance.get_runs(filters=dg.RunsFilter(tags={"dagster/schedule_name": "nightly_refresh"}))
                 if runs and runs[0].is_finished:
                     run = runs[0]
                     break
                 time.sleep(3)
-            assert run is not None, "no finished run within 10 minutes:\n" + "".join(log_lines)[-4000:]
+            assert run is not None, "no finished scheduled run within 15 minutes:\n" + "".join(log_lines)[-4000:]
             assert run.status == dg.DagsterRunStatus.SUCCESS, "".join(log_lines)[-4000:]
-            assert run.tags.get("dagster/schedule_name") == "nightly_refresh"
+            assert run.tags.get("autonomy/trigger") == "nightly_refresh"
+            assert len(instance.get_runs()) == 1  # nothing else ran
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=30) as response:
             assert response.status == 200  # the webserver is a separate, live process
     finally:
@@ -355,3 +356,14 @@ def test_daemon_and_webserver_run_the_nightly_schedule_and_publish(paths, tmp_pa
         assert dict(con.execute("SELECT key, value FROM meta.refresh").fetchall())["run_id"] == run.run_id
     finally:
         con.close()
+
+
+def test_the_schedule_cron_can_be_overridden(monkeypatch):
+    from dagster_project.automation import NIGHTLY_CRON, build_nightly_schedule
+    from dagster_project.definitions import refresh_job
+
+    monkeypatch.delenv("AUTONOMY_NIGHTLY_CRON", raising=False)
+    assert build_nightly_schedule(refresh_job).cron_schedule == NIGHTLY_CRON == "30 4 * * *"
+    monkeypatch.setenv("AUTONOMY_NIGHTLY_CRON", "15 3 * * *")
+    schedule = build_nightly_schedule(refresh_job)
+    assert schedule.cron_schedule == "15 3 * * *" and schedule.execution_timezone == "Europe/Paris"

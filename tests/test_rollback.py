@@ -7,7 +7,6 @@ import sys
 
 import duckdb
 import pytest
-
 from conftest import PROJECT
 
 READER = PROJECT / "tests" / "reliability" / "reader.py"
@@ -17,9 +16,7 @@ def _tables(path) -> dict[str, list]:
     """Every table of a published file with all its rows (sorted), meta.refresh apart."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        names = con.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1, 2"
-        ).fetchall()
+        names = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1, 2").fetchall()
         return {
             f"{s}.{t}": con.execute(f'SELECT * FROM "{s}"."{t}" ORDER BY ALL').fetchall()
             for s, t in names
@@ -47,7 +44,9 @@ def _publish_night(paths, run_id: str, drop_checks: int = 0):
     if drop_checks:
         con = duckdb.connect(str(settings.work_db))
         try:
-            con.execute(f"DELETE FROM marts.indicator_values WHERE rowid IN (SELECT rowid FROM marts.indicator_values LIMIT {drop_checks})")
+            con.execute(
+                f"DELETE FROM marts.indicator_values WHERE rowid IN (SELECT rowid FROM marts.indicator_values LIMIT {drop_checks})"
+            )
         finally:
             con.close()
     return publish(settings.work_db, settings.warehouse, {"run_id": run_id, "git_commit": "test", "raw_dir": str(paths.raw)})
