@@ -17,13 +17,15 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 AUTONOMY_UI_HOST ?= 127.0.0.1
 AUTONOMY_UI_PORT ?= 3000
 
-.PHONY: help setup run test lint format ui docs prepare clean whatif docs-build check-reports fap-sample bench
+.PHONY: help setup run test lint format ui docs prepare clean whatif docs-build check-reports fap-sample bench serve rollback
 
 help:
 	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
 	@echo "make test   the test suite"
 	@echo "make lint   ruff (check, format) and sqlfluff (dbt models); make format fixes what they can"
 	@echo "make ui     Dagster UI on http://127.0.0.1:3000 (asset graph, runs, nightly schedule; AUTONOMY_UI_PORT=3100 to change)"
+	@echo "make serve  production services in the foreground: Dagster webserver + daemon (nightly schedule, alerts); Ctrl-C stops both"
+	@echo "make rollback [TO=YYYY-MM-DD]  put back a previous night's published warehouse (warehouse/history/)"
 	@echo "make check-reports  open every report of reports/ in headless Chromium; screenshots in reports/screenshots/"
 	@echo "make docs   dbt documentation (writes dbt/target/index.html and serves it on 127.0.0.1:8080)"
 	@echo "make docs-build  dbt documentation written to dbt/target/ (index.html, static_index.html), not served"
@@ -74,6 +76,14 @@ format: setup
 
 ui: prepare
 	$(BIN)/dagster dev -m dagster_project.definitions -h $(AUTONOMY_UI_HOST) -p $(AUTONOMY_UI_PORT)
+
+# Production shape (not `dagster dev`): dagster-webserver and dagster-daemon as two processes,
+# supervised by `autonomy serve` (deploy/ has the systemd units that run each on its own).
+serve: prepare
+	$(BIN)/autonomy serve --host $(AUTONOMY_UI_HOST) --port $(AUTONOMY_UI_PORT)
+
+rollback: setup
+	$(BIN)/autonomy rollback $(if $(TO),--to "$(TO)")
 
 check-reports: setup
 	$(BIN)/python -m dagster_project.reports.browser

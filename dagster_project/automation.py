@@ -7,10 +7,13 @@ runs exactly once each night, at the same wall-clock time all year.
 
 import dagster as dg
 
-from .warehouse.publish import PUBLISH_KEY
+from .alerts import Alert, configured, send
 from .run_summary import refresh_tags, summarize
+from .settings import get_settings
+from .warehouse.publish import PUBLISH_KEY
 
 FAILURE_TAG = "autonomy/failure"
+ALERT_TAG = "autonomy/alert"
 MAX_TAG_LENGTH = 250
 
 NIGHTLY_CRON = "30 4 * * *"
@@ -21,7 +24,7 @@ def build_nightly_schedule(job) -> dg.ScheduleDefinition:
     @dg.schedule(
         name="nightly_refresh",
         job=job,
-        cron_schedule=NIGHTLY_CRON,
+        cron_schedule=get_settings().nightly_cron,  # NIGHTLY_CRON unless AUTONOMY_NIGHTLY_CRON says otherwise
         execution_timezone=TIMEZONE,
         default_status=dg.DefaultScheduleStatus.RUNNING,
         description=(
@@ -44,7 +47,8 @@ def build_failure_sensor(job) -> dg.SensorDefinition:
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=(
             "When a `refresh` run fails, tags it `autonomy/failure` with the first failed blocking check "
-            "or failed step (e.g. the rejected file, line and value), so the runs list says why at a glance."
+            "or failed step (e.g. the rejected file, line and value), so the runs list says why at a glance, "
+            "and sends one alert naming it (e-mail through AUTONOMY_SMTP_HOST, JSON to AUTONOMY_ALERT_WEBHOOK_URL)."
         ),
     )
     def refresh_failure_reason(context: dg.RunFailureSensorContext):
@@ -52,11 +56,20 @@ def build_failure_sensor(job) -> dg.SensorDefinition:
         records = context.instance.all_logs(run_id)
         summary = summarize([r.dagster_event for r in records if r.is_dagster_event], PUBLISH_KEY)
         reasons = [f"check {text}" for text in summary.failed_checks] + [f"step {text}" for text in summary.failed_steps]
-        reason = reasons[0] if reasons else (context.failure_event.message or "run failed")
-        reason = reason.replace("dagster._core.definitions.events.Failure: ", "")  # keep the tag for the reason
+        full_reason = reasons[0] if reasons else (context.failure_event.message or "run failed")
+        full_reason = full_reason.replace("dagster._core.definitions.events.Failure: ", "")  # keep the tag for the reason
+        reason = full_reason
         if len(reason) > MAX_TAG_LENGTH:
             reason = reason[: MAX_TAG_LENGTH - 1] + "…"
         context.instance.add_run_tags(run_id, {FAILURE_TAG: reason})
         context.log.info("refresh run %s failed: %s", run_id, reason)
+        settings = get_settings()
+        if not configured(settings):
+            return
+        delivery = send(Alert(run_id, full_reason, str(settings.reconciliation_page), job=context.dagster_run.job_name), settings)
+        for error in delivery.errors:  # logged, not raised: a retry would send the other channel twice
+            context.log.warning("alert not sent: %s", error)
+        status = ", ".join(delivery.sent) or "none"
+        context.instance.add_run_tags(run_id, {ALERT_TAG: f"sent: {status}" + (" (errors)" if delivery.errors else "")})
 
     return refresh_failure_reason

@@ -21,6 +21,48 @@ def _prepare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .production import ProductionRefusal, serve
+    from .settings import get_settings
+
+    settings = get_settings()
+    try:
+        if args.check:
+            from .production import check
+
+            check()
+            print("autonomy serve: settings OK")
+            return 0
+        return serve(args.host or settings.ui_host, args.port or settings.ui_port, only=args.only)
+    except ProductionRefusal as exc:
+        print(f"autonomy serve: {exc}", file=sys.stderr)
+        return 2
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from .settings import get_settings
+    from .warehouse.history import RollbackError, list_nights, refresh_info, rollback
+
+    settings = get_settings()
+    if args.list:
+        current = refresh_info(settings.warehouse) if settings.warehouse.exists() else {}
+        print(f"published: {settings.warehouse} (run {current.get('run_id', '?')}, published {current.get('published_at', '?')})")
+        nights = list_nights(settings.warehouse, settings.history_dir)
+        print(f"nights kept in {settings.history_dir} (last {settings.keep_nights}):" if nights else "no night kept")
+        for night in reversed(nights):
+            print(f"  {night.night.isoformat()}  run {night.run_id}  {night.path.name}")
+        return 0
+    try:
+        night, info = rollback(args.to)
+    except RollbackError as exc:
+        print(f"autonomy rollback: {exc}", file=sys.stderr)
+        return 1
+    print(f"Rolled back {settings.warehouse} to the night of {night.label} (replacing run {info['rollback_of']}).")
+    print("Readers see it at their next connection; meta.refresh says rolled_back_at and rollback_of.")
+    print("The next successful refresh publishes a new night over it.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autonomy", description="autonomy-warehouse: refresh, inspect, generate.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -32,6 +74,22 @@ def build_parser() -> argparse.ArgumentParser:
     prepare = sub.add_parser("prepare", help="parse the dbt project (manifest for Dagster)")
     prepare.add_argument("--force", action="store_true")
     prepare.set_defaults(func=_prepare)
+
+    serve = sub.add_parser("serve", help="production services: Dagster webserver and daemon, in the foreground")
+    serve.add_argument("--host", help="webserver address (default AUTONOMY_UI_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="webserver port (default AUTONOMY_UI_PORT, 3000)")
+    serve.add_argument(
+        "--only", choices=["webserver", "daemon"], help="check the settings, then run just this one (systemd units)"
+    )
+    serve.add_argument("--check", action="store_true", help="only check the settings (exit 2 naming each problem)")
+    serve.set_defaults(func=_serve)
+
+    rollback = sub.add_parser("rollback", help="put a previous night's published warehouse back in place, atomically")
+    rollback.add_argument(
+        "--to", metavar="DATE", help="night to restore, YYYY-MM-DD (or a run id prefix); default: the previous one"
+    )
+    rollback.add_argument("--list", action="store_true", help="list the nights kept and exit")
+    rollback.set_defaults(func=_rollback)
 
     for register in _plugins():
         register(sub)

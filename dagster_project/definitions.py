@@ -13,6 +13,7 @@ ensure_manifest()  # dagster-dbt reads the dbt manifest when the dbt assets are 
 
 from .sources.deliberations import definitions as deliberations  # noqa: E402
 from .automation import build_failure_sensor, build_nightly_schedule  # noqa: E402
+from .retention import build_retention_sensor  # noqa: E402
 from .sources.fap import definitions as fap  # noqa: E402
 from .warehouse.lock import RefreshLockResource  # noqa: E402
 from .warehouse.publish import build_publish_asset  # noqa: E402
@@ -48,7 +49,7 @@ defs = dg.Definitions.merge(
         assets=[published_warehouse],
         jobs=[refresh_job],
         schedules=[build_nightly_schedule(refresh_job)],
-        sensors=[build_failure_sensor(refresh_job)],
+        sensors=[build_failure_sensor(refresh_job), build_retention_sensor()],
         resources={"refresh_lock": RefreshLockResource()},
         executor=dg.in_process_executor,
     ),

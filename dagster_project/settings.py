@@ -29,12 +29,23 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "AUTONOMY_ENV": ("unset", "`production` makes `AUTONOMY_PSEUDO_KEY` mandatory (at least 32 characters)"),
     "AUTONOMY_DUCKDB_MEMORY_LIMIT": ("2GB", "DuckDB memory cap of the FAP ingestion and of dbt"),
     "AUTONOMY_DBT_VARS": ("unset", "JSON of dbt variables for the refresh (what-if envelopes)"),
-    "AUTONOMY_UI_HOST": ("127.0.0.1", "where `make ui` serves the Dagster UI (Makefile)"),
-    "AUTONOMY_UI_PORT": ("3000", "port of `make ui` (Makefile)"),
+    "AUTONOMY_UI_HOST": ("127.0.0.1", "where `make ui` and `make serve` serve the Dagster UI"),
+    "AUTONOMY_UI_PORT": ("3000", "port of `make ui` and `make serve`"),
     "AUTONOMY_CHROMIUM": ("from PATH", "Chromium used by the browser check"),
     "AUTONOMY_CHROMEDRIVER": ("from PATH", "ChromeDriver used by the browser check"),
     "AUTONOMY_WORK_DB": ("set by the refresh", "the work database dbt writes (set for dbt by `Settings.dbt_env()`; not a user setting)"),
     "AUTONOMY_RUN_ID": ("set by the refresh", "the Dagster run id dbt records in marts.reconciliation_history (not a user setting)"),
+    "AUTONOMY_KEEP_NIGHTS": ("7", "previous published files kept in `<warehouse dir>/history/` for `autonomy rollback` (0: none)"),
+    "AUTONOMY_RUN_RETENTION_DAYS": ("90", "Dagster runs (and their events and logs) older than this are deleted (0: never)"),
+    "AUTONOMY_NIGHTLY_CRON": ("30 4 * * *", "cron of the `nightly_refresh` schedule, Europe/Paris time"),
+    "AUTONOMY_SMTP_HOST": ("unset", "SMTP server of the failure alerts (no e-mail when unset)"),
+    "AUTONOMY_SMTP_PORT": ("587", "SMTP port"),
+    "AUTONOMY_SMTP_USER": ("unset", "SMTP login (no login when unset)"),
+    "AUTONOMY_SMTP_PASSWORD": ("unset", "SMTP password"),
+    "AUTONOMY_SMTP_FROM": ("autonomy-warehouse@<host name>", "sender of the failure alerts"),
+    "AUTONOMY_SMTP_TO": ("unset", "recipients of the failure alerts, comma-separated"),
+    "AUTONOMY_SMTP_STARTTLS": ("true", "upgrade the SMTP connection with STARTTLS (`false` for a local relay)"),
+    "AUTONOMY_ALERT_WEBHOOK_URL": ("unset", "URL that receives each failure alert as a JSON POST (no webhook when unset)"),
     "AUTONOMY_FAULT": ("unset", "reliability tests only: the fault point where a refresh waits to be killed"),
     "AUTONOMY_FAULT_MARKER": ("unset", "reliability tests only: file written when the fault point is reached"),
 }
@@ -60,6 +71,20 @@ class Settings:
     # COG code of the département the reports are about (AUTONOMY_DEPARTMENT_CODE, default 62);
     # the same value reaches dbt as the var department_code (dbt_project.yml).
     department_code: str = "62"
+    keep_nights: int = 7
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 3000
+    run_retention_days: int = 90
+    nightly_cron: str = "30 4 * * *"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str | None = None
+    smtp_to: tuple[str, ...] = ()
+    smtp_starttls: bool = True
+    alert_webhook_url: str | None = None
+    dagster_home: str | None = None  # DAGSTER_HOME as given (Dagster's own variable, must be absolute)
 
     @property
     def deliberations_dir(self) -> Path:
@@ -72,6 +97,15 @@ class Settings:
     @property
     def fap_dir(self) -> Path:
         return self.raw_dir / "fap"
+
+    @property
+    def history_dir(self) -> Path:
+        """Previous published files, for `autonomy rollback`."""
+        return self.warehouse.parent / "history"
+
+    @property
+    def reconciliation_page(self) -> Path:
+        return self.reports_dir / "reconciliation.html"
 
     @property
     def work_db(self) -> Path:
@@ -101,6 +135,13 @@ def _path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve() if value else default
 
 
+def _flag(name: str, default: bool) -> bool:
+    value = _text(name)
+    if value is None:
+        return default
+    return value.lower() in ("1", "true", "yes", "on")
+
+
 def get_settings() -> Settings:
     warehouse = _path("AUTONOMY_WAREHOUSE", PROJECT_ROOT / "warehouse" / "autonomy.duckdb")
     lock_wait = _text("AUTONOMY_LOCK_WAIT_SECONDS")
@@ -123,4 +164,18 @@ def get_settings() -> Settings:
         fault=_text("AUTONOMY_FAULT"),
         fault_marker=Path(marker) if marker else None,
         department_code=_text("AUTONOMY_DEPARTMENT_CODE") or "62",
+        ui_host=_text("AUTONOMY_UI_HOST") or "127.0.0.1",
+        ui_port=int(_text("AUTONOMY_UI_PORT") or "3000"),
+        keep_nights=int(_text("AUTONOMY_KEEP_NIGHTS") or "7"),
+        run_retention_days=int(_text("AUTONOMY_RUN_RETENTION_DAYS") or "90"),
+        nightly_cron=_text("AUTONOMY_NIGHTLY_CRON") or "30 4 * * *",
+        smtp_host=_text("AUTONOMY_SMTP_HOST"),
+        smtp_port=int(_text("AUTONOMY_SMTP_PORT") or "587"),
+        smtp_user=_text("AUTONOMY_SMTP_USER"),
+        smtp_password=os.environ.get("AUTONOMY_SMTP_PASSWORD") or None,
+        smtp_from=_text("AUTONOMY_SMTP_FROM"),
+        smtp_to=tuple(a.strip() for a in (_text("AUTONOMY_SMTP_TO") or "").split(",") if a.strip()),
+        smtp_starttls=_flag("AUTONOMY_SMTP_STARTTLS", True),
+        alert_webhook_url=_text("AUTONOMY_ALERT_WEBHOOK_URL"),
+        dagster_home=_text("DAGSTER_HOME"),
     )

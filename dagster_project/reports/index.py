@@ -39,7 +39,27 @@ def build(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> Report:
             ("Rapprochement", status_line),
             ("Version", f"exécution {info.get('run_id', '?')}, code {info.get('git_commit', '?')}"),
         ],
-        extra_html=listing + status_html,
+        extra_html=listing + status_html + _nights_kept(),
+    )
+
+
+def _nights_kept() -> str:
+    """The previous nights kept for rollback (warehouse/history/), newest first."""
+    from ..settings import get_settings
+    from ..warehouse.history import list_nights
+
+    settings = get_settings()
+    nights = list_nights(settings.warehouse, settings.history_dir)
+    if not nights:
+        return '<h2>Nuits conservées</h2><p class="note">Aucune nuit précédente conservée.</p>'
+    items = "".join(
+        f"<li>{html.escape(n.night.isoformat())} — exécution {html.escape(n.run_id)} "
+        f'<span class="meta">({html.escape(n.path.name)})</span></li>'
+        for n in reversed(nights)
+    )
+    return (
+        f"<h2>Nuits conservées</h2><p>{len(nights)} publication(s) précédente(s), restaurable(s) avec "
+        f"<code>autonomy rollback --to AAAA-MM-JJ</code> :</p><ul>{items}</ul>"
     )
 
 

@@ -202,13 +202,17 @@ def publish(work_db: Path, target: Path, refresh_info: dict[str, str], before_re
     con.close()
     _fsync(tmp)
     os.chmod(tmp, PUBLISHED_MODE)
-    group = get_settings().analyst_group
-    if group:
+    settings = get_settings()
+    if settings.analyst_group:
         import grp
 
-        os.chown(tmp, -1, grp.getgrnam(group).gr_gid)
+        os.chown(tmp, -1, grp.getgrnam(settings.analyst_group).gr_gid)
     if before_rename is not None:
         before_rename(tmp)
+    if settings.keep_nights > 0:  # the night in place stays available to `autonomy rollback`
+        from .history import keep_current
+
+        keep_current(target, target.parent / "history", settings.keep_nights)
     os.replace(tmp, target)
     _fsync_dir(target.parent)
     return PublishResult(target, tables, rows, target.stat().st_size, round(time.monotonic() - started, 3))
