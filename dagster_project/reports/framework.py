@@ -249,11 +249,40 @@ def write_report(report: Report, reports_dir: Path, png: bool = True) -> Written
     return Written(path, pngs, skipped)
 
 
+NO_BROWSER = "no Chromium found for the PNG export (Debian: apt-get install chromium)"
+_png_browser: dict[str, str | None] = {}
+
+
+def png_browser_missing() -> str | None:
+    """Decided once per process: None when kaleido can drive a Chromium, else the reason. The
+    first export starts ONE kaleido browser kept for the rest of the process (every chart of a
+    refresh), instead of a Chromium per report; it is stopped at exit."""
+    if "reason" not in _png_browser:
+        from choreographer.browsers.chromium import Chromium
+
+        if Chromium.find_browser(skip_local=False) is None:
+            _png_browser["reason"] = NO_BROWSER
+        else:
+            import atexit
+
+            import kaleido
+
+            kaleido.start_sync_server(silence_warnings=True)
+            atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+            _png_browser["reason"] = None
+    return _png_browser["reason"]
+
+
 def export_pngs(report: Report, png_dir: Path) -> tuple[list[Path], str | None]:
     """One PNG per chart through kaleido, which drives a local Chromium. Without a browser the
-    HTML report is still complete: the PNGs are skipped with the reason, logged and returned."""
+    HTML report is still complete: the PNGs are skipped with the reason, returned (the refresh
+    says it once, not once per report)."""
     if not report.charts:
         return [], None
+    if (missing := png_browser_missing()) is not None:
+        return [], missing
+    import warnings
+
     import plotly.io as pio
 
     targets = [png_dir / f"{report.slug}__{chart.chart_id}.png" for chart in report.charts]
@@ -263,8 +292,10 @@ def export_pngs(report: Report, png_dir: Path) -> tuple[list[Path], str | None]:
         try:
             figures = [c.figure for c in report.charts]
             heights = [f.layout.height or 500 for f in figures]
-            pio.write_images(figures, [str(p) for p in staged], width=1100, height=heights, scale=1)
-        except Exception as exc:  # kaleido raises its own types (no browser, browser crashed...)
+            with warnings.catch_warnings():  # plotly always passes (empty) kopts, which a running server ignores
+                warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+                pio.write_images(figures, [str(p) for p in staged], width=1100, height=heights, scale=1)
+        except Exception as exc:  # kaleido raises its own types (browser crashed...)
             reason = f"{type(exc).__name__}: {exc}".strip()
             log.warning("PNG export of %s skipped: %s", report.slug, reason)
             return [], reason
