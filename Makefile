@@ -17,7 +17,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 AUTONOMY_UI_HOST ?= 127.0.0.1
 AUTONOMY_UI_PORT ?= 3000
 
-.PHONY: help setup run test ui docs prepare clean whatif docs-build check-reports fap-sample bench
+.PHONY: help setup run test ui docs prepare clean whatif docs-build check-reports fap-sample bench bench-refresh
 
 help:
 	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
@@ -29,6 +29,7 @@ help:
 	@echo "make whatif AMOUNT=912000 [YEAR=2026]  split a new envelope between SAD: reports/whatif_<year>_<amount>.csv"
 	@echo "make fap-sample  the synthetic 2024 FAP exports in raw/fap/, unless it already holds monthly exports"
 	@echo "make bench  FAP ingestion benchmark (10 M and 50 M lines; several GB in benchmarks/data/, ~1 h)"
+	@echo "make bench-refresh  the refresh 5 times into temporary paths: median and per-step breakdown -> benchmarks/RESULTS.md"
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 
@@ -53,8 +54,14 @@ fap-sample: setup
 bench: prepare
 	$(BIN)/python benchmarks/fap_ingest.py
 
+BENCH_RUNS ?= 5
+bench-refresh: prepare
+	$(BIN)/python benchmarks/refresh.py --runs $(BENCH_RUNS) --write --label "$(or $(LABEL),current)"
+
+# Two workers (2 cores): each builds the session's shared refresh once; see benchmarks/RESULTS.md ("Test suite").
+PYTEST_WORKERS ?= 2
 test: prepare
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 ui: prepare
 	$(BIN)/dagster dev -m dagster_project.definitions -h $(AUTONOMY_UI_HOST) -p $(AUTONOMY_UI_PORT)

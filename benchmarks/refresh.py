@@ -129,9 +129,9 @@ def render(label: str, runs: list[dict], cold: dict | None) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_results(text: str, label: str) -> None:
+def write_results(text: str, label: str, results: Path = RESULTS) -> None:
     """Insert (or replace) the subsection `### label` of the "Refresh" section of RESULTS.md."""
-    content = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    content = results.read_text(encoding="utf-8") if results.exists() else ""
     if "\n# Refresh" not in content and not content.startswith("# Refresh"):
         content = content.rstrip() + "\n\n# Refresh\n\n`make bench-refresh` (`benchmarks/refresh.py`), issue 12.\n\n"
     pattern = re.compile(rf"### {re.escape(label)}\n.*?(?=\n### |\n# |\Z)", re.S)
@@ -139,7 +139,7 @@ def write_results(text: str, label: str) -> None:
         content = pattern.sub(lambda _: text.rstrip("\n") + "\n", content)
     else:
         content = content.rstrip() + "\n\n" + text
-    RESULTS.write_text(content, encoding="utf-8")
+    results.write_text(content, encoding="utf-8")
 
 
 def main() -> None:
@@ -147,22 +147,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="warm runs (after one cold run)")
     parser.add_argument("--write", action="store_true", help=f"write the results into {RESULTS.relative_to(PROJECT)}")
     parser.add_argument("--label", default="current", help="subsection title in RESULTS.md")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="the file --write updates")
+    parser.add_argument("--smoke", action="store_true", help="one (cold) run only, reported as the median: `make test` runs this")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench_refresh_") as tmp:
         env = make_tree(Path(tmp))
         cold = one_run(env)
         print(f"cold run: refresh {cold['refresh_s']:.1f} s, process {cold['process_s']:.1f} s", flush=True)
-        runs = []
-        for i in range(args.runs):
+        runs = [cold] if args.smoke else []
+        for i in range(0 if args.smoke else args.runs):
             runs.append(one_run(env))
             print(f"run {i + 1}/{args.runs}: refresh {runs[-1]['refresh_s']:.1f} s, process {runs[-1]['process_s']:.1f} s", flush=True)
-    text = render(args.label, runs, cold)
+    text = render(args.label, runs, None if args.smoke else cold)
     print()
     print(text)
     if args.write:
-        write_results(text, args.label)
-        print(f"written to {RESULTS}")
+        write_results(text, args.label, args.results)
+        print(f"written to {args.results}")
 
 
 if __name__ == "__main__":

@@ -47,6 +47,45 @@ def make_paths(root: Path) -> Paths:
     return Paths(root=root, raw=raw, warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
 
 
+BROWSER_ENV = "AUTONOMY_TEST_BROWSER"  # the session's decision, inherited by pytest-xdist workers
+
+
+def pytest_configure(config):
+    """Whether headless Chromium (and its driver) is here is decided ONCE, before any test runs,
+    by the main pytest process (xdist workers inherit the decision through the environment):
+    a browser installed or removed while the suite runs changes nothing. With CI=true the
+    browser is required (.ci/run installs Debian's chromium and chromium-driver)."""
+    if BROWSER_ENV in os.environ:
+        return
+    from dagster_project.reports.browser import BrowserMissing, find_browser
+
+    try:
+        chromium, driver = find_browser()
+        os.environ[BROWSER_ENV] = os.pathsep.join((chromium, driver))
+        # the same binaries for every use in the session: the browser check and kaleido's PNGs
+        os.environ.update(AUTONOMY_CHROMIUM=chromium, AUTONOMY_CHROMEDRIVER=driver, BROWSER_PATH=chromium)
+    except BrowserMissing as exc:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            raise pytest.UsageError(f"CI must check the reports in a browser: {exc}") from exc
+        os.environ[BROWSER_ENV] = ""
+
+
+def session_browser() -> tuple[str, str] | None:
+    """(chromium, chromedriver) as decided at the start of the session, or None."""
+    value = os.environ.get(BROWSER_ENV, "")
+    return tuple(value.split(os.pathsep)) if value else None  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session")
+def browser() -> tuple[str, str]:
+    """The session's Chromium and chromedriver; the test is skipped without them (never on CI,
+    where the session refuses to start without them)."""
+    found = session_browser()
+    if found is None:
+        pytest.skip("headless Chromium not found at the start of the session (apt-get install -y chromium chromium-driver)")
+    return found
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_environment(tmp_path_factory):
     """Every test starts on its own settings: a session copy of raw/ (FAP sample included),
@@ -69,7 +108,7 @@ def _isolated_environment(tmp_path_factory):
 def _dbt_manifest():
     from dagster_project.transform.project import ensure_manifest
 
-    ensure_manifest()
+    ensure_manifest()  # under a file lock: xdist workers parse at most once between them
 
 
 @pytest.fixture

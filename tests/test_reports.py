@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from conftest import DOC_001, DOC_004, plain
+from conftest import DOC_001, DOC_004, plain, session_browser
 from dagster_project.core.frenchfmt import THOUSANDS, UNIT_SPACE
 from dagster_project.reports import compensations_nord, index, indicateurs
 
@@ -24,13 +24,8 @@ def con(published_con):
 
 
 def _has_browser() -> bool:
-    from dagster_project.reports.browser import BrowserMissing, find_browser
-
-    try:
-        find_browser()
-        return True
-    except BrowserMissing:
-        return False
+    """Decided once for the session (tests/conftest.py), before the refresh rendered the PNGs."""
+    return session_browser() is not None
 
 
 def test_refresh_writes_every_built_report_and_a_png_per_chart(published):
