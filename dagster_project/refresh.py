@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -105,11 +106,12 @@ def output_to(path: Path) -> Iterator[TextIO]:
     sys.stderr.flush()
     saved_out, saved_err = os.dup(1), os.dup(2)
     console = os.fdopen(os.dup(saved_out), "w", buffering=1, encoding="utf-8")
-    with open(path, "ab") as log:
+    with open(path, "ab") as log, open(path, "a", buffering=1, encoding="utf-8") as text:
         os.dup2(log.fileno(), 1)
         os.dup2(log.fileno(), 2)
-        try:
-            yield console
+        try:  # Python's own streams too, in case sys.stdout is not file descriptor 1
+            with contextlib.redirect_stdout(text), contextlib.redirect_stderr(text):
+                yield console
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -120,8 +122,11 @@ def output_to(path: Path) -> Iterator[TextIO]:
             console.close()
 
 
-def run_refresh(verbose: bool = False, console: TextIO | None = None) -> RefreshSummary:
-    """console: where to print the progress lines (one per phase), when given."""
+def run_refresh(
+    verbose: bool = False, console: TextIO | None = None, instance: dg.DagsterInstance | None = None
+) -> RefreshSummary:
+    """console: where to print the progress lines (one per phase), when given. instance: the
+    Dagster instance to run in (the caller keeps it open), instead of DAGSTER_HOME's or an ephemeral one."""
     from .definitions import defs
     from .warehouse.lock import RefreshBusy, refresh_lock
     from .warehouse.publish import PUBLISH_KEY
@@ -140,9 +145,9 @@ def run_refresh(verbose: bool = False, console: TextIO | None = None) -> Refresh
     run_config = {} if verbose else {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     if progress is not None:  # loggers named in the run config are the only ones started
         run_config = {"loggers": {**run_config.get("loggers", {"console": {}}), "progress": {}}}
-    with _instance() as instance:
+    with (_instance() if instance is None else contextlib.nullcontext(instance)) as run_instance:
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, tags=refresh_tags(job), run_config=run_config
+            instance=run_instance, raise_on_error=False, tags=refresh_tags(job), run_config=run_config
         )
     if progress is not None:
         progress.flush_phase()

@@ -123,19 +123,36 @@ def paths(tmp_path, monkeypatch) -> Paths:
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory) -> Paths:
-    """One full refresh on the real seeds, shared by the tests that only read its results."""
+def _published_session(tmp_path_factory):
+    """One full refresh on the real seeds, shared by the tests that only read its results: its
+    files and, in a Dagster instance kept for the session, its run (events, metadata)."""
+    import dagster as dg
+
     from dagster_project.refresh import run_refresh
 
     p = make_paths(tmp_path_factory.mktemp("published"))
+    instance = dg.DagsterInstance.ephemeral()
     with pytest.MonkeyPatch.context() as mp:
         for key, value in p.env.items():
             mp.setenv(key, value)
         for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
             mp.delenv(key, raising=False)
-        summary = run_refresh()
+        summary = run_refresh(instance=instance)
     assert summary.published, summary.render()
-    return p
+    yield p, instance, summary
+    instance.dispose()
+
+
+@pytest.fixture(scope="session")
+def published(_published_session) -> Paths:
+    """One full refresh on the real seeds, shared by the tests that only read its results."""
+    return _published_session[0]
+
+
+@pytest.fixture(scope="session")
+def published_run(_published_session):
+    """(Dagster instance, RefreshSummary) of the session's refresh: read its events, never write."""
+    return _published_session[1], _published_session[2]
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +206,23 @@ def published_copy(published, tmp_path, monkeypatch) -> Paths:
     for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
         monkeypatch.delenv(key, raising=False)
     return p
+
+
+def run_step(step: str):
+    """The refresh job reduced to the one step that refuses the input (same code, same messages
+    through the same run summary), without the dbt build, checks, publishing and reports that
+    a refused input skips anyway."""
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+    from dagster_project.run_summary import refresh_tags, summarize
+    from dagster_project.warehouse.publish import PUBLISH_KEY
+
+    job = defs.resolve_job_def("refresh")
+    keys = {key for a in defs.assets if isinstance(a, dg.AssetsDefinition) and a.node_def.name == step for key in a.keys}
+    assert keys, step
+    result = job.get_subset(asset_selection=keys).execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags=refresh_tags(job),
+        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+    )  # fmt: skip
+    return summarize(result.all_events, PUBLISH_KEY)

@@ -5,6 +5,8 @@ import pytest
 
 from dagster_project.refresh import run_refresh
 
+from conftest import run_step
+
 from .bad_inputs import apply_case, cases
 from .conftest import PROJECT
 
@@ -23,26 +25,6 @@ def _refused(case: dict, summary) -> None:
     assert failures, rendered
     for fragment in case["expect"]["contains"]:
         assert any(fragment in failure for failure in failures), f"{fragment!r} not in:\n{rendered}"
-
-
-def run_step(step: str):
-    """The refresh job reduced to the one step that refuses the input (same code, same messages
-    through the same run summary), without the dbt build, checks, publishing and reports that
-    a refused input skips anyway."""
-    import dagster as dg
-
-    from dagster_project.definitions import defs
-    from dagster_project.run_summary import refresh_tags, summarize
-    from dagster_project.warehouse.publish import PUBLISH_KEY
-
-    job = defs.resolve_job_def("refresh")
-    keys = {key for a in defs.assets if isinstance(a, dg.AssetsDefinition) and a.node_def.name == step for key in a.keys}
-    assert keys, step
-    result = job.get_subset(asset_selection=keys).execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags=refresh_tags(job),
-        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
-    )  # fmt: skip
-    return summarize(result.all_events, PUBLISH_KEY)
 
 
 def test_the_corpus_is_large_enough_and_documented():
