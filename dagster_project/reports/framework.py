@@ -254,22 +254,17 @@ _png_browser: dict[str, str | None] = {}
 
 
 def png_browser_missing() -> str | None:
-    """Decided once per process: None when kaleido can drive a Chromium, else the reason. The
-    first export starts ONE kaleido browser kept for the rest of the process (every chart of a
-    refresh), instead of a Chromium per report; it is stopped at exit."""
+    """Decided once per process: None when kaleido can find a Chromium, else the reason (said
+    once by the refresh, not once per report).
+
+    Not done: keeping ONE kaleido browser for the whole run (kaleido.start_sync_server) saved
+    about 2.3 s per report after the first, but when that browser fails to start (seen on a
+    loaded machine: "The browser seemed to close immediately") kaleido's sync server never
+    answers and the refresh hangs; each report starts its own browser, as before."""
     if "reason" not in _png_browser:
         from choreographer.browsers.chromium import Chromium
 
-        if Chromium.find_browser(skip_local=False) is None:
-            _png_browser["reason"] = NO_BROWSER
-        else:
-            import atexit
-
-            import kaleido
-
-            kaleido.start_sync_server(silence_warnings=True)
-            atexit.register(kaleido.stop_sync_server, silence_warnings=True)
-            _png_browser["reason"] = None
+        _png_browser["reason"] = NO_BROWSER if Chromium.find_browser(skip_local=False) is None else None
     return _png_browser["reason"]
 
 
@@ -281,8 +276,6 @@ def export_pngs(report: Report, png_dir: Path) -> tuple[list[Path], str | None]:
         return [], None
     if (missing := png_browser_missing()) is not None:
         return [], missing
-    import warnings
-
     import plotly.io as pio
 
     targets = [png_dir / f"{report.slug}__{chart.chart_id}.png" for chart in report.charts]
@@ -292,9 +285,7 @@ def export_pngs(report: Report, png_dir: Path) -> tuple[list[Path], str | None]:
         try:
             figures = [c.figure for c in report.charts]
             heights = [f.layout.height or 500 for f in figures]
-            with warnings.catch_warnings():  # plotly always passes (empty) kopts, which a running server ignores
-                warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-                pio.write_images(figures, [str(p) for p in staged], width=1100, height=heights, scale=1)
+            pio.write_images(figures, [str(p) for p in staged], width=1100, height=heights, scale=1)
         except Exception as exc:  # kaleido raises its own types (browser crashed...)
             reason = f"{type(exc).__name__}: {exc}".strip()
             log.warning("PNG export of %s skipped: %s", report.slug, reason)
