@@ -17,7 +17,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 AUTONOMY_UI_HOST ?= 127.0.0.1
 AUTONOMY_UI_PORT ?= 3000
 
-.PHONY: help setup run test lint format ui docs prepare clean whatif docs-build check-reports fap-sample bench serve rollback
+.PHONY: help setup run test lint format bench-refresh ui docs prepare clean whatif docs-build check-reports fap-sample bench serve rollback
 
 help:
 	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
@@ -32,6 +32,7 @@ help:
 	@echo "make whatif AMOUNT=912000 [YEAR=2026]  split a new envelope between SAD: reports/whatif_<year>_<amount>.csv"
 	@echo "make fap-sample  the synthetic 2024 FAP exports in raw/fap/, unless it already holds monthly exports"
 	@echo "make bench  FAP ingestion benchmark (10 M and 50 M lines; several GB in benchmarks/data/, ~1 h)"
+	@echo "make bench-refresh  the refresh 5 times into temporary paths: median and per-step breakdown -> benchmarks/RESULTS.md"
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 
@@ -56,8 +57,14 @@ fap-sample: setup
 bench: prepare
 	$(BIN)/python benchmarks/fap_ingest.py
 
+BENCH_RUNS ?= 5
+bench-refresh: prepare
+	$(BIN)/python benchmarks/refresh.py --runs $(BENCH_RUNS) --write --label "$(or $(LABEL),current)"
+
+# Two workers (2 cores): each builds the session's shared refresh once; see benchmarks/RESULTS.md ("Test suite").
+PYTEST_WORKERS ?= 2
 test: prepare
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 # Style: ruff (Python: lint and format) and sqlfluff (dbt models, dbt templater, DuckDB dialect).
 # sqlfluff's dbt templater opens the profile's database: give it a scratch file, never the work one.

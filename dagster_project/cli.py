@@ -7,9 +7,15 @@ import sys
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    from .refresh import run_refresh
+    from .refresh import log_path, output_to, run_refresh
 
-    summary = run_refresh(verbose=args.verbose)
+    if args.verbose:
+        summary = run_refresh(verbose=True)
+    else:  # quiet: a few progress lines here, dbt's per-node lines and library warnings in the log
+        log = log_path()
+        print(f"Refresh started; details in {log}", flush=True)
+        with output_to(log) as console:
+            summary = run_refresh(console=console)
     print(summary.render())
     return 0 if summary.published and not summary.failed_steps else 1
 
@@ -68,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     refresh = sub.add_parser("refresh", help="full refresh: ingest, dbt build, checks, publish")
-    refresh.add_argument("-v", "--verbose", action="store_true", help="show every Dagster log line")
+    refresh.add_argument("-v", "--verbose", action="store_true", help="show every Dagster log line and dbt's output here (default: a few lines, the rest in a log file)")
     refresh.set_defaults(func=_refresh)
 
     prepare = sub.add_parser("prepare", help="parse the dbt project (manifest for Dagster)")

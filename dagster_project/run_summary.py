@@ -13,6 +13,9 @@ import dagster as dg
 from .settings import get_settings
 
 
+PNG_SKIPPED = "non générés :"  # the report assets' "png" metadata when a chart has no PNG
+
+
 @dataclass
 class RefreshSummary:
     success: bool = False
@@ -24,6 +27,7 @@ class RefreshSummary:
     skipped_steps: list[str] = field(default_factory=list)
     publish_metadata: dict = field(default_factory=dict)
     run_id: str = ""
+    png_skipped: str | None = None  # why report charts have no PNG (said once, not per report)
 
     def render(self) -> str:
         settings = get_settings()
@@ -39,6 +43,8 @@ class RefreshSummary:
                     lines.append(f"    {key}: {self.publish_metadata[key]}")
             index = settings.reports_dir / "index.html"
             lines.append(f"  Reports: {index if index.exists() else settings.reports_dir}")
+            if self.png_skipped:
+                lines.append(f"  PNG charts not written: {self.png_skipped}")
         else:
             lines.append(f"Refresh FAILED after {self.seconds:.1f} s (run {self.run_id}): nothing was published;")
             lines.append(f"  the previously published warehouse ({settings.warehouse}) is unchanged.")
@@ -86,6 +92,10 @@ def summarize(events, publish_key: dg.AssetKey) -> RefreshSummary:
                 summary.warnings.append(f"{label}" + (f" - {_shorten(description)}" if description else ""))
         elif event.is_step_materialization:
             materialization = event.event_specific_data.materialization
+            png = materialization.metadata.get("png")
+            png_text = getattr(png, "value", png)
+            if summary.png_skipped is None and isinstance(png_text, str) and png_text.startswith(PNG_SKIPPED):
+                summary.png_skipped = png_text[len(PNG_SKIPPED):].strip()
             if materialization.asset_key == publish_key:
                 summary.published = True
                 summary.publish_metadata = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}

@@ -47,6 +47,45 @@ def make_paths(root: Path) -> Paths:
     return Paths(root=root, raw=raw, warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
 
 
+BROWSER_ENV = "AUTONOMY_TEST_BROWSER"  # the session's decision, inherited by pytest-xdist workers
+
+
+def pytest_configure(config):
+    """Whether headless Chromium (and its driver) is here is decided ONCE, before any test runs,
+    by the main pytest process (xdist workers inherit the decision through the environment):
+    a browser installed or removed while the suite runs changes nothing. With CI=true the
+    browser is required (.ci/run installs Debian's chromium and chromium-driver)."""
+    if BROWSER_ENV in os.environ:
+        return
+    from dagster_project.reports.browser import BrowserMissing, find_browser
+
+    try:
+        chromium, driver = find_browser()
+        os.environ[BROWSER_ENV] = os.pathsep.join((chromium, driver))
+        # the same binaries for every use in the session: the browser check and kaleido's PNGs
+        os.environ.update(AUTONOMY_CHROMIUM=chromium, AUTONOMY_CHROMEDRIVER=driver, BROWSER_PATH=chromium)
+    except BrowserMissing as exc:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            raise pytest.UsageError(f"CI must check the reports in a browser: {exc}") from exc
+        os.environ[BROWSER_ENV] = ""
+
+
+def session_browser() -> tuple[str, str] | None:
+    """(chromium, chromedriver) as decided at the start of the session, or None."""
+    value = os.environ.get(BROWSER_ENV, "")
+    return tuple(value.split(os.pathsep)) if value else None  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session")
+def browser() -> tuple[str, str]:
+    """The session's Chromium and chromedriver; the test is skipped without them (never on CI,
+    where the session refuses to start without them)."""
+    found = session_browser()
+    if found is None:
+        pytest.skip("headless Chromium not found at the start of the session (apt-get install -y chromium chromium-driver)")
+    return found
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_environment(tmp_path_factory):
     """Every test starts on its own settings: a session copy of raw/ (FAP sample included),
@@ -69,7 +108,7 @@ def _isolated_environment(tmp_path_factory):
 def _dbt_manifest():
     from dagster_project.transform.project import ensure_manifest
 
-    ensure_manifest()
+    ensure_manifest()  # under a file lock: xdist workers parse at most once between them
 
 
 @pytest.fixture
@@ -84,19 +123,36 @@ def paths(tmp_path, monkeypatch) -> Paths:
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory) -> Paths:
-    """One full refresh on the real seeds, shared by the tests that only read its results."""
+def _published_session(tmp_path_factory):
+    """One full refresh on the real seeds, shared by the tests that only read its results: its
+    files and, in a Dagster instance kept for the session, its run (events, metadata)."""
+    import dagster as dg
+
     from dagster_project.refresh import run_refresh
 
     p = make_paths(tmp_path_factory.mktemp("published"))
+    instance = dg.DagsterInstance.ephemeral()
     with pytest.MonkeyPatch.context() as mp:
         for key, value in p.env.items():
             mp.setenv(key, value)
         for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
             mp.delenv(key, raising=False)
-        summary = run_refresh()
+        summary = run_refresh(instance=instance)
     assert summary.published, summary.render()
-    return p
+    yield p, instance, summary
+    instance.dispose()
+
+
+@pytest.fixture(scope="session")
+def published(_published_session) -> Paths:
+    """One full refresh on the real seeds, shared by the tests that only read its results."""
+    return _published_session[0]
+
+
+@pytest.fixture(scope="session")
+def published_run(_published_session):
+    """(Dagster instance, RefreshSummary) of the session's refresh: read its events, never write."""
+    return _published_session[1], _published_session[2]
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +206,23 @@ def published_copy(published, tmp_path, monkeypatch) -> Paths:
     for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
         monkeypatch.delenv(key, raising=False)
     return p
+
+
+def run_step(step: str):
+    """The refresh job reduced to the one step that refuses the input (same code, same messages
+    through the same run summary), without the dbt build, checks, publishing and reports that
+    a refused input skips anyway."""
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+    from dagster_project.run_summary import refresh_tags, summarize
+    from dagster_project.warehouse.publish import PUBLISH_KEY
+
+    job = defs.resolve_job_def("refresh")
+    keys = {key for a in defs.assets if isinstance(a, dg.AssetsDefinition) and a.node_def.name == step for key in a.keys}
+    assert keys, step
+    result = job.get_subset(asset_selection=keys).execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, tags=refresh_tags(job),
+        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+    )  # fmt: skip
+    return summarize(result.all_events, PUBLISH_KEY)

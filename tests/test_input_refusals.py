@@ -6,7 +6,7 @@ import re
 import pytest
 import yaml
 
-from conftest import DOC_001, DOC_002, replace_line, update_manifest_hash
+from conftest import DOC_001, DOC_002, replace_line, run_step, update_manifest_hash
 from dagster_project.core.errors import CatalogueError, ManifestError
 from dagster_project.sources.deliberations.raw_layer import read_deliberations
 from dagster_project.refresh import run_refresh
@@ -95,11 +95,7 @@ def test_entry_past_end_of_file(paths):
     assert "ends at line 1800, past the end of the document (1712 lines)" in str(info.value)
 
 
-@pytest.mark.e2e
-@pytest.mark.parametrize("case", ["changed_byte", "missing_anchor", "misplaced_quote"])
-def test_refresh_publishes_nothing(published_copy, case):
-    before = published_copy.warehouse.read_bytes()
-    reports_before = {p.name: p.read_bytes() for p in published_copy.reports.glob("*.html")}
+def _break(published_copy, case):
     doc = published_copy.deliberations / f"{DOC_002}.txt"
     if case == "changed_byte":
         replace_line(doc, 100, "35 825,00", "35 826,00")
@@ -108,6 +104,27 @@ def test_refresh_publishes_nothing(published_copy, case):
         update_manifest_hash(published_copy.deliberations, DOC_002)
     else:
         _edit_figure(published_copy, "envelope_2025_decision_eur", line=53)
+
+
+@pytest.mark.parametrize("case", ["changed_byte", "missing_anchor", "misplaced_quote"])
+def test_the_deliberations_step_refuses_and_publishes_nothing(published_copy, case):
+    """The refresh's deliberations step alone (what refuses these inputs)."""
+    before = published_copy.warehouse.read_bytes()
+    _break(published_copy, case)
+    summary = run_step("deliberations")
+    assert not summary.published
+    assert any(step.startswith("deliberations:") and DOC_002 in step for step in summary.failed_steps), summary.render()
+    assert "nothing was published" in summary.render()
+    assert published_copy.warehouse.read_bytes() == before
+
+
+@pytest.mark.e2e
+def test_refresh_publishes_nothing(published_copy):
+    """End to end, once: the whole refresh refuses, the warehouse and reports stay byte-identical."""
+    case = "changed_byte"
+    before = published_copy.warehouse.read_bytes()
+    reports_before = {p.name: p.read_bytes() for p in published_copy.reports.glob("*.html")}
+    _break(published_copy, case)
     summary = run_refresh()
     assert not summary.published
     assert any(step.startswith("deliberations:") and DOC_002 in step for step in summary.failed_steps), summary.render()

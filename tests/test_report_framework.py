@@ -100,14 +100,29 @@ def test_write_atomic_keeps_the_previous_file_when_writing_fails(tmp_path, monke
 def test_without_a_browser_for_kaleido_the_html_is_written_and_png_skipped_with_the_reason(tmp_path, monkeypatch):
     import plotly.io as pio
 
+    from dagster_project.reports import framework
     from dagster_project.reports.framework import write_report
 
     def no_browser(*args, **kwargs):
         raise RuntimeError("Chrome not found")
 
+    monkeypatch.setattr(framework, "png_browser_missing", lambda: None)  # kaleido itself fails, whatever this machine has
     monkeypatch.setattr(pio, "write_images", no_browser)
     chart = Chart("demo", "Démo", go.Figure(go.Bar(x=["a"], y=[1])), [Source(DOC, (269,), (("DREES", "2022"),))])
     written = write_report(Report("demo", "Titre", "Intro", [chart]), tmp_path)
     assert written.html.read_text(encoding="utf-8").count('id="chart-demo"') == 1
     assert written.pngs == [] and written.png_skipped == "RuntimeError: Chrome not found"
     assert not list((tmp_path / "png").iterdir())  # no half-rendered file left behind
+
+
+def test_without_chromium_the_png_export_is_skipped_once_with_how_to_install_it(tmp_path, monkeypatch):
+    import plotly.io as pio
+
+    from dagster_project.reports import framework
+
+    monkeypatch.setattr(framework, "_png_browser", {"reason": framework.NO_BROWSER})  # decided once per process
+    monkeypatch.setattr(pio, "write_images", lambda *a, **k: pytest.fail("kaleido called without a browser"))
+    chart = Chart("demo", "Démo", go.Figure(go.Bar(x=["a"], y=[1])), [Source(DOC, (269,), (("DREES", "2022"),))])
+    written = framework.write_report(Report("demo", "Titre", "Intro", [chart]), tmp_path)
+    assert written.pngs == [] and written.png_skipped == framework.NO_BROWSER
+    assert "apt-get install chromium" in written.png_skipped

@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from conftest import DOC_001, DOC_004, plain
+from conftest import DOC_001, DOC_004, plain, session_browser
 from dagster_project.core.frenchfmt import THOUSANDS, UNIT_SPACE
 from dagster_project.reports import compensations_nord, index, indicateurs
 
@@ -24,13 +24,8 @@ def con(published_con):
 
 
 def _has_browser() -> bool:
-    from dagster_project.reports.browser import BrowserMissing, find_browser
-
-    try:
-        find_browser()
-        return True
-    except BrowserMissing:
-        return False
+    """Decided once for the session (tests/conftest.py), before the refresh rendered the PNGs."""
+    return session_browser() is not None
 
 
 def test_refresh_writes_every_built_report_and_a_png_per_chart(published):
@@ -187,19 +182,17 @@ def test_report_assets_run_after_publish_and_describe_themselves():
     assert {k for k in reports if k.path[-1] != "index"} <= index_deps  # the index links only what exists
 
 
-def test_dbt_models_carry_row_counts_column_schemas_and_mart_previews(published_copy):
-    """dbt build alone on the copy's work database: each model's materialization has its metadata."""
-    from dagster_project.definitions import defs
-
+def test_dbt_models_carry_row_counts_column_schemas_and_mart_previews(published_run):
+    """The session refresh's dbt step: each model's materialization has its metadata."""
     from dagster_project.transform.assets import dbt_models
 
+    instance, summary = published_run
     dbt_keys = {key for key in dbt_models.keys if key.path[0] in ("staging", "marts", "reference")}
-    job = defs.resolve_job_def("refresh").get_subset(asset_selection=dbt_keys)
-    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral())
-    assert result.success
-    events = {
-        e.asset_key.to_user_string(): e.metadata for e in result.asset_materializations_for_node("dbt_models")
-    }
+    events = {}
+    for key in dbt_keys:
+        [record] = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key), limit=1).records
+        assert record.run_id == summary.run_id and record.event_log_entry.step_key == "dbt_models"
+        events[key.to_user_string()] = record.asset_materialization.metadata
     assert set(events) == {key.to_user_string() for key in dbt_keys}
     mart = events["marts/indicator_values"]
     assert mart["dagster/row_count"].value == 250

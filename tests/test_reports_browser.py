@@ -1,23 +1,12 @@
 """Every report opened in headless Chromium: no JavaScript error, every chart drawn, the index's
 links reachable, and a screenshot of each page (reports/screenshots/) for a person to look at."""
 
-import os
-
 import pytest
 
-from dagster_project.reports.browser import BrowserMissing, check_reports, find_browser
+from dagster_project.reports.browser import check_reports
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        return find_browser()
-    except BrowserMissing as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must check the reports in a browser: {exc}")
-        pytest.skip(str(exc))
+# `browser` (tests/conftest.py): decided once for the session; with CI=true the session requires it.
 
 
 def test_every_report_loads_without_javascript_errors_and_draws_its_charts(published, browser):

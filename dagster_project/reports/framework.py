@@ -249,11 +249,33 @@ def write_report(report: Report, reports_dir: Path, png: bool = True) -> Written
     return Written(path, pngs, skipped)
 
 
+NO_BROWSER = "no Chromium found for the PNG export (Debian: apt-get install chromium)"
+_png_browser: dict[str, str | None] = {}
+
+
+def png_browser_missing() -> str | None:
+    """Decided once per process: None when kaleido can find a Chromium, else the reason (said
+    once by the refresh, not once per report).
+
+    Not done: keeping ONE kaleido browser for the whole run (kaleido.start_sync_server) saved
+    about 2.3 s per report after the first, but when that browser fails to start (seen on a
+    loaded machine: "The browser seemed to close immediately") kaleido's sync server never
+    answers and the refresh hangs; each report starts its own browser, as before."""
+    if "reason" not in _png_browser:
+        from choreographer.browsers.chromium import Chromium
+
+        _png_browser["reason"] = NO_BROWSER if Chromium.find_browser(skip_local=False) is None else None
+    return _png_browser["reason"]
+
+
 def export_pngs(report: Report, png_dir: Path) -> tuple[list[Path], str | None]:
     """One PNG per chart through kaleido, which drives a local Chromium. Without a browser the
-    HTML report is still complete: the PNGs are skipped with the reason, logged and returned."""
+    HTML report is still complete: the PNGs are skipped with the reason, returned (the refresh
+    says it once, not once per report)."""
     if not report.charts:
         return [], None
+    if (missing := png_browser_missing()) is not None:
+        return [], missing
     import plotly.io as pio
 
     targets = [png_dir / f"{report.slug}__{chart.chart_id}.png" for chart in report.charts]
@@ -264,7 +286,7 @@ def export_pngs(report: Report, png_dir: Path) -> tuple[list[Path], str | None]:
             figures = [c.figure for c in report.charts]
             heights = [f.layout.height or 500 for f in figures]
             pio.write_images(figures, [str(p) for p in staged], width=1100, height=heights, scale=1)
-        except Exception as exc:  # kaleido raises its own types (no browser, browser crashed...)
+        except Exception as exc:  # kaleido raises its own types (browser crashed...)
             reason = f"{type(exc).__name__}: {exc}".strip()
             log.warning("PNG export of %s skipped: %s", report.slug, reason)
             return [], reason

@@ -3,6 +3,7 @@
 
 import json
 import os
+from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,6 +41,15 @@ class AutonomyDbtTranslator(DagsterDbtTranslator):
         return {**super().get_tags(dbt_resource_props), "layer": dbt_resource_props.get("schema", "")}
 
 
+def dbt_target_path(work_dir: Path) -> Path:
+    """dbt's target folder, one per work database and kept between runs: dbt-duckdb hashes the
+    database path into the profile, so the partial parse (partial_parse.msgpack) is only reusable
+    by runs on the same work database. A fresh work directory starts from the project's parse
+    (dagster-dbt copies dbt/target/partial_parse.msgpack); every later run skips the full parse.
+    Refreshes on one work database never overlap (refresh lock)."""
+    return work_dir / "dbt_target"
+
+
 def _dbt_vars() -> list[str]:
     """What-if variables for the allocation engine, passed through from the environment."""
     dbt_vars = get_settings().dbt_vars
@@ -56,15 +66,17 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, refresh_l
     # dbt runs in a subprocess that inherits this environment: point it at the work database.
     # marts.reconciliation_history records the Dagster run id. An environment variable, not a
     # --vars entry: a var that changes on every run would make dbt re-parse the whole project.
-    os.environ.update({**get_settings().dbt_env(), "AUTONOMY_RUN_ID": context.run_id})
+    settings = get_settings()
+    os.environ.update({**settings.dbt_env(), "AUTONOMY_RUN_ID": context.run_id})
     events, failure = [], None
     try:
-        for event in dbt.cli(["build", *_dbt_vars()], context=context).stream():
+        invocation = dbt.cli(["build", *_dbt_vars()], context=context, target_path=dbt_target_path(settings.work_dir))
+        for event in invocation.stream():
             events.append(event)
             if len(events) == 3:
                 fault_point("dbt_build")  # a few models built, dbt still running
     except Exception as exc:  # report what was built, then fail with dbt's error
         failure = exc
-    yield from with_table_metadata(context, events, get_settings().work_db)
+    yield from with_table_metadata(context, events, settings.work_db)
     if failure is not None:
         raise failure

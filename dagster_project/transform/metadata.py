@@ -10,28 +10,56 @@ from pathlib import Path
 
 import dagster as dg
 
-from ..common import table_metadata
+from ..common import markdown_table
 from ..warehouse.connections import connect
 
 PREVIEW_SCHEMAS = frozenset({"marts"})
+PREVIEW_ROWS = 5  # as common.table_metadata
 
 
 def with_table_metadata(context: dg.AssetExecutionContext, events: Iterable, work_db: Path) -> Iterator:
     events = list(events)
+    keys = {i: key for i, event in enumerate(events) if (key := _asset_key(context, event)) is not None and len(key.path) == 2}
     extra: dict[int, dict] = {}
     with connect(work_db, read_only=True) as con:
         tables = set(con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall())
-        for i, event in enumerate(events):
-            key = _asset_key(context, event)
-            if key is None or len(key.path) != 2 or tuple(key.path) not in tables:
-                continue
-            metadata = table_metadata(con, *key.path)
+        built = sorted({tuple(key.path) for key in keys.values()} & tables)
+        # Three round trips for every model together (columns, row counts), plus one preview per mart,
+        # instead of three queries per model.
+        columns: dict[tuple, list] = {}
+        for schema, table, name, dtype, comment in con.execute(
+            "SELECT schema_name, table_name, column_name, data_type, comment FROM duckdb_columns() ORDER BY schema_name, table_name, column_index"
+        ).fetchall():
+            columns.setdefault((schema, table), []).append((name, dtype, comment))
+        counts = dict(_row_counts(con, built))
+        per_table = {}
+        for schema, table in built:
+            cols = columns.get((schema, table), [])
+            metadata = {
+                "dagster/row_count": dg.MetadataValue.int(counts[(schema, table)]),
+                "dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(n, t, description=c) for n, t, c in cols]),
+                "dagster/table_name": f"{schema}.{table}",
+            }
+            if schema in PREVIEW_SCHEMAS:
+                preview = con.execute(f'SELECT * FROM "{schema}"."{table}" LIMIT {PREVIEW_ROWS}').fetchall()
+                metadata["preview"] = dg.MetadataValue.md(markdown_table([c[0] for c in cols], preview))
+            per_table[(schema, table)] = metadata
+    for i, key in keys.items():
+        if tuple(key.path) in per_table:
+            metadata = dict(per_table[tuple(key.path)])
             metadata["dagster/column_schema"] = _described(metadata["dagster/column_schema"], context, key)
-            if key.path[0] not in PREVIEW_SCHEMAS:
-                metadata.pop("preview")
             extra[i] = metadata
     for i, event in enumerate(events):
         yield event.with_metadata({**event.metadata, **extra[i]}) if i in extra else event
+
+
+def _row_counts(con, tables: list[tuple]) -> list[tuple]:
+    if not tables:
+        return []
+    query = " UNION ALL ".join(
+        f"SELECT '{schema}', '{table}', count(*) FROM \"{schema}\".\"{table}\"" for schema, table in tables
+    )
+    return [((schema, table), n) for schema, table, n in con.execute(query).fetchall()]
 
 
 def _asset_key(context: dg.AssetExecutionContext, event) -> dg.AssetKey | None:

@@ -30,7 +30,17 @@ def ensure_manifest(force: bool = False) -> Path:
     definitions.py calls it before the dbt assets are defined.
     """
     manifest = dbt_project.manifest_path
-    if force or not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
+    if not force and manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime():
+        return manifest
+    import fcntl
+
+    # One parse at a time (parallel test workers, `make run` beside `make ui`): dbt writes
+    # target/manifest.json in place; whoever waited finds it fresh and does not parse again.
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with open(manifest.parent / ".parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not force and manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime():
+            return manifest
         subprocess.run(
             [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
             check=True,

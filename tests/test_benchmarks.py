@@ -1,0 +1,41 @@
+"""The benchmarks run once at a tiny scale, so that they never rot (issue 12): the FAP ingestion
+benchmark (`make bench`) and the refresh benchmark (`make bench-refresh`), each in its own
+process and into temporary paths, as `make` runs them."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import PROJECT
+
+pytestmark = pytest.mark.e2e
+
+
+def _run(args: list[str], tmp_path) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("AUTONOMY_WORK_DIR", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS")}
+    result = subprocess.run(
+        [sys.executable, *args], cwd=PROJECT, env={**env, "TMPDIR": str(tmp_path)}, capture_output=True, text=True, timeout=900
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return result.stdout
+
+
+@pytest.mark.xdist_group("benchmarks")
+def test_fap_ingestion_benchmark_at_smoke_scale(tmp_path):
+    out = _run(["benchmarks/fap_ingest.py", "--smoke", "--data-dir", str(tmp_path / "data")], tmp_path)
+    assert "| ours (Dagster + dbt) |" in out and "Adding one month =" in out, out
+    assert (tmp_path / "data" / "results.json").exists()
+    assert not (tmp_path / "data" / "work").exists()  # cleaned up
+
+
+@pytest.mark.xdist_group("benchmarks")
+def test_refresh_benchmark_at_smoke_scale(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# FAP ingestion benchmark: results\n\nkept as is\n", encoding="utf-8")
+    out = _run(["benchmarks/refresh.py", "--smoke", "--write", "--results", str(results), "--label", "smoke"], tmp_path)
+    text = results.read_text(encoding="utf-8")
+    assert text.startswith("# FAP ingestion benchmark: results\n\nkept as is\n")
+    assert "# Refresh" in text and "### smoke" in text and "| dbt_models |" in text, out
+    assert "refresh (as `make run` prints it)" in text
