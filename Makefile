@@ -63,7 +63,7 @@ bench-refresh: prepare
 
 # Two workers (2 cores): each builds the session's shared refresh once; see benchmarks/RESULTS.md ("Test suite").
 PYTEST_WORKERS ?= 2
-test: prepare
+test: prepare lint
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 # Style: ruff (Python: lint and format) and sqlfluff (dbt models, dbt templater, DuckDB dialect).

@@ -35,8 +35,7 @@ EPSILON = 1e-9
 # Checks whose id changed with their kind (6e): compared with their former selves.
 RENAMED = {
     "pa_indicators.cross_source.pop_75plus_share.l0261": "pa_indicators.cross_document.pop_75plus_share.l0261",
-    "autonomy_plan_figures.cross_source.apa_home_coverage_60plus.l0312":
-        "autonomy_plan_figures.cross_document.apa_home_coverage_60plus.l0312",
+    "autonomy_plan_figures.cross_source.apa_home_coverage_60plus.l0312": "autonomy_plan_figures.cross_document.apa_home_coverage_60plus.l0312",
 }
 
 
@@ -75,9 +74,13 @@ def main(before_parquet: str, after_db: str) -> int:
     print(f"| **total** | | | {totals[0]} | {totals[1]} |\n")
 
     differences: list[tuple[str, str, str]] = []  # (check_id, what, detail)
-    for (check_id,) in con.execute("SELECT check_id FROM before EXCEPT SELECT check_id FROM after_as_before ORDER BY 1").fetchall():
+    for (check_id,) in con.execute(
+        "SELECT check_id FROM before EXCEPT SELECT check_id FROM after_as_before ORDER BY 1"
+    ).fetchall():
         differences.append((check_id, "removed", ""))
-    for (check_id,) in con.execute("SELECT check_id FROM after_as_before EXCEPT SELECT check_id FROM before ORDER BY 1").fetchall():
+    for (check_id,) in con.execute(
+        "SELECT check_id FROM after_as_before EXCEPT SELECT check_id FROM before ORDER BY 1"
+    ).fetchall():
         differences.append((check_id, "added", ""))
     for after_id, before_id in RENAMED.items():
         differences.append((before_id, "check_id", f"-> {after_id}"))
@@ -100,7 +103,17 @@ def main(before_parquet: str, after_db: str) -> int:
         "SELECT max(abs(cast(b.computed_value AS DOUBLE) - cast(a.computed_value AS DOUBLE))), "
         "max(abs(cast(b.tolerance AS DOUBLE) - cast(a.tolerance AS DOUBLE))) FROM before b JOIN after_as_before a USING (check_id)"
     ).fetchone()
-    labels = ["status", "passed", "severity", "published_value", "check_kind", "location", "computed_value", "tolerance", "explanation"]
+    labels = [
+        "status",
+        "passed",
+        "severity",
+        "published_value",
+        "check_kind",
+        "location",
+        "computed_value",
+        "tolerance",
+        "explanation",
+    ]
     for row in rows:
         check_id, flags = row[0], row[1:10]
         for label, differs in zip(labels, flags):
@@ -118,9 +131,11 @@ def main(before_parquet: str, after_db: str) -> int:
         f"SELECT count(*) FILTER (WHERE abs(cast(b.tolerance AS DOUBLE) - cast(a.tolerance AS DOUBLE)) <= {EPSILON}) "
         "FROM before b JOIN after_as_before a USING (check_id)"
     ).fetchone()[0]
-    print(f"Common checks: {len(rows)} (renamed ones paired); largest |computed_value difference| {max_computed[0]:.3g}; "
-          f"tolerance within {EPSILON} on {same} of them (largest difference {max_computed[1]:.3g}, from fix 6d). "
-          "DuckDB divides DECIMALs in DOUBLE, the former engine in 34-digit Decimal: values are compared within 1e-9.\n")
+    print(
+        f"Common checks: {len(rows)} (renamed ones paired); largest |computed_value difference| {max_computed[0]:.3g}; "
+        f"tolerance within {EPSILON} on {same} of them (largest difference {max_computed[1]:.3g}, from fix 6d). "
+        "DuckDB divides DECIMALs in DOUBLE, the former engine in 34-digit Decimal: values are compared within 1e-9.\n"
+    )
     print("## Differences\n")
     print("| check_id | what differs | why | detail |\n|---|---|---|---|")
     unexplained = 0
@@ -140,7 +155,7 @@ def _diff(before: str, after: str) -> str:
     end = 0
     while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
         end += 1
-    return f"« …{before[start:len(before) - end]}… » -> « …{after[start:len(after) - end]}… »"
+    return f"« …{before[start : len(before) - end]}… » -> « …{after[start : len(after) - end]}… »"
 
 
 if __name__ == "__main__":

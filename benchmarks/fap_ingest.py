@@ -65,7 +65,9 @@ def _tree_rss(root_pid: int) -> int:
 def measure(label: str, args: list[str]) -> dict:
     env = {**os.environ, "PYTHONPYCACHEPREFIX": str(ROOT / ".cache" / "pycache")}
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, __file__, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, __file__, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     peak = 0
     while process.poll() is None:
         peak = max(peak, _tree_rss(process.pid))
@@ -89,7 +91,9 @@ def run_baseline(files: str, db: Path) -> dict:
         # Identifiers typed as text: auto-detection alone reads FINESS as numbers from the first
         # lines and then fails on Corsica's '2A...' (measured at the 100-département volume).
         ids = "{'sad_id': 'VARCHAR', 'finess': 'VARCHAR', 'beneficiary_id': 'VARCHAR'}"
-        con.execute(f"CREATE TABLE fap_lines AS SELECT * FROM read_csv('{files}', delim=';', header=true, decimal_separator=',', types={ids})")
+        con.execute(
+            f"CREATE TABLE fap_lines AS SELECT * FROM read_csv('{files}', delim=';', header=true, decimal_separator=',', types={ids})"
+        )
         groups = con.execute(
             "SELECT sad_id, left(CAST(month AS VARCHAR), 4) AS year, sum(hours_billed) FROM fap_lines GROUP BY ALL"
         ).fetchall()
@@ -107,16 +111,19 @@ def run_ours(raw: Path, work: Path, month: str | None) -> dict:
     import dagster as dg
 
     from dagster_project.definitions import defs
+    from dagster_project.settings import get_settings
     from dagster_project.sources.fap.assets import FILES_KEY, LINES_KEY, REGISTRY_KEY
     from dagster_project.sources.fap.files import month_range_with_files
     from dagster_project.sources.fap.sensors import RANGE_END, RANGE_START
     from dagster_project.warehouse.publish import PUBLISH_KEY
-    from dagster_project.settings import get_settings
 
     COMPARISON_KEY = dg.AssetKey(["marts", "fap_annex_hours_comparison"])  # a dbt model since the sources/ layout
     # The FAP assets and every FAP dbt model downstream, without the annex comparison (it needs
     # the deliberations) and without publishing.
-    selection = dg.AssetSelection.assets(REGISTRY_KEY, LINES_KEY, FILES_KEY).downstream() - dg.AssetSelection.assets(COMPARISON_KEY, PUBLISH_KEY).downstream()
+    selection = (
+        dg.AssetSelection.assets(REGISTRY_KEY, LINES_KEY, FILES_KEY).downstream()
+        - dg.AssetSelection.assets(COMPARISON_KEY, PUBLISH_KEY).downstream()
+    )
     job = dg.define_asset_job("fap_benchmark", selection=selection, executor_def=dg.in_process_executor)
     resolved = dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def("fap_benchmark")
     # Like the sensor (one new month) or `autonomy refresh` (every month that has a file).
@@ -125,7 +132,10 @@ def run_ours(raw: Path, work: Path, month: str | None) -> dict:
     loaded = time.monotonic()
     with dg.DagsterInstance.ephemeral() as instance:
         result = resolved.execute_in_process(
-            instance=instance, tags=tags, partition_key=month, raise_on_error=False,
+            instance=instance,
+            tags=tags,
+            partition_key=month,
+            raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
         )
         steps = {
@@ -140,14 +150,15 @@ def run_ours(raw: Path, work: Path, month: str | None) -> dict:
 
     with duckdb.connect(str(get_settings().work_db), read_only=True) as con:
         rows = con.execute("SELECT count(*) FROM raw.fap_lines").fetchone()[0]
-        months = con.execute("SELECT count(*) FROM intermediate.int_fap__hours_by_sad_month_prestation GROUP BY dbt_invocation_id ORDER BY 1").fetchall()
+        months = con.execute(
+            "SELECT count(*) FROM intermediate.int_fap__hours_by_sad_month_prestation GROUP BY dbt_invocation_id ORDER BY 1"
+        ).fetchall()
     return {
         "rows": rows,
         "model_rows_by_run": [m[0] for m in months],
         "import_and_definitions_s": round(loaded - started, 1),
         "steps_s": steps,
     }
-
 
 
 # ---------------------------------------------------------------- data sets
@@ -165,7 +176,14 @@ def dataset(name: str, departments: int, start: str, months: int, lines: int) ->
     (raw / "deliberations").symlink_to(ROOT / "raw" / "deliberations")
     print(f"generating {name}: {lines:,} lines, {departments} départements, {months} months from {start}", flush=True)
     started = time.monotonic()
-    _, written = generate.write_volume(raw / "fap", ROOT / "raw" / "fap", departments, generate.months_from(start, months), lines=lines, progress=sys.stderr.isatty())
+    _, written = generate.write_volume(
+        raw / "fap",
+        ROOT / "raw" / "fap",
+        departments,
+        generate.months_from(start, months),
+        lines=lines,
+        progress=sys.stderr.isatty(),
+    )
     marker.write_text(json.dumps({"spec": spec, "lines": written, "seconds": round(time.monotonic() - started, 1)}))
     os.sync()  # or the first measurement competes with the write-back of several GB
     return raw
@@ -193,7 +211,9 @@ def main_run(args: argparse.Namespace) -> None:
         lines = int(lines * args.scale)
         raw = dataset(f"year_{label}", departments, "2024-01", 12, lines)
         print(f"{label}: {_lines(raw):,} lines", flush=True)
-        base = measure(f"baseline {label}", ["_baseline", str(raw / "fap" / "fap_*.csv"), str(_fresh(DATA / "work_baseline") / "b.duckdb")])
+        base = measure(
+            f"baseline {label}", ["_baseline", str(raw / "fap" / "fap_*.csv"), str(_fresh(DATA / "work_baseline") / "b.duckdb")]
+        )
         ours = measure(f"ours {label}", ["_ours", str(raw), str(_fresh_work())])
         results["sizes"].append({"size": label, "lines": _lines(raw), "baseline": base, "ours": ours})
         print(f"  ratio ours / baseline: {ours['seconds'] / base['seconds']:.2f}", flush=True)
@@ -260,8 +280,15 @@ def _machine() -> dict:
     import duckdb
 
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    return {"cpus": os.cpu_count(), "cpu": model, "memory_gib": round(memory / GIB), "python": platform.python_version(), "duckdb": duckdb.__version__}
+    cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": model,
+        "memory_gib": round(memory / GIB),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+    }
 
 
 def report(results: dict) -> str:
@@ -275,7 +302,9 @@ def report(results: dict) -> str:
     for size in results["sizes"]:
         base, ours = size["baseline"], size["ours"]
         out.append(f"| {size['lines']:,} | baseline (bare DuckDB) | {base['seconds']} | {base['peak_rss_gib']} | 1.00 |")
-        out.append(f"| {size['lines']:,} | ours (Dagster + dbt) | {ours['seconds']} | {ours['peak_rss_gib']} | {ours['seconds'] / base['seconds']:.2f} |")
+        out.append(
+            f"| {size['lines']:,} | ours (Dagster + dbt) | {ours['seconds']} | {ours['peak_rss_gib']} | {ours['seconds'] / base['seconds']:.2f} |"
+        )
     inc = results.get("incremental")
     if inc:
         pct = 100 * inc["add_month"]["seconds"] / inc["full_rebuild"]["seconds"]

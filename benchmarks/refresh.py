@@ -158,7 +158,10 @@ def main() -> None:
         runs = [cold] if args.smoke else []
         for i in range(0 if args.smoke else args.runs):
             runs.append(one_run(env))
-            print(f"run {i + 1}/{args.runs}: refresh {runs[-1]['refresh_s']:.1f} s, process {runs[-1]['process_s']:.1f} s", flush=True)
+            print(
+                f"run {i + 1}/{args.runs}: refresh {runs[-1]['refresh_s']:.1f} s, process {runs[-1]['process_s']:.1f} s",
+                flush=True,
+            )
     text = render(args.label, runs, None if args.smoke else cold)
     print()
     print(text)

@@ -74,7 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     refresh = sub.add_parser("refresh", help="full refresh: ingest, dbt build, checks, publish")
-    refresh.add_argument("-v", "--verbose", action="store_true", help="show every Dagster log line and dbt's output here (default: a few lines, the rest in a log file)")
+    refresh.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show every Dagster log line and dbt's output here (default: a few lines, the rest in a log file)",
+    )
     refresh.set_defaults(func=_refresh)
 
     prepare = sub.add_parser("prepare", help="parse the dbt project (manifest for Dagster)")

@@ -11,15 +11,15 @@ from .transform.project import ensure_manifest
 
 ensure_manifest()  # dagster-dbt reads the dbt manifest when the dbt assets are defined
 
-from .sources.deliberations import definitions as deliberations  # noqa: E402
 from .automation import build_failure_sensor, build_nightly_schedule  # noqa: E402
-from .retention import build_retention_sensor  # noqa: E402
-from .sources.fap import definitions as fap  # noqa: E402
-from .warehouse.lock import RefreshLockResource  # noqa: E402
-from .warehouse.publish import build_publish_asset  # noqa: E402
 from .checks import definitions as reconciliation  # noqa: E402
 from .reports import definitions as reports  # noqa: E402
+from .retention import build_retention_sensor  # noqa: E402
+from .sources.deliberations import definitions as deliberations  # noqa: E402
+from .sources.fap import definitions as fap  # noqa: E402
 from .transform import definitions as transform  # noqa: E402
+from .warehouse.lock import RefreshLockResource  # noqa: E402
+from .warehouse.publish import build_publish_asset  # noqa: E402
 
 # Packages are imported as modules, not `defs as x_defs`: Dagster refuses a code location with
 # more than one Definitions object at module scope (`dagster dev`, `definitions validate`).
@@ -30,7 +30,13 @@ AFTER_PUBLISH: list[dg.Definitions] = [reports.defs]
 
 
 def _asset_keys(parts: list[dg.Definitions]) -> list[dg.AssetKey]:
-    return [key for part in parts for assets_def in part.assets or [] if isinstance(assets_def, dg.AssetsDefinition) for key in assets_def.keys]
+    return [
+        key
+        for part in parts
+        for assets_def in part.assets or []
+        if isinstance(assets_def, dg.AssetsDefinition)
+        for key in assets_def.keys
+    ]
 
 
 published_warehouse = build_publish_asset(_asset_keys(BEFORE_PUBLISH))

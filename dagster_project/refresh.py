@@ -68,7 +68,9 @@ class _Progress(logging.Handler):
     def flush_phase(self) -> None:
         if self.current is not None and self.counts["steps"]:
             c = self.counts
-            what = f"{c['steps']} step{'s' if c['steps'] > 1 else ''}, {c['assets']} assets" + (f", {c['checks']} checks" if c["checks"] else "")
+            what = f"{c['steps']} step{'s' if c['steps'] > 1 else ''}, {c['assets']} assets" + (
+                f", {c['checks']} checks" if c["checks"] else ""
+            )
             self._print(f"  {self.current:<10} {c['seconds']:6.1f} s  ({what})")
         self.current = None
         self.counts = {"steps": 0, "assets": 0, "checks": 0, "seconds": 0.0}
@@ -145,7 +147,7 @@ def run_refresh(
     run_config = {} if verbose else {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     if progress is not None:  # loggers named in the run config are the only ones started
         run_config = {"loggers": {**run_config.get("loggers", {"console": {}}), "progress": {}}}
-    with (_instance() if instance is None else contextlib.nullcontext(instance)) as run_instance:
+    with _instance() if instance is None else contextlib.nullcontext(instance) as run_instance:
         result = job.execute_in_process(
             instance=run_instance, raise_on_error=False, tags=refresh_tags(job), run_config=run_config
         )

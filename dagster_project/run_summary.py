@@ -1,17 +1,13 @@
 """What a refresh run did, in plain words, from its Dagster events: shared by `make run`,
 the schedule and the failure sensor (no import of the definitions here)."""
 
-
 from __future__ import annotations
 
-import os
-import time
 from dataclasses import dataclass, field
 
 import dagster as dg
 
 from .settings import get_settings
-
 
 PNG_SKIPPED = "non générés :"  # the report assets' "png" metadata when a chart has no PNG
 
@@ -34,7 +30,9 @@ class RefreshSummary:
         lines = []
         if self.published:
             if self.failed_steps:  # the warehouse is published; a step reading it (a report) failed
-                lines.append(f"Refresh published the warehouse but FAILED after publishing ({self.seconds:.1f} s, run {self.run_id}).")
+                lines.append(
+                    f"Refresh published the warehouse but FAILED after publishing ({self.seconds:.1f} s, run {self.run_id})."
+                )
             else:
                 lines.append(f"Refresh succeeded in {self.seconds:.1f} s (run {self.run_id}).")
             lines.append(f"  Published warehouse: {settings.warehouse}")
@@ -95,7 +93,7 @@ def summarize(events, publish_key: dg.AssetKey) -> RefreshSummary:
             png = materialization.metadata.get("png")
             png_text = getattr(png, "value", png)
             if summary.png_skipped is None and isinstance(png_text, str) and png_text.startswith(PNG_SKIPPED):
-                summary.png_skipped = png_text[len(PNG_SKIPPED):].strip()
+                summary.png_skipped = png_text[len(PNG_SKIPPED) :].strip()
             if materialization.asset_key == publish_key:
                 summary.published = True
                 summary.publish_metadata = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}

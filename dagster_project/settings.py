@@ -33,9 +33,18 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "AUTONOMY_UI_PORT": ("3000", "port of `make ui` and `make serve`"),
     "AUTONOMY_CHROMIUM": ("from PATH", "Chromium used by the browser check"),
     "AUTONOMY_CHROMEDRIVER": ("from PATH", "ChromeDriver used by the browser check"),
-    "AUTONOMY_WORK_DB": ("set by the refresh", "the work database dbt writes (set for dbt by `Settings.dbt_env()`; not a user setting)"),
-    "AUTONOMY_RUN_ID": ("set by the refresh", "the Dagster run id dbt records in marts.reconciliation_history (not a user setting)"),
-    "AUTONOMY_KEEP_NIGHTS": ("7", "previous published files kept in `<warehouse dir>/history/` for `autonomy rollback` (0: none)"),
+    "AUTONOMY_WORK_DB": (
+        "set by the refresh",
+        "the work database dbt writes (set for dbt by `Settings.dbt_env()`; not a user setting)",
+    ),
+    "AUTONOMY_RUN_ID": (
+        "set by the refresh",
+        "the Dagster run id dbt records in marts.reconciliation_history (not a user setting)",
+    ),
+    "AUTONOMY_KEEP_NIGHTS": (
+        "7",
+        "previous published files kept in `<warehouse dir>/history/` for `autonomy rollback` (0: none)",
+    ),
     "AUTONOMY_RUN_RETENTION_DAYS": ("90", "Dagster runs (and their events and logs) older than this are deleted (0: never)"),
     "AUTONOMY_NIGHTLY_CRON": ("30 4 * * *", "cron of the `nightly_refresh` schedule, Europe/Paris time"),
     "AUTONOMY_SMTP_HOST": ("unset", "SMTP server of the failure alerts (no e-mail when unset)"),

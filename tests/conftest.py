@@ -165,6 +165,12 @@ def published_con(published):
     connection.close()
 
 
+@pytest.fixture(scope="module")
+def con(published_con):
+    """The mart tests' name for the session's read-only published connection."""
+    return published_con
+
+
 def plain(text: str) -> str:
     """A figure as reports write it (narrow no-break spaces, U+2212 minus) with ordinary spaces and '-'."""
     from dagster_project.core.frenchfmt import MINUS, THOUSANDS, UNIT_SPACE

@@ -49,8 +49,10 @@ def _text(value: Decimal) -> str:
 def materialize_fap(month: str | None = None) -> dg.ExecuteInProcessResult:
     """The registry and the monthly exports only (no dbt): one month, or every month with a file."""
     return dg.materialize(
-        [sad_registry, fap_monthly_exports], partition_key=month,
-        resources={"refresh_lock": RefreshLockResource()}, raise_on_error=False,
+        [sad_registry, fap_monthly_exports],
+        partition_key=month,
+        resources={"refresh_lock": RefreshLockResource()},
+        raise_on_error=False,
     )
 
 

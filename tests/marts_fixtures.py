@@ -1,14 +1,5 @@
-"""A read-only connection to the session's published warehouse, for the mart tests."""
-
-import duckdb
-import pytest
-
-
-@pytest.fixture(scope="module")
-def con(published):
-    connection = duckdb.connect(str(published.warehouse), read_only=True)
-    yield connection
-    connection.close()
+"""Helpers for the mart tests (the `con` fixture, a read-only connection to the session's
+published warehouse, lives in conftest.py)."""
 
 
 def rows_as_dicts(con, query: str, params=None) -> list[dict]:

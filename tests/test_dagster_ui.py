@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT
 
 LAYER_GROUPS = {"raw_documents", "raw_fap", "staging", "intermediate", "marts", "reference", "checks", "reports", "publish"}

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-
 from conftest import DOC_001
 
 pytestmark = pytest.mark.e2e
@@ -33,22 +32,35 @@ def test_indicator_values_holds_every_indicator_figure_of_001(con):
     # 16 PA + 10 PH rows; HdF: 6 territories x 12 columns, 6 x 8 minus 5 empty DRL shares;
     # MDPH: 13 rights x 5 columns; 44 indicators printed in prose.
     assert counts == {
-        "pa_indicators": 16, "ph_indicators": 10, "hdf_children": 72, "hdf_adults": 43,
-        "mdph_rights": 65, "autonomy_plan_figures": 44,
+        "pa_indicators": 16,
+        "ph_indicators": 10,
+        "hdf_children": 72,
+        "hdf_adults": 43,
+        "mdph_rights": 65,
+        "autonomy_plan_figures": 44,
     }
     columns = [r[0] for r in con.execute("DESCRIBE marts.indicator_values").fetchall()]
     assert columns == [
-        "document_id", "source_line", "table_id", "territory_code", "territory_name", "indicator_code",
-        "indicator_label", "value", "unit", "source", "reference_period",
+        "document_id",
+        "source_line",
+        "table_id",
+        "territory_code",
+        "territory_name",
+        "indicator_code",
+        "indicator_label",
+        "value",
+        "unit",
+        "source",
+        "reference_period",
     ]
     row = con.execute(
         "SELECT document_id, source_line, territory_code, territory_name, value, unit, source, reference_period "
         "FROM marts.indicator_values WHERE indicator_code = 'apa_per_1000_60plus'"
     ).fetchone()
     assert row == (DOC_001, 269, "62", "Pas-de-Calais", Decimal("102"), "per_1000", "DREES", "2022")
-    assert con.execute(
-        "SELECT value FROM marts.indicator_values WHERE indicator_code = 'aeeh_beneficiaries'"
-    ).fetchone() == (Decimal("19869"),)
+    assert con.execute("SELECT value FROM marts.indicator_values WHERE indicator_code = 'aeeh_beneficiaries'").fetchone() == (
+        Decimal("19869"),
+    )
     assert con.execute(
         "SELECT territory_name, value FROM marts.indicator_values WHERE indicator_code = 'pop_0_19' AND territory_code = '32'"
     ).fetchone() == ("Hauts-de-France", Decimal("1545866"))

@@ -4,8 +4,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import DOC_001, DOC_004, RAW
 
-from conftest import DOC_001, DOC_002, DOC_004, RAW
 from dagster_project.sources.deliberations.raw_layer import read_deliberations
 
 EXPECTED_ROWS = {  # data rows (TOTAL rows apart) per catalogue table
@@ -124,7 +124,9 @@ def test_prose_figures(load):
     figures = {f["figure_id"]: f for rows in load.prose.values() for f in rows}
     assert figures["si_apa_cnsa_contribution_eur"]["value"] == Decimal("150000")
     assert [figures[f"si_apa_{k}_eur"]["value"] for k in ("first_instalment", "second_instalment", "balance")] == [
-        Decimal("90000"), Decimal("30000"), Decimal("30000")
+        Decimal("90000"),
+        Decimal("30000"),
+        Decimal("30000"),
     ]
     assert figures["si_apa_operation_code"]["text_value"] == "C02-430A01"
     assert (figures["admr_hours_2024"]["value"], figures["admr_hours_2024"]["source_line"]) == (Decimal("1147837"), 207)
@@ -139,8 +141,11 @@ def test_prose_figures(load):
     assert figures["professions_autonomie_62_eur"]["value"] == 200000
     votes = {k: v["value"] for k, v in figures.items() if k.startswith("votes_") and k.endswith("_for")}
     assert votes == {
-        "votes_2023_331_for": 43, "votes_2026_150_for": 44, "votes_2025_541_for": 42,
-        "votes_2025_53_for": 44, "votes_nord_for": 59,
+        "votes_2023_331_for": 43,
+        "votes_2026_150_for": 44,
+        "votes_2025_541_for": 42,
+        "votes_2025_53_for": 44,
+        "votes_nord_for": 59,
     }
     for figure in figures.values():
         text = (RAW / "deliberations" / f"{figure['document_id']}.txt").read_text(encoding="utf-8").split("\n")

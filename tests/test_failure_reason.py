@@ -2,7 +2,6 @@
 rejected file (or the failed blocking check) so nobody has to dig through the logs."""
 
 import dagster as dg
-
 from conftest import DOC_002, replace_line
 
 

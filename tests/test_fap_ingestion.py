@@ -12,12 +12,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-
 from conftest import DOC_002, replace_line, update_manifest_hash
+from fap_helpers import edit_line, fap_file, materialize_fap, months_loaded, read_fields
+
+from dagster_project.refresh import run_refresh
 from dagster_project.sources.fap import generate
 from dagster_project.sources.fap.sensors import RANGE_END, RANGE_START, fap_monthly_files
-from dagster_project.refresh import run_refresh
-from fap_helpers import edit_line, fap_file, materialize_fap, months_loaded, read_fields
 
 pytestmark = pytest.mark.e2e
 MONTHS = [f"2024-{m:02d}" for m in range(1, 13)]
@@ -33,7 +33,9 @@ def _sha(path):
 
 def test_sample_ingested_month_by_month_and_reconciled(published):
     with _work(published) as con:
-        files = con.execute("SELECT month, file_name, row_count, length(sha256), synthetic FROM raw.fap_files ORDER BY month").fetchall()
+        files = con.execute(
+            "SELECT month, file_name, row_count, length(sha256), synthetic FROM raw.fap_files ORDER BY month"
+        ).fetchall()
         assert files == [(m, f"fap_{m}.csv", 15342, 64, True) for m in MONTHS]  # the generator's sample, and known as such
         assert con.execute("SELECT count(*), count(DISTINCT month) FROM raw.fap_lines").fetchone() == (184104, 12)
     with duckdb.connect(str(published.warehouse), read_only=True) as con:
@@ -85,15 +87,21 @@ def _plus(text: str, hours: str) -> str:
 
 def test_incremental_models_process_only_new_and_changed_months(published_copy):
     with _work(published_copy) as con:
-        first = con.execute("SELECT DISTINCT dbt_invocation_id FROM intermediate.int_fap__hours_by_sad_month_prestation").fetchall()
+        first = con.execute(
+            "SELECT DISTINCT dbt_invocation_id FROM intermediate.int_fap__hours_by_sad_month_prestation"
+        ).fetchall()
     assert len(first) == 1
     path = fap_file(published_copy.raw, "2024-03")
     a, b = read_fields(path, 2), read_fields(path, 3)
     edit_line(path, 2, consistent=True, hours_billed=_plus(a["hours_billed"], "1"))
     edit_line(path, 3, consistent=True, hours_billed=_plus(b["hours_billed"], "-1"))
     plan = generate.Plan(out_dir=published_copy.raw / "fap", months=["2025-01"], departments=["62"])
-    generate.generate(plan, generate.read_profile(published_copy.raw / "fap" / "activity_profile_2024.csv"),
-                      generate.read_registry(published_copy.raw / "fap" / "sad_registry.csv"), progress=False)
+    generate.generate(
+        plan,
+        generate.read_profile(published_copy.raw / "fap" / "activity_profile_2024.csv"),
+        generate.read_registry(published_copy.raw / "fap" / "sad_registry.csv"),
+        progress=False,
+    )
     summary = run_refresh()
     assert summary.published, summary.render()
     with _work(published_copy) as con:
@@ -103,15 +111,20 @@ def test_incremental_models_process_only_new_and_changed_months(published_copy):
                 [first[0][0]],
             ).fetchall()
             assert by_run == [(False, ["2024-03", "2025-01"]), (True, [m for m in MONTHS if m != "2024-03"])], model
-        assert con.execute(
-            "SELECT hours_billed FROM intermediate.int_fap__hours_by_sad_month_prestation "
-            "WHERE month = '2024-03' AND sad_id = '62-001' AND prestation = 'APA'"
-        ).fetchone() == con.execute(
-            "SELECT sum(hours_billed) FROM raw.fap_lines WHERE month = '2024-03' AND sad_id = '62-001' AND prestation = 'APA'"
-        ).fetchone()
+        assert (
+            con.execute(
+                "SELECT hours_billed FROM intermediate.int_fap__hours_by_sad_month_prestation "
+                "WHERE month = '2024-03' AND sad_id = '62-001' AND prestation = 'APA'"
+            ).fetchone()
+            == con.execute(
+                "SELECT sum(hours_billed) FROM raw.fap_lines WHERE month = '2024-03' AND sad_id = '62-001' AND prestation = 'APA'"
+            ).fetchone()
+        )
         assert con.execute("SELECT count(*) FROM intermediate.int_fap__sad_hours_yearly WHERE year = 2025").fetchone() == (36,)
         # an edited sample file, and a file the sample command did not write, are not the synthetic sample
-        assert con.execute("SELECT list(month ORDER BY month) FROM raw.fap_files WHERE NOT synthetic").fetchone() == (["2024-03", "2025-01"],)
+        assert con.execute("SELECT list(month ORDER BY month) FROM raw.fap_files WHERE NOT synthetic").fetchone() == (
+            ["2024-03", "2025-01"],
+        )
 
 
 def test_bad_file_is_rejected_previous_month_kept_nothing_published(published_copy):
@@ -131,8 +144,12 @@ def test_bad_file_is_rejected_previous_month_kept_nothing_published(published_co
     assert f"{path}, line 9, column 'sad_id': unknown sad_id: not in sad_registry.csv (value '62-999')" in text
     assert _sha(published_copy.warehouse) == published_before
     with _work(published_copy) as con:
-        assert con.execute("SELECT sha256, row_count, hours_billed FROM raw.fap_files WHERE month = '2024-05'").fetchone() == before
-        assert con.execute("SELECT count(*), sum(hours_billed) FROM raw.fap_lines WHERE month = '2024-05'").fetchone() == before[1:]
+        assert (
+            con.execute("SELECT sha256, row_count, hours_billed FROM raw.fap_files WHERE month = '2024-05'").fetchone() == before
+        )
+        assert (
+            con.execute("SELECT count(*), sum(hours_billed) FROM raw.fap_lines WHERE month = '2024-05'").fetchone() == before[1:]
+        )
 
 
 def test_fap_hours_differing_from_the_annex_block_publishing(published_copy):
@@ -142,7 +159,9 @@ def test_fap_hours_differing_from_the_annex_block_publishing(published_copy):
     assert not summary.published
     check = [c for c in summary.failed_checks if "fap_hours__engine__hours_per_sad" in c]
     assert len(check) == 1, summary.render()
-    assert check[0].startswith("marts/fap_annex_hours_comparison:fap_hours__engine__hours_per_sad - 2 of 37 figures outside tolerance.")
+    assert check[0].startswith(
+        "marts/fap_annex_hours_comparison:fap_hours__engine__hours_per_sad - 2 of 37 figures outside tolerance."
+    )
     assert "(LONGUEUESSE / AADCMO) imprimé 23 596,00 (ligne 92)" in check[0]
     assert "Nos chiffres diffèrent du document : la publication est bloquée." in check[0]
     assert _sha(published_copy.warehouse) == published_before
@@ -155,7 +174,10 @@ def test_altering_the_annex_alone_fails_the_reconciliation(published_copy):
     summary = run_refresh()
     assert not summary.published
     check = " ".join(c for c in summary.failed_checks if "fap_hours__engine__hours_per_sad" in c)
-    assert "(LONGUEUESSE / AADCMO) imprimé 23 597,00 (ligne 92) ; somme des heures APA facturées de l'année dans les exports mensuels FAP : 23 596,00" in check
+    assert (
+        "(LONGUEUESSE / AADCMO) imprimé 23 597,00 (ligne 92) ; somme des heures APA facturées de l'année dans les exports mensuels FAP : 23 596,00"
+        in check
+    )
 
 
 def test_sensor_requests_new_and_changed_months(paths):
@@ -169,7 +191,12 @@ def test_sensor_requests_new_and_changed_months(paths):
     request = fap_monthly_files(dg.build_sensor_context(cursor=json.dumps(cursor)))
     assert request.partition_key == "2024-07" and request.run_key.startswith("fap:2024-07@")
     plan = generate.Plan(out_dir=fap, months=["2025-02"], departments=["62"])
-    generate.generate(plan, generate.read_profile(fap / "activity_profile_2024.csv"), generate.read_registry(fap / "sad_registry.csv"), progress=False)
+    generate.generate(
+        plan,
+        generate.read_profile(fap / "activity_profile_2024.csv"),
+        generate.read_registry(fap / "sad_registry.csv"),
+        progress=False,
+    )
     context = dg.build_sensor_context(cursor=json.dumps(cursor))
     request = fap_monthly_files(context)
     assert request.tags == {RANGE_START: "2024-07", RANGE_END: "2025-02"}

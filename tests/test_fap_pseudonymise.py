@@ -6,18 +6,26 @@ import hmac
 
 import duckdb
 import pytest
-
-from dagster_project.sources.fap import pseudonymise
-from dagster_project.settings import get_settings
 from fap_helpers import materialize_fap, months_loaded
+
+from dagster_project.settings import get_settings
+from dagster_project.sources.fap import pseudonymise
 
 IDS = ["620011000000", "620361000123", "A-ß/é 42", "x" * 200, ""]
 
 
 def _sql_pseudonyms(key: bytes, ids: list[str]) -> list[int]:
     con = duckdb.connect()
-    con.execute("CREATE TABLE ids AS SELECT * FROM (SELECT unnest($ids) AS beneficiary_id, generate_subscripts($ids, 1) AS n)", {"ids": ids})
-    return [r[0] for r in con.execute(f"SELECT {pseudonymise.hmac_sql('beneficiary_id')} FROM ids ORDER BY n", pseudonymise.hmac_parameters(key)).fetchall()]
+    con.execute(
+        "CREATE TABLE ids AS SELECT * FROM (SELECT unnest($ids) AS beneficiary_id, generate_subscripts($ids, 1) AS n)",
+        {"ids": ids},
+    )
+    return [
+        r[0]
+        for r in con.execute(
+            f"SELECT {pseudonymise.hmac_sql('beneficiary_id')} FROM ids ORDER BY n", pseudonymise.hmac_parameters(key)
+        ).fetchall()
+    ]
 
 
 @pytest.mark.parametrize("key", [b"k", b"a-32-character-long-secret-key!!", bytes(range(200)), "clé-été".encode()])

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-
 from conftest import RAW
+
 from dagster_project.core.errors import InputError
 from dagster_project.sources.deliberations.raw_layer import read_deliberations
 from dagster_project.sources.fap import generate
@@ -67,7 +67,9 @@ def test_registry_and_profile_are_what_bootstrap_derives_from_the_annex(tmp_path
 
 def test_volume_generator_writes_the_lines_it_announces(tmp_path):
     out = tmp_path / "volume"
-    paths, lines = generate.write_volume(out, RAW / "fap", departments=3, months=["2023-12", "2024-01"], lines=60_000, progress=False)
+    paths, lines = generate.write_volume(
+        out, RAW / "fap", departments=3, months=["2023-12", "2024-01"], lines=60_000, progress=False
+    )
     assert [p.name for p in paths] == ["fap_2023-12.csv", "fap_2024-01.csv"]
     con = duckdb.connect()
     counted = con.execute(
@@ -75,7 +77,9 @@ def test_volume_generator_writes_the_lines_it_announces(tmp_path):
     ).fetchone()
     assert counted == (lines, 108, 3)
     assert abs(lines - 60_000) / 60_000 < 0.01
-    registry = con.execute(f"SELECT count(*), count(DISTINCT finess) FROM read_csv('{out}/sad_registry.csv', delim=';', all_varchar=true)").fetchone()
+    registry = con.execute(
+        f"SELECT count(*), count(DISTINCT finess) FROM read_csv('{out}/sad_registry.csv', delim=';', all_varchar=true)"
+    ).fetchone()
     assert registry == (108, 108)
 
 

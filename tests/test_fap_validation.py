@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-
 from conftest import RAW
+from fap_helpers import edit_line, read_fields
+
 from dagster_project.sources.fap import load, validate
 from dagster_project.sources.fap.generate import write_sample
-from fap_helpers import edit_line, read_fields
 
 MONTH = "2024-03"
 
@@ -64,7 +64,13 @@ def test_good_file_is_accepted(con, export):
 @pytest.mark.parametrize(
     "line, changes, column, value, message",
     [
-        (3, {"hours_planned": "1\u00a0000,00"}, "hours_planned", "1\u00a0000,00", "thousands separated by a no-break space (U+00A0)"),
+        (
+            3,
+            {"hours_planned": "1\u00a0000,00"},
+            "hours_planned",
+            "1\u00a0000,00",
+            "thousands separated by a no-break space (U+00A0)",
+        ),
         (4, {"hours_billed": "9.5"}, "hours_billed", "9.5", "a '.' is not a French decimal separator; use a comma"),
         (5, {"hourly_rate_eur": "24,5 €"}, "hourly_rate_eur", "24,5 €", "the unit '€' must not be written in the cell"),
         (6, {"sad_id": "62-999"}, "sad_id", "62-999", "unknown sad_id: not in sad_registry.csv"),
@@ -77,7 +83,13 @@ def test_good_file_is_accepted(con, export):
         (13, {"amount_eur": "1,00"}, "amount_eur", "1,00", "amount_eur is not hours_billed x hourly_rate_eur within a cent"),
         (14, {"month": "2024-04"}, "month", "2024-04", "month differs from the file name (2024-03)"),
         (15, {"hours_planned": "12345678,00"}, "hours_planned", "12345678,00", "hours_planned is too large"),
-        (16, {"hours_planned": "800,00"}, "hours_planned", "800,00", "hours_planned exceeds the 744 hours of 2024-03 for one beneficiary"),
+        (
+            16,
+            {"hours_planned": "800,00"},
+            "hours_planned",
+            "800,00",
+            "hours_planned exceeds the 744 hours of 2024-03 for one beneficiary",
+        ),
     ],
 )
 def test_each_rule_names_line_column_value(con, export, line, changes, column, value, message):

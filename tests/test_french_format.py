@@ -1,19 +1,23 @@
 """French figures as users read them: 1 234 567,89 €, 72,6 %, 29 mars 2026 à 04 h 30."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-
 from conftest import plain
+
 from dagster_project.core.frenchfmt import (
     THOUSANDS as T,
+)
+from dagster_project.core.frenchfmt import (
     UNIT_SPACE as S,
+)
+from dagster_project.core.frenchfmt import (
     format_count,
     format_date,
-    format_month,
     format_datetime,
     format_eur,
+    format_month,
     format_number,
     format_pct,
     format_plain,
@@ -70,7 +74,7 @@ def test_dates_in_french_and_instants_in_paris_time():
     assert format_month("2024-03") == "mars 2024" and format_month("2024-12") == "décembre 2024"
     # 02:30 UTC is 04:30 in summer (UTC+2) and 03:30 in winter (UTC+1)
     assert plain(format_datetime("2026-07-01T02:30:00+00:00")) == "1er juillet 2026 à 04 h 30"
-    assert plain(format_datetime(datetime(2026, 1, 15, 2, 30, tzinfo=timezone.utc))) == "15 janvier 2026 à 03 h 30"
+    assert plain(format_datetime(datetime(2026, 1, 15, 2, 30, tzinfo=UTC))) == "15 janvier 2026 à 03 h 30"
     with pytest.raises(ValueError, match="without a time zone"):
         format_datetime(datetime(2026, 1, 15, 2, 30))
 

@@ -5,11 +5,11 @@ import re
 
 import pytest
 import yaml
-
 from conftest import DOC_001, DOC_002, replace_line, run_step, update_manifest_hash
+
 from dagster_project.core.errors import CatalogueError, ManifestError
-from dagster_project.sources.deliberations.raw_layer import read_deliberations
 from dagster_project.refresh import run_refresh
+from dagster_project.sources.deliberations.raw_layer import read_deliberations
 
 
 def _read(paths):
@@ -74,7 +74,9 @@ def test_prose_quote_not_at_its_line(paths):
         _read(paths)
     error = info.value
     assert (error.line, error.file.endswith(f"{DOC_002}.txt")) == (205, True)
-    assert "figure 'admr_hours_2024': quote 'total de 1 147 837 heures pour les 25 associations' not found at its line" in str(error)
+    assert "figure 'admr_hours_2024': quote 'total de 1 147 837 heures pour les 25 associations' not found at its line" in str(
+        error
+    )
     assert "the quote is printed at line 207" in str(error)
 
 

@@ -3,16 +3,29 @@
 from decimal import Decimal
 
 import pytest
-
 from conftest import DOC_002
-from marts_fixtures import con, rows_as_dicts  # noqa: F401 (fixture)
+from marts_fixtures import rows_as_dicts
 
 pytestmark = pytest.mark.e2e
 
 COLUMNS = [
-    "envelope_id", "department_code", "year", "basis_year", "envelope_eur", "sad_name", "city", "hours_basis",
-    "share_pct", "amount_computed_eur", "amount_published_eur", "delta_eur",
-    "sad_key", "document_id", "source_line", "published_document_id", "published_source_line",
+    "envelope_id",
+    "department_code",
+    "year",
+    "basis_year",
+    "envelope_eur",
+    "sad_name",
+    "city",
+    "hours_basis",
+    "share_pct",
+    "amount_computed_eur",
+    "amount_published_eur",
+    "delta_eur",
+    "sad_key",
+    "document_id",
+    "source_line",
+    "published_document_id",
+    "published_source_line",
 ]
 
 
@@ -25,12 +38,16 @@ def test_columns_are_exactly_the_contract(con):
 def test_2025_allocation_sums_to_the_envelope_and_matches_every_annex_row(con):
     rows = rows_as_dicts(con, "SELECT * FROM marts.envelope_allocations WHERE envelope_id = 'pdc_2025'")
     assert len(rows) == 36
-    assert {(r["department_code"], r["year"], r["basis_year"], r["envelope_eur"]) for r in rows} == {("62", 2025, 2024, Decimal("887490.00"))}
+    assert {(r["department_code"], r["year"], r["basis_year"], r["envelope_eur"]) for r in rows} == {
+        ("62", 2025, 2024, Decimal("887490.00"))
+    }
     assert sum(r["amount_computed_eur"] for r in rows) == Decimal("887490.00")
     assert [r for r in rows if r["delta_eur"] != 0] == []
     admr = next(r for r in rows if r["sad_name"] == "FÉDÉRATION ADMR DU PAS-DE-CALAIS")
     assert (admr["hours_basis"], admr["amount_computed_eur"], admr["share_pct"]) == (
-        Decimal("1147837.00"), Decimal("235835.95"), Decimal("26.573364"),
+        Decimal("1147837.00"),
+        Decimal("235835.95"),
+        Decimal("26.573364"),
     )
 
 

@@ -3,15 +3,16 @@
 from decimal import Decimal
 
 import pytest
-
 from conftest import DOC_001
-from marts_fixtures import con, rows_as_dicts  # noqa: F401 (fixture)
+from marts_fixtures import rows_as_dicts
 
 pytestmark = pytest.mark.e2e
 
 
 def rate(con, rate_code, territory="62"):
-    (row,) = rows_as_dicts(con, "SELECT * FROM marts.indicator_rates WHERE rate_code = ? AND territory_code = ?", [rate_code, territory])
+    (row,) = rows_as_dicts(
+        con, "SELECT * FROM marts.indicator_rates WHERE rate_code = ? AND territory_code = ?", [rate_code, territory]
+    )
     return row
 
 
@@ -19,8 +20,16 @@ def test_aeeh_rate_of_a_department_from_its_numerator_and_denominator(con):
     row = rate(con, "aeeh_rate_0_19")
     assert (row["numerator"], row["denominator"]) == (Decimal("15328"), Decimal("373844"))
     assert row["value_computed"] == Decimal("4.10010593")  # 15328 / 373844 × 100
-    assert (row["value_published"], row["printed_decimals"], row["value_computed_rounded"]) == (Decimal("4.10"), 2, Decimal("4.10"))
-    assert (row["numerator_document_id"], row["numerator_source_lines"], row["denominator_source_lines"]) == (DOC_001, [296], [296])
+    assert (row["value_published"], row["printed_decimals"], row["value_computed_rounded"]) == (
+        Decimal("4.10"),
+        2,
+        Decimal("4.10"),
+    )
+    assert (row["numerator_document_id"], row["numerator_source_lines"], row["denominator_source_lines"]) == (
+        DOC_001,
+        [296],
+        [296],
+    )
     assert (row["published_document_id"], row["published_source_line"]) == (DOC_001, 296)
     assert row["denominator_age_band"] == "0-19 ans" and row["scale"] == 100
 
@@ -57,7 +66,11 @@ def test_mdph_rates_use_the_population_implied_by_the_table(con):
     assert all(r["value_computed_rounded"] == r["value_published"] for r in rows)
     assert {r["denominator"] for r in rows} == {Decimal("68298589"), Decimal("1456898")}
     aeeh = rate(con, "mdph_rights_per_1000__aeeh", "FR")
-    assert (aeeh["numerator"], aeeh["value_published"], aeeh["numerator_reference_period"]) == (Decimal("517000"), Decimal("7.6"), "31/12/2023")
+    assert (aeeh["numerator"], aeeh["value_published"], aeeh["numerator_reference_period"]) == (
+        Decimal("517000"),
+        Decimal("7.6"),
+        "31/12/2023",
+    )
 
 
 def test_overrepresentation_index_from_the_printed_rates(con):
@@ -90,8 +103,12 @@ def test_apa_total_is_home_plus_institution_and_share_at_home(con):
 def test_printed_rates_that_cannot_be_recomputed_say_why(con):
     rows = rows_as_dicts(con, "SELECT * FROM marts.indicator_rates WHERE formula = 'not_recomputable'")
     assert {r["rate_code"] for r in rows} == {
-        "aah_rate_adults", "ageing_index", "severe_limitation_5_59_share", "elderly_social_aid_per_1000_60plus",
-        "apa_home_coverage_60plus", "apa_home_coverage_75plus",
+        "aah_rate_adults",
+        "ageing_index",
+        "severe_limitation_5_59_share",
+        "elderly_social_aid_per_1000_60plus",
+        "apa_home_coverage_60plus",
+        "apa_home_coverage_75plus",
     }
     assert all(r["value_computed"] is None and r["not_recomputable_reason_fr"] and r["value_published"] is not None for r in rows)
     aah_region = rate(con, "aah_rate_adults", "32")
@@ -99,8 +116,14 @@ def test_printed_rates_that_cannot_be_recomputed_say_why(con):
 
 
 def test_printed_drl_children_regional_shares_repeat_the_0_6_population_shares(con):
-    drl = {r["territory_code"]: r for r in rows_as_dicts(con, "SELECT * FROM marts.indicator_rates WHERE rate_code = 'drl_children_regional_share'")}
-    pop = {r["territory_code"]: r for r in rows_as_dicts(con, "SELECT * FROM marts.indicator_rates WHERE rate_code = 'pop_0_6_regional_share'")}
+    drl = {
+        r["territory_code"]: r
+        for r in rows_as_dicts(con, "SELECT * FROM marts.indicator_rates WHERE rate_code = 'drl_children_regional_share'")
+    }
+    pop = {
+        r["territory_code"]: r
+        for r in rows_as_dicts(con, "SELECT * FROM marts.indicator_rates WHERE rate_code = 'pop_0_6_regional_share'")
+    }
     departments = ["02", "59", "60", "62", "80"]
     assert [drl[t]["value_published"] for t in departments] == [pop[t]["value_published"] for t in departments]
     assert drl["62"]["value_computed_rounded"] == Decimal("23") and drl["62"]["value_published"] == Decimal("24")
@@ -125,8 +148,8 @@ def test_crosswalk_keeps_the_sources_of_a_concept_side_by_side(con):
         ("CNAF", "T2_2024", Decimal("19869"), [286]),
         ("MDPH", "31/12/2023", Decimal("20327"), [363]),
     ]
-    population = dict(con.execute(
-        "SELECT derivation, value FROM marts.indicator_crosswalk WHERE concept_code = 'population_total'"
-    ).fetchall())
+    population = dict(
+        con.execute("SELECT derivation, value FROM marts.indicator_crosswalk WHERE concept_code = 'population_total'").fetchall()
+    )
     assert population == {"derived_sum": Decimal("1462166"), "implied": Decimal("1456898")}
     assert con.execute("SELECT count(*), count(DISTINCT concept_code) FROM marts.indicator_crosswalk").fetchone() == (21, 9)

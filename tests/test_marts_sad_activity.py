@@ -5,9 +5,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-
 from conftest import DOC_002
-from marts_fixtures import con, rows_as_dicts  # noqa: F401 (fixture)
+from marts_fixtures import rows_as_dicts
 
 pytestmark = pytest.mark.e2e
 

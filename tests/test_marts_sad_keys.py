@@ -9,9 +9,8 @@ import unicodedata
 
 import duckdb
 import pytest
-
 from conftest import RAW
-from marts_fixtures import con, rows_as_dicts  # noqa: F401 (fixture)
+from marts_fixtures import rows_as_dicts
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +41,9 @@ def _all_keys(connection) -> dict[tuple[str, str, str | None], str]:
     """(mart, sad_name, city) -> sad_key, over every SAD mart."""
     keys = {}
     for mart in SAD_MARTS:
-        for name, city, key in connection.execute(f"SELECT DISTINCT sad_name, city, sad_key FROM marts.{mart} WHERE sad_key IS NOT NULL").fetchall():
+        for name, city, key in connection.execute(
+            f"SELECT DISTINCT sad_name, city, sad_key FROM marts.{mart} WHERE sad_key IS NOT NULL"
+        ).fetchall():
             keys[(mart, name, city)] = key
     return keys
 
@@ -89,7 +90,10 @@ def test_one_sad_has_one_key_in_every_mart(con):
 
 def test_keys_follow_the_documented_rule(con):
     with open(RAW / "fap" / "sad_registry.csv", encoding="utf-8", newline="") as handle:
-        registry = {(r["department_code"], _norm(r["sad_name"]), _norm(r["city"])): r["finess"] for r in csv.DictReader(handle, delimiter=";")}
+        registry = {
+            (r["department_code"], _norm(r["sad_name"]), _norm(r["city"])): r["finess"]
+            for r in csv.DictReader(handle, delimiter=";")
+        }
     activity = rows_as_dicts(con, "SELECT department_code, sad_name, city, sad_key FROM marts.sad_activity")
     for row in activity:  # every annex SAD is in the registry: its FINESS
         assert row["sad_key"] == f"FINESS-{registry[(row['department_code'], _norm(row['sad_name']), _norm(row['city']))]}"

@@ -7,9 +7,8 @@ from pathlib import Path
 import duckdb
 import nbformat
 import pytest
-from nbclient import NotebookClient
-
 from conftest import PROJECT, plain
+from nbclient import NotebookClient
 
 pytestmark = pytest.mark.e2e
 NOTEBOOK = PROJECT / "notebooks" / "analyse.ipynb"
@@ -39,7 +38,9 @@ def test_the_notebook_answers_its_three_questions_from_the_published_warehouse(p
     # A read-only connection held here: the kernel (another process) could not open the file read-write.
     with duckdb.connect(str(published.warehouse), read_only=True) as con:
         (run_id,) = con.execute("SELECT value FROM meta.refresh WHERE key = 'run_id'").fetchone()
-        client = NotebookClient(notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+        client = NotebookClient(
+            notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+        )
         client.execute()
     assert hashlib.sha256(Path(published.warehouse).read_bytes()).hexdigest() == before
     outputs = [_outputs(c) for c in notebook.cells if c.cell_type == "code"]
@@ -54,10 +55,17 @@ def test_the_notebook_answers_its_three_questions_from_the_published_warehouse(p
     assert "Les cinq ensemble : 479 152,74 € sur 887 490,00 €, soit 54,0 % de l'enveloppe 2025." in everything
 
     # (b) Pas-de-Calais against France on MDPH rights per 1000 inhabitants
-    assert ("Matériel Pédagogique Adapté : 3,6 ‰ dans le Pas-de-Calais contre 1,5 ‰ en France, écart imprimé +140 % "
-            "(recalculé +140 %, ligne 361)") in everything
-    assert "RQTH : 53,7 ‰ dans le Pas-de-Calais contre 41,4 ‰ en France, écart imprimé +30 % (recalculé +30 %, ligne 368)" in everything
-    assert "PCH : 6,7 ‰ dans le Pas-de-Calais contre 7,3 ‰ en France, écart imprimé -8 % (recalculé -8 %, ligne 370)" in everything
+    assert (
+        "Matériel Pédagogique Adapté : 3,6 ‰ dans le Pas-de-Calais contre 1,5 ‰ en France, écart imprimé +140 % "
+        "(recalculé +140 %, ligne 361)"
+    ) in everything
+    assert (
+        "RQTH : 53,7 ‰ dans le Pas-de-Calais contre 41,4 ‰ en France, écart imprimé +30 % (recalculé +30 %, ligne 368)"
+        in everything
+    )
+    assert (
+        "PCH : 6,7 ‰ dans le Pas-de-Calais contre 7,3 ‰ en France, écart imprimé -8 % (recalculé -8 %, ligne 370)" in everything
+    )
     assert "Le Pas-de-Calais ouvre plus de droits que la France pour 11 prestations sur 13." in everything
 
     # (c) the published figures that failed reconciliation, and why

@@ -1,8 +1,8 @@
 """When our figures disagree with the document, the error-severity check blocks publishing."""
 
 import pytest
-
 from conftest import DOC_002, replace_line, update_manifest_hash
+
 from dagster_project.refresh import run_refresh
 
 pytestmark = pytest.mark.e2e

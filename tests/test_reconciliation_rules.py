@@ -27,25 +27,58 @@ HALF = {0: D("0.5"), 1: D("0.05"), 2: D("0.005")}
 # (table, line, label, is_total, column, header, value, decimals, unit)
 CELLS = [
     # table t: two départements and their TOTAL
-    *[("t", line, label, total, *cell)
-      for line, label, total, cells in [
-          (10, "A", False, [("n", "Effectif", "10", 0, "count"), ("share_pct", "%", "25", 0, "pct"),
-                            ("eur", "Montant", "100.00", 2, "eur"), ("per_head", "€/hab", "10.00", 2, "eur_per_inhabitant"),
-                            ("r", "taux", "2.0", 1, "pct")]),
-          (11, "B", False, [("n", "Effectif", "30", 0, "count"), ("share_pct", "%", "80", 0, "pct"),
-                            ("eur", "Montant", "300.00", 2, "eur"), ("per_head", "€/hab", "11.00", 2, "eur_per_inhabitant"),
-                            ("r", "taux", "6.0", 1, "pct")]),
-          (12, "TOTAL", True, [("n", "Effectif", "40", 0, "count"), ("share_pct", "%", "100", 0, "pct"),
-                               ("eur", "Montant", "400.00", 2, "eur"), ("per_head", "€/hab", "10.00", 2, "eur_per_inhabitant"),
-                               ("r", "taux", "4.0", 1, "pct")]),
-      ] for cell in cells],
+    *[
+        ("t", line, label, total, *cell)
+        for line, label, total, cells in [
+            (
+                10,
+                "A",
+                False,
+                [
+                    ("n", "Effectif", "10", 0, "count"),
+                    ("share_pct", "%", "25", 0, "pct"),
+                    ("eur", "Montant", "100.00", 2, "eur"),
+                    ("per_head", "€/hab", "10.00", 2, "eur_per_inhabitant"),
+                    ("r", "taux", "2.0", 1, "pct"),
+                ],
+            ),
+            (
+                11,
+                "B",
+                False,
+                [
+                    ("n", "Effectif", "30", 0, "count"),
+                    ("share_pct", "%", "80", 0, "pct"),
+                    ("eur", "Montant", "300.00", 2, "eur"),
+                    ("per_head", "€/hab", "11.00", 2, "eur_per_inhabitant"),
+                    ("r", "taux", "6.0", 1, "pct"),
+                ],
+            ),
+            (
+                12,
+                "TOTAL",
+                True,
+                [
+                    ("n", "Effectif", "40", 0, "count"),
+                    ("share_pct", "%", "100", 0, "pct"),
+                    ("eur", "Montant", "400.00", 2, "eur"),
+                    ("per_head", "€/hab", "10.00", 2, "eur_per_inhabitant"),
+                    ("r", "taux", "4.0", 1, "pct"),
+                ],
+            ),
+        ]
+        for cell in cells
+    ],
     # table m: per-1000 rates and counts (implied populations)
-    *[("m", line, label, False, *cell)
-      for line, label, cells in [
-          (20, "A", [("rate", "pour 1000", "10.0", 1, "per_1000"), ("count", "droits", "100", 0, "count")]),
-          (21, "B", [("rate", "pour 1000", "20.0", 1, "per_1000"), ("count", "droits", "200", 0, "count")]),
-          (22, "C", [("rate", "pour 1000", "7.0", 1, "per_1000"), ("count", "droits", "50", 0, "count")]),
-      ] for cell in cells],
+    *[
+        ("m", line, label, False, *cell)
+        for line, label, cells in [
+            (20, "A", [("rate", "pour 1000", "10.0", 1, "per_1000"), ("count", "droits", "100", 0, "count")]),
+            (21, "B", [("rate", "pour 1000", "20.0", 1, "per_1000"), ("count", "droits", "200", 0, "count")]),
+            (22, "C", [("rate", "pour 1000", "7.0", 1, "per_1000"), ("count", "droits", "50", 0, "count")]),
+        ]
+        for cell in cells
+    ],
     # tables u and v: the same bonuses printed twice
     ("u", 30, "X", False, "bonus", "Bonus", "1.00", 2, "eur_per_hour"),
     ("u", 31, "Y", False, "bonus", "Bonus", "2.00", 2, "eur_per_hour"),
@@ -66,7 +99,9 @@ PROSE = [  # (figure_id, line, label, value, decimals, unit)
     ("coverage", 65, "couverture (%)", "7.3", 1, "pct"),
 ]
 SUITES = [
-    ("fx_t", "t", "staging/stg_t"), ("fx_m", "m", "staging/stg_m"), ("fx_u", "u", "staging/stg_u"),
+    ("fx_t", "t", "staging/stg_t"),
+    ("fx_m", "m", "staging/stg_m"),
+    ("fx_u", "u", "staging/stg_u"),
     ("fx_prose", "fx_prose", "staging/stg_deliberations__prose_figures"),
     ("envelope_allocation", "fap_annex", "marts/envelope_allocations"),
     ("fap_hours", "fap_annex", "marts/fap_annex_hours_comparison"),
@@ -79,10 +114,45 @@ RULES = [
     ("fx_t", "regional_aggregate", "regional_aggregate", "per_head", "per_head", "eur", "n", None, None, None, "1"),
     ("fx_t", "regional_aggregate", "regional_aggregate", "r", "r", None, "n", None, None, None, "100"),
     ("fx_m", "implied_population", "cross_row", "rate", "rate", "count", None, None, None, None, "1000"),
-    ("fx_prose", "formula", "derived_column", "first", "prose:first", "prose:si_apa_first_instalment_pct|prose:total", None,
-     "{1} * {0} / 100", "part de l'acompte × montant", None, None),
-    ("fx_prose", "formula", "cross_document", "copy", "prose:copy", "prose:total", None, "{0}", "montant de la convention", None, None),
-    ("fx_prose", "formula", "cross_source", "coverage", "prose:coverage", "prose:per_1000", None, "{0} / 10", "pour 1000 / 10", None, None),
+    (
+        "fx_prose",
+        "formula",
+        "derived_column",
+        "first",
+        "prose:first",
+        "prose:si_apa_first_instalment_pct|prose:total",
+        None,
+        "{1} * {0} / 100",
+        "part de l'acompte × montant",
+        None,
+        None,
+    ),
+    (
+        "fx_prose",
+        "formula",
+        "cross_document",
+        "copy",
+        "prose:copy",
+        "prose:total",
+        None,
+        "{0}",
+        "montant de la convention",
+        None,
+        None,
+    ),
+    (
+        "fx_prose",
+        "formula",
+        "cross_source",
+        "coverage",
+        "prose:coverage",
+        "prose:per_1000",
+        None,
+        "{0} / 10",
+        "pour 1000 / 10",
+        None,
+        None,
+    ),
     ("fx_u", "matching_rows", "cross_document", "bonus", "bonus", "v", None, None, None, None, None),
     ("envelope_allocation", "engine", "engine", "allocation_per_sad", None, None, None, None, "répartition", None, None),
     ("fap_hours", "engine", "engine", "hours_per_sad", None, None, None, None, "heures FAP", None, None),
@@ -108,25 +178,37 @@ def _build_fixture(db: Path) -> None:
         order = columns.setdefault(table, [])
         if column not in order:
             order.append(column)
-        con.execute("INSERT INTO staging.stg_deliberations__cells VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
-                    [DOC, table, line, order.index(column) + 1, label, total, column, header, value, decimals, unit])
+        con.execute(
+            "INSERT INTO staging.stg_deliberations__cells VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+            [DOC, table, line, order.index(column) + 1, label, total, column, header, value, decimals, unit],
+        )
     for line, city, sad, total, hours, envelope in FAP_ANNEX:
         label = sad if total else f"{city} / {sad}"
         for index, (column, header, value, unit) in enumerate(
-            [("apa_hours_2024", "Heures APA 2024", hours, "hours"), ("envelope_2025_eur", "Enveloppe 2025 (en €)", envelope, "eur")], start=1
+            [
+                ("apa_hours_2024", "Heures APA 2024", hours, "hours"),
+                ("envelope_2025_eur", "Enveloppe 2025 (en €)", envelope, "eur"),
+            ],
+            start=1,
         ):
-            con.execute("INSERT INTO staging.stg_deliberations__cells VALUES (?, 'fap_annex', ?, ?, ?, ?, ?, ?, ?, 2, ?, NULL, NULL)",
-                        [DOC2, line, index, label, total, column, header, value, unit])
+            con.execute(
+                "INSERT INTO staging.stg_deliberations__cells VALUES (?, 'fap_annex', ?, ?, ?, ?, ?, ?, ?, 2, ?, NULL, NULL)",
+                [DOC2, line, index, label, total, column, header, value, unit],
+            )
     con.execute(
         """CREATE TABLE staging.stg_deliberations__prose_figures (document_id VARCHAR, table_id VARCHAR, figure_id VARCHAR,
            source_line INTEGER, value DECIMAL(18,4), printed_decimals INTEGER, unit VARCHAR, label VARCHAR,
            indicator_code VARCHAR, territory_code VARCHAR)"""
     )
     for figure_id, line, label, value, decimals, unit in PROSE:
-        con.execute("INSERT INTO staging.stg_deliberations__prose_figures VALUES (?, 'fx_prose', ?, ?, ?, ?, ?, ?, NULL, NULL)",
-                    [DOC, figure_id, line, value, decimals, unit, label])
-    con.execute("CREATE TABLE staging.stg_deliberations__catalogue_entries AS SELECT * FROM (VALUES "
-                "('t', 'doc', 9), ('m', 'doc', 19), ('u', 'doc', 29), ('v', 'doc', 39), ('fap_annex', 'doc2', 48)) x(table_id, document_id, header_line)")
+        con.execute(
+            "INSERT INTO staging.stg_deliberations__prose_figures VALUES (?, 'fx_prose', ?, ?, ?, ?, ?, ?, NULL, NULL)",
+            [DOC, figure_id, line, value, decimals, unit, label],
+        )
+    con.execute(
+        "CREATE TABLE staging.stg_deliberations__catalogue_entries AS SELECT * FROM (VALUES "
+        "('t', 'doc', 9), ('m', 'doc', 19), ('u', 'doc', 29), ('v', 'doc', 39), ('fap_annex', 'doc2', 48)) x(table_id, document_id, header_line)"
+    )
     con.execute(
         """CREATE TABLE staging.stg_deliberations__acknowledged_discrepancies (check_id VARCHAR, entry_number INTEGER,
            reason VARCHAR, acknowledged_by VARCHAR, acknowledged_on VARCHAR, published_value DECIMAL(38,10),
@@ -134,24 +216,36 @@ def _build_fixture(db: Path) -> None:
     )
     for number, (check_id, published, computed, reason) in enumerate(REGISTER, start=1):
         decimals = max(0, -D(computed).as_tuple().exponent)
-        con.execute("INSERT INTO staging.stg_deliberations__acknowledged_discrepancies VALUES (?, ?, ?, 'équipe data', '2026-11-22', ?, ?, ?)",
-                    [check_id, number, reason, published, computed, decimals])
-    con.execute("CREATE TABLE staging.stg_pdc_cp_2025_541__fap_annex AS SELECT * FROM (VALUES "
-                "('doc2', 49, false, 'ARRAS', 'SAD0'), ('doc2', 50, false, 'ARRAS', 'SAD1'), ('doc2', 51, true, NULL, 'TOTAL')) "
-                "x(document_id, source_line, is_total, city, sad_name)")
+        con.execute(
+            "INSERT INTO staging.stg_deliberations__acknowledged_discrepancies VALUES (?, ?, ?, 'équipe data', '2026-11-22', ?, ?, ?)",
+            [check_id, number, reason, published, computed, decimals],
+        )
+    con.execute(
+        "CREATE TABLE staging.stg_pdc_cp_2025_541__fap_annex AS SELECT * FROM (VALUES "
+        "('doc2', 49, false, 'ARRAS', 'SAD0'), ('doc2', 50, false, 'ARRAS', 'SAD1'), ('doc2', 51, true, NULL, 'TOTAL')) "
+        "x(document_id, source_line, is_total, city, sad_name)"
+    )
     # our allocation reproduces SAD1 and the total to the cent (SAD0 has no hours basis)
-    con.execute("CREATE TABLE marts.envelope_allocations AS SELECT * FROM (VALUES "
-                "('ARRAS', 'SAD1', 2025, 100.00::DECIMAL(18,2), 1100.00::DECIMAL(18,2), 1100.00::DECIMAL(18,2))) "
-                "x(city, sad_name, year, hours_basis, amount_published_eur, amount_computed_eur)")
-    con.execute("UPDATE staging.stg_deliberations__cells SET value = 1100.00 WHERE document_id = 'doc2' AND source_line = 50 "
-                "AND column_name = 'envelope_2025_eur'")
+    con.execute(
+        "CREATE TABLE marts.envelope_allocations AS SELECT * FROM (VALUES "
+        "('ARRAS', 'SAD1', 2025, 100.00::DECIMAL(18,2), 1100.00::DECIMAL(18,2), 1100.00::DECIMAL(18,2))) "
+        "x(city, sad_name, year, hours_basis, amount_published_eur, amount_computed_eur)"
+    )
+    con.execute(
+        "UPDATE staging.stg_deliberations__cells SET value = 1100.00 WHERE document_id = 'doc2' AND source_line = 50 "
+        "AND column_name = 'envelope_2025_eur'"
+    )
     # FAP hours: SAD1 agrees, SAD0 has no FAP line, the TOTAL misses 2 hours
-    con.execute("CREATE TABLE marts.fap_annex_hours_comparison AS SELECT * FROM (VALUES "
-                "(10.00::DECIMAL(18,2), NULL::DECIMAL(18,2), 'doc2', 49, 'ARRAS', 'SAD0', 2024), "
-                "(100.00, 100.00, 'doc2', 50, 'ARRAS', 'SAD1', 2024), (110.00, 108.00, 'doc2', 51, NULL, 'TOTAL', 2024)) "
-                "x(annex_apa_hours, fap_apa_hours, document_id, source_line, city, sad_name, reference_year)")
+    con.execute(
+        "CREATE TABLE marts.fap_annex_hours_comparison AS SELECT * FROM (VALUES "
+        "(10.00::DECIMAL(18,2), NULL::DECIMAL(18,2), 'doc2', 49, 'ARRAS', 'SAD0', 2024), "
+        "(100.00, 100.00, 'doc2', 50, 'ARRAS', 'SAD1', 2024), (110.00, 108.00, 'doc2', 51, NULL, 'TOTAL', 2024)) "
+        "x(annex_apa_hours, fap_apa_hours, document_id, source_line, city, sad_name, reference_year)"
+    )
     con.execute("CREATE TABLE staging.stg_fap__files AS SELECT 2024 AS year, true AS synthetic")
-    con.execute("CREATE TABLE reference.reconciliation_suites (suite VARCHAR, table_id VARCHAR, guards VARCHAR, description VARCHAR)")
+    con.execute(
+        "CREATE TABLE reference.reconciliation_suites (suite VARCHAR, table_id VARCHAR, guards VARCHAR, description VARCHAR)"
+    )
     con.executemany("INSERT INTO reference.reconciliation_suites VALUES (?, ?, ?, 'fixture')", SUITES)
     con.execute(
         """CREATE TABLE reference.reconciliation_rules (suite VARCHAR, rule_type VARCHAR, kind VARCHAR, name VARCHAR,
@@ -170,10 +264,26 @@ def built(tmp_path_factory):
     _build_fixture(db)
     env = {**os.environ, "AUTONOMY_WORK_DB": str(db), "AUTONOMY_RUN_ID": "fixture-run"}
     completed = subprocess.run(
-        [DBT_EXECUTABLE, "run", "--select", "path:models/checks", "reconciliation_checks", "reconciliation_history",
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
-        env=env, capture_output=True, text=True, timeout=300,
+        [
+            DBT_EXECUTABLE,
+            "run",
+            "--select",
+            "path:models/checks",
+            "reconciliation_checks",
+            "reconciliation_history",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(root / "target"),
+            "--log-path",
+            str(root / "logs"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert completed.returncode == 0, completed.stdout[-4000:]
     con = duckdb.connect(str(db), read_only=True)
@@ -210,15 +320,28 @@ def test_total_row_agrees_for_exact_counts_and_fails_for_rounded_shares(built):
 
 def test_share_of_total_agrees_then_is_acknowledged_with_both_figures_pinned(built):
     # counts are exact: the tolerance is the printed share's half-unit only
-    assert_check(built, "t.derived_column.share_pct.l0010", published="25", computed=D(10) / 40 * 100, tolerance=HALF[0], status="passed")
-    r = assert_check(built, "t.derived_column.share_pct.l0011", published="80", computed=D(30) / 40 * 100, tolerance=HALF[0], status="acknowledged")
+    assert_check(
+        built, "t.derived_column.share_pct.l0010", published="25", computed=D(10) / 40 * 100, tolerance=HALF[0], status="passed"
+    )
+    r = assert_check(
+        built,
+        "t.derived_column.share_pct.l0011",
+        published="80",
+        computed=D(30) / 40 * 100,
+        tolerance=HALF[0],
+        status="acknowledged",
+    )
     assert "Écart connu, accepté le 2026-11-22 par équipe data : part recopiée, revue" in r["explanation"]
 
 
 def test_row_formula_agrees_and_fails_when_a_pin_no_longer_holds(built):
-    assert_check(built, "t.derived_column.per_head.l0010", published="10.00", computed=D(100) / 10, tolerance=HALF[2], status="passed")
+    assert_check(
+        built, "t.derived_column.per_head.l0010", published="10.00", computed=D(100) / 10, tolerance=HALF[2], status="passed"
+    )
     # the register pins 10.01 but we compute 10.00: the acknowledgement does not apply
-    r = assert_check(built, "t.derived_column.per_head.l0011", published="11.00", computed=D(300) / 30, tolerance=HALF[2], status="failed")
+    r = assert_check(
+        built, "t.derived_column.per_head.l0011", published="11.00", computed=D(300) / 30, tolerance=HALF[2], status="failed"
+    )
     assert r["explanation"] == (
         "Écart : « €/hab » (B) imprimé 11,00 (ligne 11) ; eur / n : 10,0000 ; écart -1,0000, au-delà de la tolérance "
         "0,00500 (½ unité du dernier chiffre imprimé (0,005) + effet des arrondis des valeurs d'entrée). "
@@ -227,12 +350,16 @@ def test_row_formula_agrees_and_fails_when_a_pin_no_longer_holds(built):
 
 
 def test_regional_aggregate_weighted_agrees_and_plain_mean_is_named(built):
-    assert_check(built, "t.regional_aggregate.per_head.l0012", published="10.00", computed=D(400) / 40, tolerance=HALF[2], status="passed")
+    assert_check(
+        built, "t.regional_aggregate.per_head.l0012", published="10.00", computed=D(400) / 40, tolerance=HALF[2], status="passed"
+    )
     # rates weighted by the population: (2,0 × 10 + 6,0 × 30) / 40 = 5,0; the numerator moves by
     # 0,05 × 40 = 2 at the corners, i.e. 2 / 40 = 0,05, plus the printed half-unit 0,05
     weighted = (D("2.0") * 10 + D("6.0") * 30) / 40
     spread = (D("2.0") * 10 + D("6.0") * 30 + HALF[1] * 40) / 40 - weighted
-    r = assert_check(built, "t.regional_aggregate.r.l0012", published="4.0", computed=weighted, tolerance=HALF[1] + spread, status="failed")
+    r = assert_check(
+        built, "t.regional_aggregate.r.l0012", published="4.0", computed=weighted, tolerance=HALF[1] + spread, status="failed"
+    )
     plain = (D("2.0") + D("6.0")) / 2
     assert f"moyenne simple des 2 valeurs départementales ({format_plain(plain, 2)})" in r["explanation"]
 
@@ -244,24 +371,49 @@ def test_implied_population_agrees_on_the_most_covered_population(built):
     a, b, c = interval(100, "10.0"), interval(200, "20.0"), interval(50, "7.0")
     assert a[0] <= b[0] and b[1] <= a[1] and c[1] < b[0]  # B inside A, C apart
     population = (b[0] + b[1]) / 2  # midpoint of the segment covered by A and B
-    assert_check(built, "m.cross_row.rate.l0020", published="10.0", computed=D(100) / population * 1000, tolerance=HALF[1], status="passed")
-    assert_check(built, "m.cross_row.rate.l0021", published="20.0", computed=D(200) / population * 1000, tolerance=HALF[1], status="passed")
-    r = assert_check(built, "m.cross_row.rate.l0022", published="7.0", computed=D(50) / population * 1000, tolerance=HALF[1], status="failed")
+    assert_check(
+        built, "m.cross_row.rate.l0020", published="10.0", computed=D(100) / population * 1000, tolerance=HALF[1], status="passed"
+    )
+    assert_check(
+        built, "m.cross_row.rate.l0021", published="20.0", computed=D(200) / population * 1000, tolerance=HALF[1], status="passed"
+    )
+    r = assert_check(
+        built, "m.cross_row.rate.l0022", published="7.0", computed=D(50) / population * 1000, tolerance=HALF[1], status="failed"
+    )
     assert f"implique une population entre {format_plain(c[0], 0)} et {format_plain(c[1], 0)} habitants" in r["explanation"]
 
 
 def test_contractual_percentage_is_exact_and_cross_document_amounts_must_match(built):
     # 60 % is a term of the convention, not a rounded figure: no ±0,5 % (i.e. ±750 €) of slack
-    r = assert_check(built, "fx_prose.derived_column.first.l0062", published="90000.00", computed=D(150000) * 60 / 100,
-                     tolerance=HALF[2], status="passed")
+    r = assert_check(
+        built,
+        "fx_prose.derived_column.first.l0062",
+        published="90000.00",
+        computed=D(150000) * 60 / 100,
+        tolerance=HALF[2],
+        status="passed",
+    )
     assert "(d'après doc l.60, doc l.61)" in r["explanation"]
-    assert_check(built, "fx_prose.cross_document.copy.l0063", published="150001.00", computed="150000.00", tolerance=HALF[2], status="failed")
+    assert_check(
+        built,
+        "fx_prose.cross_document.copy.l0063",
+        published="150001.00",
+        computed="150000.00",
+        tolerance=HALF[2],
+        status="failed",
+    )
 
 
 def test_cross_source_is_worded_as_two_sources(built):
     # 74,0 per 1000 / 10 = 7,4 %; the input moves by 0,05 / 10
-    r = assert_check(built, "fx_prose.cross_source.coverage.l0065", published="7.3", computed=D("74.0") / 10,
-                     tolerance=HALF[1] + HALF[1] / 10, status="failed")
+    r = assert_check(
+        built,
+        "fx_prose.cross_source.coverage.l0065",
+        published="7.3",
+        computed=D("74.0") / 10,
+        tolerance=HALF[1] + HALF[1] / 10,
+        status="failed",
+    )
     assert "Les deux sources (ou millésimes) comparées diffèrent" in r["explanation"]
     assert "cohérent avec lui-même" not in r["explanation"]
 
@@ -272,23 +424,57 @@ def test_matching_rows_agree_and_differ(built):
 
 
 def test_engine_agrees_to_the_cent_and_a_disagreement_is_an_error(built):
-    assert_check(built, "fap_annex.engine.allocation_per_sad.l0050", published="1100.00", computed="1100.00",
-                 tolerance=HALF[2], status="passed", severity="error")
-    assert_check(built, "fap_annex.engine.allocation_per_sad.l0051", published="1100.00", computed="1100.00",
-                 tolerance=HALF[2], status="passed", severity="error")
-    r = assert_check(built, "fap_annex.engine.hours_per_sad.l0049", published="10.00", computed="0",
-                     tolerance=HALF[2], status="failed", severity="error")
+    assert_check(
+        built,
+        "fap_annex.engine.allocation_per_sad.l0050",
+        published="1100.00",
+        computed="1100.00",
+        tolerance=HALF[2],
+        status="passed",
+        severity="error",
+    )
+    assert_check(
+        built,
+        "fap_annex.engine.allocation_per_sad.l0051",
+        published="1100.00",
+        computed="1100.00",
+        tolerance=HALF[2],
+        status="passed",
+        severity="error",
+    )
+    r = assert_check(
+        built,
+        "fap_annex.engine.hours_per_sad.l0049",
+        published="10.00",
+        computed="0",
+        tolerance=HALF[2],
+        status="failed",
+        severity="error",
+    )
     assert "Notre calcul ne produit aucune valeur pour cette ligne." in r["explanation"]
     assert "la publication est bloquée" in r["explanation"]
     assert "(données FAP synthétiques : concordance par construction)" in r["explanation"]
     # an engine's figures are shown at the printed precision
-    assert "imprimé 10,00 (ligne 49) ; heures FAP (données FAP synthétiques : concordance par construction) : 0,00 ; écart -10,00" in r["explanation"]
+    assert (
+        "imprimé 10,00 (ligne 49) ; heures FAP (données FAP synthétiques : concordance par construction) : 0,00 ; écart -10,00"
+        in r["explanation"]
+    )
 
 
 def test_an_accepted_blocking_discrepancy_says_so(built):
-    r = assert_check(built, "fap_annex.engine.hours_per_sad.l0051", published="110.00", computed="108.00",
-                     tolerance=HALF[2], status="acknowledged", severity="error")
-    assert "Écart bloquant accepté le 2026-11-22 par équipe data (la publication n'est plus bloquée) : heures de décembre attendues" in r["explanation"]
+    r = assert_check(
+        built,
+        "fap_annex.engine.hours_per_sad.l0051",
+        published="110.00",
+        computed="108.00",
+        tolerance=HALF[2],
+        status="acknowledged",
+        severity="error",
+    )
+    assert (
+        "Écart bloquant accepté le 2026-11-22 par équipe data (la publication n'est plus bloquée) : heures de décembre attendues"
+        in r["explanation"]
+    )
     assert "la publication est bloquée" not in r["explanation"]
 
 
@@ -325,7 +511,11 @@ def test_gx_verdicts_agree_with_the_mart(judged):
 
     rows, verdicts = judged
     assert verdicts["fx_t__total_row__columns"].failed_check_ids == {"t.total_row.share_pct.l0012"}
-    result = check_result(_rule("fx_t__total_row__columns"), rows[rows.check_name == "fx_t__total_row__columns"], verdicts["fx_t__total_row__columns"])
+    result = check_result(
+        _rule("fx_t__total_row__columns"),
+        rows[rows.check_name == "fx_t__total_row__columns"],
+        verdicts["fx_t__total_row__columns"],
+    )
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
     name = "envelope_allocation__engine__allocation_per_sad"
     assert check_result(_rule(name), rows[rows.check_name == name], verdicts[name]).passed
@@ -338,7 +528,6 @@ def test_an_accepted_blocking_discrepancy_alone_does_not_block_but_says_so(judge
     import dagster as dg
 
     from dagster_project.checks.checks import check_result
-
     from dagster_project.checks.gx_suite import Verdict
 
     rows, verdicts = judged
@@ -384,18 +573,29 @@ def _register(tmp_path: Path, entry: str) -> Path:
 
 
 def test_register_reads_pinned_entries(tmp_path: Path):
-    (entry,) = load_register(_register(tmp_path, (
-        "  - check_id: t.total_row.amount.l0012\n    published_value: '30.05'\n    computed_value: '30.00'\n"
-        "    reason: Total imprimé arrondi par erreur.\n    acknowledged_by: équipe data\n    acknowledged_on: 2026-11-22\n"
-    )))
+    (entry,) = load_register(
+        _register(
+            tmp_path,
+            (
+                "  - check_id: t.total_row.amount.l0012\n    published_value: '30.05'\n    computed_value: '30.00'\n"
+                "    reason: Total imprimé arrondi par erreur.\n    acknowledged_by: équipe data\n    acknowledged_on: 2026-11-22\n"
+            ),
+        )
+    )
     assert (entry["published_value"], entry["computed_value"], entry["computed_value_decimals"]) == (D("30.05"), D("30.00"), 2)
     assert entry["acknowledged_on"] == "2026-11-22"
 
 
 @pytest.mark.parametrize("missing", ["reason", "published_value", "computed_value"])
 def test_register_refuses_an_entry_without_both_pins_naming_entry_and_field(tmp_path: Path, missing: str):
-    fields = {"check_id": "x.total_row.a.l0001", "published_value": "'1'", "computed_value": "'2'", "reason": "r",
-              "acknowledged_by": "a", "acknowledged_on": "2026-01-01"}
+    fields = {
+        "check_id": "x.total_row.a.l0001",
+        "published_value": "'1'",
+        "computed_value": "'2'",
+        "reason": "r",
+        "acknowledged_by": "a",
+        "acknowledged_on": "2026-01-01",
+    }
     del fields[missing]
     entry = "  - " + "\n    ".join(f"{k}: {v}" for k, v in fields.items()) + "\n"
     with pytest.raises(InputError, match=f"entry #1 lacks {missing}") as refused:
@@ -405,7 +605,12 @@ def test_register_refuses_an_entry_without_both_pins_naming_entry_and_field(tmp_
 
 def test_register_refuses_a_pin_that_is_not_a_number(tmp_path: Path):
     with pytest.raises(InputError, match="entry #1: computed_value is not a number"):
-        load_register(_register(tmp_path, (
-            "  - check_id: x\n    published_value: '1'\n    computed_value: 'about 2'\n    reason: r\n"
-            "    acknowledged_by: a\n    acknowledged_on: 2026-01-01\n"
-        )))
+        load_register(
+            _register(
+                tmp_path,
+                (
+                    "  - check_id: x\n    published_value: '1'\n    computed_value: 'about 2'\n    reason: r\n"
+                    "    acknowledged_by: a\n    acknowledged_on: 2026-01-01\n"
+                ),
+            )
+        )

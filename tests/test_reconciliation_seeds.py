@@ -3,14 +3,25 @@ found (and only those), none of them ours, each explained with its document and 
 
 import duckdb
 import pytest
-
 from conftest import DOC_001
 
 pytestmark = pytest.mark.e2e
 
 MART_COLUMNS = [
-    "check_id", "check_kind", "document_id", "source_line", "table_id", "measure", "published_value",
-    "computed_value", "delta", "tolerance", "severity", "passed", "status", "explanation",
+    "check_id",
+    "check_kind",
+    "document_id",
+    "source_line",
+    "table_id",
+    "measure",
+    "published_value",
+    "computed_value",
+    "delta",
+    "tolerance",
+    "severity",
+    "passed",
+    "status",
+    "explanation",
 ]
 # The discrepancies the seeds really contain (see docs/reconciliation.md and the closing note).
 SEED_DISCREPANCIES = {
@@ -56,7 +67,9 @@ def test_every_suite_ran_and_found_exactly_the_seed_discrepancies(con):
     assert kinds["engine"] == 74  # 36 SAD + the TOTAL, of the 2025 allocation and of the FAP hours
     assert kinds["cross_row"] == 26  # 13 MDPH rights x (France, Pas-de-Calais)
     assert set(kinds) >= {"total_row", "derived_column", "regional_aggregate", "cross_row", "cross_document", "cross_source"}
-    assert con.execute("SELECT count(*) FROM marts.reconciliation_checks WHERE severity = 'error' AND NOT passed").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM marts.reconciliation_checks WHERE severity = 'error' AND NOT passed").fetchone() == (
+        0,
+    )
     ids = con.execute("SELECT count(*), count(DISTINCT check_id) FROM marts.reconciliation_checks").fetchone()
     assert ids[0] == ids[1] and ids[0] >= 455
 
@@ -84,16 +97,17 @@ def test_explanations_say_what_and_by_how_much(con):
     ).fetchone()
     assert explanation.startswith("Cohérent : « Répartition de l'enveloppe 2025 (en €) »")
     assert "887 490" in explanation and "somme des 36 lignes" in explanation
-    (ack,) = con.execute(
-        "SELECT explanation FROM marts.reconciliation_checks WHERE status = 'acknowledged'"
-    ).fetchone()
+    (ack,) = con.execute("SELECT explanation FROM marts.reconciliation_checks WHERE status = 'acknowledged'").fetchone()
     assert "Écart connu, accepté le 2026-11-22" in ack
 
 
 def test_history_keeps_every_run(con):
     runs = con.execute("SELECT count(DISTINCT run_id) FROM marts.reconciliation_history").fetchone()[0]
     assert runs >= 1
-    assert con.execute(
-        "SELECT count(*) FROM marts.reconciliation_history WHERE document_id = ? AND source_line = 298",
-        [DOC_001],
-    ).fetchone()[0] >= 1
+    assert (
+        con.execute(
+            "SELECT count(*) FROM marts.reconciliation_history WHERE document_id = ? AND source_line = 298",
+            [DOC_001],
+        ).fetchone()[0]
+        >= 1
+    )

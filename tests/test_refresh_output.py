@@ -39,7 +39,9 @@ def test_steps_are_grouped_in_a_few_phases():
 
 
 def test_a_missing_chromium_is_one_line_of_the_summary():
-    summary = RefreshSummary(published=True, png_skipped="no Chromium found for the PNG export (Debian: apt-get install chromium)")
+    summary = RefreshSummary(
+        published=True, png_skipped="no Chromium found for the PNG export (Debian: apt-get install chromium)"
+    )
     lines = [line for line in summary.render().splitlines() if "PNG" in line]
     assert lines == ["  PNG charts not written: no Chromium found for the PNG export (Debian: apt-get install chromium)"]
     assert PNG_SKIPPED == "non générés :"  # what the report assets write in their `png` metadata

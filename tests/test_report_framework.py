@@ -8,12 +8,18 @@ import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
 
+from dagster_project.core.frenchfmt import THOUSANDS
 from dagster_project.reports.charts import Bar, bar_chart
 from dagster_project.reports.disclosure import disclose_counts
 from dagster_project.reports.framework import Chart, Document, Report, Source, lines_text, render_html, write_atomic
-from dagster_project.core.frenchfmt import THOUSANDS
 
-DOC = Document("001_ce3718776857736d", "2026-150", "Commission permanente du Conseil départemental", "Département du Pas-de-Calais", date(2026, 4, 27))
+DOC = Document(
+    "001_ce3718776857736d",
+    "2026-150",
+    "Commission permanente du Conseil départemental",
+    "Département du Pas-de-Calais",
+    date(2026, 4, 27),
+)
 
 
 def test_lines_are_cited_as_ranges():
@@ -60,9 +66,15 @@ def test_masked_bar_stays_on_its_axis_with_a_label():
 
 
 def test_html_is_self_contained_french_and_carries_footnotes_and_notes():
-    chart = Chart("demo", "Démo <b>échappée</b>", go.Figure(go.Bar(x=["a"], y=[1])), [Source(DOC, (269,), (("DREES", "2022"),))], notes=["Données masquées : test"])
+    chart = Chart(
+        "demo",
+        "Démo <b>échappée</b>",
+        go.Figure(go.Bar(x=["a"], y=[1])),
+        [Source(DOC, (269,), (("DREES", "2022"),))],
+        notes=["Données masquées : test"],
+    )
     page = render_html(Report("demo", "Titre", "Intro", [chart], refreshed_at="2026-03-29T02:30:00+00:00"))
-    assert page.startswith("<!DOCTYPE html>\n<html lang=\"fr\">")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="fr">')
     assert page.count(get_plotlyjs()) == 1  # plotly.js embedded once: opens offline
     outside_bundle = page.replace(get_plotlyjs(), "")
     assert "src=" not in outside_bundle and "http" not in outside_bundle.split("<body>")[0]

@@ -7,8 +7,8 @@ import re
 import dagster as dg
 import duckdb
 import pytest
-
 from conftest import DOC_001, DOC_004, plain, session_browser
+
 from dagster_project.core.frenchfmt import THOUSANDS, UNIT_SPACE
 from dagster_project.reports import compensations_nord, index, indicateurs
 
@@ -37,9 +37,15 @@ def test_refresh_writes_every_built_report_and_a_png_per_chart(published):
     pngs = sorted(p.name for p in (published.reports / "png").glob("*.png"))
     if not _has_browser() and not os.environ.get("CI"):
         pytest.skip("no Chromium here: kaleido cannot render PNG (the HTML reports are complete)")
-    assert len(pngs) == 20, pngs  # 7 charts in indicateurs, 5 in compensations_nord, 5 in activite_sad, 2 in enveloppe, 1 in reconciliation
+    assert len(pngs) == 20, (
+        pngs
+    )  # 7 charts in indicateurs, 5 in compensations_nord, 5 in activite_sad, 2 in enveloppe, 1 in reconciliation
     assert "indicateurs__mdph_taux.png" in pngs and "compensations_nord__annex1_par_sad.png" in pngs
-    assert {"activite_sad__lorenz.png", "enveloppe__evolution_2024_2025.png", "reconciliation__controles_par_document.png"} <= set(pngs)
+    assert {
+        "activite_sad__lorenz.png",
+        "enveloppe__evolution_2024_2025.png",
+        "reconciliation__controles_par_document.png",
+    } <= set(pngs)
     assert all((published.reports / "png" / p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
 
 
@@ -114,7 +120,13 @@ def test_disclosure_threshold_comes_from_the_environment(published, tmp_path, mo
 def test_compensations_nord_splits_each_annex_between_pa_and_ph(con):
     report = compensations_nord.build(con, threshold=5)
     charts = {c.chart_id: c for c in report.charts}
-    assert list(charts) == ["totaux_par_annexe", "annex1_par_sad", "annex4_par_sad", "annex5_first_par_sad", "annex5_renewed_par_sad"]
+    assert list(charts) == [
+        "totaux_par_annexe",
+        "annex1_par_sad",
+        "annex4_par_sad",
+        "annex5_first_par_sad",
+        "annex5_renewed_par_sad",
+    ]
     totals = charts["totaux_par_annexe"].figure
     assert [t.name for t in totals.data] == ["Personnes âgées (PA)", "Personnes en situation de handicap (PH)"]
     assert [plain(t) for t in totals.data[0].text] == ["2 635 366,52 €", "1 215 749,94 €", "2 683 446,72 €", "336 976,00 €"]
@@ -143,7 +155,10 @@ def test_index_links_every_report_with_the_refresh_date(published, con):
     from dagster_project.core.frenchfmt import format_datetime
 
     assert format_datetime(published_at) in page
-    assert plain(dict(index.build(con, published.reports).headline)["Rapprochement"]) == "1 écart accepté, 17 en écart, 437 conformes"
+    assert (
+        plain(dict(index.build(con, published.reports).headline)["Rapprochement"])
+        == "1 écart accepté, 17 en écart, 437 conformes"
+    )
     assert "<td>écart accepté</td><td>avertissement</td>" in page and "acknowledged" not in page
     for name in listed:
         assert '<a href="index.html">' in (published.reports / name).read_text(encoding="utf-8")
@@ -172,7 +187,9 @@ def test_report_assets_run_after_publish_and_describe_themselves():
         deps = {d.asset_key for d in spec.deps}
         assert PUBLISH_KEY in deps and deps <= set(specs), key
         assert spec.group_name == "reports" and spec.owners and spec.description and spec.tags["layer"] == "reports"
-    assert dg.AssetKey(["marts", "indicator_values"]) in {d.asset_key for d in specs[dg.AssetKey(["reports", "indicateurs"])].deps}
+    assert dg.AssetKey(["marts", "indicator_values"]) in {
+        d.asset_key for d in specs[dg.AssetKey(["reports", "indicateurs"])].deps
+    }
     reads = {name: {d.asset_key.to_user_string() for d in specs[dg.AssetKey(["reports", name])].deps} for name in
              ("activite_sad", "enveloppe", "reconciliation")}  # fmt: skip
     assert {"marts/sad_activity", "marts/sad_activity_summary"} <= reads["activite_sad"]

@@ -51,7 +51,9 @@ def test_no_consumer_reads_staging_raw_or_intermediate_tables():
 
 
 def test_no_consumer_joins_on_printed_sad_names_or_cities():
-    offending = {name: [m.group(0) for m in TEXT_JOIN.finditer(text)] for name, text in _sources().items() if TEXT_JOIN.search(text)}
+    offending = {
+        name: [m.group(0) for m in TEXT_JOIN.finditer(text)] for name, text in _sources().items() if TEXT_JOIN.search(text)
+    }
     assert offending == {}, "join SAD marts in dbt, on sad_key"
 
 
@@ -75,7 +77,9 @@ def _string_literals(path: Path) -> list[str]:
         if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
         and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
     }  # fmt: skip
-    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
+    return [
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
+    ]
 
 
 def test_report_code_names_no_territory_the_marts_name():
@@ -83,8 +87,6 @@ def test_report_code_names_no_territory_the_marts_name():
     the comparison territories come from the marts (reference.territories, territory_labels)."""
     literal = re.compile(r"^(62|59|32|FR)$|Pas-de-Calais|Hauts-de-France|\bNord\b")
     offending = {
-        p.name: hits
-        for p in sorted(REPORTS.glob("*.py"))
-        if (hits := [s for s in _string_literals(p) if literal.search(s)])
+        p.name: hits for p in sorted(REPORTS.glob("*.py")) if (hits := [s for s in _string_literals(p) if literal.search(s)])
     }
     assert offending == {}

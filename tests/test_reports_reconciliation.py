@@ -5,8 +5,8 @@ import re
 
 import duckdb
 import pytest
-
 from conftest import DOC_001, DOC_002, plain
+
 from dagster_project.reports import reconciliation
 
 pytestmark = pytest.mark.e2e
@@ -80,7 +80,9 @@ def test_a_blocking_discrepancy_comes_first_and_is_counted_as_blocking(published
             "UPDATE marts.reconciliation_checks SET status = 'failed', passed = false, computed_value = published_value + 0.01, "
             "delta = 0.01 WHERE check_id = (SELECT min(check_id) FROM marts.reconciliation_checks WHERE severity = 'error')"
         )
-        (check_id,) = con.execute("SELECT check_id FROM marts.reconciliation_checks WHERE severity = 'error' AND NOT passed").fetchone()
+        (check_id,) = con.execute(
+            "SELECT check_id FROM marts.reconciliation_checks WHERE severity = 'error' AND NOT passed"
+        ).fetchone()
         report = reconciliation.build(con, threshold=5)
     assert plain(dict(report.headline)["Écarts bloquants"]).startswith("1 ")
     assert next(iter(_blocks(report.closing_html))) == check_id

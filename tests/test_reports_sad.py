@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import duckdb
 import pytest
-
 from conftest import DOC_002, plain
+
 from dagster_project.core.frenchfmt import UNIT_SPACE
 from dagster_project.reports import activite_sad, enveloppe, queries
 from dagster_project.reports.charts import OKABE_ITO
@@ -68,10 +68,20 @@ def test_activite_sad_shows_the_fap_exports_month_by_month_and_masks_small_benef
     people = charts["fap_beneficiaires_par_sad"]
     assert people.title == "Bénéficiaires facturés par SAD en décembre 2024"
     bars = people.figure.data[0]
-    assert len(bars.y) == 36 and bars.y[0] == "FÉDÉRATION ADMR DU PAS-DE-CALAIS (FOUQUIÈRES-LES-BÉTHUNE)" and plain(bars.text[0]) == "3 978"
+    assert (
+        len(bars.y) == 36
+        and bars.y[0] == "FÉDÉRATION ADMR DU PAS-DE-CALAIS (FOUQUIÈRES-LES-BÉTHUNE)"
+        and plain(bars.text[0]) == "3 978"
+    )
     headers, rows = people.table
     assert headers == ["SAD (commune)", "Toutes prestations", "APA", "PCH", "aide sociale générale (ASG)"]
-    assert [plain(c) for c in rows[0]] == ["FÉDÉRATION ADMR DU PAS-DE-CALAIS (FOUQUIÈRES-LES-BÉTHUNE)", "3 978", "3 679", "120", "179"]
+    assert [plain(c) for c in rows[0]] == [
+        "FÉDÉRATION ADMR DU PAS-DE-CALAIS (FOUQUIÈRES-LES-BÉTHUNE)",
+        "3 978",
+        "3 679",
+        "120",
+        "179",
+    ]
     assert rows[-1] == ["FAMILLES RURALES RIVIÈRE ET ENVIRONS (RIVIÈRE)", "40", "36", "masqué (< 5)", "masqué (< 5)"]
     small = con.execute(
         "SELECT count(*) FROM marts.fap_beneficiaries_by_sad_month WHERE month = '2024-12' AND suppressed"
@@ -107,7 +117,10 @@ def test_concentration_is_read_from_the_summary_mart_and_the_lorenz_curve_agrees
     assert (curve.x[0], curve.y[0]) == (0, 0) and (curve.x[-1], curve.y[-1]) == (100, 100) and len(curve.x) == 37
     assert list(curve.y) == sorted(curve.y)  # from the smallest service to the largest
     assert plain(curve.text[1]) == "le plus petit service : 0,3 % des heures"
-    assert plain(curve.text[18]) == "les 18 plus petits services : 14,9 % des heures" and plain(curve.text[-1]) == "les 36 services : 100 % des heures"
+    assert (
+        plain(curve.text[18]) == "les 18 plus petits services : 14,9 % des heures"
+        and plain(curve.text[-1]) == "les 36 services : 100 % des heures"
+    )
     # the area between the diagonal and the curve drawn is the Gini of the mart (exact points of the query)
     points = queries.sad_activity(con).sort("lorenz_services_pct")
     xs = [Decimal(0), *points["lorenz_services_pct"]]

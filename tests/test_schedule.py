@@ -1,6 +1,6 @@
 """The nightly refresh: 04:30 Paris time every night, RUNNING by default, across DST changes."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from zoneinfo import ZoneInfo
 
@@ -54,7 +54,7 @@ def test_ticks_stay_at_0430_paris_across_the_march_change(schedule):
     assert [t.astimezone(PARIS).strftime("%Y-%m-%d %H:%M") for t in ticks] == [
         "2026-03-28 04:30", "2026-03-29 04:30", "2026-03-30 04:30", "2026-03-31 04:30",
     ]  # fmt: skip
-    utc = [t.astimezone(timezone.utc).strftime("%H:%M") for t in ticks]
+    utc = [t.astimezone(UTC).strftime("%H:%M") for t in ticks]
     assert utc == ["03:30", "02:30", "02:30", "02:30"]  # UTC+1 then UTC+2
     assert _elapsed(ticks) == [timedelta(hours=23), timedelta(hours=24), timedelta(hours=24)]  # the short night
 
@@ -65,7 +65,7 @@ def test_ticks_stay_at_0430_paris_across_the_october_change(schedule):
     assert [t.astimezone(PARIS).strftime("%Y-%m-%d %H:%M") for t in ticks] == [
         "2026-10-24 04:30", "2026-10-25 04:30", "2026-10-26 04:30", "2026-10-27 04:30",
     ]  # fmt: skip
-    assert [t.astimezone(timezone.utc).strftime("%H:%M") for t in ticks] == ["02:30", "03:30", "03:30", "03:30"]
+    assert [t.astimezone(UTC).strftime("%H:%M") for t in ticks] == ["02:30", "03:30", "03:30", "03:30"]
     assert _elapsed(ticks) == [timedelta(hours=25), timedelta(hours=24), timedelta(hours=24)]  # the long night
 
 

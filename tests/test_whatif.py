@@ -7,8 +7,8 @@ from fractions import Fraction
 import duckdb
 import pytest
 
-from dagster_project.reports.whatif import WhatifError, parse_amount, run_whatif
 from dagster_project.cli import main
+from dagster_project.reports.whatif import WhatifError, parse_amount, run_whatif
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,10 @@ def test_whatif_writes_a_balanced_annex_in_the_deliberation_layout(published_cop
     with open(out, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     assert rows[0] == [
-        "Ville", "SAD", "Activité APA 2024 (sur 12 mois en heures)", "Répartition de l'activité 2024 (en %)",
+        "Ville",
+        "SAD",
+        "Activité APA 2024 (sur 12 mois en heures)",
+        "Répartition de l'activité 2024 (en %)",
         "Répartition de l'enveloppe 2026 (en €)",
     ]
     body, total = rows[1:-1], rows[-1]

@@ -9,7 +9,6 @@ Otherwise an error-severity failure (our figures disagree with the document) blo
 downstream, publish included; a warning is recorded without blocking.
 """
 
-
 import dagster as dg
 
 from ..common import markdown_table
@@ -42,8 +41,12 @@ def read_rows(con):
 
 def _fail_closed(rule: Rule, reason: str, metadata: dict) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
-        asset_key=rule.guards, check_name=rule.check_name, passed=False, severity=dg.AssetCheckSeverity.ERROR,
-        description=reason, metadata=metadata,
+        asset_key=rule.guards,
+        check_name=rule.check_name,
+        passed=False,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=reason,
+        metadata=metadata,
     )
 
 
@@ -53,8 +56,12 @@ def check_result(rule: Rule, rows, verdict: "Verdict | None") -> dg.AssetCheckRe
     failed = [r for r in records if r["status"] == "failed"]
     acknowledged = [r for r in records if r["status"] == "acknowledged"]
     metadata = {
-        "evaluated": len(records), "failed": len(failed), "acknowledged": len(acknowledged),
-        "check_kind": rule.kind, "gx_suite": GX_SUITE, "suite": rule.suite,
+        "evaluated": len(records),
+        "failed": len(failed),
+        "acknowledged": len(acknowledged),
+        "check_kind": rule.kind,
+        "gx_suite": GX_SUITE,
+        "suite": rule.suite,
     }
     if records:
         worst = max(records, key=lambda r: abs(r["delta"]) - r["tolerance"])
@@ -75,8 +82,17 @@ def check_result(rule: Rule, rows, verdict: "Verdict | None") -> dg.AssetCheckRe
         metadata["discrepancies"] = dg.MetadataValue.md(
             markdown_table(
                 ["check_id", "line", "published", "computed", "delta", "status"],
-                [(r["check_id"], r["source_line"], format_plain(r["published_value"]), format_plain(r["computed_value"], 4),
-                  format_plain(r["delta"], 4), r["status"]) for r in shown[:20]],
+                [
+                    (
+                        r["check_id"],
+                        r["source_line"],
+                        format_plain(r["published_value"]),
+                        format_plain(r["computed_value"], 4),
+                        format_plain(r["delta"], 4),
+                        r["status"],
+                    )
+                    for r in shown[:20]
+                ],
             )
         )
     # Fail closed: no figure, no verdict, or a verdict that is not the mart's.
@@ -88,11 +104,16 @@ def check_result(rule: Rule, rows, verdict: "Verdict | None") -> dg.AssetCheckRe
     if verdict.failed_check_ids != mart_failed or verdict.success != (not mart_failed):
         disagree = sorted(verdict.failed_check_ids ^ mart_failed)
         return _fail_closed(
-            rule, f"Great Expectations and marts.reconciliation_checks disagree on {', '.join(disagree) or 'the verdict'}.", metadata
+            rule,
+            f"Great Expectations and marts.reconciliation_checks disagree on {', '.join(disagree) or 'the verdict'}.",
+            metadata,
         )
     if failed:
         return dg.AssetCheckResult(
-            asset_key=rule.guards, check_name=rule.check_name, passed=False, severity=SEVERITY[failed[0]["severity"]],
+            asset_key=rule.guards,
+            check_name=rule.check_name,
+            passed=False,
+            severity=SEVERITY[failed[0]["severity"]],
             description=f"{len(failed)} of {len(records)} figures outside tolerance. {failed[0]['explanation']}",
             metadata=metadata,
         )
@@ -100,11 +121,16 @@ def check_result(rule: Rule, rows, verdict: "Verdict | None") -> dg.AssetCheckRe
         blocking = [r for r in acknowledged if r["severity"] == "error"]
         head = (
             f"{len(blocking)} accepted blocking discrepancy(ies) (écart bloquant accepté, publication not blocked)"
-            if blocking else f"{len(acknowledged)} acknowledged discrepancy(ies)"
+            if blocking
+            else f"{len(acknowledged)} acknowledged discrepancy(ies)"
         )
         return dg.AssetCheckResult(
-            asset_key=rule.guards, check_name=rule.check_name, passed=False, severity=dg.AssetCheckSeverity.WARN,
-            description=f"{head}: {(blocking or acknowledged)[0]['explanation']}", metadata=metadata,
+            asset_key=rule.guards,
+            check_name=rule.check_name,
+            passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"{head}: {(blocking or acknowledged)[0]['explanation']}",
+            metadata=metadata,
         )
     return dg.AssetCheckResult(asset_key=rule.guards, check_name=rule.check_name, passed=True, metadata=metadata)
 
@@ -135,7 +161,11 @@ def build_checks() -> list[dg.AssetChecksDefinition]:
             rows = read_rows(con)
             fault_point("checks")  # tests kill the refresh here, the work database open
         try:
-            verdicts = validate(GX_SUITE, [rule.check_name for rule in rules], rows[["check_id", "check_name", "abs_delta_micro", "tolerance_micro"]])
+            verdicts = validate(
+                GX_SUITE,
+                [rule.check_name for rule in rules],
+                rows[["check_id", "check_name", "abs_delta_micro", "tolerance_micro"]],
+            )
         except Exception as exc:  # fail closed: every rule fails with the reason
             context.log.error("Great Expectations could not validate the reconciliation rows: %s", exc)
             verdicts = {}

@@ -61,7 +61,9 @@ def load_rules(seeds: Path = SEEDS) -> tuple[Rule, ...]:
     rules = []
     for row in _read(seeds / "reconciliation_rules.csv"):
         if row["suite"] not in suites:
-            raise ValueError(f"{seeds / 'reconciliation_rules.csv'}: rule {row['name']!r} names an unknown suite {row['suite']!r}")
+            raise ValueError(
+                f"{seeds / 'reconciliation_rules.csv'}: rule {row['name']!r} names an unknown suite {row['suite']!r}"
+            )
         rules.append(
             Rule(row["suite"], row["kind"], row["name"], row["description"] or row["formula_desc"], suites[row["suite"]].guards)
         )

@@ -51,7 +51,9 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
             "inférieurs au seuil du secret statistique sont masqués)."
         ),
         charts=[
-            _hours(activity, sources, federation), _lorenz(activity, summary, sources), _pareto(activity, summary, sources),
+            _hours(activity, sources, federation),
+            _lorenz(activity, summary, sources),
+            _pareto(activity, summary, sources),
             *fap_charts(con, threshold, place),
         ],
         refreshed_at=queries.refresh_info(con).get("published_at"),
@@ -95,7 +97,12 @@ def _federation_note(activity: pl.DataFrame, docs: dict[str, Document]) -> tuple
 def _hours(activity: pl.DataFrame, sources: list[Source], federation: tuple[list[str], list[Source]]) -> Chart:
     rows = list(activity.iter_rows(named=True))
     bars = [
-        Bar(_label(r), r["hours_billed"], f"{format_value(r['hours_billed'], 'hours')} · {format_pct(r['share_pct'], 2)}", r["rank"] <= TOP)
+        Bar(
+            _label(r),
+            r["hours_billed"],
+            f"{format_value(r['hours_billed'], 'hours')} · {format_pct(r['share_pct'], 2)}",
+            r["rank"] <= TOP,
+        )
         for r in rows
     ]
     year = rows[0]["year"]
@@ -144,8 +151,10 @@ def _lorenz(activity: pl.DataFrame, summary: dict, sources: list[Source]) -> Cha
             f"({gini}) mesure cet écart : 0 si tous les services avaient la même activité, 1 si un seul service avait "
             f"toutes les heures. Calculé sur les {format_count(summary['services_count'])} lignes de l'annexe."
         ],
-        table=(["Services (du plus petit au plus grand)", "Part cumulée des services", "Part cumulée des heures"],
-               [[t, format_pct(a, 1), format_pct(b, 1)] for t, a, b in zip(texts, x, y, strict=True)]),  # fmt: skip
+        table=(
+            ["Services (du plus petit au plus grand)", "Part cumulée des services", "Part cumulée des heures"],
+            [[t, format_pct(a, 1), format_pct(b, 1)] for t, a, b in zip(texts, x, y, strict=True)],
+        ),  # fmt: skip
     )
 
 

@@ -54,11 +54,20 @@ def _monthly_hours(monthly: pl.DataFrame, source: FileSource, synthetic: list[st
         values = monthly[column].to_list()
         series.append(Series(name, values, [_hours(v) for v in values], colour))
     labels = [format_month(m) for m in months]
-    year, apa_year, months_in_year = monthly.row(0, named=True)["year"], monthly["year_apa_hours_billed"][0], monthly["months_in_year"][0]
+    year, apa_year, months_in_year = (
+        monthly.row(0, named=True)["year"],
+        monthly["year_apa_hours_billed"][0],
+        monthly["months_in_year"][0],
+    )
     figure = grouped_bars(labels, series, "Heures facturées (h)", "Mois de facturation", HOURS, stacked=True,
                           horizontal=False, height=460)  # fmt: skip
     rows = [
-        [label, *(_hours(r[column]) for _, column in PRESTATIONS.values()), _hours(r["hours_billed"]), format_eur(r["amount_eur"])]
+        [
+            label,
+            *(_hours(r[column]) for _, column in PRESTATIONS.values()),
+            _hours(r["hours_billed"]),
+            format_eur(r["amount_eur"]),
+        ]
         for label, r in zip(labels, monthly.iter_rows(named=True), strict=True)
     ]
     notes = [
@@ -67,9 +76,14 @@ def _monthly_hours(monthly: pl.DataFrame, source: FileSource, synthetic: list[st
         "fap_hours, rapport « Rapprochement »).",
     ]
     if synthetic:
-        which = "Les exports lus sont" if len(synthetic) == len(months) else (
-            f"{format_count(len(synthetic))} des {format_count(len(months))} exports lus "
-            f"({', '.join(format_month(m) for m in synthetic)}) sont")
+        which = (
+            "Les exports lus sont"
+            if len(synthetic) == len(months)
+            else (
+                f"{format_count(len(synthetic))} des {format_count(len(months))} exports lus "
+                f"({', '.join(format_month(m) for m in synthetic)}) sont"
+            )
+        )
         notes.append(
             f"{which} l'échantillon synthétique livré avec le projet (make fap-sample, docs/fap_format.md), pas des "
             "facturations réelles : ses heures d'APA annuelles par SAD égalent l'annexe, ses bénéficiaires et ses "
@@ -97,7 +111,9 @@ def _beneficiaries(con: duckdb.DuckDBPyConnection, month: str, department_code: 
         for code, column in columns.items()
     }  # fmt: skip
     everyone = disclosed["ALL"]
-    bars = [Bar(label, value, text, focus=True) for label, value, text in zip(labels, everyone.values, everyone.texts, strict=True)]
+    bars = [
+        Bar(label, value, text, focus=True) for label, value, text in zip(labels, everyone.values, everyone.texts, strict=True)
+    ]
     figure = bar_chart(bars, "Bénéficiaires facturés dans le mois (personnes)", "Service autonomie à domicile (commune)",
                        horizontal=True, height=110 + 24 * len(bars), text_outside=True)  # fmt: skip
     room_for_labels(figure, [v for v in everyone.values if v is not None] or [0], share=0.15)
@@ -107,9 +123,7 @@ def _beneficiaries(con: duckdb.DuckDBPyConnection, month: str, department_code: 
         "Une personne qui reçoit plusieurs prestations du même SAD compte une fois dans « toutes prestations » : "
         "cette colonne n'est pas la somme des trois autres."
     )
-    table_rows = [
-        [label, *(disclosed[code].texts[i] for code in columns)] for i, label in enumerate(labels)
-    ]
+    table_rows = [[label, *(disclosed[code].texts[i] for code in columns)] for i, label in enumerate(labels)]
     return Chart(
         "fap_beneficiaires_par_sad",
         f"Bénéficiaires facturés par SAD en {format_month(month)}",

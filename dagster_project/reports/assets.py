@@ -4,9 +4,9 @@ step and only when it succeeded: a report never shows figures that failed their 
 import dagster as dg
 
 from ..common import OWNERS, markdown_table
+from ..settings import get_settings
 from ..warehouse.connections import connect
 from ..warehouse.publish import PUBLISH_KEY
-from ..settings import get_settings
 from . import index
 from .catalog import ReportSpec, built_reports
 from .framework import Report, Written, write_report
@@ -22,9 +22,7 @@ def _metadata(report: Report, written: Written) -> dict:
     metadata = {
         "path": dg.MetadataValue.path(str(written.html)),
         "charts": len(report.charts),
-        "preview": dg.MetadataValue.md(
-            f"**{report.title}**\n\n" + markdown_table(["Chiffre clé", "Valeur"], report.headline)
-        ),
+        "preview": dg.MetadataValue.md(f"**{report.title}**\n\n" + markdown_table(["Chiffre clé", "Valeur"], report.headline)),
         "masked": dg.MetadataValue.md("\n".join(f"- {n}" for n in report.masked_notes) or "aucune donnée masquée"),
     }
     if written.pngs:

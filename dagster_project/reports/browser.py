@@ -60,7 +60,9 @@ class PageCheck:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not self.broken_links and self.expected_charts >= 0 and self.drawn_charts == self.expected_charts
+        return (
+            not self.errors and not self.broken_links and self.expected_charts >= 0 and self.drawn_charts == self.expected_charts
+        )
 
     def render(self) -> str:
         status = "OK  " if self.ok else "FAIL"

@@ -45,8 +45,14 @@ REPORTS: tuple[ReportSpec, ...] = (
         "Droits MDPH pour 1\u202f000 habitants et surreprésentation par rapport à la France, indicateurs enfance "
         "et adultes des départements de la région avec la référence régionale, population de 75 ans "
         "et plus de 2024 à 2030.",
-        ("marts/rpt_indicateurs__mdph_rights", "marts/rpt_indicateurs__territory_values", "marts/indicator_values",
-         "marts/indicator_rates", "marts/rpt_reports__territories", "marts/documents"),
+        (
+            "marts/rpt_indicateurs__mdph_rights",
+            "marts/rpt_indicateurs__territory_values",
+            "marts/indicator_values",
+            "marts/indicator_rates",
+            "marts/rpt_reports__territories",
+            "marts/documents",
+        ),
         indicateurs.build,
     ),
     ReportSpec(
@@ -55,10 +61,16 @@ REPORTS: tuple[ReportSpec, ...] = (
         "Heures facturées par SAD, courbe de concentration (Lorenz), indice de Gini et part des cinq plus grands ; "
         "heures FAP par mois et par prestation, bénéficiaires par SAD.",
         (
-            "marts/rpt_activite_sad__hours", "marts/sad_activity", "marts/sad_activity_summary",
-            "marts/rpt_activite_sad__fap_months", "marts/rpt_activite_sad__fap_files",
-            "marts/rpt_activite_sad__fap_beneficiaries", "marts/fap_hours_by_sad_month",
-            "marts/fap_beneficiaries_by_sad_month", "marts/rpt_reports__territories", "marts/documents",
+            "marts/rpt_activite_sad__hours",
+            "marts/sad_activity",
+            "marts/sad_activity_summary",
+            "marts/rpt_activite_sad__fap_months",
+            "marts/rpt_activite_sad__fap_files",
+            "marts/rpt_activite_sad__fap_beneficiaries",
+            "marts/fap_hours_by_sad_month",
+            "marts/fap_beneficiaries_by_sad_month",
+            "marts/rpt_reports__territories",
+            "marts/documents",
         ),
         activite_sad.build,
     ),
@@ -67,8 +79,15 @@ REPORTS: tuple[ReportSpec, ...] = (
         enveloppe.TITLE,
         "Répartition 2025 par SAD, évolution par rapport aux montants et parts 2024 publiés, et simulation quand elle "
         "est configurée.",
-        ("marts/rpt_enveloppe__envelopes", "marts/rpt_enveloppe__allocations", "marts/rpt_enveloppe__changes",
-         "marts/envelope_allocations", "marts/envelopes", "marts/rpt_reports__territories", "marts/documents"),
+        (
+            "marts/rpt_enveloppe__envelopes",
+            "marts/rpt_enveloppe__allocations",
+            "marts/rpt_enveloppe__changes",
+            "marts/envelope_allocations",
+            "marts/envelopes",
+            "marts/rpt_reports__territories",
+            "marts/documents",
+        ),
         enveloppe.build,
     ),
     ReportSpec(

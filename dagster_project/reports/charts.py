@@ -177,7 +177,9 @@ def bars_with_reference_marks(
     unit_suffix: str = "",
 ) -> go.Figure:
     """Horizontal bars for the territory, and the reference (France) as a black tick on each bar."""
-    figure = grouped_bars(categories, [bars], value_title, category_title, unit_suffix, height=max(360, 90 + 34 * len(categories)))
+    figure = grouped_bars(
+        categories, [bars], value_title, category_title, unit_suffix, height=max(360, 90 + 34 * len(categories))
+    )
     figure.add_scatter(
         name=reference.name,
         x=[None if v is None else float(v) for v in reference.values],
@@ -215,7 +217,9 @@ def diverging_bars(
         ),
         layout=base_layout(max(360, 90 + 30 * len(categories))),
     )
-    figure.update_layout(xaxis=value_axis(value_title, unit_suffix), yaxis={**category_axis(category_title), "autorange": "reversed"})
+    figure.update_layout(
+        xaxis=value_axis(value_title, unit_suffix), yaxis={**category_axis(category_title), "autorange": "reversed"}
+    )
     return figure
 
 

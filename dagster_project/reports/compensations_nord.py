@@ -95,9 +95,13 @@ def _per_sad(code: str, frame: pl.DataFrame, docs: dict[str, Document]) -> Chart
     figure = grouped_bars(labels, series, "Montant (€)", "Service autonomie à domicile (commune)", EURO, stacked=True)
     table_rows = [
         [label, format_eur(total), format_eur(pa), format_eur(ph)]
-        for label, (total, pa, ph) in zip(labels, rows.select("amount_eur", "elderly_pa_eur", "disabled_ph_eur").iter_rows(), strict=True)
+        for label, (total, pa, ph) in zip(
+            labels, rows.select("amount_eur", "elderly_pa_eur", "disabled_ph_eur").iter_rows(), strict=True
+        )
     ]
-    table_rows.append(["TOTAL imprimé", *(format_eur(_total_row(frame)[c]) for c in ("amount_eur", "elderly_pa_eur", "disabled_ph_eur"))])
+    table_rows.append(
+        ["TOTAL imprimé", *(format_eur(_total_row(frame)[c]) for c in ("amount_eur", "elderly_pa_eur", "disabled_ph_eur"))]
+    )
     return Chart(
         f"{key}_par_sad",
         f"{_title(code, frame)} : montant par SAD, réparti entre PA et PH ({rows.height} SAD)",

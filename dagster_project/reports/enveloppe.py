@@ -75,7 +75,13 @@ def _amount_source(envelope: dict, docs: dict[str, Document]) -> list[Source]:
     """The line printing the envelope's amount (the decision's article), when a document prints it."""
     if not envelope["amount_document_id"]:
         return []
-    return [Source(docs[envelope["amount_document_id"]], (envelope["amount_source_line"],), what=f"montant de l'enveloppe {envelope['year']}")]
+    return [
+        Source(
+            docs[envelope["amount_document_id"]],
+            (envelope["amount_source_line"],),
+            what=f"montant de l'enveloppe {envelope['year']}",
+        )
+    ]
 
 
 def _annex_sources(frame: pl.DataFrame, envelope: dict, docs: dict[str, Document], what: str) -> list[Source]:
@@ -146,8 +152,17 @@ def _change_chart(current: dict, previous: dict, change: pl.DataFrame, docs: dic
         figure,
         _annex_sources(change, previous, docs, f"montants {previous['year']} et {current['year']} par SAD"),
         notes=notes,
-        table=(["SAD (commune)", f"Montant {previous['year']}", f"Part {previous['year']}", f"Montant {current['year']}",
-                f"Part {current['year']}", "Écart"], table),  # fmt: skip
+        table=(
+            [
+                "SAD (commune)",
+                f"Montant {previous['year']}",
+                f"Part {previous['year']}",
+                f"Montant {current['year']}",
+                f"Part {current['year']}",
+                "Écart",
+            ],
+            table,
+        ),  # fmt: skip
     )
 
 
@@ -183,8 +198,17 @@ def _whatif_chart(whatif: dict, simulated: pl.DataFrame, current: dict, docs: di
         figure,
         _annex_sources(simulated, whatif, docs, f"heures {whatif['basis_year']} par SAD"),
         notes=notes,
-        table=(["SAD (commune)", f"Heures {whatif['basis_year']}", "Part", f"Simulation {whatif['year']}",
-                f"Publié {current['year']}", "Écart"], table),  # fmt: skip
+        table=(
+            [
+                "SAD (commune)",
+                f"Heures {whatif['basis_year']}",
+                "Part",
+                f"Simulation {whatif['year']}",
+                f"Publié {current['year']}",
+                "Écart",
+            ],
+            table,
+        ),  # fmt: skip
     )
 
 
@@ -202,7 +226,9 @@ def _no_whatif(current: dict) -> str:
     )
 
 
-def _headline(current: dict, docs: dict[str, Document], change: pl.DataFrame | None, whatifs: list[dict]) -> list[tuple[str, str]]:
+def _headline(
+    current: dict, docs: dict[str, Document], change: pl.DataFrame | None, whatifs: list[dict]
+) -> list[tuple[str, str]]:
     where = ""
     if current["amount_document_id"]:
         where = f" (délibération n°{docs[current['amount_document_id']].number}, ligne {current['amount_source_line']})"
@@ -213,7 +239,12 @@ def _headline(current: dict, docs: dict[str, Document], change: pl.DataFrame | N
     ]  # fmt: skip
     if change is not None and change.height:
         compared = change.drop_nulls("change_eur")  # in change_rank order: largest increase first
-        for label, row in (("Plus forte hausse", compared.row(0, named=True)), ("Plus forte baisse", compared.row(-1, named=True))):
+        for label, row in (
+            ("Plus forte hausse", compared.row(0, named=True)),
+            ("Plus forte baisse", compared.row(-1, named=True)),
+        ):
             lines.append((label, f"{_label(row['sad_name'], row['city'])} : {format_eur(row['change_eur'], sign=True)}"))
-    lines.append(("Simulation", "; ".join(f"{w['year']} : {format_eur(w['envelope_eur'])}" for w in whatifs) or "aucune configurée"))
+    lines.append(
+        ("Simulation", "; ".join(f"{w['year']} : {format_eur(w['envelope_eur'])}" for w in whatifs) or "aucune configurée")
+    )
     return lines

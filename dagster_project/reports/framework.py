@@ -151,10 +151,12 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1, numeric: Sequence[int] | None = None) -> str:
+def html_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1, numeric: Sequence[int] | None = None
+) -> str:
     """Figures right-aligned and never wrapped: the columns from `numeric_from` on, or exactly `numeric`."""
     numeric = set(numeric) if numeric is not None else set(range(numeric_from, len(headers)))
-    head = "".join(f"<th scope=\"col\">{_esc(h)}</th>" for h in headers)
+    head = "".join(f'<th scope="col">{_esc(h)}</th>' for h in headers)
     body = "".join(
         "<tr>" + "".join(
             f"<td class=\"num\">{_esc(c)}</td>" if i in numeric else f"<td>{_esc(c)}</td>" for i, c in enumerate(row)
@@ -166,18 +168,20 @@ def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric_fr
 
 def html_note(text: str) -> str:
     """A visible note (masked data, how to read a chart, what is missing and why)."""
-    return f"<p class=\"note\" role=\"note\">{_esc(text)}</p>"
+    return f'<p class="note" role="note">{_esc(text)}</p>'
 
 
 def html_section(section_id: str, title: str, body_html: str) -> str:
     """A titled block of the page, laid out as a chart's (for tables and notes without a chart)."""
-    return f"<section class=\"chart\" id=\"{_esc(section_id)}\" aria-label=\"{_esc(title)}\"><h2>{_esc(title)}</h2>{body_html}</section>"
+    return (
+        f'<section class="chart" id="{_esc(section_id)}" aria-label="{_esc(title)}"><h2>{_esc(title)}</h2>{body_html}</section>'
+    )
 
 
 def _chart_html(chart: Chart) -> str:
     plot = chart.figure.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{chart.chart_id}", config=PLOTLY_CONFIG)
     notes = "".join(html_note(n) for n in chart.notes)
-    sources = "".join(f"<p class=\"source\">{_esc(s.footnote())}</p>" for s in chart.sources)
+    sources = "".join(f'<p class="source">{_esc(s.footnote())}</p>' for s in chart.sources)
     table = ""
     if chart.table:
         table = f"<details><summary>Données du graphique</summary>{html_table(*chart.table)}</details>"
@@ -193,8 +197,8 @@ def render_html(report: Report) -> str:
     headline = ""
     if report.headline:
         items = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in report.headline)
-        headline = f"<dl class=\"headline\">{items}</dl>"
-    nav = "" if report.slug == "index" else "<nav><a href=\"index.html\">← Tous les rapports</a></nav>"
+        headline = f'<dl class="headline">{items}</dl>'
+    nav = "" if report.slug == "index" else '<nav><a href="index.html">← Tous les rapports</a></nav>'
     charts = "".join(_chart_html(c) for c in report.charts)
     # plotly.js once, inline: the file opens offline and from a mail attachment.
     return f"""<!DOCTYPE html>

@@ -40,7 +40,9 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     charts = [_mdph_rates(mdph, docs, place), _mdph_overrepresentation(mdph, docs, place)]
     territory = {code: queries.territory_indicator(con, code) for code, *_ in TERRITORY_CHARTS}
     charts += [_territory_chart(territory[spec[0]], docs, *spec[1:]) for spec in TERRITORY_CHARTS]
-    projection = queries.indicators(con, ["pop_75plus", "pop_75plus_2030", "pop_75plus_change_2024_2030"], place["territory_code"])
+    projection = queries.indicators(
+        con, ["pop_75plus", "pop_75plus_2030", "pop_75plus_change_2024_2030"], place["territory_code"]
+    )
     growth = queries.indicator_rate(con, "pop_75plus_growth_2024_2030_pct", place["territory_code"])
     charts.append(_projection_75plus(projection, growth, docs, threshold, place))
     apa = queries.indicators(con, ["apa_per_1000_60plus", "apa_home_share"], place["territory_code"])
@@ -99,8 +101,10 @@ def _mdph_overrepresentation(mdph: pl.DataFrame, docs: dict[str, Document], plac
         f"Surreprésentation des droits MDPH {place['name_in_fr']} par rapport à la France (en %)",
         figure,
         source_of(mdph, docs),
-        notes=[f"Lecture : un écart de {format_pct(100, 0, sign=True)} signifie un taux de droits ouverts pour "
-               "1\u202f000 habitants deux fois plus élevé qu'en France entière ; les écarts sont ceux imprimés dans le document."],
+        notes=[
+            f"Lecture : un écart de {format_pct(100, 0, sign=True)} signifie un taux de droits ouverts pour "
+            "1\u202f000 habitants deux fois plus élevé qu'en France entière ; les écarts sont ceux imprimés dans le document."
+        ],
         table=(["Prestation", "Écart au taux national"], [[p, t] for p, t in zip(labels, texts, strict=True)]),
     )
 
@@ -125,7 +129,9 @@ def _projection_75plus(frame: pl.DataFrame, growth, docs: dict[str, Document], t
     start, end = by_code["pop_75plus"], by_code["pop_75plus_2030"]
     labels = [f"{start['reference_period']} ({start['source']})", f"{end['reference_period']} (projection {end['source']})"]
     disclosed = disclose_counts(labels, [start["value"], end["value"]], threshold)
-    bars = [Bar(label, value, text, focus=True) for label, value, text in zip(labels, disclosed.values, disclosed.texts, strict=True)]
+    bars = [
+        Bar(label, value, text, focus=True) for label, value, text in zip(labels, disclosed.values, disclosed.texts, strict=True)
+    ]
     figure = bar_chart(bars, "Personnes de 75 ans et plus (nombre)", "Année", height=380)
     change = by_code["pop_75plus_change_2024_2030"]["value"]
     notes = disclosed.note(threshold)
@@ -141,7 +147,10 @@ def _projection_75plus(frame: pl.DataFrame, growth, docs: dict[str, Document], t
         figure,
         source_of(frame, docs),
         notes=notes,
-        table=(["Année", "Personnes de 75 ans et plus"], [[label, text] for label, text in zip(labels, disclosed.texts, strict=True)]),
+        table=(
+            ["Année", "Personnes de 75 ans et plus"],
+            [[label, text] for label, text in zip(labels, disclosed.texts, strict=True)],
+        ),
     )
 
 
@@ -168,4 +177,3 @@ def _headline(mdph: pl.DataFrame, territory: dict, projection: pl.DataFrame, apa
          f"{_permille(values['apa_per_1000_60plus']['value'])} ({values['apa_per_1000_60plus']['reference_period']})"),
         ("Population de 75 ans et plus", f"{pop.texts[0]} en 2024, {pop.texts[1]} en 2030 (projection)"),
     ]  # fmt: skip
-

@@ -144,7 +144,9 @@ def nord_annex(con: duckdb.DuckDBPyConnection, annex_code: str) -> pl.DataFrame:
 HOURS_SOURCE = "fap_annex"
 
 
-def sad_activity(con: duckdb.DuckDBPyConnection, department_code: str | None = None, hours_source: str = HOURS_SOURCE) -> pl.DataFrame:
+def sad_activity(
+    con: duckdb.DuckDBPyConnection, department_code: str | None = None, hours_source: str = HOURS_SOURCE
+) -> pl.DataFrame:
     """Hours per SAD for the latest year of the source, largest first, with each SAD's Lorenz
     point, the title of the printed table and a federation's number of associations
     (marts.rpt_activite_sad__hours)."""

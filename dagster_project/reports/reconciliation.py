@@ -30,7 +30,11 @@ CATEGORIES = {
     ("failed", "error"): ("Écarts bloquants", OKABE_ITO["vermillion"]),
 }
 # status -> (singular, plural): "1 écart accepté", "16 en écart", "400 conformes"
-STATUS_FORMS = {"passed": ("conforme", "conformes"), "failed": ("en écart", "en écart"), "acknowledged": ("écart accepté", "écarts acceptés")}
+STATUS_FORMS = {
+    "passed": ("conforme", "conformes"),
+    "failed": ("en écart", "en écart"),
+    "acknowledged": ("écart accepté", "écarts acceptés"),
+}
 STATUS_LABELS = {status: forms[0] for status, forms in STATUS_FORMS.items()}
 SEVERITY_LABELS = {"error": "bloquant", "warning": "avertissement"}
 KIND_LABELS = {
@@ -128,7 +132,9 @@ def _count_rows(counts: pl.DataFrame, docs: dict[str, Document]) -> tuple[list[s
 
 
 def _counts_table(counts: pl.DataFrame, docs: dict[str, Document]) -> str:
-    return html_section("comptes", "Nombre de contrôles par délibération, statut et sévérité", html_table(*_count_rows(counts, docs)))
+    return html_section(
+        "comptes", "Nombre de contrôles par délibération, statut et sévérité", html_table(*_count_rows(counts, docs))
+    )
 
 
 def _figure(value, sign: bool = False) -> str:

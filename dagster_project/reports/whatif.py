@@ -21,9 +21,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..core.frenchfmt import format_plain
-from ..warehouse.connections import connect
 from ..settings import DBT_PROJECT_DIR, get_settings
 from ..transform.project import DBT_EXECUTABLE
+from ..warehouse.connections import connect
 
 CENT = Decimal("0.01")
 
@@ -116,10 +116,20 @@ def _next_envelope_year(warehouse: Path, department_code: str) -> int:
 def _run_dbt(database: Path, scratch_dir: Path, dbt_vars: dict) -> None:
     """dbt build of the allocation models (and their tests) against the scratch database."""
     command = [
-        DBT_EXECUTABLE, "build", "--select", "tag:allocation",
-        "--vars", json.dumps(dbt_vars),
-        "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(scratch_dir / "target"), "--log-path", str(scratch_dir / "logs"),
+        DBT_EXECUTABLE,
+        "build",
+        "--select",
+        "tag:allocation",
+        "--vars",
+        json.dumps(dbt_vars),
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(scratch_dir / "target"),
+        "--log-path",
+        str(scratch_dir / "logs"),
     ]
     env = {**os.environ, "AUTONOMY_WORK_DB": str(database)}
     done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=DBT_PROJECT_DIR)
@@ -154,12 +164,25 @@ def write_annex_csv(path: Path, rows: list[WhatifRow], totals: WhatifTotals, yea
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-        writer.writerow([
-            "Ville", "SAD", f"Activité APA {basis_year} (sur 12 mois en heures)",
-            f"Répartition de l'activité {basis_year} (en %)", f"Répartition de l'enveloppe {year} (en €)",
-        ])
+        writer.writerow(
+            [
+                "Ville",
+                "SAD",
+                f"Activité APA {basis_year} (sur 12 mois en heures)",
+                f"Répartition de l'activité {basis_year} (en %)",
+                f"Répartition de l'enveloppe {year} (en €)",
+            ]
+        )
         for r in rows:
-            writer.writerow([r.city, r.sad_name, format_plain(r.hours, 2), f"{format_plain(r.share_pct, 2)}%", f"{format_plain(r.amount_eur, 2)} €"])
+            writer.writerow(
+                [
+                    r.city,
+                    r.sad_name,
+                    format_plain(r.hours, 2),
+                    f"{format_plain(r.share_pct, 2)}%",
+                    f"{format_plain(r.amount_eur, 2)} €",
+                ]
+            )
         writer.writerow(["", "TOTAL", format_plain(totals.hours_total, 2), f"{format_plain(Decimal(100), 2)}%",
                          f"{format_plain(totals.allocated_eur, 2)} €"])  # fmt: skip
     os.replace(tmp, path)

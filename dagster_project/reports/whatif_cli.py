@@ -30,8 +30,11 @@ def _whatif(args: argparse.Namespace) -> int:
 
     try:
         result = run_whatif(
-            parse_amount(args.amount), year=args.year, out=args.out,
-            department_code=args.department, basis_year=args.basis_year,
+            parse_amount(args.amount),
+            year=args.year,
+            out=args.out,
+            department_code=args.department,
+            basis_year=args.basis_year,
         )
     except WhatifError as exc:
         print(f"what-if failed: {exc}")

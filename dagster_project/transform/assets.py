@@ -1,10 +1,9 @@
 """dbt models as Dagster assets (dbt-duckdb, writing into the private work database)."""
 
-
 import json
 import os
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -12,8 +11,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from ..common import OWNERS
 from ..core.faults import fault_point
-from ..warehouse.lock import RefreshLockResource
 from ..settings import get_settings
+from ..warehouse.lock import RefreshLockResource
 from .metadata import with_table_metadata
 from .project import dbt_project
 

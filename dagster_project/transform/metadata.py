@@ -75,7 +75,5 @@ def _described(schema: dg.TableSchema, context: dg.AssetExecutionContext, key: d
     documented = context.assets_def.specs_by_key[key].metadata.get("dagster/column_schema")
     descriptions = {c.name: c.description for c in documented.columns} if documented else {}
     return dg.TableSchema(
-        columns=[
-            dg.TableColumn(c.name, c.type, description=c.description or descriptions.get(c.name)) for c in schema.columns
-        ]
+        columns=[dg.TableColumn(c.name, c.type, description=c.description or descriptions.get(c.name)) for c in schema.columns]
     )

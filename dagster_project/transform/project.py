@@ -19,7 +19,9 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 def _newest_source_mtime() -> float:
     skip = {"target", "logs", "dbt_packages"}
     return max(
-        p.stat().st_mtime for p in DBT_PROJECT_DIR.rglob("*") if p.is_file() and not skip.intersection(p.relative_to(DBT_PROJECT_DIR).parts)
+        p.stat().st_mtime
+        for p in DBT_PROJECT_DIR.rglob("*")
+        if p.is_file() and not skip.intersection(p.relative_to(DBT_PROJECT_DIR).parts)
     )
 
 

@@ -15,7 +15,7 @@ def cases() -> dict[str, dict]:
 
 def apply_case(case: dict, raw: Path) -> None:
     for step in case["steps"]:
-        (op, args), = step.items()
+        ((op, args),) = step.items()
         OPS[op](raw, args)
 
 

@@ -2,10 +2,9 @@
 value) and nothing is published: the previous warehouse stays byte-identical."""
 
 import pytest
+from conftest import run_step
 
 from dagster_project.refresh import run_refresh
-
-from conftest import run_step
 
 from .bad_inputs import apply_case, cases
 from .conftest import PROJECT

@@ -13,7 +13,13 @@ def test_reader_keeps_its_snapshot_and_never_fails_during_a_refresh(published_co
     before = published_copy.warehouse.read_bytes()
     out, stop = tmp_path / "reader.json", tmp_path / "stop"
     reader = subprocess.Popen(
-        [sys.executable, str(PROJECT / "tests" / "reliability" / "reader.py"), str(published_copy.warehouse), str(stop), str(out)],
+        [
+            sys.executable,
+            str(PROJECT / "tests" / "reliability" / "reader.py"),
+            str(published_copy.warehouse),
+            str(stop),
+            str(out),
+        ],
         cwd=PROJECT,
     )
     wait_for(lambda: (tmp_path / "reader.json.ready").exists(), 60, "the reader to connect")

@@ -11,7 +11,9 @@ from dagster_project.refresh import run_refresh
 # What differs between two refreshes by design: when, and which run.
 VOLATILE = [
     re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),  # run ids
-    re.compile(r"\d{1,2}(?:\s|&nbsp;|\u202f|\u00a0)\w+(?:\s|&nbsp;|\u202f|\u00a0)\d{4}(?:,| à)?(?:\s|&nbsp;|\u202f|\u00a0)\d{1,2}(?: h |:|\s?h\s?)\d{2}"),
+    re.compile(
+        r"\d{1,2}(?:\s|&nbsp;|\u202f|\u00a0)\w+(?:\s|&nbsp;|\u202f|\u00a0)\d{4}(?:,| à)?(?:\s|&nbsp;|\u202f|\u00a0)\d{1,2}(?: h |:|\s?h\s?)\d{2}"
+    ),
     re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?"),
 ]
 
@@ -20,9 +22,12 @@ def table_hashes(warehouse) -> dict[str, str]:
     """A hash of every mart, over its rows sorted, so that row order does not matter."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name <> 'reconciliation_history'"
-        ).fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name <> 'reconciliation_history'"
+            ).fetchall()
+        ]
         hashes = {}
         for table in tables:
             rows = con.execute(f'SELECT * FROM marts."{table}"').fetchall()

@@ -6,9 +6,9 @@ import re
 
 import duckdb
 import pytest
+from fap_helpers import edit_line, fap_file, read_fields
 
 from dagster_project.refresh import run_refresh
-from fap_helpers import edit_line, fap_file, read_fields
 
 pytestmark = pytest.mark.reliability
 ID = re.compile(rb"(?<![0-9])[0-9]{12}(?![0-9])")
@@ -17,7 +17,12 @@ LONG_NUMBER = re.compile(rb"(?<![0-9])[0-9]{20,}(?![0-9])")
 
 def _clear_ids(fap_dir) -> set[str]:
     with duckdb.connect() as con:
-        return {r[0] for r in con.execute(f"SELECT DISTINCT beneficiary_id FROM read_csv('{fap_dir}/fap_*.csv', delim=';', all_varchar=true)").fetchall()}
+        return {
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT beneficiary_id FROM read_csv('{fap_dir}/fap_*.csv', delim=';', all_varchar=true)"
+            ).fetchall()
+        }
 
 
 def _values_in_database(path, ids: set[str]) -> list[str]:
@@ -66,7 +71,9 @@ def test_no_beneficiary_identifier_leaves_the_door(paths, tmp_path, monkeypatch,
     assert _values_in_database(work_db, ids) == []
     assert _values_in_database(paths.warehouse, ids) == []
     with duckdb.connect(str(work_db), read_only=True) as con:
-        pseudonyms = {str(r[0]).encode() for r in con.execute("SELECT DISTINCT beneficiary_pseudonym FROM raw.fap_lines").fetchall()}
+        pseudonyms = {
+            str(r[0]).encode() for r in con.execute("SELECT DISTINCT beneficiary_pseudonym FROM raw.fap_lines").fetchall()
+        }
     assert len(pseudonyms) == 15342
 
     console = capfd.readouterr()

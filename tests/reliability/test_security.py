@@ -26,7 +26,11 @@ def test_ui_binds_to_localhost_by_default():
     dry = subprocess.run(["make", "-n", "ui"], cwd=PROJECT, capture_output=True, text=True, check=True).stdout
     assert "dagster dev" in dry and "-h 127.0.0.1" in dry
     override = subprocess.run(
-        ["make", "-n", "ui", "AUTONOMY_UI_HOST=0.0.0.0"], cwd=PROJECT, capture_output=True, text=True, check=True,
+        ["make", "-n", "ui", "AUTONOMY_UI_HOST=0.0.0.0"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
         env={"PATH": "/usr/bin:/bin", "AUTONOMY_UI_HOST": "0.0.0.0"},
     ).stdout
     assert "-h 0.0.0.0" in override

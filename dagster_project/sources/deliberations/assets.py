@@ -5,17 +5,16 @@ long tables every figure goes through (raw/deliberations/...). They are produced
 that the raw schema is replaced in a single transaction: never half old, half new.
 """
 
-
 import dagster as dg
 import yaml
 
 from ...common import OWNERS, table_metadata
-from ...warehouse.lock import RefreshLockResource
 from ...core.errors import InputError
+from ...settings import get_settings
+from ...warehouse.connections import connect_work
+from ...warehouse.lock import RefreshLockResource
 from .raw_layer import RAW_SCHEMA, read_deliberations, write_raw_layer
 from .register import load_register
-from ...warehouse.connections import connect_work
-from ...settings import get_settings
 
 GROUP = "raw_documents"
 LONG_TABLES = {
@@ -91,7 +90,11 @@ def deliberations(context: dg.AssetExecutionContext, refresh_lock: RefreshLockRe
     except InputError as exc:
         raise dg.Failure(
             description=f"Raw deliberations refused: {exc}",
-            metadata={k: str(v) for k, v in (("file", exc.file), ("line", exc.line), ("column", exc.column), ("value", exc.value)) if v is not None},
+            metadata={
+                k: str(v)
+                for k, v in (("file", exc.file), ("line", exc.line), ("column", exc.column), ("value", exc.value))
+                if v is not None
+            },
             allow_retries=False,
         ) from exc
     counts = write_raw_layer(settings.work_db, load, settings.catalogue_path)

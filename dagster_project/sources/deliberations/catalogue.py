@@ -18,8 +18,18 @@ from ...core.errors import CatalogueError
 
 CATALOGUE_FILE = "catalogue.yml"
 UNITS = {
-    "count", "pct", "ratio", "eur", "hours", "per_1000", "eur_per_inhabitant",
-    "eur_per_beneficiary", "eur_per_hour", "months", "years", "text",
+    "count",
+    "pct",
+    "ratio",
+    "eur",
+    "hours",
+    "per_1000",
+    "eur_per_inhabitant",
+    "eur_per_beneficiary",
+    "eur_per_hour",
+    "months",
+    "years",
+    "text",
 }
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 DEFAULT_TOTAL = r"^(TOTAL|Total général)$"

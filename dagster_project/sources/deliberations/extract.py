@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .catalogue import ProseSpec, TableSpec
 from ...core.errors import CatalogueError
 from ...core.frenchnum import FrenchNumberError, Where, parse_french_number
+from .catalogue import ProseSpec, TableSpec
 
 _SEPARATOR = re.compile(r"^[-\t ]+$")
 _LABEL_SOURCE = re.compile(r"^(?P<label>.*?)\s*\((?P<source>[A-Z]+),\s*(?P<period>[^()]+)\)\s*$")
@@ -117,14 +117,20 @@ def extract_table(spec: TableSpec, lines: list[str], file: str) -> TableExtract:
                 except FrenchNumberError as exc:
                     raise CatalogueError(
                         f"table {spec.table_id!r}: not a number ({exc.reason})",
-                        file=file, line=line_no, column=column.header, value=raw,
+                        file=file,
+                        line=line_no,
+                        column=column.header,
+                        value=raw,
                     ) from exc
                 unit = (row_spec.unit if row_spec else None) or column.unit
                 if parsed is not None and parsed.unit and unit not in _allowed_units(parsed.unit):
                     raise CatalogueError(
                         f"table {spec.table_id!r}: a {parsed.unit!r} figure where the catalogue expects unit {unit!r} "
                         "(a shifted column?)",
-                        file=file, line=line_no, column=column.header, value=raw,
+                        file=file,
+                        line=line_no,
+                        column=column.header,
+                        value=raw,
                     )
                 row[column.name] = None if parsed is None else parsed.value
                 cell.update(
@@ -146,9 +152,7 @@ def extract_table(spec: TableSpec, lines: list[str], file: str) -> TableExtract:
         )
     missing = [r.label for r in spec.rows if r.label not in seen_labels]
     if missing:
-        raise CatalogueError(
-            f"table {spec.table_id!r}: declared rows not found: {missing}", file=file, line=spec.header_line
-        )
+        raise CatalogueError(f"table {spec.table_id!r}: declared rows not found: {missing}", file=file, line=spec.header_line)
     return TableExtract(spec=spec, rows=rows, cells=cells)
 
 
@@ -181,7 +185,10 @@ def _indicator(spec: TableSpec, column, row_spec, texts, is_total, file, line_no
         if territory is None:
             raise CatalogueError(
                 f"table {spec.table_id!r}: territory not declared in the catalogue's territories",
-                file=file, line=line_no, column=spec.columns[0].header, value=label,
+                file=file,
+                line=line_no,
+                column=spec.columns[0].header,
+                value=label,
             )
         return {
             "indicator_code": column.indicator,
@@ -222,7 +229,8 @@ def extract_prose(spec: ProseSpec, lines: list[str], file: str) -> list[dict]:
         if fig.line > n_lines:
             raise CatalogueError(
                 f"figure {fig.figure_id!r} points at line {fig.line}, past the end of the document ({n_lines} lines)",
-                file=file, line=fig.line,
+                file=file,
+                line=fig.line,
             )
         text = lines[fig.line - 1]
         if fig.quote not in text:
@@ -230,7 +238,9 @@ def extract_prose(spec: ProseSpec, lines: list[str], file: str) -> list[dict]:
             hint = f"; the quote is printed at line {hits[0]}" if hits else "; the quote is not printed anywhere"
             raise CatalogueError(
                 f"figure {fig.figure_id!r}: quote {fig.quote!r} not found at its line{hint}",
-                file=file, line=fig.line, value=text[:200],
+                file=file,
+                line=fig.line,
+                value=text[:200],
             )
         value: Decimal | None = None
         decimals = None
@@ -241,7 +251,10 @@ def extract_prose(spec: ProseSpec, lines: list[str], file: str) -> list[dict]:
             except FrenchNumberError as exc:
                 raise CatalogueError(
                     f"figure {fig.figure_id!r}: not a number ({exc.reason})",
-                    file=file, line=fig.line, column=fig.figure_id, value=fig.number,
+                    file=file,
+                    line=fig.line,
+                    column=fig.figure_id,
+                    value=fig.number,
                 ) from exc
             if parsed is None:
                 raise CatalogueError(

@@ -12,7 +12,18 @@ from ...core.errors import ManifestError
 from ...core.hashing import sha256_of
 
 MANIFEST_FILE = "manifest.yml"
-_REQUIRED = ("document_id", "file", "sha256", "slug", "title", "collectivity", "department_code", "body", "date", "deliberation_number")
+_REQUIRED = (
+    "document_id",
+    "file",
+    "sha256",
+    "slug",
+    "title",
+    "collectivity",
+    "department_code",
+    "body",
+    "date",
+    "deliberation_number",
+)
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .catalogue import Catalogue, TableSpec, load_catalogue
 from ...core.errors import CatalogueError
-from .extract import TableExtract, extract_prose, extract_table
 from ...core.faults import fault_point
-from .manifest import Document, load_manifest, read_lines, verify_document
-from .register import COMMENTS as REGISTER_COMMENTS, register_table
 from ...warehouse.connections import connect_work, replace_table
+from .catalogue import Catalogue, TableSpec, load_catalogue
+from .extract import TableExtract, extract_prose, extract_table
+from .manifest import Document, load_manifest, read_lines, verify_document
+from .register import COMMENTS as REGISTER_COMMENTS
+from .register import register_table
 
 RAW_SCHEMA = "raw"
 VALUE_TYPE = pa.decimal128(18, 4)
@@ -26,37 +27,75 @@ _MAX_DECIMALS = 4
 
 DOCUMENTS_SCHEMA = pa.schema(
     [
-        ("document_id", pa.string()), ("slug", pa.string()), ("file", pa.string()), ("sha256", pa.string()),
-        ("title", pa.string()), ("collectivity", pa.string()), ("department_code", pa.string()),
-        ("body", pa.string()), ("deliberation_date", pa.date32()), ("deliberation_number", pa.string()),
-        ("line_count", pa.int32()), ("byte_count", pa.int64()),
+        ("document_id", pa.string()),
+        ("slug", pa.string()),
+        ("file", pa.string()),
+        ("sha256", pa.string()),
+        ("title", pa.string()),
+        ("collectivity", pa.string()),
+        ("department_code", pa.string()),
+        ("body", pa.string()),
+        ("deliberation_date", pa.date32()),
+        ("deliberation_number", pa.string()),
+        ("line_count", pa.int32()),
+        ("byte_count", pa.int64()),
     ]
 )
 LINES_SCHEMA = pa.schema([("document_id", pa.string()), ("line_number", pa.int32()), ("text", pa.string())])
 CELLS_SCHEMA = pa.schema(
     [
-        ("document_id", pa.string()), ("table_id", pa.string()), ("source_line", pa.int32()),
-        ("row_number", pa.int32()), ("row_label", pa.string()), ("section", pa.string()),
-        ("is_total", pa.bool_()), ("column_index", pa.int16()), ("column_header", pa.string()),
-        ("column_name", pa.string()), ("raw_text", pa.string()), ("value", VALUE_TYPE),
-        ("text_value", pa.string()), ("printed_unit", pa.string()), ("printed_decimals", pa.int8()),
-        ("indicator_code", pa.string()), ("indicator_label", pa.string()), ("territory_code", pa.string()),
-        ("unit", pa.string()), ("source", pa.string()), ("reference_period", pa.string()),
+        ("document_id", pa.string()),
+        ("table_id", pa.string()),
+        ("source_line", pa.int32()),
+        ("row_number", pa.int32()),
+        ("row_label", pa.string()),
+        ("section", pa.string()),
+        ("is_total", pa.bool_()),
+        ("column_index", pa.int16()),
+        ("column_header", pa.string()),
+        ("column_name", pa.string()),
+        ("raw_text", pa.string()),
+        ("value", VALUE_TYPE),
+        ("text_value", pa.string()),
+        ("printed_unit", pa.string()),
+        ("printed_decimals", pa.int8()),
+        ("indicator_code", pa.string()),
+        ("indicator_label", pa.string()),
+        ("territory_code", pa.string()),
+        ("unit", pa.string()),
+        ("source", pa.string()),
+        ("reference_period", pa.string()),
     ]
 )
 PROSE_SCHEMA = pa.schema(
     [
-        ("document_id", pa.string()), ("table_id", pa.string()), ("figure_id", pa.string()),
-        ("source_line", pa.int32()), ("quote", pa.string()), ("raw_text", pa.string()), ("value", VALUE_TYPE),
-        ("text_value", pa.string()), ("printed_unit", pa.string()), ("printed_decimals", pa.int8()),
-        ("unit", pa.string()), ("label", pa.string()), ("indicator_code", pa.string()),
-        ("territory_code", pa.string()), ("source", pa.string()), ("reference_period", pa.string()),
+        ("document_id", pa.string()),
+        ("table_id", pa.string()),
+        ("figure_id", pa.string()),
+        ("source_line", pa.int32()),
+        ("quote", pa.string()),
+        ("raw_text", pa.string()),
+        ("value", VALUE_TYPE),
+        ("text_value", pa.string()),
+        ("printed_unit", pa.string()),
+        ("printed_decimals", pa.int8()),
+        ("unit", pa.string()),
+        ("label", pa.string()),
+        ("indicator_code", pa.string()),
+        ("territory_code", pa.string()),
+        ("source", pa.string()),
+        ("reference_period", pa.string()),
     ]
 )
 CATALOGUE_SCHEMA = pa.schema(
     [
-        ("table_id", pa.string()), ("document_id", pa.string()), ("kind", pa.string()), ("title", pa.string()),
-        ("header_line", pa.int32()), ("last_line", pa.int32()), ("expected_rows", pa.int32()),
+        ("table_id", pa.string()),
+        ("document_id", pa.string()),
+        ("kind", pa.string()),
+        ("title", pa.string()),
+        ("header_line", pa.int32()),
+        ("last_line", pa.int32()),
+        ("expected_rows", pa.int32()),
         ("row_count", pa.int32()),
     ]
 )
@@ -152,9 +191,16 @@ def _documents_table(load: RawLoad) -> pa.Table:
         lines = load.lines[d.document_id]
         rows.append(
             {
-                "document_id": d.document_id, "slug": d.slug, "file": d.file, "sha256": d.sha256, "title": d.title,
-                "collectivity": d.collectivity, "department_code": d.department_code, "body": d.body,
-                "deliberation_date": d.date, "deliberation_number": d.deliberation_number,
+                "document_id": d.document_id,
+                "slug": d.slug,
+                "file": d.file,
+                "sha256": d.sha256,
+                "title": d.title,
+                "collectivity": d.collectivity,
+                "department_code": d.department_code,
+                "body": d.body,
+                "deliberation_date": d.date,
+                "deliberation_number": d.deliberation_number,
                 "line_count": len(lines) - (1 if lines and lines[-1] == "" else 0),
                 "byte_count": len("\n".join(lines).encode("utf-8")),
             }
@@ -195,15 +241,26 @@ def _prose_table(load: RawLoad) -> pa.Table:
 def _catalogue_table(catalogue: Catalogue, load: RawLoad) -> pa.Table:
     rows = [
         {
-            "table_id": t.table_id, "document_id": t.document_id, "kind": "table", "title": t.title,
-            "header_line": t.header_line, "last_line": t.last_line, "expected_rows": t.expected_rows,
+            "table_id": t.table_id,
+            "document_id": t.document_id,
+            "kind": "table",
+            "title": t.title,
+            "header_line": t.header_line,
+            "last_line": t.last_line,
+            "expected_rows": t.expected_rows,
             "row_count": len(load.tables[t.table_id].rows),
         }
         for t in catalogue.tables
     ] + [
         {
-            "table_id": p.table_id, "document_id": p.document_id, "kind": "prose", "title": p.title,
-            "header_line": None, "last_line": None, "expected_rows": len(p.figures), "row_count": len(load.prose[p.table_id]),
+            "table_id": p.table_id,
+            "document_id": p.document_id,
+            "kind": "prose",
+            "title": p.title,
+            "header_line": None,
+            "last_line": None,
+            "expected_rows": len(p.figures),
+            "row_count": len(load.prose[p.table_id]),
         }
         for p in catalogue.prose
     ]
@@ -212,8 +269,12 @@ def _catalogue_table(catalogue: Catalogue, load: RawLoad) -> pa.Table:
 
 def wide_schema(spec: TableSpec) -> pa.Schema:
     fields = [
-        ("document_id", pa.string()), ("source_line", pa.int32()), ("row_number", pa.int32()),
-        ("row_label", pa.string()), ("section", pa.string()), ("is_total", pa.bool_()),
+        ("document_id", pa.string()),
+        ("source_line", pa.int32()),
+        ("row_number", pa.int32()),
+        ("row_label", pa.string()),
+        ("section", pa.string()),
+        ("is_total", pa.bool_()),
     ]
     fields += [(c.name, pa.string() if c.type == "text" else VALUE_TYPE) for c in spec.columns]
     return pa.schema(fields)

@@ -23,9 +23,14 @@ REQUIRED = ("check_id", "reason", "acknowledged_by", "acknowledged_on", "publish
 AMOUNT = pa.decimal128(38, 10)
 SCHEMA = pa.schema(
     [
-        ("check_id", pa.string()), ("entry_number", pa.int32()), ("reason", pa.string()),
-        ("acknowledged_by", pa.string()), ("acknowledged_on", pa.string()), ("published_value", AMOUNT),
-        ("computed_value", AMOUNT), ("computed_value_decimals", pa.int32()),
+        ("check_id", pa.string()),
+        ("entry_number", pa.int32()),
+        ("reason", pa.string()),
+        ("acknowledged_by", pa.string()),
+        ("acknowledged_on", pa.string()),
+        ("published_value", AMOUNT),
+        ("computed_value", AMOUNT),
+        ("computed_value_decimals", pa.int32()),
     ]
 )
 COMMENTS = {
@@ -42,9 +47,16 @@ def _pinned(path: Path, index: int, entry: dict, field: str) -> Decimal:
     try:
         value = Decimal(str(entry[field]).strip())
     except (InvalidOperation, ValueError) as exc:
-        raise InputError(f"entry #{index}: {field} is not a number", file=str(path), column=field, value=str(entry[field])) from exc
+        raise InputError(
+            f"entry #{index}: {field} is not a number", file=str(path), column=field, value=str(entry[field])
+        ) from exc
     if not value.is_finite() or value.as_tuple().exponent < -10:
-        raise InputError(f"entry #{index}: {field} must be a finite number with at most 10 decimals", file=str(path), column=field, value=str(entry[field]))
+        raise InputError(
+            f"entry #{index}: {field} must be a finite number with at most 10 decimals",
+            file=str(path),
+            column=field,
+            value=str(entry[field]),
+        )
     return value
 
 
@@ -70,7 +82,9 @@ def load_register(raw_dir: Path) -> list[dict]:
         if missing:
             raise InputError(
                 f"entry #{index} lacks {', '.join(missing)} (an acknowledgement pins both the published and the computed value)",
-                file=str(path), column=missing[0], value=str(entry.get("check_id")),
+                file=str(path),
+                column=missing[0],
+                value=str(entry.get("check_id")),
             )
         check_id = str(entry["check_id"]).strip()
         if check_id in seen:

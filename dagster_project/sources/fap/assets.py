@@ -7,14 +7,13 @@ are skipped. Run without a partition (a plain refresh), it takes every month tha
 Beneficiary identifiers and pseudonyms never appear in logs or metadata.
 """
 
-
 import dagster as dg
 
 from ...common import OWNERS, table_metadata
 from ...core.errors import InputError
+from ...settings import get_settings
 from ...warehouse.connections import connect_work
 from ...warehouse.lock import RefreshLockResource
-from ...settings import get_settings
 from . import load, pseudonymise
 from .files import MONTHS, MonthlyFile, monthly_files
 from .validate import FileRejected
@@ -31,8 +30,13 @@ def _failure(prefix: str, exc: Exception) -> dg.Failure:
 
 def _spec(key: dg.AssetKey, description: str, **tags: str) -> dg.AssetSpec:
     return dg.AssetSpec(
-        key, deps=[REGISTRY_KEY], group_name=GROUP, owners=OWNERS, kinds={"duckdb"},
-        tags={"layer": "raw", "source": "fap", **tags}, description=description,
+        key,
+        deps=[REGISTRY_KEY],
+        group_name=GROUP,
+        owners=OWNERS,
+        kinds={"duckdb"},
+        tags={"layer": "raw", "source": "fap", **tags},
+        description=description,
     )
 
 
@@ -99,7 +103,10 @@ def fap_monthly_exports(context: dg.AssetExecutionContext, refresh_lock: Refresh
                     context.log.error(str(exc.errors))
                     continue
                 loads.append(result)
-                context.log.info(f"{month}: {result.file_name} {result.status}" + (f", {result.rows} rows" if result.status == "loaded" else ""))
+                context.log.info(
+                    f"{month}: {result.file_name} {result.status}"
+                    + (f", {result.rows} rows" if result.status == "loaded" else "")
+                )
         finally:
             pseudonymise.drop_cache(con)
         lines_metadata = _lines_metadata(con, loads)
@@ -107,7 +114,8 @@ def fap_monthly_exports(context: dg.AssetExecutionContext, refresh_lock: Refresh
     if rejected:
         kept = "the previously loaded data of these months is kept"
         raise dg.Failure(
-            description=f"{len(rejected)} FAP export(s) rejected ({kept}; nothing is published):\n" + "\n".join(str(e) for e in rejected),
+            description=f"{len(rejected)} FAP export(s) rejected ({kept}; nothing is published):\n"
+            + "\n".join(str(e) for e in rejected),
             metadata={"rejected_files": dg.MetadataValue.json([e.file for e in rejected])},
             allow_retries=False,
         )

@@ -56,7 +56,9 @@ def register(subparsers) -> None:
     gen.add_argument("--gzip", action="store_true", help="write .csv.gz files")
     gen.add_argument("--force", action="store_true", help="rewrite the sample months that already exist")
     gen.add_argument("--quiet", action="store_true", help="no progress bar")
-    gen.add_argument("--if-no-exports", action="store_true", help="do nothing when raw/fap already holds monthly exports (make run)")
+    gen.add_argument(
+        "--if-no-exports", action="store_true", help="do nothing when raw/fap already holds monthly exports (make run)"
+    )
     gen.set_defaults(func=_generate)
 
     boot = sub.add_parser(

@@ -29,8 +29,7 @@ from .profile import Sad, finess_for, read_csv_rows, read_registry, sad_id_for, 
 SEED = 20240101
 # Département codes used for synthetic national volumes, after the profile's own ('62').
 DEPARTMENTS = (
-    [f"{n:02d}" for n in range(1, 20)] + ["2A", "2B"] + [f"{n:02d}" for n in range(21, 96)]
-    + ["971", "972", "973", "974", "976"]
+    [f"{n:02d}" for n in range(1, 20)] + ["2A", "2B"] + [f"{n:02d}" for n in range(21, 96)] + ["971", "972", "973", "974", "976"]
 )
 # Monthly weights of the year (seasonality) and of beneficiaries within a month.
 MONTH_WEIGHTS = (900, 1100)
@@ -125,8 +124,7 @@ def generate(plan: Plan, profile: list[Profile], registry: list[Sad], progress: 
         for month in plan.months:
             path = plan.path(month)
             tmp = path.with_name(path.name + ".part")
-            opener = gzip.open(tmp, "wb", compresslevel=1) if plan.gzip else open(tmp, "wb")
-            with opener as handle:
+            with gzip.open(tmp, "wb", compresslevel=1) if plan.gzip else open(tmp, "wb") as handle:  # noqa: SIM115
                 handle.write((SEPARATOR.join(COLUMNS) + "\n").encode("utf-8"))
                 for d_index, department in enumerate(plan.departments):
                     frame = month_lines(plan, profile, finess, d_index, department, month)
@@ -161,7 +159,9 @@ def _yearly_to_month(plan: Plan, profile: list[Profile], d_index: int, month: st
     return monthly[:, month_number - 1]
 
 
-def month_lines(plan: Plan, profile: list[Profile], finess: dict[str, str], d_index: int, department: str, month: str) -> pl.DataFrame:
+def month_lines(
+    plan: Plan, profile: list[Profile], finess: dict[str, str], d_index: int, department: str, month: str
+) -> pl.DataFrame:
     """The lines of one département for one month, as the CSV's text columns."""
     year = int(month[:4])
     totals = _yearly_to_month(plan, profile, d_index, month)
@@ -191,15 +191,29 @@ def month_lines(plan: Plan, profile: list[Profile], finess: dict[str, str], d_in
     return frame.select(
         pl.lit(month).alias("month"),
         pl.col("group").replace_strict(list(range(len(profile))), sad_ids, return_dtype=pl.String).alias("sad_id"),
-        pl.col("group").replace_strict(list(range(len(profile))), [finess[s] for s in sad_ids], return_dtype=pl.String).alias("finess"),
+        pl.col("group")
+        .replace_strict(list(range(len(profile))), [finess[s] for s in sad_ids], return_dtype=pl.String)
+        .alias("finess"),
         pl.concat_str(
             pl.lit(department),
-            pl.col("group").replace_strict(list(range(len(profile))), [f"{p.sad_number:03d}{PRESTATION_DIGIT[p.prestation]}" for p in profile], return_dtype=pl.String),
+            pl.col("group").replace_strict(
+                list(range(len(profile))),
+                [f"{p.sad_number:03d}{PRESTATION_DIGIT[p.prestation]}" for p in profile],
+                return_dtype=pl.String,
+            ),
             pl.col("index").cast(pl.String).str.zfill(6),
         ).alias("beneficiary_id"),
         pl.col("group").replace_strict(list(range(len(profile))), prestations, return_dtype=pl.String).alias("prestation"),
         pl.col("gir"),
-        *(_decimal_text(pl.col(c)).alias(name) for c, name in (("planned", "hours_planned"), ("billed", "hours_billed"), ("rate", "hourly_rate_eur"), ("amount", "amount_eur"))),
+        *(
+            _decimal_text(pl.col(c)).alias(name)
+            for c, name in (
+                ("planned", "hours_planned"),
+                ("billed", "hours_billed"),
+                ("rate", "hourly_rate_eur"),
+                ("amount", "amount_eur"),
+            )
+        ),
     )
 
 
@@ -253,8 +267,14 @@ def _record_sample_hashes(fap_dir: Path, written: list[Path]) -> None:
 
 
 def write_volume(
-    out_dir: Path, base_fap_dir: Path, departments: int, months: list[str], lines: int | None = None,
-    scale: float = 1.0, gzip_files: bool = False, progress: bool = True,
+    out_dir: Path,
+    base_fap_dir: Path,
+    departments: int,
+    months: list[str],
+    lines: int | None = None,
+    scale: float = 1.0,
+    gzip_files: bool = False,
+    progress: bool = True,
 ) -> tuple[list[Path], int]:
     """Benchmark volumes: a registry for N départements and their monthly files. Returns (paths, lines)."""
     profile = read_profile(base_fap_dir / "activity_profile_2024.csv")
@@ -264,9 +284,12 @@ def write_volume(
         scale = scale_for_lines(profile, departments, len(months), lines)
     registry = registry_for(base, codes)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_csv(out_dir / "sad_registry.csv", REGISTRY_COLUMNS, [(s.sad_id, s.finess, s.department_code, s.sad_name, s.city) for s in registry])
+    write_csv(
+        out_dir / "sad_registry.csv",
+        REGISTRY_COLUMNS,
+        [(s.sad_id, s.finess, s.department_code, s.sad_name, s.city) for s in registry],
+    )
     plan = Plan(out_dir=out_dir, months=months, departments=codes, scale=scale, gzip=gzip_files)
     paths = generate(plan, profile, registry, progress=progress)
     per_month = sum(max(1, round(p.beneficiaries * scale)) for p in profile) * departments
     return paths, per_month * len(months)
-

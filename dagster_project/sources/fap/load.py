@@ -8,9 +8,8 @@ the raw.fap_files row commit together, so a failure keeps the previous data of t
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -119,7 +118,9 @@ def recorded(con: duckdb.DuckDBPyConnection) -> dict[str, Loaded]:
     return {month: Loaded(*rest) for month, *rest in rows}
 
 
-def load_month(con: duckdb.DuckDBPyConnection, file: MonthlyFile, key: bytes, run_id: str | None, known: Loaded | None) -> MonthLoad:
+def load_month(
+    con: duckdb.DuckDBPyConnection, file: MonthlyFile, key: bytes, run_id: str | None, known: Loaded | None
+) -> MonthLoad:
     """Load one month unless its file is the one already loaded, with the same key. Raises FileRejected."""
     fingerprint = pseudonymise.key_fingerprint(key)
     same_key = known is not None and known.key_fingerprint == fingerprint
@@ -162,7 +163,7 @@ def _replace_month(
             INSERT OR REPLACE INTO raw.fap_files
             SELECT ?, ?, ?, ?, ?, count(*), sum(hours_billed), sum(amount_eur), ?, ?, ?, ? FROM {INCOMING}
             """,
-            [file.month, file.name, sha, file.size, file.mtime_ns, datetime.now(timezone.utc), run_id, fingerprint, synthetic],
+            [file.month, file.name, sha, file.size, file.mtime_ns, datetime.now(UTC), run_id, fingerprint, synthetic],
         )
         con.execute("COMMIT")
     except BaseException:
@@ -182,14 +183,21 @@ def load_registry(con: duckdb.DuckDBPyConnection, path: Path) -> int:
             if not row.get(column):
                 raise InputError(f"{column} is empty", file=str(path), line=line, column=column, value=row.get(column))
         if len(row["finess"]) != FINESS_LENGTH:
-            raise InputError(f"FINESS must be {FINESS_LENGTH} characters", file=str(path), line=line, column="finess", value=row["finess"])
+            raise InputError(
+                f"FINESS must be {FINESS_LENGTH} characters", file=str(path), line=line, column="finess", value=row["finess"]
+            )
         for column, index in (("sad_id", seen), ("finess", finess_seen)):
             if row[column] in index:
-                raise InputError(f"{column} already on line {index[row[column]]}", file=str(path), line=line, column=column, value=row[column])
+                raise InputError(
+                    f"{column} already on line {index[row[column]]}", file=str(path), line=line, column=column, value=row[column]
+                )
             index[row[column]] = line
     table = pa.table({c: pa.array([r[c] for r in rows], pa.string()) for c in REGISTRY_COLUMNS})
     replace_table(
-        con, "raw", "fap_sad_registry", table,
+        con,
+        "raw",
+        "fap_sad_registry",
+        table,
         {
             "sad_id": "FAP identifier of the home-care service (SAD)",
             "finess": "FINESS number of the SAD (fictitious in the synthetic sample)",

@@ -63,7 +63,13 @@ def bootstrap(deliberations_dir: Path, catalogue_path: Path, fap_dir: Path) -> t
     registry, profile = [], []
     for row in rows:
         number = row["row_number"]
-        sad = Sad(sad_id_for(ANNEX_DEPARTMENT, number), finess_for(ANNEX_DEPARTMENT, number), ANNEX_DEPARTMENT, row["sad_name"], row["city"])
+        sad = Sad(
+            sad_id_for(ANNEX_DEPARTMENT, number),
+            finess_for(ANNEX_DEPARTMENT, number),
+            ANNEX_DEPARTMENT,
+            row["sad_name"],
+            row["city"],
+        )
         registry.append(sad)
         apa_hours = row["apa_hours_2024"].quantize(CENT)
         shares = {"APA": Decimal(1), "PCH": Decimal(str(rng.uniform(0.04, 0.12))), "ASG": Decimal(str(rng.uniform(0.01, 0.05)))}

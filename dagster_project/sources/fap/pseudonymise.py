@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 
 import duckdb
 
@@ -100,7 +99,7 @@ def extend_cache(con: duckdb.DuckDBPyConnection, source: str, key: bytes) -> int
     con.execute(
         f"""
         INSERT INTO {CACHE_TABLE}
-        SELECT beneficiary_id, {hmac_sql('beneficiary_id')}
+        SELECT beneficiary_id, {hmac_sql("beneficiary_id")}
         FROM (SELECT DISTINCT i.beneficiary_id FROM {source} AS i ANTI JOIN {CACHE_TABLE} AS c USING (beneficiary_id))
         """,
         hmac_parameters(key),

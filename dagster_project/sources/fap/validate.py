@@ -29,13 +29,25 @@ MAX_PROBLEMS = 20
 REJECTS_LIMIT = 1_000_000
 # Numbers are read with 6 decimals so that a third decimal is seen, not rounded away.
 READ_TYPES = {
-    "month": "VARCHAR", "sad_id": "VARCHAR", "finess": "VARCHAR", "beneficiary_id": "VARCHAR",
-    "prestation": "VARCHAR", "gir": "TINYINT", "hours_planned": "DECIMAL(18,6)",
-    "hours_billed": "DECIMAL(18,6)", "hourly_rate_eur": "DECIMAL(18,6)", "amount_eur": "DECIMAL(18,6)",
+    "month": "VARCHAR",
+    "sad_id": "VARCHAR",
+    "finess": "VARCHAR",
+    "beneficiary_id": "VARCHAR",
+    "prestation": "VARCHAR",
+    "gir": "TINYINT",
+    "hours_planned": "DECIMAL(18,6)",
+    "hours_billed": "DECIMAL(18,6)",
+    "hourly_rate_eur": "DECIMAL(18,6)",
+    "amount_eur": "DECIMAL(18,6)",
 }
 # Upper bounds (exclusive) of the stored DECIMAL types of raw.fap_lines.
 MAX_VALUES = {"hours_planned": 10**7, "hours_billed": 10**7, "hourly_rate_eur": 10**7, "amount_eur": 10**10}
-_SPACE_NAMES = {" ": "a space", "\u00a0": "a no-break space (U+00A0)", "\u202f": "a narrow no-break space (U+202F)", "\u2009": "a thin space (U+2009)"}
+_SPACE_NAMES = {
+    " ": "a space",
+    "\u00a0": "a no-break space (U+00A0)",
+    "\u202f": "a narrow no-break space (U+202F)",
+    "\u2009": "a thin space (U+2009)",
+}
 
 
 class FileRejected(Exception):
@@ -70,7 +82,12 @@ def _rules() -> list[Rule]:
         Rule("month", "i.month IS DISTINCT FROM $month", "'month differs from the file name (' || $month || ')'", "i.month"),
         Rule("sad_id", "i.sad_id IS NULL", "'sad_id is empty'", "''"),
         Rule("sad_id", "i.sad_id IS NOT NULL AND r.sad_id IS NULL", "'unknown sad_id: not in sad_registry.csv'", "i.sad_id"),
-        Rule("finess", f"i.finess IS NULL OR length(i.finess) <> {FINESS_LENGTH}", f"'FINESS must be {FINESS_LENGTH} characters'", "coalesce(i.finess, '')"),
+        Rule(
+            "finess",
+            f"i.finess IS NULL OR length(i.finess) <> {FINESS_LENGTH}",
+            f"'FINESS must be {FINESS_LENGTH} characters'",
+            "coalesce(i.finess, '')",
+        ),
         Rule(
             "finess",
             f"length(i.finess) = {FINESS_LENGTH} AND r.sad_id IS NOT NULL AND i.finess <> r.finess",
@@ -78,31 +95,52 @@ def _rules() -> list[Rule]:
             "i.finess",
         ),
         Rule("beneficiary_id", "i.beneficiary_id IS NULL", "'beneficiary_id is empty'", "''"),
-        Rule("prestation", f"i.prestation IS NULL OR i.prestation NOT IN ({prestations})", f"'prestation must be one of {'|'.join(PRESTATIONS)}'", "coalesce(i.prestation, '')"),
-        Rule("gir", f"i.gir IS NOT NULL AND i.gir NOT BETWEEN {min(GIR_VALUES)} AND {max(GIR_VALUES)}", "'gir must be 1 to 6, or empty'", "CAST(i.gir AS VARCHAR)"),
+        Rule(
+            "prestation",
+            f"i.prestation IS NULL OR i.prestation NOT IN ({prestations})",
+            f"'prestation must be one of {'|'.join(PRESTATIONS)}'",
+            "coalesce(i.prestation, '')",
+        ),
+        Rule(
+            "gir",
+            f"i.gir IS NOT NULL AND i.gir NOT BETWEEN {min(GIR_VALUES)} AND {max(GIR_VALUES)}",
+            "'gir must be 1 to 6, or empty'",
+            "CAST(i.gir AS VARCHAR)",
+        ),
     ]
     for column in NUMERIC_COLUMNS:
         rules += [
             Rule(column, f"i.{column} IS NULL", f"'{column} is empty'", "''"),
             Rule(column, f"i.{column} < 0", f"'{column} must not be negative'", _fr(f"i.{column}")),
             Rule(column, f"i.{column} <> round(i.{column}, 2)", f"'{column} has more than 2 decimals'", _fr(f"i.{column}")),
-            Rule(column, f"i.{column} >= {MAX_VALUES[column]}", f"'{column} is too large (at most {MAX_VALUES[column] - 1} and cents)'", _fr(f"i.{column}")),
+            Rule(
+                column,
+                f"i.{column} >= {MAX_VALUES[column]}",
+                f"'{column} is too large (at most {MAX_VALUES[column] - 1} and cents)'",
+                _fr(f"i.{column}"),
+            ),
         ]
     for column in ("hours_planned", "hours_billed"):
         # One beneficiary cannot receive more hours in a month than the month has.
         rules.append(
             Rule(
-                column, f"i.{column} > {_MONTH_HOURS} AND i.{column} < {MAX_VALUES[column]}",
-                f"'{column} exceeds the ' || {_MONTH_HOURS} || ' hours of ' || $month || ' for one beneficiary'", _fr(f"i.{column}"),
+                column,
+                f"i.{column} > {_MONTH_HOURS} AND i.{column} < {MAX_VALUES[column]}",
+                f"'{column} exceeds the ' || {_MONTH_HOURS} || ' hours of ' || $month || ' for one beneficiary'",
+                _fr(f"i.{column}"),
             )
         )
     rules += [
-        Rule("hours_billed", "i.hours_billed > i.hours_planned", "'hours_billed exceeds hours_planned (' || " + _fr("i.hours_planned") + " || ')'", _fr("i.hours_billed")),
+        Rule(
+            "hours_billed",
+            "i.hours_billed > i.hours_planned",
+            "'hours_billed exceeds hours_planned (' || " + _fr("i.hours_planned") + " || ')'",
+            _fr("i.hours_billed"),
+        ),
         Rule(
             "amount_eur",
             f"abs(i.amount_eur - {_PRODUCT}) > {AMOUNT_TOLERANCE_EUR}",
-            "'amount_eur is not hours_billed x hourly_rate_eur within a cent (' || "
-            + _fr(f"round({_PRODUCT}, 4)") + " || ')'",
+            "'amount_eur is not hours_billed x hourly_rate_eur within a cent (' || " + _fr(f"round({_PRODUCT}, 4)") + " || ')'",
             _fr("i.amount_eur"),
         ),
     ]
@@ -115,7 +153,11 @@ _KEY = "i.sad_id, i.beneficiary_id, i.prestation"
 
 
 def open_file_text(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8", newline="") if path.name.endswith(".gz") else open(path, encoding="utf-8", newline="")
+    return (
+        gzip.open(path, "rt", encoding="utf-8", newline="")
+        if path.name.endswith(".gz")
+        else open(path, encoding="utf-8", newline="")
+    )
 
 
 def check_header(path: Path) -> None:
@@ -135,7 +177,9 @@ def check_header(path: Path) -> None:
         problem = InputError("empty file: expected the header line " + expected, file=str(path), line=1)
     elif SEPARATOR not in header and ("," in header or "\t" in header):
         found = "','" if "," in header else "a tab"
-        problem = InputError(f"the separator is {found}: FAP exports are separated by ';'", file=str(path), line=1, value=header[:120])
+        problem = InputError(
+            f"the separator is {found}: FAP exports are separated by ';'", file=str(path), line=1, value=header[:120]
+        )
     else:
         names = header.split(SEPARATOR)
         for index, name in enumerate(COLUMNS):
@@ -143,11 +187,16 @@ def check_header(path: Path) -> None:
             if got != name:
                 problem = InputError(
                     f"header column {index + 1} must be {name!r}" + (" (missing)" if got is None else ""),
-                    file=str(path), line=1, column=name, value=got,
+                    file=str(path),
+                    line=1,
+                    column=name,
+                    value=got,
                 )
                 break
         else:
-            problem = InputError(f"{len(names) - len(COLUMNS)} column(s) after {COLUMNS[-1]!r}", file=str(path), line=1, value=header[:120])
+            problem = InputError(
+                f"{len(names) - len(COLUMNS)} column(s) after {COLUMNS[-1]!r}", file=str(path), line=1, value=header[:120]
+            )
     raise _rejected(path, [problem])
 
 
@@ -187,7 +236,9 @@ def _require_registry(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' AND table_name = 'fap_sad_registry'"
     ).fetchone()[0]
     if not exists:
-        raise _rejected(path, [InputError("the SAD registry is not loaded: materialize raw/fap/sad_registry first", file=str(path))])
+        raise _rejected(
+            path, [InputError("the SAD registry is not loaded: materialize raw/fap/sad_registry first", file=str(path))]
+        )
 
 
 def _count_broken_rows(con: duckdb.DuckDBPyConnection, month: str) -> int:
@@ -196,9 +247,7 @@ def _count_broken_rows(con: duckdb.DuckDBPyConnection, month: str) -> int:
 
 
 def _has_duplicates(con: duckdb.DuckDBPyConnection) -> bool:
-    return con.execute(
-        f"SELECT EXISTS (SELECT 1 FROM {INCOMING} AS i GROUP BY {_KEY} HAVING count(*) > 1)"
-    ).fetchone()[0]
+    return con.execute(f"SELECT EXISTS (SELECT 1 FROM {INCOMING} AS i GROUP BY {_KEY} HAVING count(*) > 1)").fetchone()[0]
 
 
 def _diagnose(con, path: Path, month: str, with_rejects: bool) -> tuple[list[InputError], int]:
@@ -286,7 +335,9 @@ def _csv_rejects(con, path: Path) -> tuple[set[int], list[tuple[int, InputError]
 def _reject_error(path: Path, line: int, column_idx: int | None, column: str | None, kind: str, csv_line: str) -> InputError:
     fields = (csv_line or "").split(SEPARATOR)
     if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
-        return InputError(f"{len(fields)} fields where the header has {len(COLUMNS)} (separated by ';')", file=str(path), line=line)
+        return InputError(
+            f"{len(fields)} fields where the header has {len(COLUMNS)} (separated by ';')", file=str(path), line=line
+        )
     if kind == "INVALID ENCODING":
         return InputError("not UTF-8 text", file=str(path), line=line, column=column)
     value = fields[column_idx - 1] if column_idx and column_idx <= len(fields) else None

@@ -22,7 +22,7 @@ with pivoted as (
 select
     *,
     cast(row_number() over (
-        partition by month, department_code order by beneficiaries_all desc, sad_name, city
+        partition by month, department_code order by beneficiaries_all desc, sad_name asc, city asc
     ) as integer) as display_rank
 from pivoted
 order by department_code, month, display_rank

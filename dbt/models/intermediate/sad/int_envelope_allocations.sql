@@ -14,9 +14,10 @@ with basis as (
         sum({{ to_scaled('h.hours') }}) over (partition by e.envelope_id) as total_hours_centi
     from {{ ref('int_envelopes') }} as e
     inner join {{ ref('int_sad_hours') }} as h
-        on h.hours_source = e.hours_source
-        and h.department_code = e.department_code
-        and h.year = e.basis_year
+        on
+            e.hours_source = h.hours_source
+            and e.department_code = h.department_code
+            and e.basis_year = h.year
 ),
 
 rounded as (
@@ -40,8 +41,8 @@ remainders as (
 ranked as (
     select
         *,
-        row_number() over (partition by envelope_id order by remainder desc, sad_name, city) as rank_to_receive,
-        row_number() over (partition by envelope_id order by remainder asc, sad_name, city) as rank_to_give
+        row_number() over (partition by envelope_id order by remainder desc, sad_name asc, city asc) as rank_to_receive,
+        row_number() over (partition by envelope_id order by remainder asc, sad_name asc, city asc) as rank_to_give
     from remainders
 ),
 

@@ -13,7 +13,7 @@ federations as (
         p.document_id as associations_document_id,
         p.source_line as associations_source_line
     from {{ ref('sad_federations') }} as f
-    inner join {{ ref('stg_deliberations__prose_figures') }} as p on p.figure_id = f.associations_figure_id
+    inner join {{ ref('stg_deliberations__prose_figures') }} as p on f.associations_figure_id = p.figure_id
 ),
 
 ranked as (
@@ -22,11 +22,11 @@ ranked as (
         sum(h.hours) over (partition by h.hours_source, h.department_code, h.year) as total_hours,
         row_number() over (
             partition by h.hours_source, h.department_code, h.year
-            order by h.hours desc, h.sad_name, h.city
+            order by h.hours desc, h.sad_name asc, h.city asc
         ) as rank,
         sum(h.hours) over (
             partition by h.hours_source, h.department_code, h.year
-            order by h.hours desc, h.sad_name, h.city
+            order by h.hours desc, h.sad_name asc, h.city asc
             rows between unbounded preceding and current row
         ) as cumulative_hours
     from hours as h
@@ -51,11 +51,13 @@ select
     k.sad_key
 from ranked as r
 left join federations as f
-    on f.department_code = r.department_code
-    and f.sad_name = r.sad_name
+    on
+        r.department_code = f.department_code
+        and r.sad_name = f.sad_name
 -- the stable key (int_sad__keys lists every printed spelling, so this join always finds it)
 left join {{ ref('int_sad__keys') }} as k
-    on k.department_code = r.department_code
-    and k.sad_name = r.sad_name
-    and k.city is not distinct from r.city
+    on
+        r.department_code = k.department_code
+        and r.sad_name = k.sad_name
+        and k.city is not distinct from r.city
 order by r.department_code, r.year, r.hours_source, r.rank
