@@ -106,3 +106,34 @@
     tolerance_desc,
     hint_if_failed
 {%- endmacro %}
+
+{#- The rules of one type (reconciliation_rules seed) with the table their suite reads and their
+    expectation name (<kind>__<name>, the Dagster check is <suite>__<expectation>). -#}
+{% macro reconciliation_rules_of_type(rule_type) -%}
+    select
+        rules.*,
+        suites.table_id,
+        rules.kind || '__' || rules.name as expectation
+    from {{ ref('reconciliation_rules') }} as rules
+    inner join {{ ref('reconciliation_suites') }} as suites on rules.suite = suites.suite
+    where rules.rule_type = '{{ rule_type }}'
+{%- endmacro %}
+
+{#- The columns of marts.reconciliation_checks, typed as its contract says; the history repeats
+    them after its run columns. -#}
+{% macro reconciliation_result_columns() -%}
+    check_id,
+    check_kind,
+    document_id,
+    cast(source_line as integer) as source_line,
+    table_id,
+    measure,
+    cast(published_value as decimal(38, 10)) as published_value,
+    cast(computed_value as decimal(38, 10)) as computed_value,
+    cast(delta as decimal(38, 10)) as delta,
+    cast(tolerance as decimal(38, 10)) as tolerance,
+    severity,
+    passed,
+    status,
+    explanation
+{%- endmacro %}

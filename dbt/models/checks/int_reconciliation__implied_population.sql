@@ -11,16 +11,14 @@ with figures as (
 rules as (
     select
         r.suite,
-        s.table_id,
+        r.table_id,
         r.kind,
         r.name,
-        r.kind || '__' || r.name as expectation,
+        r.expectation,
         r.published as rate_column,
         r.inputs as count_column,
         cast(r.scale as decimal(18, 4)) as scale
-    from {{ ref('reconciliation_rules') }} as r
-    inner join {{ ref('reconciliation_suites') }} as s on r.suite = s.suite
-where r.rule_type = 'implied_population'
+    from ({{ reconciliation_rules_of_type('implied_population') }}) as r
 ),
 
 -- rows printing both a (non-zero) rate and a (non-zero) count, with their population interval

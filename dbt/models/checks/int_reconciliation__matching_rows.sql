@@ -8,15 +8,13 @@ with figures as (
 rules as (
     select
         r.suite,
-        s.table_id,
+        r.table_id,
         r.kind,
         r.name,
-        r.kind || '__' || r.name as expectation,
+        r.expectation,
         r.published as column_name,
         r.inputs as other_table
-    from {{ ref('reconciliation_rules') }} as r
-    inner join {{ ref('reconciliation_suites') }} as s on r.suite = s.suite
-where r.rule_type = 'matching_rows'
+    from ({{ reconciliation_rules_of_type('matching_rows') }}) as r
 ),
 
 evaluated as (

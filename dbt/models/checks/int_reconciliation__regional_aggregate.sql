@@ -12,17 +12,15 @@ with figures as (
 rules as (
     select
         r.suite,
-        s.table_id,
+        r.table_id,
         r.kind,
         r.name,
-        r.kind || '__' || r.name as expectation,
+        r.expectation,
         r.published as column_name,
         case when r.inputs is null then [] else string_split(r.inputs, '|') end as numerators,
         string_split(r.weights, '|') as weights,
         cast(r.scale as decimal(18, 4)) as scale
-    from {{ ref('reconciliation_rules') }} as r
-    inner join {{ ref('reconciliation_suites') }} as s on r.suite = s.suite
-where r.rule_type = 'regional_aggregate'
+    from ({{ reconciliation_rules_of_type('regional_aggregate') }}) as r
 ),
 
 -- One row per (rule, département row): its rate, its weight (sum of the weight columns), and

@@ -10,15 +10,13 @@ with figures as (
 rules as (
     select
         r.suite,
-        s.table_id,
+        r.table_id,
         r.kind,
         r.name,
-        r.kind || '__' || r.name as expectation,
+        r.expectation,
         r.published as column_name,
         r.inputs as of_column
-    from {{ ref('reconciliation_rules') }} as r
-    inner join {{ ref('reconciliation_suites') }} as s on r.suite = s.suite
-where r.rule_type = 'share_of_total'
+    from ({{ reconciliation_rules_of_type('share_of_total') }}) as r
 ),
 
 -- Other columns of the table whose values equal the share column's on every row (NULL = NULL).

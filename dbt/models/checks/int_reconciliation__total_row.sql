@@ -9,14 +9,12 @@ with figures as (
 rules as (
     select
         r.suite,
-        s.table_id,
+        r.table_id,
         r.kind,
         r.name,
-        r.kind || '__' || r.name as expectation,
+        r.expectation,
         unnest(string_split(r.inputs, '|')) as column_name
-    from {{ ref('reconciliation_rules') }} as r
-    inner join {{ ref('reconciliation_suites') }} as s on r.suite = s.suite
-where r.rule_type = 'total_row'
+    from ({{ reconciliation_rules_of_type('total_row') }}) as r
 ),
 
 parts as (

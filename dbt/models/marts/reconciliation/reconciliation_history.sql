@@ -15,18 +15,5 @@ select
     cast(current_timestamp as timestamp with time zone) as evaluated_at,
     suite,
     expectation,
-    check_id,
-    check_kind,
-    document_id,
-    cast(source_line as integer) as source_line,
-    table_id,
-    measure,
-    cast(published_value as decimal(38, 10)) as published_value,
-    cast(computed_value as decimal(38, 10)) as computed_value,
-    cast(delta as decimal(38, 10)) as delta,
-    cast(tolerance as decimal(38, 10)) as tolerance,
-    severity,
-    passed,
-    status,
-    explanation
+    {{ reconciliation_result_columns() }}
 from {{ ref('int_reconciliation__verdicts') }}
