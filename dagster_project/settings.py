@@ -28,6 +28,7 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "AUTONOMY_PSEUDO_KEY": ("public dev key", "secret key of the FAP beneficiary pseudonyms (HMAC-SHA256)"),
     "AUTONOMY_ENV": ("unset", "`production` makes `AUTONOMY_PSEUDO_KEY` mandatory (at least 32 characters)"),
     "AUTONOMY_DUCKDB_MEMORY_LIMIT": ("2GB", "DuckDB memory cap of the FAP ingestion and of dbt"),
+    "AUTONOMY_DBT_THREADS": ("2", "dbt threads of the refresh (dbt/profiles.yml)"),
     "AUTONOMY_DBT_VARS": ("unset", "JSON of dbt variables for the refresh (what-if envelopes)"),
     "AUTONOMY_UI_HOST": ("127.0.0.1", "where `make ui` and `make serve` serve the Dagster UI"),
     "AUTONOMY_UI_PORT": ("3000", "port of `make ui` and `make serve`"),
@@ -72,6 +73,7 @@ class Settings:
     pseudo_key: str = ""
     production: bool = False
     duckdb_memory_limit: str = "2GB"
+    dbt_threads: int = 2
     dbt_vars: dict | None = None
     chromium: str | None = None
     chromedriver: str | None = None
@@ -129,6 +131,7 @@ class Settings:
         return {
             "AUTONOMY_WORK_DB": str(self.work_db),
             "AUTONOMY_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
+            "AUTONOMY_DBT_THREADS": str(self.dbt_threads),
             "AUTONOMY_DISCLOSURE_THRESHOLD": str(self.disclosure_threshold),
             "AUTONOMY_DEPARTMENT_CODE": self.department_code,
         }
@@ -167,6 +170,7 @@ def get_settings() -> Settings:
         pseudo_key=os.environ.get("AUTONOMY_PSEUDO_KEY", ""),
         production=(_text("AUTONOMY_ENV") or "").lower() == "production",
         duckdb_memory_limit=_text("AUTONOMY_DUCKDB_MEMORY_LIMIT") or "2GB",
+        dbt_threads=int(_text("AUTONOMY_DBT_THREADS") or "2"),
         dbt_vars=json.loads(dbt_vars) if dbt_vars else None,
         chromium=_text("AUTONOMY_CHROMIUM"),
         chromedriver=_text("AUTONOMY_CHROMEDRIVER"),

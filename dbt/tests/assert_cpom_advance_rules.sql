@@ -12,68 +12,23 @@ with rules as (
 ),
 
 cases as (
-    select
-        'below every threshold' as case_name,
-        monthly_apa - 1 as apa,
-        monthly_pch - 1 as pch,
-        min_months as months,
-        'none' as expected
-    from rules
+    select 'below every threshold' as case_name, monthly_apa - 1 as apa, monthly_pch - 1 as pch, min_months as months, 'none' as expected from rules
     union all
-    select
-        'monthly by APA',
-        monthly_apa,
-        0,
-        min_months,
-        'monthly'
-    from rules
+    select 'monthly by APA', monthly_apa, 0, min_months, 'monthly' from rules
     union all
-    select
-        'monthly by PCH',
-        0,
-        monthly_pch,
-        min_months,
-        'monthly'
-    from rules
+    select 'monthly by PCH', 0, monthly_pch, min_months, 'monthly' from rules
     union all
-    select
-        'just below quarterly',
-        quarterly_apa - 1,
-        quarterly_pch - 1,
-        min_months,
-        'monthly'
-    from rules
+    select 'just below quarterly', quarterly_apa - 1, quarterly_pch - 1, min_months, 'monthly' from rules
     union all
-    select
-        'quarterly by APA',
-        quarterly_apa,
-        0,
-        min_months,
-        'quarterly'
-    from rules
+    select 'quarterly by APA', quarterly_apa, 0, min_months, 'quarterly' from rules
     union all
-    select
-        'quarterly by PCH',
-        0,
-        quarterly_pch,
-        min_months,
-        'quarterly'
-    from rules
+    select 'quarterly by PCH', 0, quarterly_pch, min_months, 'quarterly' from rules
     union all
-    select
-        'not enough months of activity',
-        quarterly_apa,
-        quarterly_pch,
-        min_months - 1,
-        'none'
-    from rules
+    select 'not enough months of activity', quarterly_apa, quarterly_pch, min_months - 1, 'none' from rules
 ),
 
 levels as (
-    select
-        case_name,
-        expected,
-        {{ cpom_advance_eligibility('apa', 'pch', 'months') }} as actual
+    select case_name, expected, {{ cpom_advance_eligibility('apa', 'pch', 'months') }} as actual
     from cases
 ),
 
@@ -88,16 +43,8 @@ amounts as (
     from {{ ref('cpom_advance_rules') }} as r
 )
 
-select
-    case_name,
-    expected,
-    actual
-from levels
+select case_name, expected, actual from levels
 where actual is distinct from expected
 union all
-select
-    case_name,
-    cast(expected_eur as varchar),
-    cast(actual_eur as varchar)
-from amounts
+select case_name, cast(expected_eur as varchar), cast(actual_eur as varchar) from amounts
 where actual_eur is distinct from expected_eur

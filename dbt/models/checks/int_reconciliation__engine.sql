@@ -7,20 +7,11 @@
 --     against the hours the annex prints. When the loaded FAP months are the synthetic sample
 --     (generated from the annex), agreement holds by construction and the explanation says so.
 with printed as (
-    select
-        f.city,
-        f.sad_name,
-        f.is_total,
-        c.document_id,
-        c.source_line,
-        c.table_id,
-        c.column_header,
-        c.printed_decimals,
-        c.column_name,
-        c.value
+    select f.city, f.sad_name, f.is_total, c.document_id, c.source_line, c.table_id,
+           c.column_header, c.printed_decimals, c.column_name, c.value
     from {{ ref('stg_pdc_cp_2025_541__fap_annex') }} as f
     inner join {{ ref('stg_deliberations__cells') }} as c
-        on f.document_id = c.document_id and f.source_line = c.source_line
+      on c.document_id = f.document_id and c.source_line = f.source_line
 ),
 
 allocated as (
@@ -29,83 +20,51 @@ allocated as (
 ),
 
 allocation_per_sad as (
-    select
-        a.amount_published_eur as published_value,
-        a.amount_computed_eur as computed_value,
-        p.document_id,
-        p.source_line,
-        p.table_id,
-        p.column_header as measure,
-        a.city || ' / ' || a.sad_name as row_label,
-        p.printed_decimals
+    select a.amount_published_eur as published_value, a.amount_computed_eur as computed_value,
+           p.document_id, p.source_line, p.table_id, p.column_header as measure,
+           a.city || ' / ' || a.sad_name as row_label, p.printed_decimals
     from allocated as a
-    inner join printed as p
-        on
-            a.city = p.city and a.sad_name = p.sad_name and not p.is_total
-            and p.column_name = 'envelope_' || a.year || '_eur'
+    inner join printed as p on p.city = a.city and p.sad_name = a.sad_name and not p.is_total
+                  and p.column_name = 'envelope_' || a.year || '_eur'
     union all
     -- our total against the printed TOTAL row
-    select
-        max(p.value),
-        sum(a.amount_computed_eur),
-        p.document_id,
-        p.source_line,
-        p.table_id,
-        p.column_header,
-        'TOTAL',
-        p.printed_decimals
+    select max(p.value), sum(a.amount_computed_eur), p.document_id, p.source_line, p.table_id,
+           p.column_header, 'TOTAL', p.printed_decimals
     from allocated as a
     inner join printed as p on p.is_total and p.column_name = 'envelope_' || a.year || '_eur'
     group by all
 ),
 
 synthetic_fap as (
-    select
-        year,
-        bool_or(synthetic) as synthetic
+    select year, bool_or(synthetic) as synthetic
     from {{ ref('stg_fap__files') }}
     group by year
 ),
 
 hours_per_sad as (
-    select
-        f.annex_apa_hours as published_value,
-        f.fap_apa_hours as computed_value,
-        f.document_id,
-        f.source_line,
-        c.table_id,
-        c.column_header as measure,
-        coalesce(f.city || ' / ', '') || f.sad_name as row_label,
-        c.printed_decimals,
-        coalesce(s.synthetic, false) as synthetic
+    select f.annex_apa_hours as published_value, f.fap_apa_hours as computed_value,
+           f.document_id, f.source_line, c.table_id, c.column_header as measure,
+           coalesce(f.city || ' / ', '') || f.sad_name as row_label, c.printed_decimals,
+           coalesce(s.synthetic, false) as synthetic
     from {{ ref('fap_annex_hours_comparison') }} as f
     inner join {{ ref('stg_deliberations__cells') }} as c
-        on f.document_id = c.document_id and f.source_line = c.source_line and c.column_name = 'apa_hours_2024'
-    left join synthetic_fap as s on f.reference_year = s.year
+      on c.document_id = f.document_id and c.source_line = f.source_line and c.column_name = 'apa_hours_2024'
+    left join synthetic_fap as s on s.year = f.reference_year
 ),
 
 comparisons as (
-    select
-        'envelope_allocation' as suite,
-        'allocation_per_sad' as name,
-        *,
-        false as synthetic
+    select 'envelope_allocation' as suite, 'allocation_per_sad' as name, *, false as synthetic
     from allocation_per_sad
     union all by name
-    select
-        'fap_hours' as suite,
-        'hours_per_sad' as name,
-        *
+    select 'fap_hours' as suite, 'hours_per_sad' as name, *
     from hours_per_sad
 ),
 
 -- what each engine computes, in French, as the rule list words it
 described as (
-    select
-        c.*,
-        r.formula_desc as computed_desc
+    select c.*, r.formula_desc as computed_desc
     from comparisons as c
-    inner join {{ ref('reconciliation_rules') }} as r on c.suite = r.suite and c.name = r.name and r.rule_type = 'engine'
+    inner join {{ ref('reconciliation_rules') }} as r on r.suite = c.suite and r.name = c.name and r.rule_type = 'engine'
 ),
 
 evaluated as (
@@ -124,8 +83,7 @@ evaluated as (
         -- no value of ours for a printed row: compared as zero, and said so
         cast(coalesce(computed_value, 0) as decimal(38, 10)) as computed_value,
         cast({{ half_unit('printed_decimals') }} as decimal(38, 10)) as tolerance,
-        computed_desc
-        || case when synthetic then ' (données FAP synthétiques : concordance par construction)' else '' end as computed_desc,
+        computed_desc || case when synthetic then ' (données FAP synthétiques : concordance par construction)' else '' end as computed_desc,
         {{ describe_tolerance("'engine'", 'printed_decimals') }} as tolerance_desc,
         case when computed_value is null then 'Notre calcul ne produit aucune valeur pour cette ligne.' end as hint_if_failed
     from described

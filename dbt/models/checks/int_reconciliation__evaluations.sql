@@ -4,10 +4,10 @@
 {%- set kinds = ['total_row', 'row_formula', 'share_of_total', 'regional_aggregate', 'implied_population',
                  'formula', 'matching_rows', 'engine'] %}
 with evaluations as (
-    {%- for kind in kinds %}
-        select * from {{ ref('int_reconciliation__' ~ kind) }}
-        {% if not loop.last %}union all by name{% endif %}
-    {%- endfor %}
+{%- for kind in kinds %}
+    select * from {{ ref('int_reconciliation__' ~ kind) }}
+    {% if not loop.last %}union all by name{% endif %}
+{%- endfor %}
 )
 
 select

@@ -36,14 +36,7 @@ prose as (
         figure_id,
         value,
         printed_decimals as decimals,
-        case
-            when
-                figure_id in (
-                    '{{ contractual_terms() | join("', '") }}'
-                )
-                then 'contract_pct'
-            else unit
-        end as unit,
+        case when figure_id in ('{{ contractual_terms() | join("', '") }}') then 'contract_pct' else unit end as unit,
         indicator_code,
         territory_code
     from {{ ref('stg_deliberations__prose_figures') }}
@@ -69,19 +62,19 @@ row_counts as (
         cast(null as varchar) as indicator_code,
         cast(null as varchar) as territory_code
     from {{ ref('stg_deliberations__cells') }} as c
-    inner join {{ ref('stg_deliberations__catalogue_entries') }} as t on c.table_id = t.table_id
-group by c.table_id
+    inner join {{ ref('stg_deliberations__catalogue_entries') }} as t using (table_id)
+    group by c.table_id
 ),
 
 figures as (
-select * from cells
-union all by name
-select * from prose
-union all by name
-select * from row_counts
+    select * from cells
+    union all by name
+    select * from prose
+    union all by name
+    select * from row_counts
 )
 
 select
-*,
-{{ rounding_of('decimals', 'unit') }} as rounding
+    *,
+    {{ rounding_of('decimals', 'unit') }} as rounding
 from figures

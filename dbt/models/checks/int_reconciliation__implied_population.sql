@@ -9,111 +9,78 @@ with figures as (
 ),
 
 rules as (
-    select
-        r.suite,
-        r.table_id,
-        r.kind,
-        r.name,
-        r.expectation,
-        r.published as rate_column,
-        r.inputs as count_column,
-        cast(r.scale as decimal(18, 4)) as scale
+    select r.suite, r.table_id, r.kind, r.name, r.expectation,
+           r.published as rate_column, r.inputs as count_column, cast(r.scale as decimal(18, 4)) as scale
     from ({{ reconciliation_rules_of_type('implied_population') }}) as r
 ),
 
 -- rows printing both a (non-zero) rate and a (non-zero) count, with their population interval
 intervals as (
-select
-    rules.*,
-    rate.document_id,
-    rate.source_line,
-    rate.measure,
-    rate.row_label,
-    rate.value as rate,
-    rate.decimals,
-    {{ half_unit('rate.decimals') }} as h,
-    count.value as count,
-    count.value / (rate.value + {{ half_unit('rate.decimals') }}) * rules.scale as low,
-    count.value / (rate.value - {{ half_unit('rate.decimals') }}) * rules.scale as high
-from rules
-inner join figures as rate on rules.table_id = rate.table_id and rules.rate_column = rate.column_name and not rate.is_total
-inner join figures as count
-    on
-        rate.table_id = count.table_id and rate.source_line = count.source_line
-        and rules.count_column = count.column_name
-where rate.value <> 0 and count.value <> 0
+    select
+        rules.*,
+        rate.document_id, rate.source_line, rate.measure, rate.row_label,
+        rate.value as rate, rate.decimals, {{ half_unit('rate.decimals') }} as h,
+        count.value as count,
+        count.value / (rate.value + {{ half_unit('rate.decimals') }}) * rules.scale as low,
+        count.value / (rate.value - {{ half_unit('rate.decimals') }}) * rules.scale as high
+    from rules
+    inner join figures as rate on rate.table_id = rules.table_id and rate.column_name = rules.rate_column and not rate.is_total
+    inner join figures as count on count.table_id = rate.table_id and count.source_line = rate.source_line
+                      and count.column_name = rules.count_column
+    where rate.value <> 0 and count.value <> 0
 ),
 
 -- interval starts (+1) and ends (−1) in order, starts before ends at the same point
 events as (
-select
-    suite,
-    name,
-    low as point,
-    0 as is_end
-from intervals
-union all
-select
-    suite,
-    name,
-    high as point,
-    1 as is_end
-from intervals
+    select suite, name, low as point, 0 as is_end from intervals
+    union all
+    select suite, name, high as point, 1 as is_end from intervals
 ),
 
 swept as (
-select
-    suite,
-    name,
-    point,
-    is_end,
-    row_number() over (partition by suite, name order by point, is_end) as position,
-    sum(case when is_end = 1 then -1 else 1 end)
-        over (partition by suite, name order by point, is_end rows between unbounded preceding and current row) as depth,
-    coalesce(lead(point) over (partition by suite, name order by point, is_end), point) as following
-from events
+    select
+        suite, name, point, is_end,
+        row_number() over (partition by suite, name order by point, is_end) as position,
+        sum(case when is_end = 1 then -1 else 1 end)
+            over (partition by suite, name order by point, is_end rows between unbounded preceding and current row) as depth,
+        coalesce(lead(point) over (partition by suite, name order by point, is_end), point) as following
+    from events
 ),
 
 -- the first start reaching the greatest depth, and the segment up to the next event
 reference as (
-select
-    suite,
-    name,
-    arg_min((point + following) / 2, position) as population
-from swept as s
-where
-    is_end = 0
-    and depth = (
-        select max(depth) from swept as x
-        where x.suite = s.suite and x.name = s.name and x.is_end = 0
-    )
-group by suite, name
+    select suite, name, arg_min((point + following) / 2, position) as population
+    from swept as s
+    where is_end = 0
+      and depth = (select max(depth) from swept as x
+      where x.suite = s.suite and x.name = s.name and x.is_end = 0)
+    group by suite, name
 ),
 
 evaluated as (
-select
-    i.suite,
-    i.expectation,
-    {{ check_id('i.table_id', 'i.kind', 'i.name', 'i.source_line') }} as check_id,
-    i.kind as check_kind,
-    i.document_id,
-    i.source_line,
-    i.table_id,
-    i.measure,
-    i.row_label,
-    cast(i.rate as decimal(38, 10)) as published_value,
-    i.decimals as published_decimals,
-    cast(i.count / r.population * i.scale as decimal(38, 10)) as computed_value,
-    cast(i.h as decimal(38, 10)) as tolerance,
-    {{ french_number('i.count', 0) }} || ' droits / population commune à la plupart des lignes ('
-    || {{ french_number('r.population', 0) }} || ' habitants) × 1000' as computed_desc,
-    {{ describe_tolerance('i.kind', 'i.decimals') }} as tolerance_desc,
-    'Cette ligne implique une population entre ' || {{ french_number('i.low', 0) }} || ' et '
-    || {{ french_number('i.high', 0) }} || ' habitants, incompatible avec les autres lignes.' as hint_if_failed
-from intervals as i
-inner join reference as r on i.suite = r.suite and i.name = r.name
+    select
+        i.suite,
+        i.expectation,
+        {{ check_id('i.table_id', 'i.kind', 'i.name', 'i.source_line') }} as check_id,
+        i.kind as check_kind,
+        i.document_id,
+        i.source_line,
+        i.table_id,
+        i.measure,
+        i.row_label,
+        cast(i.rate as decimal(38, 10)) as published_value,
+        i.decimals as published_decimals,
+        cast(i.count / r.population * i.scale as decimal(38, 10)) as computed_value,
+        cast(i.h as decimal(38, 10)) as tolerance,
+        {{ french_number('i.count', 0) }} || ' droits / population commune à la plupart des lignes ('
+            || {{ french_number('r.population', 0) }} || ' habitants) × 1000' as computed_desc,
+        {{ describe_tolerance('i.kind', 'i.decimals') }} as tolerance_desc,
+        'Cette ligne implique une population entre ' || {{ french_number('i.low', 0) }} || ' et '
+            || {{ french_number('i.high', 0) }} || ' habitants, incompatible avec les autres lignes.' as hint_if_failed
+    from intervals as i
+    inner join reference as r using (suite, name)
 )
 
 select
-{{ evaluation_columns() }}
+    {{ evaluation_columns() }}
 from evaluated

@@ -8,81 +8,60 @@ with figures as (
 ),
 
 rules as (
-    select
-        r.suite,
-        r.table_id,
-        r.kind,
-        r.name,
-        r.expectation,
-        r.published as column_name,
-        r.inputs as of_column
+    select r.suite, r.table_id, r.kind, r.name, r.expectation,
+           r.published as column_name, r.inputs as of_column
     from ({{ reconciliation_rules_of_type('share_of_total') }}) as r
 ),
 
 -- Other columns of the table whose values equal the share column's on every row (NULL = NULL).
 copied_from as (
-select
-    suite,
-    name,
-    arg_min(column_name, column_index) as column_name,
-    min(column_index) as column_index,
-    arg_min(measure, column_index) as measure
-from (
-    select
-        rules.suite,
-        rules.name,
-        other.column_name,
-        other.column_index,
-        other.measure,
-        bool_and(own.value is not distinct from other.value) as same_values
-    from rules
-    inner join figures as own on rules.table_id = own.table_id and rules.column_name = own.column_name and not own.is_total
-    inner join figures as other
-        on
-            own.table_id = other.table_id and own.source_line = other.source_line
-            and own.column_name <> other.column_name and not other.is_total
-    group by all
-) as candidates
-where same_values
-group by suite, name
+    select suite, name, arg_min(column_name, column_index) as column_name,
+           min(column_index) as column_index, arg_min(measure, column_index) as measure
+    from (
+        select rules.suite, rules.name, other.column_name, other.column_index, other.measure,
+               bool_and(own.value is not distinct from other.value) as same_values
+        from rules
+        inner join figures as own on own.table_id = rules.table_id and own.column_name = rules.column_name and not own.is_total
+        inner join figures as other on other.table_id = own.table_id and other.source_line = own.source_line
+                          and other.column_name <> own.column_name and not other.is_total
+        group by all
+    ) as candidates
+    where same_values
+    group by suite, name
 ),
 
 evaluated as (
-select
-    rules.suite,
-    rules.expectation,
-    {{ check_id('rules.table_id', 'rules.kind', 'rules.name', 'own.source_line') }} as check_id,
-    rules.kind as check_kind,
-    own.document_id,
-    own.source_line,
-    rules.table_id,
-    own.measure,
-    own.row_label,
-    own.value as published_value,
-    own.decimals as published_decimals,
-    {{ apply_formula(share, ['part.value', 'total.value']) }} as computed_value,
-    {{ tolerance_corners(share, [('part.value', 'part.rounding'), ('total.value', 'total.rounding')], 'own.decimals') }}
-        as tolerance,
-    'valeur de la ligne / total imprimé (' || total.source_line || ') × 100' as computed_desc,
-    {{ describe_tolerance('rules.kind', 'own.decimals') }} as tolerance_desc,
-    case
-        when copied_from.column_name is not null then
+    select
+        rules.suite,
+        rules.expectation,
+        {{ check_id('rules.table_id', 'rules.kind', 'rules.name', 'own.source_line') }} as check_id,
+        rules.kind as check_kind,
+        own.document_id,
+        own.source_line,
+        rules.table_id,
+        own.measure,
+        own.row_label,
+        own.value as published_value,
+        own.decimals as published_decimals,
+        {{ apply_formula(share, ['part.value', 'total.value']) }} as computed_value,
+        {{ tolerance_corners(share, [('part.value', 'part.rounding'), ('total.value', 'total.rounding')], 'own.decimals') }} as tolerance,
+        'valeur de la ligne / total imprimé (' || total.source_line || ') × 100' as computed_desc,
+        {{ describe_tolerance('rules.kind', 'own.decimals') }} as tolerance_desc,
+        case when copied_from.column_name is not null then
             'La colonne imprimée reproduit, ligne à ligne, la colonne n°' || copied_from.column_index
             || ' « ' || copied_from.measure || ' » du même tableau (en-tête ligne ' || header.header_line
             || ') : probable erreur de copie.'
-    end as hint_if_failed
-from rules
-inner join figures as own on rules.table_id = own.table_id and rules.column_name = own.column_name and not own.is_total
-inner join figures as part
-    on
-        own.table_id = part.table_id and own.source_line = part.source_line
-        and rules.of_column = part.column_name
-inner join figures as total on rules.table_id = total.table_id and rules.of_column = total.column_name and total.is_total
-left join copied_from using (suite, name)
-left join {{ ref('stg_deliberations__catalogue_entries') }} as header on rules.table_id = header.table_id
-where own.value is not null and part.value is not null
+        end as hint_if_failed
+    from rules
+    inner join figures as own on own.table_id = rules.table_id and own.column_name = rules.column_name and not own.is_total
+    inner join figures as part on part.table_id = own.table_id and part.source_line = own.source_line
+                     and part.column_name = rules.of_column
+    inner join figures as total on total.table_id = rules.table_id and total.column_name = rules.of_column and total.is_total
+    left join copied_from using (suite, name)
+    left join {{ ref('stg_deliberations__catalogue_entries') }} as header on header.table_id = rules.table_id
+    where own.value is not null and part.value is not null
 )
 
 select
-{{ evaluation_columns() }}
+    {{ evaluation_columns() }}
 from evaluated

@@ -7,68 +7,56 @@ with figures as (
 ),
 
 rules as (
-    select
-        r.suite,
-        r.table_id,
-        r.kind,
-        r.name,
-        r.expectation,
-        unnest(string_split(r.inputs, '|')) as column_name
+    select r.suite, r.table_id, r.kind, r.name, r.expectation,
+           unnest(string_split(r.inputs, '|')) as column_name
     from ({{ reconciliation_rules_of_type('total_row') }}) as r
 ),
 
 parts as (
-select
-    rules.suite,
-    rules.column_name,
-    count(*) as summed_rows,
-    count(*) filter (where f.rounding > 0) as rounded_rows,
-    sum(f.value) as summed_value,
-    sum(f.rounding) as summed_rounding
-from rules
-inner join figures as f
-    on
-        rules.table_id = f.table_id and rules.column_name = f.column_name
-        and not f.is_total and f.value is not null
-group by all
+    select
+        rules.suite,
+        rules.column_name,
+        count(*) as summed_rows,
+        count(*) filter (where f.rounding > 0) as rounded_rows,
+        sum(f.value) as summed_value,
+        sum(f.rounding) as summed_rounding
+    from rules
+    inner join figures as f
+      on f.table_id = rules.table_id and f.column_name = rules.column_name
+     and not f.is_total and f.value is not null
+    group by all
 ),
 
 evaluated as (
-select
-    rules.suite,
-    rules.expectation,
-    {{ check_id('rules.table_id', 'rules.kind', 'rules.column_name', 'total.source_line') }} as check_id,
-    rules.kind as check_kind,
-    total.document_id,
-    total.source_line,
-    rules.table_id,
-    total.measure,
-    total.row_label,
-    total.value as published_value,
-    total.decimals as published_decimals,
-    coalesce(parts.summed_value, 0) as computed_value,
-    {{ tolerance_sum('parts.summed_rounding', 'total.decimals') }} as tolerance,
-    case
-        when coalesce(parts.summed_rows, 0) = 0
-            then 'aucune ligne du tableau n''imprime de valeur dans cette colonne (somme vide)'
-        else 'somme des ' || parts.summed_rows || ' lignes de la colonne'
-    end as computed_desc,
-    case
-        when coalesce(parts.summed_rows, 0) = 0
-            then 'aucune valeur additionnée : ' || {{ half_unit_text('total.decimals') }} || ' pour le total seulement'
-        else {{ describe_tolerance('rules.kind', 'total.decimals', 'parts.rounded_rows') }}
-    end as tolerance_desc,
-    case
-        when coalesce(parts.summed_rows, 0) = 0
-            then
-                'Le total imprimé ne résume aucun chiffre imprimé dans le tableau : il ne peut pas être vérifié ligne à ligne.'
-    end as hint_if_failed
-from rules
-inner join figures as total
-    on rules.table_id = total.table_id and rules.column_name = total.column_name and total.is_total
-left join parts on rules.suite = parts.suite and rules.column_name = parts.column_name
+    select
+        rules.suite,
+        rules.expectation,
+        {{ check_id('rules.table_id', 'rules.kind', 'rules.column_name', 'total.source_line') }} as check_id,
+        rules.kind as check_kind,
+        total.document_id,
+        total.source_line,
+        rules.table_id,
+        total.measure,
+        total.row_label,
+        total.value as published_value,
+        total.decimals as published_decimals,
+        coalesce(parts.summed_value, 0) as computed_value,
+        {{ tolerance_sum('parts.summed_rounding', 'total.decimals') }} as tolerance,
+        case when coalesce(parts.summed_rows, 0) = 0
+             then 'aucune ligne du tableau n''imprime de valeur dans cette colonne (somme vide)'
+             else 'somme des ' || parts.summed_rows || ' lignes de la colonne' end as computed_desc,
+        case when coalesce(parts.summed_rows, 0) = 0
+             then 'aucune valeur additionnée : ' || {{ half_unit_text('total.decimals') }} || ' pour le total seulement'
+             else {{ describe_tolerance('rules.kind', 'total.decimals', 'parts.rounded_rows') }} end as tolerance_desc,
+        case when coalesce(parts.summed_rows, 0) = 0
+             then 'Le total imprimé ne résume aucun chiffre imprimé dans le tableau : il ne peut pas être vérifié ligne à ligne.'
+        end as hint_if_failed
+    from rules
+    inner join figures as total
+      on total.table_id = rules.table_id and total.column_name = rules.column_name and total.is_total
+    left join parts on parts.suite = rules.suite and parts.column_name = rules.column_name
 )
 
 select
-{{ evaluation_columns() }}
+    {{ evaluation_columns() }}
 from evaluated

@@ -14,5 +14,5 @@ select
     f.reference_period
 from {{ ref('int_indicator_figures') }} as f
 left join {{ ref('territories') }} as t
-    on f.territory_code = t.territory_code
+    on t.territory_code = f.territory_code
 order by f.document_id, f.source_line, f.indicator_code, f.territory_code

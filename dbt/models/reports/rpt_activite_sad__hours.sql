@@ -7,9 +7,7 @@ with activity as (
         *,
         year = max(year) over (partition by department_code, hours_source) as is_latest_year,
         count(*) over (partition by department_code, hours_source, year) as services_count,
-        lag(cumulative_share_pct)
-            over (partition by department_code, hours_source, year order by rank)
-            as larger_cumulative_share_pct
+        lag(cumulative_share_pct) over (partition by department_code, hours_source, year order by rank) as larger_cumulative_share_pct
     from {{ ref('sad_activity') }}
 )
 
@@ -41,8 +39,8 @@ select
     p.quote as associations_quote
 from activity as a
 left join {{ ref('stg_deliberations__catalogue_entries') }} as c
-    on a.document_id = c.document_id and a.source_line between c.header_line and c.last_line
+    on c.document_id = a.document_id and a.source_line between c.header_line and c.last_line
 left join {{ ref('sad_federations') }} as f
-    on a.department_code = f.department_code and a.sad_name = f.sad_name
-left join {{ ref('stg_deliberations__prose_figures') }} as p on f.associations_figure_id = p.figure_id
+    on f.department_code = a.department_code and f.sad_name = a.sad_name
+left join {{ ref('stg_deliberations__prose_figures') }} as p on p.figure_id = f.associations_figure_id
 order by a.department_code, a.hours_source, a.year, a.rank

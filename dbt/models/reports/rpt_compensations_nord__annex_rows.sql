@@ -21,7 +21,7 @@ with rows as (
         a.disabled_ph_eur,
         coalesce(a.total_eur, coalesce(a.elderly_pa_eur, 0) + coalesce(a.disabled_ph_eur, 0)) as split_total_eur
     from {{ ref('int_nord_compensation_amounts') }} as a
-    inner join {{ ref('compensation_measures') }} as m on a.measure_code = m.measure_code
+    inner join {{ ref('compensation_measures') }} as m on m.measure_code = a.measure_code
     where m.has_pa_ph_split
 )
 
@@ -46,10 +46,8 @@ select
     cast(r.split_total_eur as decimal(14, 2)) as split_total_eur,
     cast(coalesce(r.elderly_pa_eur, 0) as decimal(14, 2)) as split_pa_eur,
     cast(coalesce(r.disabled_ph_eur, 0) as decimal(14, 2)) as split_ph_eur,
-    case
-        when r.split_total_eur <> 0 then cast(
-            {{ exact_ratio('coalesce(r.disabled_ph_eur, 0)', 'r.split_total_eur', 10, multiplier=100) }} as decimal(16, 10)
-        )
+    case when r.split_total_eur <> 0 then cast(
+        {{ exact_ratio('coalesce(r.disabled_ph_eur, 0)', 'r.split_total_eur', 10, multiplier=100) }} as decimal(16, 10))
     end as ph_share_pct,
     -- the per-SAD chart's order: largest amount first (TOTAL rows are not ranked)
     case when not r.is_total then cast(row_number() over (
@@ -57,8 +55,7 @@ select
     ) as integer) end as amount_rank
 from rows as r
 left join {{ ref('int_sad__keys') }} as k
-    on
-        not r.is_total
-        and r.department_code = k.department_code and r.sad_name = k.sad_name and k.city is not distinct from r.city
-left join {{ ref('territories') }} as t on r.department_code = t.territory_code
+    on not r.is_total
+    and k.department_code = r.department_code and k.sad_name = r.sad_name and k.city is not distinct from r.city
+left join {{ ref('territories') }} as t on t.territory_code = r.department_code
 order by r.annex_code, r.is_total, r.source_line

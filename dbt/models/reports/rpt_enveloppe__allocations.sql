@@ -20,11 +20,9 @@ envelopes as (
 
 -- a what-if is compared with the latest published envelope of its département
 reference as (
-    select
-        w.envelope_id,
-        l.envelope_id as reference_envelope_id
+    select w.envelope_id, l.envelope_id as reference_envelope_id
     from envelopes as w
-    inner join envelopes as l on w.department_code = l.department_code and l.is_latest_published
+    inner join envelopes as l on l.department_code = w.department_code and l.is_latest_published
     where w.envelope_kind = 'whatif'
 ),
 
@@ -66,10 +64,10 @@ select
     cast(c.amount_eur as decimal(14, 2)) as reference_amount_eur,
     cast(r.amount_eur - c.amount_eur as decimal(14, 2)) as change_vs_reference_eur
 from ranked as r
-inner join envelopes as e on r.envelope_id = e.envelope_id
+inner join envelopes as e on e.envelope_id = r.envelope_id
 -- the federation's associations, from the hours row the split is on
 left join {{ ref('sad_activity') }} as s
-    on r.sad_key = s.sad_key and e.hours_source = s.hours_source and r.basis_year = s.year
-left join reference as f on r.envelope_id = f.envelope_id
-left join allocations as c on f.reference_envelope_id = c.envelope_id and r.sad_key = c.sad_key
+    on s.sad_key = r.sad_key and s.hours_source = e.hours_source and s.year = r.basis_year
+left join reference as f on f.envelope_id = r.envelope_id
+left join allocations as c on c.envelope_id = f.reference_envelope_id and c.sad_key = r.sad_key
 order by r.year, r.envelope_id, amount_rank

@@ -4,29 +4,21 @@
 -- hours. Exact decimals; change_rank = largest increase first; change_total_eur = the sum of
 -- the changes (it differs from the envelopes' difference by the printed TOTAL's gap).
 with envelopes as (
-    select
-        envelope_id,
-        previous_envelope_id
+    select envelope_id, previous_envelope_id
     from {{ ref('rpt_enveloppe__envelopes') }}
     where previous_envelope_id is not null
 ),
 
 current_rows as (
-    select
-        e.envelope_id as pair_id,
-        e.previous_envelope_id,
-        c.*
+    select e.envelope_id as pair_id, e.previous_envelope_id, c.*
     from envelopes as e
-    inner join {{ ref('rpt_enveloppe__allocations') }} as c on e.envelope_id = c.envelope_id
+    inner join {{ ref('rpt_enveloppe__allocations') }} as c on c.envelope_id = e.envelope_id
 ),
 
 previous_rows as (
-    select
-        e.envelope_id as pair_id,
-        e.previous_envelope_id,
-        p.*
+    select e.envelope_id as pair_id, e.previous_envelope_id, p.*
     from envelopes as e
-    inner join {{ ref('envelope_allocations') }} as p on e.previous_envelope_id = p.envelope_id
+    inner join {{ ref('envelope_allocations') }} as p on p.envelope_id = e.previous_envelope_id
 ),
 
 compared as (
@@ -45,7 +37,7 @@ compared as (
         c.amount_eur - p.amount_published_eur as change_eur,
         c.share_pct - p.share_pct as change_share_points
     from current_rows as c
-    full outer join previous_rows as p on c.pair_id = p.pair_id and c.sad_key = p.sad_key
+    full outer join previous_rows as p on p.pair_id = c.pair_id and p.sad_key = c.sad_key
 )
 
 select

@@ -17,8 +17,7 @@ select
     (
         select min(p.envelope_id)
         from envelopes as p
-        where
-            p.department_code = e.department_code
+        where p.department_code = e.department_code
             and p.year = e.year - 1
             and p.envelope_kind <> 'whatif'
     ) as previous_envelope_id,

@@ -20,11 +20,9 @@ pivoted as (
         any_value(source) as source,
         any_value(reference_period) as reference_period,
         max(value) filter (where measure = 'mdph_rights_per_1000' and territory_code = 'FR') as per_1000_france,
-        max(value) filter (where measure = 'mdph_rights_per_1000' and territory_code = '{{ var("department_code") }}')
-            as per_1000_department,
+        max(value) filter (where measure = 'mdph_rights_per_1000' and territory_code = '{{ var("department_code") }}') as per_1000_department,
         max(value) filter (where measure = 'mdph_rights_open' and territory_code = 'FR') as rights_open_france,
-        max(value) filter (where measure = 'mdph_rights_open' and territory_code = '{{ var("department_code") }}')
-            as rights_open_department,
+        max(value) filter (where measure = 'mdph_rights_open' and territory_code = '{{ var("department_code") }}') as rights_open_department,
         max(value) filter (where measure = 'mdph_overrepresentation') as overrepresentation_pct
     from v
     group by prestation_code
@@ -45,11 +43,9 @@ select
     overrepresentation_pct,
     -- (département rate / France rate − 1) × 100, exact on the printed 1-decimal rates: shows
     -- whether the printed over-representation follows from the two printed rates
-    case
-        when per_1000_france <> 0 then cast(
-            {{ exact_ratio('per_1000_department - per_1000_france', 'per_1000_france', 6, multiplier=100, input_digits=4) }}
-            as decimal(12, 6)
-        )
+    case when per_1000_france <> 0 then cast(
+        {{ exact_ratio('per_1000_department - per_1000_france', 'per_1000_france', 6, multiplier=100, input_digits=4) }}
+        as decimal(12, 6))
     end as overrepresentation_recomputed_pct
 from pivoted
 order by source_line

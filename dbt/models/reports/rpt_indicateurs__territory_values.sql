@@ -17,5 +17,5 @@ select
     v.source,
     v.reference_period
 from {{ ref('indicator_values') }} as v
-inner join {{ ref('rpt_reports__territories') }} as t on v.territory_code = t.territory_code
+inner join {{ ref('rpt_reports__territories') }} as t on t.territory_code = v.territory_code
 order by v.indicator_code, t.level_order, v.territory_code

@@ -2,9 +2,7 @@
 -- reports are about: the département of var department_code (AUTONOMY_DEPARTMENT_CODE, '62'
 -- by default) and its région. Reports take every display name from here, not from code.
 with focus as (
-    select
-        territory_code,
-        region_code
+    select territory_code, region_code
     from {{ ref('territories') }}
     where territory_code = '{{ var("department_code") }}'
 )
@@ -22,6 +20,6 @@ select
     coalesce(t.territory_code = f.territory_code, false) as is_focus,
     coalesce(t.territory_level = 'region' and t.territory_code = f.region_code, false) as is_focus_region
 from {{ ref('territories') }} as t
-left join {{ ref('territory_labels') }} as l on t.territory_code = l.territory_code
+left join {{ ref('territory_labels') }} as l on l.territory_code = t.territory_code
 left join focus as f on true
 order by level_order, t.territory_code

@@ -21,4 +21,4 @@ select
     files.loaded_at as source_loaded_at,
     '{{ invocation_id }}' as dbt_invocation_id
 from counts
-inner join {{ ref('stg_fap__files') }} as files on counts.month = files.month
+inner join {{ ref('stg_fap__files') }} as files on files.month = counts.month

@@ -33,4 +33,4 @@ select
     files.loaded_at as source_loaded_at,
     '{{ invocation_id }}' as dbt_invocation_id
 from lines
-inner join {{ ref('stg_fap__files') }} as files on lines.month = files.month
+inner join {{ ref('stg_fap__files') }} as files on files.month = lines.month

@@ -30,4 +30,4 @@ select
     cast(yearly.months_reported as integer) as months_reported,
     yearly.last_loaded_at
 from yearly
-inner join {{ ref('stg_fap__sad_registry') }} as registry on yearly.sad_id = registry.sad_id
+inner join {{ ref('stg_fap__sad_registry') }} as registry on registry.sad_id = yearly.sad_id

@@ -14,8 +14,7 @@ with table_figures as (
         reference_period,
         printed_decimals
     from {{ ref('stg_deliberations__cells') }}
-    where
-        indicator_code is not null
+    where indicator_code is not null
         and value is not null
 ),
 
@@ -33,8 +32,7 @@ prose_figures as (
         reference_period,
         printed_decimals
     from {{ ref('stg_deliberations__prose_figures') }}
-    where
-        indicator_code is not null
+    where indicator_code is not null
         and value is not null
 )
 

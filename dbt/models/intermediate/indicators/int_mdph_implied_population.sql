@@ -18,10 +18,9 @@ pairs as (
         0.5 * pow(10, -rate.printed_decimals) as half_unit
     from figures as rate
     inner join figures as rights
-        on
-            rate.territory_code = rights.territory_code
-            and rate.source_line = rights.source_line
-            and rights.indicator_code = replace(rate.indicator_code, 'mdph_rights_per_1000__', 'mdph_rights_open__')
+        on rights.territory_code = rate.territory_code
+        and rights.source_line = rate.source_line
+        and rights.indicator_code = replace(rate.indicator_code, 'mdph_rights_per_1000__', 'mdph_rights_open__')
     where rate.indicator_code like 'mdph_rights_per_1000\_\_%' escape '\'
 ),
 

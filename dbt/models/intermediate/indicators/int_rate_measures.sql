@@ -18,17 +18,13 @@ with figures as (
 ),
 
 departments as (
-    select
-        territory_code,
-        region_code
+    select territory_code, region_code
     from {{ ref('territories') }}
     where territory_level = 'department'
 ),
 
 region_sizes as (
-    select
-        region_code,
-        count(*) as departments
+    select region_code, count(*) as departments
     from departments
     group by region_code
 ),
@@ -46,8 +42,8 @@ regional_sums as (
         list_sort(flatten(list(f.source_lines))) as source_lines,
         'regional_sum' as derivation
     from figures as f
-    inner join departments as d on f.territory_code = d.territory_code
-    inner join region_sizes as s on d.region_code = s.region_code
+    inner join departments as d on d.territory_code = f.territory_code
+    inner join region_sizes as s on s.region_code = d.region_code
     where f.unit in ('count', 'eur')
     group by f.measure_code, d.region_code, s.departments
     having count(distinct f.territory_code) = s.departments
@@ -57,9 +53,8 @@ base as (
     select f.*
     from figures as f
     anti join regional_sums as r
-        on
-            f.measure_code = r.measure_code
-            and f.territory_code = r.territory_code
+        on r.measure_code = f.measure_code
+        and r.territory_code = f.territory_code
     union all
     select * from regional_sums
 ),
@@ -86,7 +81,7 @@ derived as (
         list_sort(list_distinct(flatten(list(b.source_lines)))) as source_lines,
         'derived_sum' as derivation
     from components as c
-    inner join base as b on c.component = b.measure_code
+    inner join base as b on b.measure_code = c.component
     group by c.measure_code, c.measure_label_fr, c.component_count, b.territory_code
     having count(*) = c.component_count
 ),

@@ -12,36 +12,22 @@
     ('quality_grant_renewed_cpom_still_to_pay', 'still_to_pay_eur', true),
 ] %}
 {%- for annex_code, measure_code, model in split_annexes %}
-    select
-        '{{ annex_code }}' as annex_code,
-        '{{ measure_code }}' as measure_code,
-        document_id,
-        source_line,
-        printed_row,
-        is_total,
-        department_code,
-        sad_name,
-        city,
-        amount_eur as total_eur,
-        elderly_pa_eur,
-        disabled_ph_eur
-    from {{ ref(model) }}
-    union all
+select
+    '{{ annex_code }}' as annex_code,
+    '{{ measure_code }}' as measure_code,
+    document_id, source_line, printed_row, is_total, department_code, sad_name, city,
+    amount_eur as total_eur, elderly_pa_eur, disabled_ph_eur
+from {{ ref(model) }}
+union all
 {%- endfor %}
 {%- for measure_code, column, split in renewed_measures %}
-    select
-        'annex5_renewed_cpom_2023' as annex_code,
-        '{{ measure_code }}' as measure_code,
-        document_id,
-        source_line,
-        printed_row,
-        is_total,
-        department_code,
-        sad_name,
-        city,
-        {{ column }} as total_eur,
-        {{ 'elderly_pa_eur' if split else 'cast(null as decimal(14, 2))' }},
-        {{ 'disabled_ph_eur' if split else 'cast(null as decimal(14, 2))' }}
-    from {{ ref(renewed) }}
-    {% if not loop.last %}union all{% endif %}
+select
+    'annex5_renewed_cpom_2023' as annex_code,
+    '{{ measure_code }}' as measure_code,
+    document_id, source_line, printed_row, is_total, department_code, sad_name, city,
+    {{ column }} as total_eur,
+    {{ 'elderly_pa_eur' if split else 'cast(null as decimal(14, 2))' }} as elderly_pa_eur,
+    {{ 'disabled_ph_eur' if split else 'cast(null as decimal(14, 2))' }} as disabled_ph_eur
+from {{ ref(renewed) }}
+{% if not loop.last %}union all{% endif %}
 {%- endfor %}

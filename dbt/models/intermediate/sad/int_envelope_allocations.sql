@@ -14,10 +14,9 @@ with basis as (
         sum({{ to_scaled('h.hours') }}) over (partition by e.envelope_id) as total_hours_centi
     from {{ ref('int_envelopes') }} as e
     inner join {{ ref('int_sad_hours') }} as h
-        on
-            e.hours_source = h.hours_source
-            and e.department_code = h.department_code
-            and e.basis_year = h.year
+        on h.hours_source = e.hours_source
+        and h.department_code = e.department_code
+        and h.year = e.basis_year
 ),
 
 rounded as (

@@ -8,7 +8,6 @@ select
     cast(a.source_line as integer) as source_line
 from {{ ref('envelope_definitions') }} as e
 inner join {{ ref('int_fap_annex_amounts') }} as a
-    on
-        e.published_amount_column = a.column_name
-        and e.department_code = a.department_code
+    on a.column_name = e.published_amount_column
+    and a.department_code = e.department_code
 where not a.is_total

@@ -5,11 +5,7 @@ with declared as (
 ),
 
 prose as (
-    select
-        figure_id,
-        value,
-        document_id,
-        source_line
+    select figure_id, value, document_id, source_line
     from {{ ref('stg_deliberations__prose_figures') }}
 ),
 
@@ -32,8 +28,8 @@ published as (
         d.published_amount_column,
         d.description_fr
     from declared as d
-    left join prose as p on d.amount_figure_id = p.figure_id
-    left join annex_totals as t on d.amount_annex_total_column = t.column_name
+    left join prose as p on p.figure_id = d.amount_figure_id
+    left join annex_totals as t on t.column_name = d.amount_annex_total_column
 ),
 
 whatif as (
@@ -61,8 +57,8 @@ whatif as (
         'Simulation (dbt var envelope_{{ w.year }}_eur)' as description_fr
     {% if not loop.last %}union all{% endif %}
     {%- else %}
-        select * from published
-        where false
+    select * from published
+    where false
     {%- endfor %}
 )
 

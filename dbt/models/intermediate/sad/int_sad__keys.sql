@@ -19,31 +19,15 @@ with registry as (
 
 -- every spelling of a SAD the sources print (registry included, so FAP marts find their key)
 named as (
-    select
-        department_code,
-        sad_name,
-        city
-    from {{ ref('int_sad_hours') }}
+    select department_code, sad_name, city from {{ ref('int_sad_hours') }}
     union
-    select
-        department_code,
-        sad_name,
-        city
-    from {{ ref('int_fap_annex_amounts') }}
+    select department_code, sad_name, city from {{ ref('int_fap_annex_amounts') }}
     where not is_total
     union
-    select
-        department_code,
-        sad_name,
-        city
-    from {{ ref('int_nord_compensation_amounts') }}
+    select department_code, sad_name, city from {{ ref('int_nord_compensation_amounts') }}
     where not is_total
     union
-    select
-        department_code,
-        sad_name,
-        city
-    from registry
+    select department_code, sad_name, city from registry
 )
 
 select
@@ -59,7 +43,6 @@ select
     r.finess
 from named as n
 left join registry as r
-    on
-        n.department_code = r.department_code
-        and r.name_norm = {{ sad_text_norm('n.sad_name') }}
-        and r.city_norm = {{ sad_text_norm('n.city') }}
+    on r.department_code = n.department_code
+    and r.name_norm = {{ sad_text_norm('n.sad_name') }}
+    and r.city_norm = {{ sad_text_norm('n.city') }}

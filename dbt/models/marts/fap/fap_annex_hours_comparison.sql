@@ -11,36 +11,22 @@ with keys as (
 ),
 
 annex as (
-    select
-        a.document_id,
-        a.source_line,
-        a.is_total,
-        a.city,
-        a.sad_name,
-        a.apa_hours_billed_2024 as annex_apa_hours,
-        k.sad_key
+    select a.document_id, a.source_line, a.is_total, a.city, a.sad_name, a.apa_hours_billed_2024 as annex_apa_hours, k.sad_key
     from {{ ref('stg_pdc_cp_2025_541__fap_annex') }} as a
     left join keys as k
-        on a.department_code = k.department_code and a.sad_name = k.sad_name and k.city is not distinct from a.city
+        on k.department_code = a.department_code and k.sad_name = a.sad_name and k.city is not distinct from a.city
 ),
 
 registry as (
-    select
-        r.sad_id,
-        r.city,
-        r.sad_name,
-        k.sad_key
+    select r.sad_id, r.city, r.sad_name, k.sad_key
     from {{ ref('stg_fap__sad_registry') }} as r
     left join keys as k
-        on r.department_code = k.department_code and r.sad_name = k.sad_name and k.city is not distinct from r.city
+        on k.department_code = r.department_code and k.sad_name = r.sad_name and k.city is not distinct from r.city
     where r.department_code = '62'  -- the annex is a Pas-de-Calais document (2025-541)
 ),
 
 fap as (
-    select
-        yearly.sad_id,
-        yearly.apa_hours_billed,
-        yearly.months_reported
+    select yearly.sad_id, yearly.apa_hours_billed, yearly.months_reported
     from {{ ref('int_fap__sad_hours_yearly') }} as yearly
     where yearly.year = {{ annex_year }} and yearly.department_code = '62'
 ),
@@ -57,12 +43,10 @@ per_sad as (
         annex.annex_apa_hours,
         fap.apa_hours_billed as fap_apa_hours,
         coalesce(fap.months_reported, 0) as fap_months_reported
-    from (
-        select * from annex
-        where not is_total
-    ) as annex
-    full outer join registry on annex.sad_key = registry.sad_key
-    left join fap on registry.sad_id = fap.sad_id
+    from (select * from annex
+    where not is_total) as annex
+    full outer join registry on registry.sad_key = annex.sad_key
+    left join fap on fap.sad_id = registry.sad_id
 ),
 
 total as (

@@ -1,24 +1,15 @@
 -- The budget tables of the deliberations in one shape: one row per printed budget line, with
 -- available − proposed = balance computed beside the printed balance.
 with documents as (
-    select
-        document_id,
-        department_code
-    from {{ ref('stg_deliberations__documents') }}
+    select document_id, department_code from {{ ref('stg_deliberations__documents') }}
 ),
 
 lines as (
     select
         'pdc_cp_2025_541_decision' as budget_table,
         'Imputation de la dépense (délibération n°2025-541, article 4)' as budget_table_label_fr,
-        document_id,
-        source_line,
-        operation_code,
-        cast(null as varchar) as envelope_code,
-        budget_imputation,
-        operation_label,
-        'CP' as credits_kind,
-        credits_eur,
+        document_id, source_line, operation_code, cast(null as varchar) as envelope_code, budget_imputation,
+        operation_label, 'CP' as credits_kind, credits_eur,
         cast(null as decimal(16, 2)) as already_committed_eur,
         cast(null as decimal(16, 2)) as available_printed_eur,
         expense_eur as proposed_eur,
@@ -28,14 +19,8 @@ lines as (
     select
         'pdc_cp_2025_541_report',
         'Imputation budgétaire proposée (rapport n°47)',
-        document_id,
-        source_line,
-        operation_code,
-        null,
-        budget_imputation,
-        operation_label,
-        'CP',
-        credits_eur,
+        document_id, source_line, operation_code, null, budget_imputation,
+        operation_label, 'CP', credits_eur,
         null,
         available_eur,
         proposed_eur,
@@ -45,14 +30,8 @@ lines as (
     select
         'nord_cd_2023_dira_415_commitments',
         'Engagements par opération (code Grand Angle), rapport DirA/2023/415',
-        document_id,
-        source_line,
-        operation_code,
-        envelope_code,
-        null,
-        null,
-        'AE',
-        authorised_eur,
+        document_id, source_line, operation_code, envelope_code, null,
+        null, 'AE', authorised_eur,
         already_committed_eur,
         null,
         proposed_eur,
@@ -88,5 +67,5 @@ select
     cast(a.available_eur - a.proposed_eur as decimal(16, 2)) as balance_computed_eur,
     cast(a.available_eur - a.proposed_eur - a.balance_published_eur as decimal(16, 2)) as balance_delta_eur
 from available as a
-inner join documents as d on a.document_id = d.document_id
+inner join documents as d on d.document_id = a.document_id
 order by a.document_id, a.source_line

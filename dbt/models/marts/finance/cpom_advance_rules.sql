@@ -3,32 +3,15 @@
 -- thresholds for monthly and quarterly advances. Read from the prose figures, with their
 -- lines; the macros in macros/cpom_advances.sql apply it (for the FAP pipeline).
 with prose as (
-    select
-        figure_id,
-        document_id,
-        cast(source_line as integer) as source_line,
-        value
+    select figure_id, document_id, cast(source_line as integer) as source_line, value
     from {{ ref('stg_deliberations__prose_figures') }}
 ),
 
 benefits as (
-    select * from (
-        values
-        (
-            'apa',
-            'Allocation personnalisée d''autonomie (APA)',
-            'advance_apa_pct',
-            'monthly_advance_min_apa',
-            'quarterly_advance_min_apa'
-        ),
-        (
-            'pch',
-            'Prestation de compensation du handicap (PCH)',
-            'advance_pch_pct',
-            'monthly_advance_min_pch',
-            'quarterly_advance_min_pch'
-        )
-    )
+    select * from (values
+        ('apa', 'Allocation personnalisée d''autonomie (APA)', 'advance_apa_pct', 'monthly_advance_min_apa', 'quarterly_advance_min_apa'),
+        ('pch', 'Prestation de compensation du handicap (PCH)', 'advance_pch_pct', 'monthly_advance_min_pch', 'quarterly_advance_min_pch')
+    ) as b (benefit_code, benefit_label_fr, pct_figure, monthly_figure, quarterly_figure)  -- noqa: AL05
 )
 
 select
@@ -46,9 +29,9 @@ select
     cast(activity.value as integer) as min_activity_months,
     activity.source_line as min_activity_source_line
 from benefits as b
-inner join prose as pct on b.pct_figure = pct.figure_id
-inner join prose as monthly on b.monthly_figure = monthly.figure_id
-inner join prose as quarterly on b.quarterly_figure = quarterly.figure_id
+inner join prose as pct on pct.figure_id = b.pct_figure
+inner join prose as monthly on monthly.figure_id = b.monthly_figure
+inner join prose as quarterly on quarterly.figure_id = b.quarterly_figure
 inner join prose as months on months.figure_id = 'advance_months'
 inner join prose as activity on activity.figure_id = 'advance_min_activity_months'
 order by b.benefit_code

@@ -7,11 +7,7 @@ with terms as (
 ),
 
 prose as (
-    select
-        figure_id,
-        source_line,
-        value,
-        text_value
+    select figure_id, source_line, value, text_value
     from {{ ref('stg_deliberations__prose_figures') }}
 ),
 
@@ -22,10 +18,8 @@ basis_vars as (
         'mdph_notified_amount_eur' as var_name,
         cast('{{ euro_amount(notified, "mdph_notified_amount_eur") }}' as decimal(14, 2)) as amount_eur
     {%- else %}
-        select
-            cast(null as varchar) as var_name,
-            cast(null as decimal(14, 2)) as amount_eur
-        where false
+    select cast(null as varchar) as var_name, cast(null as decimal(14, 2)) as amount_eur
+    where false
     {%- endif %}
 ),
 
@@ -36,9 +30,8 @@ printed_terms as (
         string_agg(trim(l.line_text), ' ' order by l.source_line) as terms_printed
     from terms as t
     inner join {{ ref('stg_deliberations__document_lines') }} as l
-        on
-            t.document_id = l.document_id
-            and l.source_line between t.terms_first_line and t.terms_last_line
+        on l.document_id = t.document_id
+        and l.source_line between t.terms_first_line and t.terms_last_line
     group by t.schedule_id, t.instalment_number
 ),
 
@@ -55,23 +48,21 @@ instalments as (
         cast(d.source_line as integer) as due_source_line,
         p.terms_printed
     from terms as t
-    left join prose as b on t.basis_figure_id = b.figure_id
-    left join basis_vars as v on t.basis_var = v.var_name
-    left join prose as s on t.share_figure_id = s.figure_id
-    left join prose as a on t.amount_figure_id = a.figure_id
-    left join prose as d on t.due_figure_id = d.figure_id
+    left join prose as b on b.figure_id = t.basis_figure_id
+    left join basis_vars as v on v.var_name = t.basis_var
+    left join prose as s on s.figure_id = t.share_figure_id
+    left join prose as a on a.figure_id = t.amount_figure_id
+    left join prose as d on d.figure_id = t.due_figure_id
     left join printed_terms as p
-        on
-            t.schedule_id = p.schedule_id
-            and t.instalment_number = p.instalment_number
+        on p.schedule_id = t.schedule_id
+        and p.instalment_number = t.instalment_number
 ),
 
 shares as (
     select
         *,
-        case
-            when share_pct_printed is not null
-                then {{ div_half_up(to_scaled('basis_eur') ~ ' * ' ~ to_scaled('share_pct_printed'), '10000') }}
+        case when share_pct_printed is not null
+            then {{ div_half_up(to_scaled('basis_eur') ~ ' * ' ~ to_scaled('share_pct_printed'), '10000') }}
         end as share_cents
     from instalments
 ),

@@ -17,8 +17,7 @@ select
     m.source_lines
 from {{ ref('indicator_crosswalk_concepts') }} as c
 left join {{ ref('int_rate_measures') }} as m
-    on
-        c.measure_code = m.measure_code
-        and c.territory_code = m.territory_code
-left join {{ ref('territories') }} as t on c.territory_code = t.territory_code
+    on m.measure_code = c.measure_code
+    and m.territory_code = c.territory_code
+left join {{ ref('territories') }} as t on t.territory_code = c.territory_code
 order by c.concept_code, m.source, c.measure_code

@@ -18,18 +18,14 @@ territories as (
 
 rate_territories as (
     -- computable rates: wherever the numerator exists; the others: wherever they are printed
-    select
-        d.rate_code,
-        n.territory_code
+    select d.rate_code, n.territory_code
     from definitions as d
-    inner join measures as n on d.numerator_measure = n.measure_code
+    inner join measures as n on n.measure_code = d.numerator_measure
     where d.formula <> 'not_recomputable'
     union all
-    select
-        d.rate_code,
-        p.territory_code
+    select d.rate_code, p.territory_code
     from definitions as d
-    inner join published as p on d.published_indicator_code = p.indicator_code
+    inner join published as p on p.indicator_code = d.published_indicator_code
     where d.formula = 'not_recomputable'
 ),
 
@@ -50,15 +46,13 @@ inputs as (
         m.document_id as denominator_document_id,
         m.source_lines as denominator_source_lines
     from rate_territories as r
-    inner join definitions as d on r.rate_code = d.rate_code
+    inner join definitions as d on d.rate_code = r.rate_code
     left join measures as n
-        on
-            d.numerator_measure = n.measure_code
-            and r.territory_code = n.territory_code
+        on n.measure_code = d.numerator_measure
+        and n.territory_code = r.territory_code
     left join measures as m
-        on
-            d.denominator_measure = m.measure_code
-            and m.territory_code = coalesce(d.denominator_territory, r.territory_code)
+        on m.measure_code = d.denominator_measure
+        and m.territory_code = coalesce(d.denominator_territory, r.territory_code)
     where d.territory_scope is null or r.territory_code = d.territory_scope
 ),
 
@@ -76,15 +70,11 @@ computed as (
 
 plain_means as (
     -- what a plain mean of the printed département values gives (regions print this sometimes)
-    select
-        p.indicator_code,
-        t.region_code as territory_code,
-        avg(p.value) as plain_mean
+    select p.indicator_code, t.region_code as territory_code, avg(p.value) as plain_mean
     from published as p
     inner join territories as t
-        on
-            p.territory_code = t.territory_code
-            and t.territory_level = 'department'
+        on t.territory_code = p.territory_code
+        and t.territory_level = 'department'
     group by p.indicator_code, t.region_code
 )
 
@@ -128,13 +118,11 @@ select
     c.definition_fr,
     c.not_recomputable_reason_fr
 from computed as c
-left join territories as t on c.territory_code = t.territory_code
+left join territories as t on t.territory_code = c.territory_code
 left join published as p
-    on
-        c.published_indicator_code = p.indicator_code
-        and c.territory_code = p.territory_code
+    on p.indicator_code = c.published_indicator_code
+    and p.territory_code = c.territory_code
 left join plain_means as pm
-    on
-        c.published_indicator_code = pm.indicator_code
-        and c.territory_code = pm.territory_code
+    on pm.indicator_code = c.published_indicator_code
+    and pm.territory_code = c.territory_code
 order by c.rate_code, c.territory_code

@@ -3,11 +3,7 @@
 -- from document 004) gives the hours behind its annual compensation; Pas-de-Calais passes its
 -- CNSA envelope on prorata its FAP hours. Both rows show what Nord's rule gives on their hours.
 with prose as (
-    select
-        figure_id,
-        document_id,
-        cast(source_line as integer) as source_line,
-        value
+    select figure_id, document_id, cast(source_line as integer) as source_line, value
     from {{ ref('stg_deliberations__prose_figures') }}
 ),
 
@@ -19,8 +15,7 @@ rule as (
         cap.value as cnsa_cap_eur_per_hour,
         least(rate.value * share.value * 0.01, cap.value) as cnsa_eur_per_hour
     from prose as rate, prose as share, prose as cap
-    where
-        rate.figure_id = 'compensation_eur_per_hour'
+    where rate.figure_id = 'compensation_eur_per_hour'
         and share.figure_id = 'cnsa_share_pct'
         and cap.figure_id = 'cnsa_cap_eur_per_hour'
 ),
@@ -59,10 +54,9 @@ pas_de_calais as (
         s.total_source_line as hours_source_line
     from {{ ref('int_envelopes') }} as e
     inner join {{ ref('sad_activity_summary') }} as s
-        on
-            e.department_code = s.department_code
-            and e.basis_year = s.year
-            and e.hours_source = s.hours_source
+        on s.department_code = e.department_code
+        and s.year = e.basis_year
+        and s.hours_source = e.hours_source
     where e.envelope_id = 'pdc_2025'
 ),
 
@@ -95,5 +89,5 @@ select
     r.rate_source_line
 from both_departments as b
 cross join rule as r
-left join {{ ref('territories') }} as t on b.department_code = t.territory_code
+left join {{ ref('territories') }} as t on t.territory_code = b.department_code
 order by b.department_code

@@ -15,14 +15,7 @@ published as (
 
 -- the annex row of each SAD's hours, for the envelopes split on hours (their basis year and source)
 hours as (
-    select
-        hours_source,
-        department_code,
-        year,
-        sad_name,
-        city,
-        document_id,
-        source_line
+    select hours_source, department_code, year, sad_name, city, document_id, source_line
     from {{ ref('int_sad_hours') }}
 ),
 
@@ -39,10 +32,9 @@ rows as (
         p.source_line as published_source_line
     from computed as c
     full outer join published as p
-        on
-            c.envelope_id = p.envelope_id
-            and c.sad_name = p.sad_name
-            and p.city is not distinct from c.city
+        on p.envelope_id = c.envelope_id
+        and p.sad_name = c.sad_name
+        and p.city is not distinct from c.city
 )
 
 select
@@ -69,17 +61,15 @@ select
     r.published_document_id,
     cast(r.published_source_line as integer) as published_source_line
 from rows as r
-inner join envelopes as e on r.envelope_id = e.envelope_id
+inner join envelopes as e on e.envelope_id = r.envelope_id
 left join {{ ref('int_sad__keys') }} as k
-    on
-        e.department_code = k.department_code
-        and r.sad_name = k.sad_name
-        and k.city is not distinct from r.city
+    on k.department_code = e.department_code
+    and k.sad_name = r.sad_name
+    and k.city is not distinct from r.city
 left join hours as h
-    on
-        e.hours_source = h.hours_source
-        and e.department_code = h.department_code
-        and e.basis_year = h.year
-        and r.sad_name = h.sad_name
-        and h.city is not distinct from r.city
+    on h.hours_source = e.hours_source
+    and h.department_code = e.department_code
+    and h.year = e.basis_year
+    and h.sad_name = r.sad_name
+    and h.city is not distinct from r.city
 order by e.year, e.envelope_id, r.sad_name, r.city

@@ -13,9 +13,7 @@ with allocations as (
 ),
 
 adjustments as (
-    select
-        envelope_id,
-        sum(abs(cents_adjusted)) as cents_adjusted
+    select envelope_id, sum(abs(cents_adjusted)) as cents_adjusted
     from {{ ref('int_envelope_allocations') }}
     group by envelope_id
 ),
@@ -46,7 +44,7 @@ select
     cast(a.rows_differing_from_published as integer) as rows_differing_from_published,
     e.description_fr
 from {{ ref('int_envelopes') }} as e
-left join allocations as a on e.envelope_id = a.envelope_id
-left join adjustments as j on e.envelope_id = j.envelope_id
-left join annex_totals as t on e.published_amount_column = t.column_name
+left join allocations as a on a.envelope_id = e.envelope_id
+left join adjustments as j on j.envelope_id = e.envelope_id
+left join annex_totals as t on t.column_name = e.published_amount_column
 order by e.year, e.envelope_id

@@ -13,7 +13,7 @@ federations as (
         p.document_id as associations_document_id,
         p.source_line as associations_source_line
     from {{ ref('sad_federations') }} as f
-    inner join {{ ref('stg_deliberations__prose_figures') }} as p on f.associations_figure_id = p.figure_id
+    inner join {{ ref('stg_deliberations__prose_figures') }} as p on p.figure_id = f.associations_figure_id
 ),
 
 ranked as (
@@ -51,13 +51,11 @@ select
     k.sad_key
 from ranked as r
 left join federations as f
-    on
-        r.department_code = f.department_code
-        and r.sad_name = f.sad_name
+    on f.department_code = r.department_code
+    and f.sad_name = r.sad_name
 -- the stable key (int_sad__keys lists every printed spelling, so this join always finds it)
 left join {{ ref('int_sad__keys') }} as k
-    on
-        r.department_code = k.department_code
-        and r.sad_name = k.sad_name
-        and k.city is not distinct from r.city
+    on k.department_code = r.department_code
+    and k.sad_name = r.sad_name
+    and k.city is not distinct from r.city
 order by r.department_code, r.year, r.hours_source, r.rank

@@ -31,12 +31,7 @@ sums as (
 
 printed_totals as (
     -- the annex's TOTAL row, for the source read from the annex
-    select
-        'fap_annex' as hours_source,
-        department_code,
-        2024 as year,
-        apa_hours_billed_2024 as hours,
-        source_line
+    select 'fap_annex' as hours_source, department_code, 2024 as year, apa_hours_billed_2024 as hours, source_line
     from {{ ref('stg_pdc_cp_2025_541__fap_annex') }}
     where is_total
 )
@@ -54,17 +49,14 @@ select
     cast({{ from_scaled(div_half_up('s.top5_centi * 100000000', 's.total_centi'), 6) }} as decimal(9, 6)) as top5_share_pct,
     cast({{ from_scaled(div_half_up('s.top10_centi * 100000000', 's.total_centi'), 6) }} as decimal(9, 6)) as top10_share_pct,
     -- HHI on shares in %: 10 000 × Σ h² / (Σ h)², from 10 000 / n (even) to 10 000 (one service)
-    cast(
-        {{ from_scaled(div_half_up('s.squares_centi * 10000 * 1000000', 's.total_centi * s.total_centi'), 6) }} as decimal(12, 6)
-    ) as hhi,
+    cast({{ from_scaled(div_half_up('s.squares_centi * 10000 * 1000000', 's.total_centi * s.total_centi'), 6) }} as decimal(12, 6)) as hhi,
     -- Gini = (2 Σ i·h(i) − (n + 1) Σ h) / (n Σ h), h sorted ascending, i = 1..n
     cast({{ from_scaled(div_half_up(
         '(2 * s.rank_weighted_centi - (s.n + 1) * s.total_centi) * 100000000',
         's.n * s.total_centi'), 8) }} as decimal(10, 8)) as gini
 from sums as s
 left join printed_totals as t
-    on
-        s.hours_source = t.hours_source
-        and s.department_code = t.department_code
-        and s.year = t.year
+    on t.hours_source = s.hours_source
+    and t.department_code = s.department_code
+    and t.year = s.year
 order by s.department_code, s.year, s.hours_source

@@ -15,21 +15,13 @@ with sums as (
 ),
 
 printed as (
-    select
-        measure_code,
-        total_eur,
-        elderly_pa_eur,
-        disabled_ph_eur,
-        source_line
+    select measure_code, total_eur, elderly_pa_eur, disabled_ph_eur, source_line
     from {{ ref('int_nord_compensation_amounts') }}
     where is_total
 ),
 
 prose as (
-    select
-        figure_id,
-        value,
-        source_line
+    select figure_id, value, source_line
     from {{ ref('stg_deliberations__prose_figures') }}
 )
 
@@ -43,10 +35,8 @@ select
     cast(s.total_eur as decimal(14, 2)) as total_eur,
     cast(s.elderly_pa_eur as decimal(14, 2)) as elderly_pa_eur,
     cast(s.disabled_ph_eur as decimal(14, 2)) as disabled_ph_eur,
-    case
-        when m.has_pa_ph_split then cast(
-            {{ exact_ratio('s.elderly_pa_eur', 's.total_eur', 4, multiplier=100) }} as decimal(9, 4)
-        )
+    case when m.has_pa_ph_split then cast(
+        {{ exact_ratio('s.elderly_pa_eur', 's.total_eur', 4, multiplier=100) }} as decimal(9, 4))
     end as pa_share_pct,
     p.total_eur as total_published_eur,
     case when m.has_pa_ph_split then p.elderly_pa_eur end as elderly_pa_published_eur,
@@ -59,8 +49,8 @@ select
     cast(c.value as integer) as prose_sad_count,
     cast(c.source_line as integer) as prose_sad_count_source_line
 from sums as s
-inner join {{ ref('compensation_measures') }} as m on s.measure_code = m.measure_code
-left join printed as p on s.measure_code = p.measure_code
-left join prose as t on m.total_figure_id = t.figure_id
-left join prose as c on m.sad_count_figure_id = c.figure_id
+inner join {{ ref('compensation_measures') }} as m on m.measure_code = s.measure_code
+left join printed as p on p.measure_code = s.measure_code
+left join prose as t on t.figure_id = m.total_figure_id
+left join prose as c on c.figure_id = m.sad_count_figure_id
 order by s.annex_code, s.measure_code

@@ -15,4 +15,4 @@ select
     cast(a.drl_adults_eur_per_inhabitant_20plus as decimal(10, 2)) as drl_adults_eur_per_inhabitant_20_plus
 from {{ source('pdc_cp_2026_150', 'hdf_adults') }} as a
 left join {{ ref('territories') }} as t
-    on a.department_name = t.territory_name and t.territory_level = 'department'
+    on t.territory_name = a.department_name and t.territory_level = 'department'

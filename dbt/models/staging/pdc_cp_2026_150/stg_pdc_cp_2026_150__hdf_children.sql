@@ -19,4 +19,4 @@ select
     cast(c.ase_children_regional_share_pct as decimal(7, 2)) as ase_children_regional_share_pct
 from {{ source('pdc_cp_2026_150', 'hdf_children') }} as c
 left join {{ ref('territories') }} as t
-    on c.department_name = t.territory_name and t.territory_level = 'department'
+    on t.territory_name = c.department_name and t.territory_level = 'department'

@@ -12,8 +12,7 @@ select
     cast(r.overrepresentation_pct as decimal(7, 2)) as overrepresentation_pct
 from {{ source('pdc_cp_2026_150', 'mdph_rights') }} as r
 left join {{ ref('stg_deliberations__cells') }} as c
-    on
-        r.document_id = c.document_id
-        and r.source_line = c.source_line
-        and c.table_id = 'mdph_rights'
-        and c.column_name = 'rights_open_france'
+    on c.document_id = r.document_id
+    and c.source_line = r.source_line
+    and c.table_id = 'mdph_rights'
+    and c.column_name = 'rights_open_france'
