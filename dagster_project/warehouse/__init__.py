@@ -1,0 +1,1 @@
+"""The warehouse: connections to the work database, the refresh lock, atomic publishing."""
