@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -101,7 +101,9 @@ def _looks_corrupt(exc: Exception) -> bool:
     return any(word in text for word in ("corrupt", "serializ", "checksum", "not a valid duckdb", "invalid"))
 
 
-def replace_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, data: pa.Table, comments: dict[str, str] | None = None) -> None:
+def replace_table(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, data: pa.Table, comments: dict[str, str] | None = None
+) -> None:
     """Create or replace schema.table from an Arrow table (inside the caller's transaction)."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote(schema)}")
     view = f"_incoming_{schema}_{table}"
@@ -185,9 +187,7 @@ def publish(work_db: Path, target: Path, refresh_info: dict[str, str], before_re
                 "AND schema_name = ? AND table_name = ? AND comment IS NOT NULL",
                 [schema, table],
             ).fetchall():
-                con.execute(
-                    f"COMMENT ON COLUMN pub.{_quote(schema)}.{_quote(table)}.{_quote(column)} IS {_literal(col_comment)}"
-                )
+                con.execute(f"COMMENT ON COLUMN pub.{_quote(schema)}.{_quote(table)}.{_quote(column)} IS {_literal(col_comment)}")
             tables += 1
             rows += con.execute(f"SELECT count(*) FROM pub.{_quote(schema)}.{_quote(table)}").fetchone()[0]
         _write_refresh_info(con, refresh_info)
@@ -221,7 +221,7 @@ def publish(work_db: Path, target: Path, refresh_info: dict[str, str], before_re
 def _write_refresh_info(con: duckdb.DuckDBPyConnection, info: dict[str, str]) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS pub.meta")
     con.execute("CREATE TABLE pub.meta.refresh (key VARCHAR PRIMARY KEY, value VARCHAR)")
-    values = {"published_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **info}
+    values = {"published_at": datetime.now(UTC).isoformat(timespec="seconds"), **info}
     con.executemany("INSERT INTO pub.meta.refresh VALUES (?, ?)", list(values.items()))
     con.execute("COMMENT ON TABLE pub.meta.refresh IS 'When and from what this published file was built'")
 

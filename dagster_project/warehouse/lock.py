@@ -8,7 +8,7 @@ import fcntl
 import os
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -23,7 +23,7 @@ class RefreshBusy(RuntimeError):
 @contextlib.contextmanager
 def refresh_lock(lock_file: Path, wait_seconds: float = 0.0) -> Iterator[None]:
     lock_file.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(lock_file, "a+")
+    handle = open(lock_file, "a+")  # noqa: SIM115 (held until the finally below, which releases the lock)
     deadline = time.monotonic() + wait_seconds
     try:
         while True:
@@ -42,7 +42,7 @@ def refresh_lock(lock_file: Path, wait_seconds: float = 0.0) -> Iterator[None]:
                 time.sleep(0.5)
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()}, started {datetime.now(timezone.utc).isoformat(timespec='seconds')}")
+        handle.write(f"pid {os.getpid()}, started {datetime.now(UTC).isoformat(timespec='seconds')}")
         handle.flush()
         yield
     finally:
@@ -55,7 +55,7 @@ class RefreshLockResource(dg.ConfigurableResource):
     wait_seconds: float = 0.0
 
     @contextlib.contextmanager
-    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["RefreshLockResource"]:
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[RefreshLockResource]:
         configured = get_settings().lock_wait_seconds
         wait = self.wait_seconds if configured is None else configured
         with refresh_lock(get_settings().lock_file, wait_seconds=wait):

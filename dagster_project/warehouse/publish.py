@@ -9,10 +9,10 @@ import subprocess
 import dagster as dg
 
 from ..common import OWNERS
-from .lock import RefreshLockResource
 from ..core.faults import fault_point
-from .connections import connect, publish
 from ..settings import PROJECT_ROOT, get_settings
+from .connections import connect, publish
+from .lock import RefreshLockResource
 
 PUBLISH_KEY = dg.AssetKey(["publish", "warehouse"])
 
@@ -64,4 +64,3 @@ def build_publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         )
 
     return published_warehouse
-
