@@ -112,18 +112,15 @@ def run_ours(raw: Path, work: Path, month: str | None) -> dict:
 
     from dagster_project.definitions import defs
     from dagster_project.settings import get_settings
-    from dagster_project.sources.fap.assets import FILES_KEY, LINES_KEY, REGISTRY_KEY
     from dagster_project.sources.fap.files import month_range_with_files
     from dagster_project.sources.fap.sensors import RANGE_END, RANGE_START
     from dagster_project.warehouse.publish import PUBLISH_KEY
 
     COMPARISON_KEY = dg.AssetKey(["marts", "fap_annex_hours_comparison"])  # a dbt model since the sources/ layout
-    # The FAP assets and every FAP dbt model downstream, without the annex comparison (it needs
-    # the deliberations) and without publishing.
-    selection = (
-        dg.AssetSelection.assets(REGISTRY_KEY, LINES_KEY, FILES_KEY).downstream()
-        - dg.AssetSelection.assets(COMPARISON_KEY, PUBLISH_KEY).downstream()
-    )
+    # Everything the refresh builds before publishing: the FAP marts carry the SAD keys, which come
+    # from the annex's staging models, so the deliberations (small, a few seconds) are built too.
+    # No reconciliation (its checks read the annex comparison), no publish, no reports.
+    selection = dg.AssetSelection.all() - dg.AssetSelection.assets(COMPARISON_KEY, PUBLISH_KEY).downstream()
     job = dg.define_asset_job("fap_benchmark", selection=selection, executor_def=dg.in_process_executor)
     resolved = dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def("fap_benchmark")
     # Like the sensor (one new month) or `autonomy refresh` (every month that has a file).

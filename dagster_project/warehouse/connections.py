@@ -21,12 +21,12 @@ import duckdb
 import pyarrow as pa
 
 from ..settings import get_settings
+from .files import PUBLISHED_MODE, clean_stale_temporaries, fsync, fsync_dir
 
 log = logging.getLogger(__name__)
 
 # Readable by DuckDB 1.4 clients (notebooks, DBeaver) as well as 2.x.
 PUBLISHED_STORAGE_VERSION = "v1.4.0"
-PUBLISHED_MODE = 0o640  # owner read-write, group read (analysts), nothing for others
 # Tables that stay in the private work file: beneficiary-level lines, even pseudonymised.
 PRIVATE_TABLES = frozenset({"raw.fap_lines"})
 
@@ -136,23 +136,6 @@ class PublishResult:
     seconds: float
 
 
-def stale_temporaries(target: Path) -> list[Path]:
-    return sorted(target.parent.glob(f".{target.name}.*.tmp"))
-
-
-def clean_stale_temporaries(target: Path) -> list[Path]:
-    """Remove temporary copies left by a killed publish (the caller holds the refresh lock)."""
-    removed = []
-    for path in stale_temporaries(target):
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-            removed.append(path)
-        wal = path.with_name(path.name + ".wal")
-        with contextlib.suppress(FileNotFoundError):
-            wal.unlink()
-    return removed
-
-
 def publish(work_db: Path, target: Path, refresh_info: dict[str, str], before_rename=None) -> PublishResult:
     """Copy the work database to `target` atomically.
 
@@ -200,7 +183,7 @@ def publish(work_db: Path, target: Path, refresh_info: dict[str, str], before_re
             tmp.unlink()
         raise
     con.close()
-    _fsync(tmp)
+    fsync(tmp)
     os.chmod(tmp, PUBLISHED_MODE)
     settings = get_settings()
     if settings.analyst_group:
@@ -214,7 +197,7 @@ def publish(work_db: Path, target: Path, refresh_info: dict[str, str], before_re
 
         keep_current(target, target.parent / "history", settings.keep_nights)
     os.replace(tmp, target)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return PublishResult(target, tables, rows, target.stat().st_size, round(time.monotonic() - started, 3))
 
 
@@ -224,16 +207,3 @@ def _write_refresh_info(con: duckdb.DuckDBPyConnection, info: dict[str, str]) ->
     values = {"published_at": datetime.now(UTC).isoformat(timespec="seconds"), **info}
     con.executemany("INSERT INTO pub.meta.refresh VALUES (?, ?)", list(values.items()))
     con.execute("COMMENT ON TABLE pub.meta.refresh IS 'When and from what this published file was built'")
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        _fsync(path)

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from ..settings import get_settings
-from .connections import PUBLISHED_MODE, _fsync, _fsync_dir, clean_stale_temporaries
+from .files import PUBLISHED_MODE, clean_stale_temporaries, fsync, fsync_dir
 
 NAME = re.compile(r"^(?P<stem>.+)_(?P<date>\d{4}-\d{2}-\d{2})_(?P<run>[0-9A-Za-z-]+)\.duckdb$")
 
@@ -93,7 +93,7 @@ def keep_current(warehouse: Path, history_dir: Path, keep: int) -> Path | None:
         except OSError:
             shutil.copy2(warehouse, tmp)
         os.replace(tmp, target)
-        _fsync_dir(history_dir)
+        fsync_dir(history_dir)
     prune(warehouse, history_dir, keep)
     return target
 
@@ -163,7 +163,7 @@ def rollback(to: str | None = None) -> tuple[Night, dict[str, str]]:
                 info = dict(con.execute("SELECT key, value FROM meta.refresh").fetchall())
             finally:
                 con.close()
-            _fsync(tmp)
+            fsync(tmp)
             os.chmod(tmp, PUBLISHED_MODE)
             if settings.analyst_group:
                 import grp
@@ -176,5 +176,5 @@ def rollback(to: str | None = None) -> tuple[Night, dict[str, str]]:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
             raise
-        _fsync_dir(warehouse.parent)
+        fsync_dir(warehouse.parent)
     return night, info

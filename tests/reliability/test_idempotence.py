@@ -15,6 +15,8 @@ VOLATILE = [
         r"\d{1,2}(?:\s|&nbsp;|\u202f|\u00a0)\w+(?:\s|&nbsp;|\u202f|\u00a0)\d{4}(?:,| à)?(?:\s|&nbsp;|\u202f|\u00a0)\d{1,2}(?: h |:|\s?h\s?)\d{2}"
     ),
     re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?"),
+    # the index lists the published nights kept for rollback: each publish adds one, by design
+    re.compile(r"<h2>Nuits conservées</h2>.*?(?=\s*</main>)", re.S),
 ]
 
 
