@@ -176,8 +176,7 @@ def test_altering_the_annex_alone_fails_the_reconciliation(published_copy):
     check = " ".join(c for c in summary.failed_checks if "fap_hours__engine__hours_per_sad" in c)
     assert (
         "(LONGUEUESSE / AADCMO) imprimé 23 597,00 (ligne 92) ; somme des heures APA facturées de l'année dans les exports "
-        "mensuels FAP (données FAP synthétiques : concordance par construction) : 23 596,00"
-        in check
+        "mensuels FAP (données FAP synthétiques : concordance par construction) : 23 596,00" in check
     )
 
 
