@@ -134,6 +134,9 @@ class Settings:
             "AUTONOMY_DBT_THREADS": str(self.dbt_threads),
             "AUTONOMY_DISCLOSURE_THRESHOLD": str(self.disclosure_threshold),
             "AUTONOMY_DEPARTMENT_CODE": self.department_code,
+            # A subset materialised from the UI runs the tests whose every parent it builds, not
+            # (dbt's default, eager) a relationships test on a table the subset does not build.
+            "DBT_INDIRECT_SELECTION": "cautious",
         }
 
 
