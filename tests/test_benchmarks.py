@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 def _run(args: list[str], tmp_path) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("AUTONOMY_WORK_DIR", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS")}
     result = subprocess.run(
-        [sys.executable, *args], cwd=PROJECT, env={**env, "TMPDIR": str(tmp_path)}, capture_output=True, text=True, timeout=1800
+        [sys.executable, *args], cwd=PROJECT, env={**env, "TMPDIR": str(tmp_path)}, capture_output=True, text=True, timeout=900
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return result.stdout
