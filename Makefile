@@ -16,8 +16,12 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # The UI listens on localhost only unless told otherwise.
 AUTONOMY_UI_HOST ?= 127.0.0.1
 AUTONOMY_UI_PORT ?= 3000
+# `make opendata` copies the official files from a local mirror when one sits beside the
+# checkout (no download); a value the user gives wins.
+AUTONOMY_OPENDATA_MIRROR ?= $(abspath $(wildcard $(CURDIR)/../shared/opendata))
+export AUTONOMY_OPENDATA_MIRROR
 
-.PHONY: help setup run test lint format bench-refresh ui docs prepare clean whatif docs-build check-reports fap-sample bench serve rollback
+.PHONY: help setup run test lint format bench-refresh ui docs prepare clean whatif docs-build check-reports fap-sample bench serve rollback opendata
 
 help:
 	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
@@ -30,6 +34,7 @@ help:
 	@echo "make docs   dbt documentation (writes dbt/target/index.html and serves it on 127.0.0.1:8080)"
 	@echo "make docs-build  dbt documentation written to dbt/target/ (index.html, static_index.html), not served"
 	@echo "make whatif AMOUNT=912000 [YEAR=2026]  split a new envelope between SAD: reports/whatif_<year>_<amount>.csv"
+	@echo "make opendata  the official INSEE/DREES/IGN files of raw/opendata/manifest.yml into raw/opendata/files/ (mirror, else download)"
 	@echo "make fap-sample  the synthetic 2024 FAP exports in raw/fap/, unless it already holds monthly exports"
 	@echo "make bench  FAP ingestion benchmark (10 M and 50 M lines; several GB in benchmarks/data/, ~1 h)"
 	@echo "make bench-refresh  the refresh 5 times into temporary paths: median and per-step breakdown -> benchmarks/RESULTS.md"
@@ -48,8 +53,11 @@ $(DAGSTER_HOME)/dagster.yaml:
 prepare: setup
 	@$(BIN)/autonomy prepare
 
-run: prepare fap-sample
+run: prepare fap-sample opendata
 	$(BIN)/autonomy refresh
+
+opendata: setup
+	$(BIN)/autonomy opendata fetch
 
 fap-sample: setup
 	@$(BIN)/autonomy fap generate --if-no-exports

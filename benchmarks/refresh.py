@@ -57,8 +57,11 @@ def make_tree(root: Path) -> dict[str, str]:
     from dagster_project.sources.fap.generate import write_sample
 
     raw = root / "raw"
-    shutil.copytree(PROJECT / "raw", raw, ignore=shutil.ignore_patterns("fap_*.csv", "fap_*.csv.gz"))
+    shutil.copytree(PROJECT / "raw", raw, ignore=shutil.ignore_patterns("fap_*.csv", "fap_*.csv.gz", "files"))
     write_sample(raw / "fap", progress=False)
+    from dagster_project.settings import get_settings
+
+    opendata = get_settings().opendata_dir  # the official files, read in place (several MB)
     home = root / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
@@ -67,6 +70,7 @@ def make_tree(root: Path) -> dict[str, str]:
         AUTONOMY_RAW_DIR=str(raw),
         AUTONOMY_WAREHOUSE=str(root / "warehouse" / "autonomy.duckdb"),
         AUTONOMY_REPORTS_DIR=str(root / "reports"),
+        AUTONOMY_OPENDATA_DIR=str(opendata),
         DAGSTER_HOME=str(home),
     )
     return env

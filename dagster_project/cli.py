@@ -69,6 +69,18 @@ def _rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _opendata_fetch(args: argparse.Namespace) -> int:
+    from .core.errors import InputError
+    from .sources.opendata.fetch import fetch
+
+    try:
+        fetch(log=lambda line: print(line, flush=True))
+    except InputError as exc:
+        print(f"autonomy opendata fetch: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autonomy", description="autonomy-warehouse: refresh, inspect, generate.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -101,6 +113,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rollback.add_argument("--list", action="store_true", help="list the nights kept and exit")
     rollback.set_defaults(func=_rollback)
+
+    opendata = sub.add_parser("opendata", help="official open data (INSEE, DREES, IGN) listed in raw/opendata/manifest.yml")
+    opendata_sub = opendata.add_subparsers(dest="opendata_command", required=True)
+    fetch = opendata_sub.add_parser(
+        "fetch",
+        help="put every known edition in AUTONOMY_OPENDATA_DIR: kept if its sha256 matches, else copied from "
+        "AUTONOMY_OPENDATA_MIRROR or downloaded (exit 2 naming each file it could not get)",
+    )
+    fetch.set_defaults(func=_opendata_fetch)
 
     for register in _plugins():
         register(sub)

@@ -17,6 +17,7 @@ from .reports import definitions as reports  # noqa: E402
 from .retention import build_retention_sensor  # noqa: E402
 from .sources.deliberations import definitions as deliberations  # noqa: E402
 from .sources.fap import definitions as fap  # noqa: E402
+from .sources.opendata import definitions as opendata  # noqa: E402
 from .transform import definitions as transform  # noqa: E402
 from .warehouse.lock import RefreshLockResource  # noqa: E402
 from .warehouse.publish import build_publish_asset  # noqa: E402
@@ -24,7 +25,7 @@ from .warehouse.publish import build_publish_asset  # noqa: E402
 # Packages are imported as modules, not `defs as x_defs`: Dagster refuses a code location with
 # more than one Definitions object at module scope (`dagster dev`, `definitions validate`).
 # Everything that must have succeeded (with its blocking checks) before publishing.
-BEFORE_PUBLISH: list[dg.Definitions] = [deliberations.defs, fap.defs, transform.defs, reconciliation.defs]
+BEFORE_PUBLISH: list[dg.Definitions] = [deliberations.defs, fap.defs, opendata.defs, transform.defs, reconciliation.defs]
 # Everything that reads the published warehouse (runs after publishing).
 AFTER_PUBLISH: list[dg.Definitions] = [reports.defs]
 

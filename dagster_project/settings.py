@@ -21,6 +21,14 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "AUTONOMY_WAREHOUSE": ("warehouse/autonomy.duckdb", "the published file"),
     "AUTONOMY_WORK_DIR": ("<warehouse dir>/.work", "the private work database, lock, temporary files"),
     "AUTONOMY_REPORTS_DIR": ("reports/", "where reports are written"),
+    "AUTONOMY_OPENDATA_DIR": (
+        "<raw dir>/opendata/files",
+        "the official INSEE/DREES/IGN files (raw/opendata/manifest.yml); `autonomy opendata fetch` fills it",
+    ),
+    "AUTONOMY_OPENDATA_MIRROR": (
+        "unset (make: ../shared/opendata if present)",
+        "local folder `autonomy opendata fetch` copies from before trying the official addresses",
+    ),
     "AUTONOMY_LOCK_WAIT_SECONDS": ("0", "how long a second refresh waits for the first before refusing"),
     "AUTONOMY_DEPARTMENT_CODE": ("62", "COG code of the département the reports are about (dbt var `department_code`)"),
     "AUTONOMY_DISCLOSURE_THRESHOLD": ("5", "counts of people under it are masked in reports (with a note)"),
@@ -96,6 +104,8 @@ class Settings:
     smtp_starttls: bool = True
     alert_webhook_url: str | None = None
     dagster_home: str | None = None  # DAGSTER_HOME as given (Dagster's own variable, must be absolute)
+    opendata_dir_override: Path | None = None  # AUTONOMY_OPENDATA_DIR; see opendata_dir
+    opendata_mirror: Path | None = None
 
     @property
     def deliberations_dir(self) -> Path:
@@ -104,6 +114,14 @@ class Settings:
     @property
     def catalogue_path(self) -> Path:
         return self.deliberations_dir / "catalogue.yml"
+
+    @property
+    def opendata_manifest(self) -> Path:
+        return self.raw_dir / "opendata" / "manifest.yml"
+
+    @property
+    def opendata_dir(self) -> Path:
+        return self.opendata_dir_override or self.raw_dir / "opendata" / "files"
 
     @property
     def fap_dir(self) -> Path:
@@ -194,4 +212,6 @@ def get_settings() -> Settings:
         smtp_starttls=_flag("AUTONOMY_SMTP_STARTTLS", True),
         alert_webhook_url=_text("AUTONOMY_ALERT_WEBHOOK_URL"),
         dagster_home=_text("DAGSTER_HOME"),
+        opendata_dir_override=_path("AUTONOMY_OPENDATA_DIR", None) if _text("AUTONOMY_OPENDATA_DIR") else None,
+        opendata_mirror=_path("AUTONOMY_OPENDATA_MIRROR", None) if _text("AUTONOMY_OPENDATA_MIRROR") else None,
     )

@@ -12,6 +12,9 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
 RAW = PROJECT / "raw"
+# The official INSEE/DREES/IGN files (issue 13) are never committed: the tests read them where
+# the team keeps them, ../shared/opendata beside the checkout (or AUTONOMY_OPENDATA_MIRROR).
+OPENDATA = Path(os.environ.get("AUTONOMY_OPENDATA_MIRROR") or PROJECT.parent / "shared" / "opendata").resolve()
 DOC_001 = "001_ce3718776857736d"
 DOC_002 = "002_49f42b73bb0da1f1"
 DOC_004 = "004_fcde17fa10b97a0b"
@@ -34,6 +37,7 @@ class Paths:
             "AUTONOMY_RAW_DIR": str(self.raw),
             "AUTONOMY_WAREHOUSE": str(self.warehouse),
             "AUTONOMY_REPORTS_DIR": str(self.reports),
+            "AUTONOMY_OPENDATA_DIR": str(OPENDATA),
         }
 
 
@@ -42,7 +46,8 @@ def make_paths(root: Path) -> Paths:
 
     raw = root / "raw"
     # FAP monthly exports are generated (gitignored): always the deterministic 2024 sample here.
-    shutil.copytree(RAW, raw, ignore=shutil.ignore_patterns("fap_*.csv", "fap_*.csv.gz"))
+    # raw/opendata/files/ (fetched, git-ignored) is not copied: tests read OPENDATA in place.
+    shutil.copytree(RAW, raw, ignore=shutil.ignore_patterns("fap_*.csv", "fap_*.csv.gz", "files"))
     write_sample(raw / "fap", progress=False)
     return Paths(root=root, raw=raw, warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
 
@@ -55,6 +60,11 @@ def pytest_configure(config):
     by the main pytest process (xdist workers inherit the decision through the environment):
     a browser installed or removed while the suite runs changes nothing. With CI=true the
     browser is required (.ci/run installs Debian's chromium and chromium-driver)."""
+    if not (OPENDATA / "SHA256SUMS").is_file():
+        raise pytest.UsageError(
+            f"the official open-data files are needed by the tests and are not at {OPENDATA}: put the shared "
+            "folder beside the checkout (../shared/opendata) or set AUTONOMY_OPENDATA_MIRROR to a copy"
+        )
     if BROWSER_ENV in os.environ:
         return
     from dagster_project.reports.browser import BrowserMissing, find_browser

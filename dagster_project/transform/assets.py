@@ -28,7 +28,8 @@ class AutonomyDbtTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
             return super().get_asset_key(dbt_resource_props)
-        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        # alias: a mart named like a seed (marts.territories beside reference.territories)
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props.get("alias") or dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return LAYER_GROUPS.get(dbt_resource_props.get("schema"), "staging")

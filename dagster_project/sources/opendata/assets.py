@@ -1,0 +1,77 @@
+"""One Dagster asset per official publication (group `opendata`), all loaded by one op so the
+raw tables change in one transaction. Metadata: editions, files, sha256, rows, years covered."""
+
+import dagster as dg
+
+from ...common import OWNERS
+from ...core.errors import InputError
+from ...settings import get_settings
+from ...warehouse.lock import RefreshLockResource
+from .load import RAW_SCHEMA, read_opendata, table_name, write_opendata, years_covered
+from .manifest import load_manifest
+
+GROUP = "opendata"
+
+
+def asset_key(publication_id: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", "opendata", publication_id])
+
+
+def _specs() -> list[dg.AssetSpec]:
+    return [
+        dg.AssetSpec(
+            key=asset_key(p.publication_id),
+            group_name=GROUP,
+            description=f"{p.publisher}, {p.title}. Files {p.pattern} of the open-data folder "
+            f"(raw/opendata/manifest.yml; official address {p.url}); licence {p.licence}. "
+            f"Table {RAW_SCHEMA}.{table_name(p.publication_id)}.",
+            metadata={"publisher": p.publisher, "known_editions": ", ".join(e.edition for e in p.editions)},
+            tags={"layer": "raw", "publisher": p.publisher.lower()},
+            kinds={"duckdb"},
+            owners=OWNERS,
+        )
+        for p in load_manifest(get_settings().opendata_manifest)
+    ]
+
+
+@dg.multi_asset(
+    name="opendata",
+    specs=_specs(),
+    description="Read every official file the manifest claims (sha256 of known editions checked, new editions "
+    "loaded), keep each value's provenance (file, sheet, cell), write raw.opendata__*.",
+)
+def opendata(context: dg.AssetExecutionContext, refresh_lock: RefreshLockResource):
+    settings = get_settings()
+    try:
+        load = read_opendata(settings.opendata_manifest, settings.opendata_dir)
+    except InputError as exc:
+        raise dg.Failure(
+            description=f"Official open data refused: {exc}",
+            metadata={
+                k: str(v)
+                for k, v in (("file", exc.file), ("line", exc.line), ("column", exc.column), ("value", exc.value))
+                if v is not None
+            },
+            allow_retries=False,
+        ) from exc
+    counts = write_opendata(settings.work_db, load)
+    for source in load.new_editions:
+        context.log.warning(
+            "new edition loaded: %s, edition %s (%s)", source.publication.publication_id, source.edition, source.relative
+        )
+    for key in context.selected_asset_keys:
+        publication = key.path[-1]
+        files = [f for f in load.files if f.publication.publication_id == publication]
+        frame = load.tables[publication]
+        yield dg.MaterializeResult(
+            asset_key=key,
+            metadata={
+                "editions": ", ".join(f.edition for f in files),
+                "new_editions": ", ".join(f.edition for f in files if not f.known) or "none",
+                "files": "\n".join(f.relative for f in files),
+                "sha256": "\n".join(f.sha256 for f in files),
+                "dagster/row_count": dg.MetadataValue.int(counts[publication]),
+                "dagster/table_name": f"{RAW_SCHEMA}.{table_name(publication)}",
+                "years_covered": years_covered(frame),
+            },
+        )

@@ -1,0 +1,44 @@
+"""Sensor: a new or changed file in the open-data folder (a new edition) requests a refresh.
+
+The first tick only records what is there: starting the UI never starts a refresh by itself."""
+
+import json
+
+import dagster as dg
+
+from ...run_summary import refresh_tags
+from ...settings import get_settings
+
+
+def _stamps(folder) -> dict[str, str]:
+    if not folder.is_dir():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): f"{p.stat().st_size}:{p.stat().st_mtime_ns}"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+@dg.sensor(
+    name="opendata_files",
+    job_name="refresh",
+    minimum_interval_seconds=300,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Requests a full refresh when a file of the open-data folder is added or changed (a new edition).",
+)
+def opendata_files(context: dg.SensorEvaluationContext):
+    current = _stamps(get_settings().opendata_dir)
+    if context.cursor is None:
+        context.update_cursor(json.dumps(current, sort_keys=True))
+        return dg.SkipReason("first tick: the open-data files present are recorded, nothing requested")
+    seen = json.loads(context.cursor)
+    changed = sorted(name for name, stamp in current.items() if seen.get(name) != stamp)
+    if not changed:
+        return dg.SkipReason("no new or changed open-data file")
+    context.update_cursor(json.dumps(current, sort_keys=True))
+    resolved = context.repository_def.get_job("refresh")
+    return dg.RunRequest(
+        run_key="opendata:" + ",".join(f"{n}@{current[n]}" for n in changed),
+        tags={**refresh_tags(resolved), "autonomy/trigger": "opendata_files"},
+    )

@@ -1,0 +1,237 @@
+"""Official open data (issue 13): figures in the published marts against the files themselves.
+
+Expected values are read here from the spreadsheets with a few lines of fastexcel, independently
+of the loader (dagster_project/sources/opendata/extract.py) and of the dbt models."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import ROUND_HALF_UP, Decimal
+
+import fastexcel
+import pytest
+from conftest import OPENDATA, PROJECT
+
+from dagster_project.core.errors import InputError
+
+pytestmark = pytest.mark.e2e
+
+POP_5Y = OPENDATA / "insee" / "estim-pop-dep-sexe-aq-1975-2020.xls"
+POP_BROAD = OPENDATA / "insee" / "estim-pop-dep-sexe-gca-1975-2023.xls"
+DREES_2020 = OPENDATA / "drees" / "Les bénéficiaires de l'aide sociale départementale - séries longues (1996-2020).xlsx"
+DREES_2019 = OPENDATA / "drees" / "Les bénéficiaires de laide sociale départementale - séries longues (1996-2019).xlsx"
+
+
+def _rows(path, sheet) -> list[list]:
+    frame = fastexcel.read_excel(str(path)).load_sheet(sheet, header_row=None, skip_rows=0).to_polars()
+    return [list(r) for r in frame.iter_rows()]
+
+
+def _num(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal(1)) if isinstance(value, float) else Decimal(str(value).strip())
+
+
+def _drees_column(rows, year: int) -> tuple[int, int]:
+    """(header row index, column index) of a year in a DREES table's first block."""
+    header = next(i for i, r in enumerate(rows) if r[0] == "Code région")
+    column = next(j for j, v in enumerate(rows[header]) if v is not None and str(v).startswith(str(year)))
+    return header, column
+
+
+def _drees_department_values(rows, year: int) -> dict[str, tuple[str, Decimal]]:
+    """code -> (région code, value) of the département block, for one year."""
+    header, column = _drees_column(rows, year)
+    values = {}
+    for r in rows[header + 1 :]:
+        if r[0] is None or str(r[0]).upper().startswith("TOTAL"):
+            break
+        if r[column] not in (None, "-", ""):
+            values[str(r[1]).strip()] = (str(r[0]).strip(), _num(r[column]))
+    return values
+
+
+def _insee_row(path, sheet: str, code: str) -> tuple[int, list]:
+    rows = _rows(path, sheet)
+    index = next(i for i, r in enumerate(rows) if str(r[0]).strip() == code)
+    return index, rows[index]
+
+
+def test_population_of_pas_de_calais_with_its_cell(published_con):
+    """INSEE .xls (five-year bands), sheet 2020: the Total column of Ensemble for 62."""
+    rows = _rows(POP_5Y, "2020")
+    ages = next(i for i, r in enumerate(rows) if r[0] == "Départements") + 1
+    total_col = rows[ages].index("Total")  # the first Total: Ensemble
+    index, row = _insee_row(POP_5Y, "2020", "62")
+    expected = int(_num(row[total_col]))
+    got = published_con.execute(
+        "SELECT population, source_cell, is_latest_edition FROM marts.population WHERE publication_id = 'insee_population_5y' "
+        "AND territory_code = '62' AND reference_date = DATE '2020-01-01' AND sex = 'all' AND age_min = 0 AND age_max IS NULL"
+    ).fetchall()
+    from dagster_project.sources.opendata.extract import column_letter
+
+    assert got == [(expected, f"2020!{column_letter(total_col)}{index + 1}", True)]
+    assert 1_400_000 < expected < 1_500_000  # Pas-de-Calais: about 1.46 million
+
+
+def test_apa_rate_per_1000_aged_60_plus(published_con):
+    """APA at 31/12/2019 (DREES 2020 edition, Tab4-pa) over the population aged 60+ at 1/1/2020
+    (INSEE .xls broad groups, latest edition: 60-74 + 75+)."""
+    apa = _drees_department_values(_rows(DREES_2020, "Tab4-pa"), 2019)["62"][1]
+    rows = _rows(POP_BROAD, "2020")
+    ages = next(i for i, r in enumerate(rows) if r[0] == "Départements") + 1
+    cols = [j for j, v in enumerate(rows[ages]) if v in ("60 à 74 ans", "75 ans et plus")][:2]  # Ensemble
+    _, row = _insee_row(POP_BROAD, "2020", "62")
+    population = sum(_num(row[c]) for c in cols)
+    expected = (apa * 1000 / population).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    got = published_con.execute(
+        "SELECT numerator, denominator, rate_per_1000, population_reference_date FROM marts.official_rates "
+        "WHERE indicator_code = 'apa_per_1000_60plus' AND territory_code = '62' AND year = 2019"
+    ).fetchone()
+    assert got[:3] == (apa, population, expected)
+    assert str(got[3]) == "2020-01-01"
+
+
+def test_regional_rate_is_weighted_not_a_mean(published_con):
+    """Hauts-de-France (R32), APA per 1000 aged 60+, 2019: sum of its départements' APA over the
+    sum of their population aged 60+."""
+    apa = {
+        code: value
+        for code, (region, value) in _drees_department_values(_rows(DREES_2020, "Tab4-pa"), 2019).items()
+        if region == "32"
+    }
+    assert sorted(apa) == ["02", "59", "60", "62", "80"]
+    rows = _rows(POP_BROAD, "2020")
+    ages = next(i for i, r in enumerate(rows) if r[0] == "Départements") + 1
+    cols = [j for j, v in enumerate(rows[ages]) if v in ("60 à 74 ans", "75 ans et plus")][:2]
+    population = {str(r[0]).strip(): sum(_num(r[c]) for c in cols) for r in rows if str(r[0]).strip() in apa}
+    expected = (sum(apa.values()) * 1000 / sum(population.values())).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    mean_of_rates = sum(apa[c] * 1000 / population[c] for c in apa) / len(apa)
+    got = published_con.execute(
+        "SELECT rate_per_1000, territory_level FROM marts.official_rates "
+        "WHERE indicator_code = 'apa_per_1000_60plus' AND territory_code = 'R32' AND year = 2019"
+    ).fetchone()
+    assert got == (expected, "region")
+    assert abs(Decimal(got[0]) - mean_of_rates) > Decimal("0.01")  # the test can tell the two apart
+
+
+def test_every_metropolitan_department_has_an_apa_rate_each_year(published_con):
+    """Each year, every metropolitan département has its rate, or (Corsica in the years DREES
+    prints it only whole) the whole it belongs to has one."""
+    missing = published_con.execute(
+        """
+        SELECT t.territory_code, y.year
+        FROM marts.territories t, (SELECT DISTINCT year FROM marts.official_rates WHERE indicator_code = 'apa_per_1000_60plus') y
+        WHERE t.territory_level = 'department' AND t.is_metropolitan
+          AND NOT EXISTS (SELECT 1 FROM marts.official_rates r WHERE r.indicator_code = 'apa_per_1000_60plus'
+                          AND r.territory_code IN (t.territory_code, t.whole_code) AND r.year = y.year)
+        """
+    ).fetchall()
+    assert missing == []
+    assert published_con.execute(
+        "SELECT min(year), max(year), count(DISTINCT territory_code) FILTER (WHERE territory_level = 'department') "
+        "FROM marts.official_rates WHERE indicator_code = 'apa_per_1000_60plus'"
+    ).fetchone() == (2002, 2020, 100)  # 96 metropolitan + 4 DROM (no Mayotte in the DREES tables)
+
+
+def test_one_revision_between_two_drees_editions(published_con):
+    """A figure DREES revised between the 1996-2019 and 1996-2020 editions (Tab4-pa, APA)."""
+    old = _drees_department_values(_rows(DREES_2019, "Tab4-pa"), 2019)
+    new = _drees_department_values(_rows(DREES_2020, "Tab4-pa"), 2019)
+    revised = sorted(code for code in old.keys() & new.keys() if old[code][1] != new[code][1])
+    assert revised, "the two editions differ somewhere in 2019"
+    code = revised[0]
+    got = published_con.execute(
+        "SELECT earlier_edition, earlier_value, later_edition, later_value, delta FROM marts.revisions "
+        "WHERE publication = 'drees_aid_beneficiaries' AND measure = 'apa' AND territory_code = ? AND year = 2019",
+        [code],
+    ).fetchone()
+    assert got == ("1996-2019", old[code][1], "1996-2020", new[code][1], new[code][1] - old[code][1])
+
+
+def test_territories_count_no_territory_twice(published_con):
+    levels = dict(published_con.execute("SELECT territory_level, count(*) FROM marts.territories GROUP BY 1").fetchall())
+    assert levels["department"] == 101 and levels["region"] == 18
+    assert published_con.execute("SELECT whole_code FROM marts.territories WHERE territory_code = '69M'").fetchone() == ("69",)
+    assert published_con.execute(
+        "SELECT territory_name, region_code FROM marts.territories WHERE territory_code = 'R32'"
+    ).fetchone() == (
+        "Hauts-de-France",
+        "32",
+    )
+
+
+# ---------------------------------------------------------------- refusals, at the loader
+def _opendata_copy(tmp_path):
+    folder = tmp_path / "opendata"
+    for sub in ("insee", "drees", "geo"):
+        (folder / sub).mkdir(parents=True)
+        for f in (OPENDATA / sub).iterdir():
+            (folder / sub / f.name).symlink_to(f)
+    return folder
+
+
+def test_a_known_edition_with_another_sha256_is_refused(tmp_path):
+    from dagster_project.sources.opendata.load import read_opendata
+
+    folder = _opendata_copy(tmp_path)
+    target = folder / "insee" / POP_BROAD.name
+    target.unlink()
+    target.write_bytes(POP_BROAD.read_bytes()[:100_000])  # truncated
+    with pytest.raises(InputError, match="sha256 .* contradicts .* known edition 2023 of insee_population_broad"):
+        read_opendata(PROJECT / "raw" / "opendata" / "manifest.yml", folder)
+
+
+def test_a_new_edition_is_loaded_without_code_changes(tmp_path):
+    from dagster_project.sources.opendata.load import read_opendata
+
+    folder = _opendata_copy(tmp_path)
+    new = folder / "drees" / "Les bénéficiaires de l'aide sociale départementale - séries longues (1996-2021).xlsx"
+    shutil.copy(DREES_2020, new)
+    load = read_opendata(PROJECT / "raw" / "opendata" / "manifest.yml", folder)
+    assert [(f.publication.publication_id, f.edition) for f in load.new_editions] == [("drees_aid_beneficiaries", "1996-2021")]
+    editions = set(load.tables["drees_aid_beneficiaries"]["edition"].unique().to_list())
+    assert editions == {"1996-2019", "1996-2020", "1996-2021"}
+
+
+def test_a_missing_publication_names_it_and_how_to_get_it(tmp_path):
+    from dagster_project.sources.opendata.load import read_opendata
+
+    folder = _opendata_copy(tmp_path)
+    (folder / "drees" / "Minima sociaux - donnees departementales par dispositif.xlsx").unlink()
+    with pytest.raises(InputError, match="drees_minima_sociaux .*autonomy opendata fetch"):
+        read_opendata(PROJECT / "raw" / "opendata" / "manifest.yml", folder)
+
+
+def _sheet(rows):
+    from pathlib import Path
+
+    from dagster_project.sources.opendata.extract import Sheet
+    from dagster_project.sources.opendata.manifest import load_manifest
+
+    publication = load_manifest(PROJECT / "raw" / "opendata" / "manifest.yml")[0]
+    from dagster_project.sources.opendata.manifest import SourceFile
+
+    source = SourceFile(publication, "insee/x.xls", Path("/nowhere/x.xls"), "0" * 64, "2020", True)
+    return Sheet(source, "2020", rows)
+
+
+def test_a_moved_header_is_refused_with_the_sheet():
+    from dagster_project.sources.opendata.extract import insee_population
+
+    rows = [["Estimation"], ["Année 2020"]] + [[""] * 4 for _ in range(12)] + [["Départements", "", "Ensemble", ""]]
+    with pytest.raises(InputError, match="sheet '2020'.*no 'Départements' header row"):
+        list(insee_population(_sheet(rows)))
+
+
+def test_a_non_numeric_cell_is_refused_with_its_cell_and_value():
+    from dagster_project.sources.opendata.extract import insee_population
+
+    rows = [
+        ["Estimation"],
+        ["Départements", "", "Ensemble", ""],
+        ["", "", "0 à 4 ans", "Total"],
+        ["01", "Ain", "38356", "333610"],
+        ["02", "Aisne", "28 18x", "269073"],
+    ]
+    with pytest.raises(InputError, match=r"2020!C5\).*'28 18x' is neither a number"):
+        list(insee_population(_sheet(rows)))
