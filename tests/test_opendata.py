@@ -235,3 +235,44 @@ def test_a_non_numeric_cell_is_refused_with_its_cell_and_value():
     ]
     with pytest.raises(InputError, match=r"2020!C5\).*'28 18x' is neither a number"):
         list(insee_population(_sheet(rows)))
+
+
+# ---------------------------------------------------------------- the official tables' own totals
+def test_every_official_total_row_is_reconciled(published_con):
+    """The DREES 'TOTAL estimé France métropolitaine' of APA in 2019 (edition 1996-2020) is the sum
+    of the metropolitan départements as printed (Corsica whole, 2A and 2B empty that year), and the
+    check that says so is in marts.reconciliation_checks, passed."""
+    rows = _rows(DREES_2020, "Tab4-pa")
+    header, column = _drees_column(rows, 2019)
+    values = _drees_department_values(rows, 2019)
+    metro = sum(v for code, (_, v) in values.items() if not code.startswith("97") and code not in ("2A", "2B", "69D", "69M"))
+    total_row = next(i for i, r in enumerate(rows) if str(r[0]).startswith("TOTAL estimé France métropolitaine"))
+    printed = _num(rows[total_row][column])
+    assert printed == metro
+    from dagster_project.sources.opendata.extract import column_letter
+
+    cell = f"Tab4-pa!{column_letter(column)}{total_row + 1}"
+    got = published_con.execute(
+        "SELECT published_value, computed_value, status, severity FROM marts.reconciliation_checks "
+        "WHERE check_kind = 'official_total' AND document_id = 'drees_aid_beneficiaries 1996-2020' AND check_id LIKE ?",
+        [f"%.national_totals.{cell}"],
+    ).fetchall()
+    assert got == [(printed, metro, "passed", "warning")]
+    kinds = dict(
+        published_con.execute(
+            "SELECT split_part(check_id, '.', 3), count(*) FROM marts.reconciliation_checks "
+            "WHERE check_kind = 'official_total' GROUP BY 1"
+        ).fetchall()
+    )
+    assert set(kinds) == {"national_totals", "regional_block", "sexes", "age_bands"}
+
+
+def test_a_publisher_total_that_does_not_add_up_is_a_warning_that_says_so(published_con):
+    """The minima sociaux print their France rows rounded to the hundred; a few differ from the
+    sum of their départements by more than that: warnings, explained, never blocking."""
+    rows = published_con.execute(
+        "SELECT severity, explanation FROM marts.reconciliation_checks WHERE check_kind = 'official_total' AND status = 'failed'"
+    ).fetchall()
+    assert rows and {severity for severity, _ in rows} == {"warning"}
+    assert all("incohérence de la publication elle-même" in text and "Minima sociaux" in text for _, text in rows)
+    assert all("se contredit" not in text and "document n'est pas cohérent" not in text for _, text in rows)

@@ -14,7 +14,8 @@ from dagster_project.reports import compensations_nord, index, indicateurs
 
 pytestmark = pytest.mark.e2e
 BUILT = [
-    "activite_sad.html", "compensations_nord.html", "enveloppe.html", "index.html", "indicateurs.html", "reconciliation.html",
+    "activite_sad.html", "comparaisons.html", "compensations_nord.html", "enveloppe.html", "index.html", "indicateurs.html",
+    "reconciliation.html",
 ]  # fmt: skip
 
 
@@ -37,9 +38,9 @@ def test_refresh_writes_every_built_report_and_a_png_per_chart(published):
     pngs = sorted(p.name for p in (published.reports / "png").glob("*.png"))
     if not _has_browser() and not os.environ.get("CI"):
         pytest.skip("no Chromium here: kaleido cannot render PNG (the HTML reports are complete)")
-    assert len(pngs) == 20, (
+    assert len(pngs) == 25, (
         pngs
-    )  # 7 charts in indicateurs, 5 in compensations_nord, 5 in activite_sad, 2 in enveloppe, 1 in reconciliation
+    )  # 7 charts in indicateurs, 5 in comparaisons, 5 in compensations_nord, 5 in activite_sad, 2 in enveloppe, 1 in reconciliation
     assert "indicateurs__mdph_taux.png" in pngs and "compensations_nord__annex1_par_sad.png" in pngs
     assert {
         "activite_sad__lorenz.png",
@@ -148,7 +149,10 @@ def test_compensations_nord_splits_each_annex_between_pa_and_ph(con):
 def test_index_links_every_report_with_the_refresh_date(published, con):
     page = (published.reports / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a href="([^"]+)">', page)
-    listed = ["indicateurs.html", "activite_sad.html", "enveloppe.html", "compensations_nord.html", "reconciliation.html"]
+    listed = [
+        "indicateurs.html", "comparaisons.html", "activite_sad.html", "enveloppe.html", "compensations_nord.html",
+        "reconciliation.html",
+    ]  # fmt: skip
     assert links == [*listed, "reconciliation.html"]  # the reconciliation block links its detail too
     assert "(à venir)" not in page
     published_at = dict(con.execute("SELECT key, value FROM meta.refresh").fetchall())["published_at"]
@@ -179,8 +183,8 @@ def test_report_assets_run_after_publish_and_describe_themselves():
     specs = {s.key: s for s in defs.resolve_all_asset_specs()}
     reports = [k for k in specs if k.path[0] == "reports"]
     assert sorted(k.to_user_string() for k in reports) == [
-        "reports/activite_sad", "reports/compensations_nord", "reports/enveloppe", "reports/index", "reports/indicateurs",
-        "reports/reconciliation",
+        "reports/activite_sad", "reports/comparaisons", "reports/compensations_nord", "reports/enveloppe", "reports/index",
+        "reports/indicateurs", "reports/reconciliation",
     ]  # fmt: skip
     for key in reports:
         spec = specs[key]

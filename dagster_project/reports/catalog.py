@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import activite_sad, compensations_nord, enveloppe, indicateurs, reconciliation
+from . import activite_sad, comparaisons, compensations_nord, enveloppe, indicateurs, reconciliation
 
 # Titles name the département the reports are about ({of}, {region_of}); where no warehouse is
 # at hand (asset descriptions), they name it generically.
@@ -54,6 +54,24 @@ REPORTS: tuple[ReportSpec, ...] = (
             "marts/documents",
         ),
         indicateurs.build,
+    ),
+    ReportSpec(
+        comparaisons.SLUG,
+        comparaisons.TITLE,
+        "Données officielles DREES et INSEE : carte des départements métropolitains (APA pour 1\u202f000 habitants de 60 ans "
+        "ou plus), rangs et position face à la France et à la région pour l'APA, la PCH et l'AAH, séries depuis la "
+        "première année publiée, chiffres révisés entre éditions ; table complète des taux en CSV.",
+        (
+            "marts/official_rates",
+            "marts/territories",
+            "marts/territory_outlines",
+            "marts/revisions",
+            "marts/aid_beneficiaries",
+            "marts/aid_spending",
+            "marts/population",
+            "marts/rpt_reports__territories",
+        ),
+        comparaisons.build,
     ),
     ReportSpec(
         activite_sad.SLUG,

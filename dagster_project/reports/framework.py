@@ -111,6 +111,7 @@ class Report:
     headline: list[tuple[str, str]] = field(default_factory=list)  # (label, formatted figure)
     extra_html: str = ""  # report-specific blocks before the charts (e.g. the index's list of reports)
     closing_html: str = ""  # report-specific blocks after the charts (e.g. the detail of every discrepancy)
+    files: dict[str, bytes] = field(default_factory=dict)  # written beside the page (e.g. a CSV it links), by name
 
     @property
     def file_name(self) -> str:
@@ -248,6 +249,8 @@ class Written:
 
 def write_report(report: Report, reports_dir: Path, png: bool = True) -> Written:
     path = reports_dir / report.file_name
+    for name, data in report.files.items():  # before the page: a link in it never points to nothing
+        write_atomic(reports_dir / name, data)
     write_atomic(path, render_html(report).encode("utf-8"))
     pngs, skipped = ([], "désactivés") if not png else export_pngs(report, reports_dir / PNG_DIR)
     return Written(path, pngs, skipped)

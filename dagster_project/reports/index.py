@@ -92,6 +92,14 @@ def _reconciliation(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> tuple[
          for r in counts.iter_rows(named=True)],
         numeric_from=2,
     )  # fmt: skip
+    official = queries.reconciliation_status(con, queries.OFFICIAL)
+    if official is not None and not official.is_empty():
+        failed = int(official.filter(official["status"] != "passed")["checks"].sum())
+        table += (
+            f"<p>Publications officielles (INSEE, DREES) : {format_count(int(official['checks'].sum()))} totaux imprimés "
+            f"comparés à la somme de leurs lignes, {html.escape(reconciliation.status_count('failed', failed))} "
+            "(incohérences des publications elles-mêmes, signalées sans bloquer).</p>"
+        )
     detail = ""
     if (reports_dir / DETAIL).exists():
         detail = f'<p><a href="{DETAIL}">Détail de chaque écart, avec le texte imprimé de sa ligne</a></p>'

@@ -238,27 +238,51 @@ def whatif_envelope_ids(con: duckdb.DuckDBPyConnection, department_code: str | N
 # ------------------------------------------------------------------ index.html
 
 
-def reconciliation_status(con: duckdb.DuckDBPyConnection) -> pl.DataFrame | None:
+# The deliberations' checks; the official tables' own totals (check_kind official_total, issue 13)
+# are counted apart: their "documents" are files of INSEE and DREES, not deliberations.
+DELIBERATIONS = "check_kind <> 'official_total'"
+OFFICIAL = "check_kind = 'official_total'"
+
+
+def reconciliation_status(con: duckdb.DuckDBPyConnection, where: str = DELIBERATIONS) -> pl.DataFrame | None:
     """Counts of reconciliation checks by status and severity; None when the table is absent."""
     if not table_exists(con, "marts", "reconciliation_checks"):
         return None
     return _frame(
         con,
-        "SELECT status, severity, count(*) AS checks FROM marts.reconciliation_checks GROUP BY ALL ORDER BY status, severity",
+        f"SELECT status, severity, count(*) AS checks FROM marts.reconciliation_checks WHERE {where} "
+        "GROUP BY ALL ORDER BY status, severity",
     )
 
 
-def reconciliation_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Checks of the latest refresh by document, status and severity."""
+def reconciliation_counts(con: duckdb.DuckDBPyConnection, where: str = DELIBERATIONS) -> pl.DataFrame:
+    """Checks of the latest refresh by document (or official file), status and severity."""
     return _frame(
         con,
-        "SELECT document_id, status, severity, count(*) AS checks FROM marts.reconciliation_checks GROUP BY ALL ORDER BY ALL",
+        f"SELECT document_id, status, severity, count(*) AS checks FROM marts.reconciliation_checks WHERE {where} "
+        "GROUP BY ALL ORDER BY ALL",
     )
 
 
 def reconciliation_checked_lines(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every (document, line) a check reads its printed figure from: the footnote of the counts."""
-    return _frame(con, "SELECT DISTINCT document_id, source_line FROM marts.reconciliation_checks ORDER BY ALL")
+    return _frame(
+        con, f"SELECT DISTINCT document_id, source_line FROM marts.reconciliation_checks WHERE {DELIBERATIONS} ORDER BY ALL"
+    )
+
+
+def official_discrepancies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every official total that does not match the rows it totals (file, sheet, cell in check_id)."""
+    return _frame(
+        con,
+        f"""
+        SELECT check_id, document_id, source_line, table_id, measure, published_value, computed_value, delta,
+               tolerance, severity, status, explanation
+        FROM marts.reconciliation_checks
+        WHERE {OFFICIAL} AND status <> 'passed'
+        ORDER BY document_id, table_id, source_line, check_id
+        """,
+    )
 
 
 def reconciliation_discrepancies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -272,7 +296,7 @@ def reconciliation_discrepancies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame
                l.line_text
         FROM marts.reconciliation_checks c
         LEFT JOIN marts.document_lines l ON l.document_id = c.document_id AND l.source_line = c.source_line
-        WHERE c.status <> 'passed'
+        WHERE c.status <> 'passed' AND c.check_kind <> 'official_total'
         ORDER BY c.severity = 'error' DESC, c.status = 'failed' DESC, c.document_id, c.source_line, c.check_id
         """,
     )

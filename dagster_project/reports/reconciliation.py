@@ -45,6 +45,7 @@ KIND_LABELS = {
     "cross_document": "même montant imprimé deux fois",
     "cross_source": "deux sources ou millésimes comparés",
     "engine": "nos calculs",
+    "official_total": "total d'une publication officielle",
 }
 SHOWN_DECIMALS = Decimal("0.0001")  # our values are exact; 4 decimals are enough to read a gap
 
@@ -55,6 +56,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     counts = queries.reconciliation_counts(con)
     issues = queries.reconciliation_discrepancies(con)
     chart = _counts_chart(counts, queries.reconciliation_checked_lines(con), docs)
+    official = queries.reconciliation_counts(con, queries.OFFICIAL)
     return Report(
         slug=SLUG,
         title=TITLE,
@@ -68,8 +70,10 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
         ),
         charts=[chart],
         refreshed_at=queries.refresh_info(con).get("published_at"),
-        headline=_headline(counts),
-        closing_html=_counts_table(counts, docs) + _discrepancies(issues, docs),
+        headline=_headline(counts) + _official_headline(official),
+        closing_html=_counts_table(counts, docs)
+        + _discrepancies(issues, docs)
+        + _official_section(official, queries.official_discrepancies(con)),
     )
 
 
@@ -185,3 +189,45 @@ def _headline(counts: pl.DataFrame) -> list[tuple[str, str]]:
         ("Écarts acceptés après examen", format_count(total("acknowledged"))),
         ("Écarts bloquants", f"{format_count(total('failed', 'error'))} (un écart bloquant empêche toute publication)"),
     ]
+
+
+# ---------------------------------------------------------------- official publications (issue 13)
+def _official_headline(official: pl.DataFrame) -> list[tuple[str, str]]:
+    if official.is_empty():
+        return []
+    failed = int(official.filter(pl.col("status") != "passed")["checks"].sum())
+    return [
+        (
+            "Totaux des publications officielles (INSEE, DREES)",
+            f"{format_count(int(official['checks'].sum()))} contrôlés dans {format_count(official['document_id'].n_unique())} "
+            f"fichiers, {status_count('failed', failed)} (avertissements)",
+        )
+    ]
+
+
+def _official_section(official: pl.DataFrame, issues: pl.DataFrame) -> str:
+    """Counts per official file, then every total the publisher prints that its rows do not add up to."""
+    title = "Publications officielles : chaque total imprimé comparé à la somme de ses lignes"
+    if official.is_empty():
+        return ""
+    keys = _present(official)
+    files = sorted(set(official["document_id"].to_list()))
+    table = {f: {} for f in files}
+    for row in official.iter_rows(named=True):
+        table[row["document_id"]][(row["status"], row["severity"])] = row["checks"]
+    rows = [[f, *(format_count(table[f].get(k, 0)) for k in keys), format_count(sum(table[f].values()))] for f in files]
+    counts = html_table(["Publication et édition", *(CATEGORIES[k][0] for k in keys), "Total"], rows, numeric_from=1)
+    note = html_note(
+        "Pour chaque tableau et chaque année : les totaux France métropolitaine, DROM et France de la DREES et de "
+        "l'INSEE contre la somme de leurs départements, chaque ligne régionale contre ses départements, et pour "
+        "l'INSEE Hommes + Femmes = Ensemble et la somme des tranches d'âge = Total. Un écart est une incohérence "
+        "de la publication elle-même : il est signalé sans bloquer la publication."
+    )
+    blocks = [
+        f'<article class="check" id="{html.escape(r["check_id"])}"><h4>{html.escape(r["document_id"])}, feuille '
+        f"{html.escape(r['table_id'])}, ligne {r['source_line']} – {STATUS_LABELS[r['status']]}, "
+        f"{SEVERITY_LABELS[r['severity']]}</h4><p>{html.escape(r['explanation'] or '')}</p></article>"
+        for r in issues.iter_rows(named=True)
+    ]
+    detail = "".join(blocks) if blocks else html_note("Aucun écart : chaque total imprimé est la somme de ses lignes.")
+    return html_section("publications-officielles", f"{title} ({format_count(issues.height)} écarts)", note + counts + detail)

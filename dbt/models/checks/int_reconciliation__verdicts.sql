@@ -78,6 +78,9 @@ select
                          || ' par ' || acknowledged_by || ' (la publication n''est plus bloquée) : ' || reason
                 when severity = 'error'
                     then ' Nos chiffres diffèrent du document : la publication est bloquée.'
+                when check_kind = 'official_total'
+                    then ' Le total imprimé par l''éditeur ne correspond pas à la somme des lignes qu''il totalise : '
+                         || 'incohérence de la publication elle-même, signalée sans bloquer la publication.'
                 when check_kind = 'cross_source'
                     then ' Les deux sources (ou millésimes) comparées diffèrent : signalé, sans bloquer la publication.'
                 else ' Le document n''est pas cohérent avec lui-même : signalé, sans bloquer la publication.'

@@ -1,0 +1,889 @@
+"""comparaisons.html: the département the reports are about (AUTONOMY_DEPARTMENT_CODE) in the
+official open data (DREES, INSEE, IGN): a map of the metropolitan départements, its ranks and its
+position against France and the départements of its région, series from the first published year,
+and the figures the latest edition revised. The whole rate table is written beside the page as
+comparaisons_taux.csv (`;`, decimal comma, UTF-8 with BOM), linked from it.
+
+Reads marts only: official_rates, territories, territory_outlines, revisions, and for the
+footnotes aid_beneficiaries, aid_spending and population (publication, edition, sheet). The SQL
+is kept here rather than in queries.py while that module is being reworked; it selects rows,
+every rate, rank and revision is computed in dbt.
+
+Rates rest on counts of people: a rate whose count of people is under the disclosure threshold is
+masked (map, charts, tables and the CSV), with a visible note."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import duckdb
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_number, format_pct
+from . import queries
+from .charts import FOCUS, MASKED_TEXT, OKABE_ITO, OTHERS, REFERENCE, base_layout, category_axis, value_axis
+from .disclosure import disclose_counts, masked_note
+from .framework import Chart, Report, html_note, html_section, html_table
+
+SLUG = "comparaisons"
+# {of} / {region_of}: the département and its région, named from marts.rpt_reports__territories
+TITLE = "APA, PCH et AAH {of} comparées à la France et aux départements {region_of} (données officielles)"
+CSV_NAME = f"{SLUG}_taux.csv"
+PERMILLE = f"{UNIT_SPACE}‰"
+MAX_REVISIONS = 30
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str  # indicator_code of marts.official_rates (a rate per 1000)
+    measure: str  # its numerator: measure_code of marts.aid_beneficiaries (publication, edition, sheet)
+    short: str
+    title: str  # what the rate counts, in a French sentence
+    axis: str  # value axis title, with its unit
+    axis_short: str  # the same, in a narrow panel
+    chart_id: str
+
+
+INDICATORS = (
+    Indicator("apa_per_1000_60plus", "apa", "APA", "Bénéficiaires de l'APA pour 1\u202f000 habitants de 60 ans ou plus",
+              "Pour 1\u202f000 habitants de 60 ans ou plus (‰)", "‰ des 60 ans ou plus", "serie_apa"),
+    Indicator("pch_per_1000_20_59", "pch", "PCH", "Bénéficiaires de la PCH pour 1\u202f000 habitants de 20 à 59 ans",
+              "Pour 1\u202f000 habitants de 20 à 59 ans (‰)", "‰ des 20 à 59 ans", "serie_pch"),
+    Indicator("aah_per_1000_20_64", "aah", "AAH", "Allocataires de l'AAH pour 1\u202f000 habitants de 20 à 64 ans",
+              "Pour 1\u202f000 habitants de 20 à 64 ans (‰)", "‰ des 20 à 64 ans", "serie_aah"),
+)  # fmt: skip
+MAP_INDICATOR = INDICATORS[0]
+
+# Titles of the publications (raw/opendata/manifest.yml) as footnotes name them; editions and sheets
+# come from the marts. An unknown publication is named by its id.
+PUBLICATION_TITLES = {
+    "drees_aid_beneficiaries": "Les bénéficiaires de l'aide sociale départementale – séries longues",
+    "drees_aid_spending": "Les dépenses d'aide sociale départementale – séries longues",
+    "drees_minima_sociaux": "Minima sociaux – données départementales par dispositif",
+    "insee_population_broad": "estimations de population par département, sexe et grande classe d'âge",
+    "insee_population_5y": "estimations de population par département, sexe et âge quinquennal",
+}
+OUTLINES = ("IGN", "contours des départements métropolitains (Admin Express simplifiés)")
+
+# The compared territories (role of _places): colour and line of the series and the map outlines.
+SERIES_STYLE = {
+    "focus": (FOCUS, "solid", 3),
+    "neighbour": (OKABE_ITO["orange"], "solid", 2),
+    "region": (OKABE_ITO["bluish_green"], "solid", 2),
+    "country": (REFERENCE, "dash", 2),
+}
+OUTLINE_STYLE = {"focus": (OKABE_ITO["vermillion"], 3.5), "neighbour": (REFERENCE, 2.5)}
+REFERENCE_ROLES = ("region", "metropolitan", "country")
+# Light to dark blue around Okabe-Ito sky blue: luminance falls with the rate (readable in grey), and
+# the lightest stays visible against the white page.
+SEQUENTIAL = [[0.0, "#DCEBF5"], [0.5, OKABE_ITO["sky_blue"]], [1.0, "#004B75"]]
+NOT_SHOWN = "#D9D9D9"
+
+LEVEL_LABELS = {
+    "department": "département",
+    "department_whole": "département imprimé d'un seul tenant",
+    "department_part": "partie de département",
+    "region": "région",
+    "metropolitan_france": "France métropolitaine",
+    "overseas": "outre-mer",
+    "country": "France",
+}
+CSV_COLUMNS = (
+    ("territory_code", "Code du territoire"),
+    ("territory_name", "Territoire"),
+    ("territory_level", "Niveau"),
+    ("region_code", "Code de la région"),
+    ("year", "Année"),
+    ("indicator_code", "Code de l'indicateur"),
+    ("indicator_label", "Indicateur"),
+    ("numerator", "Numérateur"),
+    ("denominator", "Dénominateur"),
+    ("denominator_age_min", "Âge minimal du dénominateur"),
+    ("denominator_age_max", "Âge maximal du dénominateur"),
+    ("population_reference_date", "Date de la population"),
+    ("rate_per_1000", "Taux pour 1 000"),
+    ("amount_eur", "Montant (euros)"),
+    ("rank_france", "Rang parmi les départements"),
+    ("rank_region", "Rang dans la région"),
+    ("numerator_edition", "Édition du numérateur"),
+    ("denominator_edition", "Édition du dénominateur"),
+)
+CSV_SECRET = "Secret statistique"
+
+
+@dataclass(frozen=True)
+class PublicationSource:
+    """Figures read from official files: one part per publication (publisher, title, edition(s),
+    sheet(s), what the figures are), as Source and FileSource write their footnote."""
+
+    parts: tuple[str, ...]
+
+    def footnote(self) -> str:
+        return "Source : " + " ; ".join(self.parts) + "."
+
+
+def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
+    place = queries.territory(con)
+    places = _places(con, place["territory_code"])
+    codes = [p["territory_code"] for p in places]
+    latest = _latest_rates(con, [i.code for i in INDICATORS], codes, place["region_code"])
+    series = _series(con, [i.code for i in INDICATORS], codes)
+    map_rows = _map_rows(con, MAP_INDICATOR.code)
+    revisions, revised = _revisions(con, place["territory_code"], MAX_REVISIONS)
+    csv_bytes, csv_rows, csv_masked = _rates_csv(con, threshold)
+    charts = [_map_chart(con, map_rows, places, threshold)]
+    charts.append(_position_chart(con, latest, places, place, threshold))
+    for indicator in INDICATORS:
+        rows = series.filter(pl.col("indicator_code") == indicator.code)
+        charts.append(_series_chart(con, indicator, rows, [p for p in places if p["role"] in SERIES_STYLE], threshold))
+    neighbour = next((p for p in places if p["role"] == "neighbour"), None)
+    return Report(
+        slug=SLUG,
+        title=TITLE.format(of=place["name_of_fr"], region_of=place["region_of_fr"]),
+        intro=_intro(con, place, neighbour),
+        charts=charts,
+        refreshed_at=queries.refresh_info(con).get("published_at"),
+        headline=_headline(latest, places, revised, csv_rows, threshold),
+        extra_html=_download(csv_rows, csv_masked, threshold),
+        closing_html=_revisions_section(con, revisions, revised, place, threshold),
+        files={CSV_NAME: csv_bytes},
+    )
+
+
+# ------------------------------------------------------------------ reads (marts only)
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    return con.sql(sql, params=params).pl()
+
+
+def _places(con: duckdb.DuckDBPyConnection, focus_code: str) -> list[dict]:
+    """The compared territories in display order, each with its role: the département (focus), the
+    most populous other département of its région at the latest population estimate (neighbour),
+    the région, France métropolitaine and France (marts.territories, marts.population)."""
+    frame = _frame(
+        con,
+        """
+        WITH focus AS (
+            SELECT territory_code, region_code FROM marts.territories WHERE territory_code = ? AND territory_level = 'department'
+        ),
+        neighbour AS (
+            SELECT p.territory_code
+            FROM marts.population p
+            JOIN marts.territories t ON t.territory_code = p.territory_code AND t.territory_level = 'department'
+            JOIN focus f ON t.region_code = f.region_code AND t.territory_code <> f.territory_code
+            WHERE p.sex = 'all' AND p.age_min = 0 AND p.age_max IS NULL
+            ORDER BY p.reference_date DESC, p.is_latest_edition DESC, p.population DESC
+            LIMIT 1
+        ),
+        roles AS (
+            SELECT territory_code, 'focus' AS role, 0 AS display FROM focus
+            UNION ALL SELECT territory_code, 'neighbour', 1 FROM neighbour
+            UNION ALL SELECT t.territory_code, 'region', 2 FROM marts.territories t JOIN focus f
+                ON t.territory_level = 'region' AND t.region_code = f.region_code
+            UNION ALL SELECT territory_code, 'metropolitan', 3 FROM marts.territories WHERE territory_level = 'metropolitan_france'
+            UNION ALL SELECT territory_code, 'country', 4 FROM marts.territories WHERE territory_level = 'country'
+        )
+        SELECT r.role, t.territory_code, t.territory_name, t.territory_level, t.region_code
+        FROM roles r JOIN marts.territories t USING (territory_code)
+        ORDER BY r.display
+        """,
+        [focus_code],
+    )
+    if frame.filter(pl.col("role") == "focus").height != 1:
+        raise LookupError(f"marts.territories has no département {focus_code!r} (AUTONOMY_DEPARTMENT_CODE)")
+    return frame.to_dicts()
+
+
+_RATE_COLUMNS = (
+    "territory_code, territory_name, territory_level, region_code, year, indicator_code, numerator, denominator, "
+    "rate_per_1000, rank_france, rank_region, numerator_edition, denominator_edition, population_reference_date"
+)
+
+
+def _latest_rates(con: duckdb.DuckDBPyConnection, indicators: list[str], codes: list[str], region_code: str) -> pl.DataFrame:
+    """Each indicator in its latest year with ranked départements: the compared territories and
+    every département of the région, with how many départements are ranked in France and in the région."""
+    return _frame(
+        con,
+        f"""
+        WITH rates AS (
+            SELECT {_RATE_COLUMNS},
+                   count(rank_france) OVER (PARTITION BY indicator_code, year) AS ranked_france,
+                   count(rank_region) OVER (PARTITION BY indicator_code, year, region_code) AS ranked_region,
+                   max(year) FILTER (WHERE rank_france IS NOT NULL) OVER (PARTITION BY indicator_code) AS latest_year
+            FROM marts.official_rates
+            WHERE indicator_code IN (SELECT unnest(?))
+        )
+        SELECT * FROM rates
+        WHERE year = latest_year AND (territory_code IN (SELECT unnest(?)) OR (region_code = ? AND rank_france IS NOT NULL))
+        ORDER BY indicator_code, territory_code
+        """,
+        [indicators, codes, region_code],
+    )
+
+
+def _series(con: duckdb.DuckDBPyConnection, indicators: list[str], codes: list[str]) -> pl.DataFrame:
+    """Every year of the indicators for the compared territories."""
+    return _frame(
+        con,
+        f"SELECT {_RATE_COLUMNS} FROM marts.official_rates "
+        "WHERE indicator_code IN (SELECT unnest(?)) AND territory_code IN (SELECT unnest(?)) ORDER BY indicator_code, year",
+        [indicators, codes],
+    )
+
+
+def _map_rows(con: duckdb.DuckDBPyConnection, indicator: str) -> pl.DataFrame:
+    """One row per metropolitan département outline (marts.territory_outlines) with the indicator in
+    its latest year. A département the DREES prints only as part of a whole (Corsica, printed as
+    one territory in some years) takes the value of that whole (value_code, value_name)."""
+    return _frame(
+        con,
+        """
+        WITH latest AS (
+            SELECT max(year) AS year FROM marts.official_rates WHERE indicator_code = ? AND rank_france IS NOT NULL
+        ),
+        rates AS (
+            SELECT r.*, count(r.rank_france) OVER () AS ranked_france
+            FROM marts.official_rates r JOIN latest USING (year)
+            WHERE r.indicator_code = ? AND r.rank_france IS NOT NULL
+        )
+        SELECT o.territory_code, o.territory_name, o.geometry_geojson, o.edition AS outline_edition,
+               o.source_file AS outline_file, (SELECT year FROM latest) AS year,
+               coalesce(r.territory_code, w.territory_code) AS value_code,
+               coalesce(r.territory_name, w.territory_name) AS value_name,
+               coalesce(r.numerator, w.numerator) AS numerator,
+               coalesce(r.rate_per_1000, w.rate_per_1000) AS rate_per_1000,
+               coalesce(r.rank_france, w.rank_france) AS rank_france,
+               coalesce(r.ranked_france, w.ranked_france) AS ranked_france,
+               coalesce(r.numerator_edition, w.numerator_edition) AS numerator_edition,
+               coalesce(r.denominator_edition, w.denominator_edition) AS denominator_edition,
+               coalesce(r.population_reference_date, w.population_reference_date) AS population_reference_date
+        FROM marts.territory_outlines o
+        JOIN marts.territories t ON t.territory_code = o.territory_code
+        LEFT JOIN rates r ON r.territory_code = o.territory_code
+        LEFT JOIN rates w ON r.territory_code IS NULL AND w.territory_level = 'department_whole' AND w.region_code = t.region_code
+        WHERE o.territory_level = 'department'
+        ORDER BY o.territory_code
+        """,
+        [indicator, indicator],
+    )
+
+
+def _numerator_sheets(con: duckdb.DuckDBPyConnection, measure: str, editions: list[str], years: list[int]) -> pl.DataFrame:
+    """Publication and sheets the numerators of a rate were read from (marts.aid_beneficiaries)."""
+    return _frame(
+        con,
+        "SELECT publisher, publication_id, edition, list(DISTINCT sheet) AS sheets FROM marts.aid_beneficiaries "
+        "WHERE measure_code = ? AND edition IN (SELECT unnest(?)) AND year IN (SELECT unnest(?)) GROUP BY ALL ORDER BY ALL",
+        [measure, editions, years],
+    )
+
+
+def _population_sheets(con: duckdb.DuckDBPyConnection, editions: list[str], dates: list) -> pl.DataFrame:
+    """Publication and sheets the denominators (population at 1 January) were read from (marts.population)."""
+    return _frame(
+        con,
+        "SELECT publisher, publication_id, edition, list(DISTINCT sheet) AS sheets FROM marts.population "
+        "WHERE sex = 'all' AND edition IN (SELECT unnest(?)) AND reference_date IN (SELECT unnest(?)) GROUP BY ALL ORDER BY ALL",
+        [editions, dates],
+    )
+
+
+def _revisions(con: duckdb.DuckDBPyConnection, code: str, limit: int) -> tuple[pl.DataFrame, int]:
+    """The revised figures of a territory (marts.revisions, delta <> 0), largest |delta| first, at
+    most `limit`, with the label and publisher of each measure; and how many there are in all."""
+    # fetchall, not fetchone: DuckDB refuses a new relation while a result is left unfinished
+    [(total,)] = con.execute("SELECT count(*) FROM marts.revisions WHERE territory_code = ? AND delta <> 0", [code]).fetchall()
+    frame = _frame(
+        con,
+        """
+        WITH measures AS (
+            SELECT publication_id, measure_code, any_value(publisher) AS publisher, any_value(measure_label) AS measure_label,
+                   false AS is_amount
+            FROM marts.aid_beneficiaries GROUP BY ALL
+            UNION ALL
+            SELECT publication_id, measure_code, any_value(publisher), any_value(measure_label), true
+            FROM marts.aid_spending GROUP BY ALL
+        ),
+        publishers AS (SELECT DISTINCT publication_id, publisher FROM marts.population)
+        SELECT r.*, coalesce(m.publisher, p.publisher) AS publisher, m.measure_label, coalesce(m.is_amount, false) AS is_amount
+        FROM marts.revisions r
+        LEFT JOIN measures m ON m.publication_id = r.publication AND m.measure_code = r.measure
+        LEFT JOIN publishers p ON p.publication_id = r.publication
+        WHERE r.territory_code = ? AND r.delta <> 0
+        ORDER BY abs(r.delta) DESC, r.year, r.publication, r.measure
+        LIMIT ?
+        """,
+        [code, limit],
+    )
+    return frame, total
+
+
+def _revision_sheets(con: duckdb.DuckDBPyConnection, code: str, keys: list[str], editions: list[str]) -> pl.DataFrame:
+    """Sheets of the revised DREES measures (keys 'publication_id:measure_code'), per publication and edition."""
+    return _frame(
+        con,
+        """
+        SELECT publication_id, edition, list(DISTINCT sheet) AS sheets FROM (
+            SELECT publication_id, measure_code, edition, sheet, territory_code FROM marts.aid_beneficiaries
+            UNION ALL
+            SELECT publication_id, measure_code, edition, sheet, territory_code FROM marts.aid_spending
+        )
+        WHERE territory_code = ? AND publication_id || ':' || measure_code IN (SELECT unnest(?)) AND edition IN (SELECT unnest(?))
+        GROUP BY ALL ORDER BY ALL
+        """,
+        [code, keys, editions],
+    )
+
+
+# ------------------------------------------------------------------ footnotes
+
+
+def _natural(text: str) -> list:
+    """'Tab10-pa' after 'Tab4-pa': numbers compared as numbers."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def _and(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def _span(values: Sequence[int]) -> str:
+    """[2003, 2004, ..., 2021] -> '2003 à 2021'; a single value as is."""
+    values = sorted(set(values))
+    if len(values) == 1:
+        return str(values[0])
+    if values == list(range(values[0], values[-1] + 1)):
+        return f"{values[0]} à {values[-1]}"
+    return _and([str(v) for v in values])
+
+
+def _sheets_text(sheets: Iterable[str]) -> str:
+    ordered = sorted(set(sheets), key=_natural)
+    if not ordered:
+        return ""
+    if len(ordered) == 1:
+        return f"feuille {ordered[0]}"
+    if all(s.isdigit() for s in ordered):
+        return f"feuilles {_span([int(s) for s in ordered])}"
+    return f"feuilles {_and(ordered)}"
+
+
+def _editions_text(editions: Iterable[str]) -> str:
+    ordered = sorted(set(editions))
+    return f"édition {ordered[0]}" if len(ordered) == 1 else f"éditions {_and(ordered)}"
+
+
+def _publication_part(publisher: str, publication_id: str, editions: Iterable[str], sheets: Iterable[str], what: str = "") -> str:
+    title = PUBLICATION_TITLES.get(publication_id, publication_id)
+    pieces = [f"{publisher}, {title}", _editions_text(editions)]
+    if sheet_text := _sheets_text(sheets):
+        pieces.append(sheet_text)
+    return ", ".join(pieces) + (f" ({what})" if what else "")
+
+
+def _rate_source(
+    con: duckdb.DuckDBPyConnection, indicator: Indicator, rows: pl.DataFrame, extra: Sequence[str] = ()
+) -> PublicationSource:
+    """Where the rates of `rows` come from: the numerators' publication, edition and sheet, then the
+    population's, with the years each gives (editions from the rows, never written here)."""
+    rows = rows.filter(pl.col("numerator_edition").is_not_null())
+    years = sorted(set(rows["year"].to_list()))
+    parts = []
+    numerators = _numerator_sheets(con, indicator.measure, sorted(set(rows["numerator_edition"].to_list())), years)
+    for r in numerators.iter_rows(named=True):
+        parts.append(_publication_part(r["publisher"], r["publication_id"], [r["edition"]], r["sheets"],
+                                       f"effectifs au 31 décembre {_span(years)}"))  # fmt: skip
+    dates = sorted(set(rows["population_reference_date"].drop_nulls().to_list()))
+    population = _population_sheets(con, sorted(set(rows["denominator_edition"].drop_nulls().to_list())), dates)
+    for r in population.iter_rows(named=True):
+        parts.append(_publication_part(r["publisher"], r["publication_id"], [r["edition"]], r["sheets"],
+                                       f"population au 1er janvier {_span([d.year for d in dates])}"))  # fmt: skip
+    return PublicationSource((*parts, *extra))
+
+
+# ------------------------------------------------------------------ formatting
+
+
+def _permille(value) -> str:
+    return "–" if value is None else f"{format_number(value, 1)}{PERMILLE}"
+
+
+def _ordinal(rank: int) -> str:
+    return "1er" if rank == 1 else f"{rank}e"
+
+
+def _rank_text(rank, ranked) -> str:
+    return "–" if rank is None else f"{_ordinal(int(rank))} sur {format_count(ranked)}"
+
+
+def _masked_text(threshold: int) -> str:
+    return f"{MASKED_TEXT} (< {threshold})"
+
+
+def _disclosed(labels: Sequence[str], rows: Sequence[dict | None], threshold: int) -> tuple[list, list[str], list[str]]:
+    """(values, texts, masked labels) of the rates of `rows`: a rate whose count of people (its
+    numerator) is under the threshold is masked like the count itself; a missing row is 'non publié'."""
+    disclosed = disclose_counts(labels, [r["numerator"] if r else None for r in rows], threshold)
+    masked = set(disclosed.masked)
+    values, texts = [], []
+    for label, row in zip(labels, rows):
+        if label in masked:
+            values.append(None)
+            texts.append(_masked_text(threshold))
+        elif row is None or row["rate_per_1000"] is None:
+            values.append(None)
+            texts.append("non publié")
+        else:
+            values.append(row["rate_per_1000"])
+            texts.append(_permille(row["rate_per_1000"]))
+    return values, texts, disclosed.masked
+
+
+def _floats(values: Sequence) -> list:
+    return [None if v is None else float(v) for v in values]  # drawing only; texts carry the exact figures
+
+
+# ------------------------------------------------------------------ 1. the map
+
+
+def _rings(geometry_geojson: str) -> tuple[list, list]:
+    """Longitudes and latitudes of every ring of a (Multi)Polygon, rings separated by None."""
+    geometry = json.loads(geometry_geojson)
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    lon: list = []
+    lat: list = []
+    for polygon in polygons:
+        for ring in polygon:
+            lon += [point[0] for point in ring] + [None]
+            lat += [point[1] for point in ring] + [None]
+    return lon, lat
+
+
+def _outline_traces(records: list[dict], places: list[dict]) -> list[go.Scattergeo]:
+    """The focus and neighbour outlines as lines over the map.
+
+    They are the map's FIRST traces on purpose: plotly.js fetches its world topojson from
+    cdn.plot.ly (unreachable offline: the map is not drawn) unless the first trace of the map has
+    no `locationmode`, which a lon/lat line has and a choropleth always has. Without an outline to
+    draw (a département outside metropolitan France), an invisible point stands first instead."""
+    by_code = {r["territory_code"]: r for r in records}
+    traces = []
+    for place in places:
+        if place["role"] in OUTLINE_STYLE and place["territory_code"] in by_code:
+            colour, width = OUTLINE_STYLE[place["role"]]
+            lon, lat = _rings(by_code[place["territory_code"]]["geometry_geojson"])
+            traces.append(go.Scattergeo(lon=lon, lat=lat, mode="lines", line={"color": colour, "width": width},
+                                        name=f"{place['territory_name']} (contour)", hoverinfo="skip"))  # fmt: skip
+    if not traces:
+        lon, lat = _rings(records[0]["geometry_geojson"])
+        traces.append(go.Scattergeo(lon=lon[:1], lat=lat[:1], mode="markers", marker={"opacity": 0}, hoverinfo="skip",
+                                    showlegend=False))  # fmt: skip
+    return traces
+
+
+def _feature_collection(records: Iterable[dict]) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": r["territory_code"], "properties": {"code": r["territory_code"], "nom": r["territory_name"]},
+             "geometry": json.loads(r["geometry_geojson"])}
+            for r in records
+        ],
+    }  # fmt: skip
+
+
+def _map_chart(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, places: list[dict], threshold: int) -> Chart:
+    records = rows.to_dicts()
+    year = records[0]["year"]
+    labels = [f"{r['territory_name']} ({r['territory_code']})" for r in records]
+    values, texts, masked = _disclosed(labels, [r if r["value_code"] else None for r in records], threshold)
+    hovers, shown, hidden = [], [], []
+    for label, r, value, text in zip(labels, records, values, texts):
+        if value is not None and r["value_code"] != r["territory_code"]:
+            text = f"{r['value_name']} : {text} (valeur d'ensemble)"
+        rank = f"<br>Rang : {_rank_text(r['rank_france'], r['ranked_france'])} départements" if value is not None else ""
+        hovers.append(f"<b>{label}</b><br>{text} en {year}{rank}")
+        (shown if value is not None else hidden).append(len(hovers) - 1)
+    figure = go.Figure(layout=base_layout(680, margin={"l": 10, "r": 10, "t": 40, "b": 10}))
+    for trace in _outline_traces(records, places):  # first: see _outline_traces
+        figure.add_trace(trace)
+    figure.add_choropleth(
+        geojson=_feature_collection(records[i] for i in shown),
+        featureidkey="properties.code",
+        locations=[records[i]["territory_code"] for i in shown],
+        z=_floats([values[i] for i in shown]),
+        text=[hovers[i] for i in shown],
+        hovertemplate="%{text}<extra></extra>",
+        colorscale=SEQUENTIAL,
+        marker={"line": {"color": "#ffffff", "width": 0.6}},
+        colorbar={"title": {"text": "‰"}, "ticksuffix": PERMILLE, "thickness": 14, "len": 0.7},
+        name=MAP_INDICATOR.short,
+        showlegend=False,
+    )
+    if hidden:  # drawn in grey, never left blank: a gap must not look like a value
+        figure.add_choropleth(
+            geojson=_feature_collection(records[i] for i in hidden),
+            featureidkey="properties.code",
+            locations=[records[i]["territory_code"] for i in hidden],
+            z=[0] * len(hidden),
+            text=[hovers[i] for i in hidden],
+            hovertemplate="%{text}<extra></extra>",
+            colorscale=[[0, NOT_SHOWN], [1, NOT_SHOWN]],
+            showscale=False,
+            marker={"line": {"color": "#ffffff", "width": 0.6}},
+            name="non publié ou masqué",
+            showlegend=False,
+        )
+    figure.update_geos(
+        visible=False,  # no base layer: nothing to fetch, the outlines are the map
+        fitbounds="locations",
+        # Lambert conformal conic on the parallels of Lambert-93; no projection.rotation: with one,
+        # plotly.js 4.1's fitbounds shrinks the map to a dot
+        projection={"type": "conic conformal", "parallels": [44, 49]},
+        bgcolor="#ffffff",
+    )
+    focus = next(p for p in places if p["role"] == "focus")
+    outlined = [p["territory_name"] for p in places if p["role"] in OUTLINE_STYLE]
+    notes = [
+        f"Lecture : plus la teinte est foncée, plus la part des habitants de 60 ans ou plus bénéficiaires de l'APA est "
+        f"élevée ; contours épais : {_and(outlined)}. Le rang classe les départements de France (outre-mer compris) du "
+        "taux le plus élevé (1er) au plus faible."
+    ]
+    wholes = sorted({(r["value_name"], r["value_code"]) for r in records if r["value_code"] not in (None, r["territory_code"])})
+    for name, code in wholes:
+        parts = [f"{r['territory_name']} ({r['territory_code']})" for r in records if r["value_code"] == code]
+        notes.append(
+            f"{_and(parts)} : la DREES publie en {year} un seul chiffre pour l'ensemble (« {name} », {code}), reporté sur chacun."
+        )
+    missing = [labels[i] for i in hidden if labels[i] not in masked]
+    if missing:
+        notes.append(f"Non publié en {year} (en gris) : {_and(missing)}.")
+    notes += masked_note(masked, threshold)
+    outline = (f"{OUTLINES[0]}, {OUTLINES[1]}, {_editions_text({r['outline_edition'] for r in records})} "
+               f"(fichier {_and(sorted({r['outline_file'] for r in records}))})")  # fmt: skip
+    source = _rate_source(con, MAP_INDICATOR, rows.filter(pl.col("value_code").is_not_null()), [outline])
+    table_rows = [
+        [r["territory_name"], r["territory_code"], text if r["value_code"] in (None, r["territory_code"]) else f"{text} ({r['value_name']})",
+         _rank_text(r["rank_france"], r["ranked_france"]) if value is not None else "–"]
+        for r, value, text in zip(records, values, texts)
+    ]  # fmt: skip
+    return Chart(
+        "carte_apa",
+        f"{MAP_INDICATOR.title}, par département métropolitain, en {year} ({focus['territory_name']} entouré)",
+        figure,
+        [source],
+        notes=notes,
+        table=(["Département", "Code", f"{MAP_INDICATOR.short} {year}", "Rang en France"], table_rows),
+    )
+
+
+# ------------------------------------------------------------------ 2. ranks and position
+
+
+def _position_chart(
+    con: duckdb.DuckDBPyConnection, latest: pl.DataFrame, places: list[dict], place: dict, threshold: int
+) -> Chart:
+    """Per indicator, in its latest year: the départements of the région, the région, France
+    métropolitaine and France, the focus highlighted; ranks in the note and the table."""
+    roles = {p["territory_code"]: p["role"] for p in places}
+    departments = (
+        latest.filter((pl.col("region_code") == place["region_code"]) & pl.col("rank_france").is_not_null())
+        .select("territory_code", "territory_name").unique().sort("territory_code").rows()
+    )  # fmt: skip
+    references = [(p["territory_code"], p["territory_name"]) for p in places if p["role"] in REFERENCE_ROLES]
+    categories = [*departments, *references]
+    names = [name for _, name in categories]
+    by_key = {(r["indicator_code"], r["territory_code"]): r for r in latest.iter_rows(named=True)}
+    years = {i.code: next((r["year"] for k, r in by_key.items() if k[0] == i.code), None) for i in INDICATORS}
+    figure = make_subplots(rows=1, cols=len(INDICATORS), shared_yaxes=True, horizontal_spacing=0.09,
+                           subplot_titles=[f"{i.short} ({years[i.code]})" for i in INDICATORS])  # fmt: skip
+    figure.update_layout(**base_layout(max(380, 120 + 40 * len(categories)), margin={"l": 10, "r": 30, "t": 50, "b": 10}))
+    colours = [FOCUS if roles.get(code) == "focus" else REFERENCE if roles.get(code) in REFERENCE_ROLES else OTHERS
+               for code, _ in categories]  # fmt: skip
+    notes, masked_all, columns = [], [], []
+    for col, indicator in enumerate(INDICATORS, start=1):
+        rows = [by_key.get((indicator.code, code)) for code, _ in categories]
+        values, texts, masked = _disclosed(names, rows, threshold)
+        masked_all += [f"{name} ({indicator.short})" for name in masked]
+        columns.append((rows, texts))
+        figure.add_trace(
+            go.Bar(x=_floats(values), y=names, orientation="h", marker={"color": colours}, text=texts, textposition="outside",
+                   cliponaxis=False, hovertemplate=f"%{{y}}<br>{indicator.short} : %{{text}}<extra></extra>", showlegend=False),
+            row=1, col=col,
+        )  # fmt: skip
+        top = max([float(v) for v in values if v is not None] or [1.0])
+        figure.update_xaxes(value_axis(indicator.axis_short, PERMILLE), range=[0, top * 1.45], row=1, col=col)
+        for name, text in zip(names, texts):
+            if text.startswith(MASKED_TEXT):
+                figure.add_annotation(text=text, x=0, y=name, xanchor="left", showarrow=False,
+                                      font={"color": OKABE_ITO["vermillion"]}, row=1, col=col)  # fmt: skip
+        focus_row = by_key.get((indicator.code, place["territory_code"]))
+        if focus_row is not None and focus_row["rank_france"] is not None:
+            notes.append(
+                f"{indicator.short} : {_rank_text(focus_row['rank_france'], focus_row['ranked_france'])} départements de France, "
+                f"{_rank_text(focus_row['rank_region'], focus_row['ranked_region'])} {place['region_of_fr']}"
+            )
+    figure.update_yaxes(autorange="reversed", automargin=True)
+    headers = ["Territoire"]
+    for indicator in INDICATORS:
+        headers += [f"{indicator.short} {years[indicator.code]} (‰)", f"Rang {indicator.short} (France ; région)"]
+    table_rows = []
+    for i, name in enumerate(names):
+        line = [name]
+        for rows, texts in columns:
+            row, rank = rows[i], "–"
+            if row is not None and row["rank_france"] is not None and not texts[i].startswith(MASKED_TEXT):
+                rank = f"{_rank_text(row['rank_france'], row['ranked_france'])} ; {_rank_text(row['rank_region'], row['ranked_region'])}"
+            line += [texts[i], rank]
+        table_rows.append(line)
+    sources = [_rate_source(con, i, latest.filter(pl.col("indicator_code") == i.code)) for i in INDICATORS]
+    return Chart(
+        "position",
+        f"{place['territory_name']} face à la France, à la France métropolitaine et aux départements {place['region_of_fr']}, "
+        "dernière année publiée",
+        figure,
+        sources,
+        notes=[
+            f"Rang {place['name_of_fr']} (1er = taux le plus élevé ; outre-mer compris) : " + " ; ".join(notes) + ".",
+            "Lecture : barre bleue pour le département du rapport, noires pour la région, la France métropolitaine et "
+            "la France (bénéficiaires de leurs départements rapportés à la somme de leurs populations).",
+            *masked_note(masked_all, threshold),
+        ],
+        table=(headers, table_rows),
+    )
+
+
+# ------------------------------------------------------------------ 3. series
+
+
+def _series_chart(con: duckdb.DuckDBPyConnection, indicator: Indicator, rows: pl.DataFrame, places: list[dict],
+                  threshold: int) -> Chart:  # fmt: skip
+    years = sorted(set(rows["year"].to_list()))
+    figure = go.Figure(layout=base_layout(440))
+    table_columns, masked_all = [], []
+    for p in places:
+        by_year = {r["year"]: r for r in rows.filter(pl.col("territory_code") == p["territory_code"]).iter_rows(named=True)}
+        values, texts, masked = _disclosed([str(y) for y in years], [by_year.get(y) for y in years], threshold)
+        masked_all += [f"{p['territory_name']} {y}" for y in masked]
+        table_columns.append(texts)
+        colour, dash, width = SERIES_STYLE[p["role"]]
+        figure.add_scatter(
+            x=years, y=_floats(values), mode="lines+markers", name=p["territory_name"], text=texts,
+            line={"color": colour, "dash": dash, "width": width}, marker={"size": 5},
+            hovertemplate=f"{p['territory_name']}<br>%{{x}} : %{{text}}<extra></extra>",
+        )  # fmt: skip
+    figure.update_layout(
+        xaxis={**category_axis("Année (effectifs au 31 décembre)"), "tickformat": "d", "gridcolor": "#eeeeee"},
+        yaxis={**value_axis(indicator.axis, PERMILLE), "rangemode": "tozero"},
+        hovermode="closest",
+    )
+    names = [p["territory_name"] for p in places]
+    return Chart(
+        indicator.chart_id,
+        f"{indicator.title}, de {years[0]} à {years[-1]}",
+        figure,
+        [_rate_source(con, indicator, rows)],
+        notes=masked_note(masked_all, threshold),
+        table=(["Année", *names], [[str(y), *(column[i] for column in table_columns)] for i, y in enumerate(years)]),
+    )
+
+
+# ------------------------------------------------------------------ 4. revisions
+
+
+def _measure_label(measure: str, label: str | None) -> str:
+    """A DREES measure by its label; an INSEE population band ('all:60-+') in words."""
+    if label:
+        return label
+    sex, _, ages = measure.partition(":")
+    if ages:
+        low, _, high = ages.partition("-")
+        who = {"all": "ensemble", "male": "hommes", "female": "femmes"}.get(sex, sex)
+        return f"population ({who}), {low} ans ou plus" if high == "+" else f"population ({who}), {low} à {high} ans"
+    return measure
+
+
+def _revisions_section(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, total: int, place: dict, threshold: int) -> str:
+    title = f"Révisions entre éditions des chiffres {place['name_of_fr']}"
+    if total == 0:
+        return html_section(
+            "revisions", title, html_note("Aucun chiffre n'a changé d'une édition à l'autre des publications présentes.")
+        )
+    table, masked = [], []
+    for r in rows.iter_rows(named=True):
+        label = _measure_label(r["measure"], r["measure_label"])
+        if r["is_amount"]:
+            earlier, later, delta = (
+                format_eur(r["earlier_value"]),
+                format_eur(r["later_value"]),
+                format_eur(r["delta"], sign=True),
+            )
+        else:
+            key = f"{label} {r['year']}"
+            shown = disclose_counts([key, key], [r["earlier_value"], r["later_value"]], threshold)
+            if shown.masked:  # either value reveals the other through the delta: both masked
+                masked.append(key)
+                earlier = later = delta = _masked_text(threshold)
+            else:
+                earlier, later = format_number(r["earlier_value"]), format_number(r["later_value"])
+                delta = format_number(r["delta"], sign=True)
+        pct = "–" if r["delta_pct"] is None or delta.startswith(MASKED_TEXT) else format_pct(r["delta_pct"], 1, sign=True)
+        table.append([label, str(r["year"]), r["earlier_edition"], earlier, r["later_edition"], later, delta, pct])
+    shown_count = rows.height
+    intro = (
+        f"{format_count(total)} chiffre{'s' if total > 1 else ''} {place['name_of_fr']} "
+        f"{'ont' if total > 1 else 'a'} changé d'une édition à l'autre"
+        + (f" ; les {format_count(shown_count)} plus grands écarts, en valeur absolue :" if total > shown_count else " :")
+    )
+    notes = "".join(html_note(n) for n in masked_note(sorted(set(masked)), threshold))
+    body = (
+        f"<p>{_escape(intro)}</p>"
+        + html_table(["Mesure", "Année", "Édition antérieure", "Valeur antérieure", "Édition suivante", "Valeur suivante",
+                      "Écart", "Écart (%)"], table, numeric=[1, 3, 5, 6, 7])
+        + notes
+        + f'<p class="source">{_escape(_revisions_source(con, rows, place).footnote())}</p>'
+    )  # fmt: skip
+    return html_section("revisions", title, body)
+
+
+def _revisions_source(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, place: dict) -> PublicationSource:
+    editions = sorted(set(rows["earlier_edition"].to_list()) | set(rows["later_edition"].to_list()))
+    keys = sorted({f"{r['publication']}:{r['measure']}" for r in rows.iter_rows(named=True)})
+    sheets: dict[str, set[str]] = {}
+    for r in _revision_sheets(con, place["territory_code"], keys, editions).iter_rows(named=True):
+        sheets.setdefault(r["publication_id"], set()).update(r["sheets"])
+    parts = []
+    for publication in sorted(set(rows["publication"].to_list())):
+        mine = rows.filter(pl.col("publication") == publication)
+        publisher = next((p for p in mine["publisher"].to_list() if p), "")
+        eds = set(mine["earlier_edition"].to_list()) | set(mine["later_edition"].to_list())
+        parts.append(
+            _publication_part(publisher, publication, eds, sheets.get(publication, ()), "chiffres révisés, marts.revisions")
+        )
+    return PublicationSource(tuple(parts))
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+# ------------------------------------------------------------------ 6. the CSV
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", ",")
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _rates_csv(con: duckdb.DuckDBPyConnection, threshold: int) -> tuple[bytes, int, int]:
+    """Every row of marts.official_rates as CSV for a French spreadsheet: `;`, decimal comma, no
+    thousands separator, UTF-8 with BOM, French headers. A row whose count of people (the numerator
+    of a rate per 1000, the beneficiaries of an amount per beneficiary) is under the threshold has
+    its figures blanked and says so. Returns (bytes, rows, masked rows)."""
+    names = [name for name, _ in CSV_COLUMNS]
+    cursor = con.execute(
+        f"SELECT {', '.join(names)} FROM marts.official_rates ORDER BY indicator_code, year, "
+        "CASE territory_level WHEN 'department' THEN 0 WHEN 'department_whole' THEN 0 WHEN 'region' THEN 1 "
+        "WHEN 'metropolitan_france' THEN 2 WHEN 'overseas' THEN 3 ELSE 4 END, territory_code"
+    )
+    records = cursor.fetchall()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([header for _, header in CSV_COLUMNS] + [CSV_SECRET])
+    secret = f"{MASKED_TEXT} (effectif inférieur à {format_count(threshold)})"
+    blanked = {"numerator", "denominator", "rate_per_1000", "amount_eur"}
+    masked = 0
+    for record in records:
+        row = dict(zip(names, record))
+        per_beneficiary = (
+            row["rate_per_1000"] is None and row["denominator_age_min"] is None and row["denominator_age_max"] is None
+        )
+        people = row["numerator"] if row["rate_per_1000"] is not None else row["denominator"] if per_beneficiary else None
+        hidden = people is not None and 0 < people < threshold
+        masked += hidden
+        cells = []
+        for name in names:
+            value = row[name]
+            if hidden and name in blanked:
+                value = None
+            cells.append(LEVEL_LABELS.get(value, value) if name == "territory_level" else _csv_value(value))
+        writer.writerow(cells + [secret if hidden else ""])
+    return out.getvalue().encode("utf-8-sig"), len(records), masked
+
+
+def _download(rows: int, masked: int, threshold: int) -> str:
+    masked_text = ""
+    if masked:
+        masked_text = (
+            f" {format_count(masked)} ligne{'s' if masked > 1 else ''} dont l'effectif est inférieur à {format_count(threshold)} "
+            f"{'ont leurs' if masked > 1 else 'a ses'} chiffres masqués, au titre du secret statistique."
+        )
+    return (
+        f'<p class="download"><a href="{CSV_NAME}" download>Télécharger la table complète des taux officiels '
+        f"({CSV_NAME}, {_escape(format_count(rows))} lignes)</a> : une ligne par territoire, indicateur et année, avec "
+        "numérateur, dénominateur, rangs et éditions ; séparateur point-virgule, virgule décimale, encodage UTF-8."
+        f"{_escape(masked_text)}</p>"
+    )
+
+
+# ------------------------------------------------------------------ page text
+
+
+def _intro(con: duckdb.DuckDBPyConnection, place: dict, neighbour: dict | None) -> str:
+    compared = ""
+    if neighbour is not None:
+        try:
+            of_neighbour = queries.territory(con, neighbour["territory_code"])["name_of_fr"]
+        except LookupError:
+            of_neighbour = f"de {neighbour['territory_name']}"
+        compared = (
+            f" Les séries suivent aussi celle {of_neighbour}, le plus peuplé des autres départements {place['region_of_fr']}."
+        )
+    return (
+        f"Chiffres officiels de la DREES (aide sociale départementale, minima sociaux) et de l'INSEE (estimations de "
+        f"population) situant le département {place['name_of_fr']} parmi les départements métropolitains, face à la "
+        f"France et aux départements {place['region_of_fr']}, depuis la première année publiée. Un taux rapporte les "
+        "bénéficiaires au 31 décembre d'une année à la population au 1er janvier de l'année suivante ; pour une région "
+        "ou la France, la somme des bénéficiaires de ses départements est rapportée à la somme de leurs populations."
+        f"{compared} Chaque graphique cite la publication, l'édition et la feuille de ses chiffres ; les chiffres révisés "
+        "d'une édition à l'autre sont listés en fin de page."
+    )
+
+
+def _headline(latest: pl.DataFrame, places: list[dict], revised: int, csv_rows: int, threshold: int) -> list[tuple[str, str]]:
+    focus = next(p for p in places if p["role"] == "focus")
+    country = next((p for p in places if p["role"] == "country"), None)
+    by_key = {(r["indicator_code"], r["territory_code"]): r for r in latest.iter_rows(named=True)}
+    headline = []
+    for indicator in INDICATORS:
+        row = by_key.get((indicator.code, focus["territory_code"]))
+        if row is None:
+            continue
+        france = by_key.get((indicator.code, country["territory_code"])) if country else None
+        _, [value], masked = _disclosed([focus["territory_name"]], [row], threshold)
+        text = value if masked else f"{value}, {_rank_text(row['rank_france'], row['ranked_france'])} départements"
+        if france is not None:
+            text += f" ; {france['territory_name']} : {_permille(france['rate_per_1000'])}"
+        headline.append((f"{indicator.title} ({row['year']})", text))
+    headline.append(("Chiffres révisés entre éditions", format_count(revised)))
+    headline.append(("Table complète des taux", f"{CSV_NAME} ({format_count(csv_rows)} lignes)"))
+    return headline

@@ -1,0 +1,221 @@
+-- official_total: the official tables' own arithmetic (issue 13). Every total row a publisher
+-- prints is compared with the sum of the rows it totals:
+--   national_totals  DREES and INSEE: France métropolitaine (FRMET) = its départements, DROM = its
+--                    départements, France (FR) = FRMET + DROM as printed;
+--   regional_block   DREES: each row of the regional block = the départements of that région;
+--   sexes            INSEE, total rows: Hommes + Femmes = Ensemble (Total column);
+--   age_bands        INSEE, total rows, both sexes: the age bands = the Total column.
+-- A territory printed both whole and as parts counts once: Corsica as 2A + 2B, or 20 when neither
+-- part has a value; the Rhône as 69, or 69D + 69M when 69 has no value. A publisher's total that
+-- differs from its rows is the publisher's inconsistency: a warning (severity_of), never a block.
+-- document_id names the file (publication and edition), source_line its row, row_label its cell.
+{#- No official_total rule (a test's fixture rules): no row, and no official table read. -#}
+{%- if execute and reconciliation_rules('official_total') | length == 0 %}
+{{ no_evaluation() }}
+{%- else %}
+{%- set drees = [
+    ('official_drees_beneficiaries', 'stg_drees__aid_beneficiaries'),
+    ('official_drees_spending', 'stg_drees__aid_spending'),
+    ('official_drees_aah', 'stg_drees__aah_recipients'),
+] %}
+with drees as (
+{%- for suite, model in drees %}
+    select '{{ suite }}' as suite, publication_id, edition, source_file, sheet, source_cell, source_row,
+           block, year, header_as_printed, territory_code, territory_label, is_total_row, region_code_as_printed,
+           measure_label,
+           unit, value
+    from {{ ref(model) }}
+    {% if not loop.last %}union all{% endif %}
+{%- endfor %}
+),
+
+insee as (
+    select
+        'official_insee_population' as suite, publication_id, edition, source_file, sheet, source_cell, source_row,
+        territory_code, territory_label, group_header, header_as_printed, sex, is_total_age, age_min,
+        cast(population as decimal(38, 10)) as value,
+        territory_code in ('FRMET', 'DROM', 'FR') as is_total_row
+    from {{ ref('stg_insee__population') }}
+),
+
+-- the département rows that count in a sum, with the area and région they add to
+drees_counted as (
+    select
+        *,
+        case when territory_code in ('971', '972', '973', '974', '976') then 'DROM' else 'FRMET' end as area,
+        'R' || case when region_code_as_printed like '10_' then '0' || right(region_code_as_printed, 1)
+                    else region_code_as_printed end as region_territory
+    from drees
+    where block = 'departements' and not is_total_row
+    qualify {{ counts_once('suite, edition, sheet, header_as_printed') }}
+),
+
+drees_totals as (
+    select * from drees where block = 'departements' and is_total_row and value is not null
+),
+
+drees_area_sums as (
+    select suite, edition, sheet, header_as_printed, area, sum(value) as summed, count(value) as summed_rows
+    from drees_counted
+    group by all
+),
+
+drees_national as (
+    select
+        t.*,
+        'national_totals' as rule_name,
+        case when t.territory_code = 'FR' then f.value + coalesce(o.value, 0) else s.summed end as computed,
+        case when t.territory_code = 'FR' then 'total France métropolitaine + total DROM imprimés'
+             else 'somme des ' || coalesce(s.summed_rows, 0) || ' départements imprimés' end as computed_desc
+    from drees_totals as t
+    left join drees_area_sums as s
+      on s.suite = t.suite and s.edition = t.edition and s.sheet = t.sheet
+     and s.header_as_printed = t.header_as_printed and s.area = t.territory_code
+    left join drees_totals as f
+      on f.suite = t.suite and f.edition = t.edition and f.sheet = t.sheet
+     and f.header_as_printed = t.header_as_printed and f.territory_code = 'FRMET'
+    left join drees_totals as o
+      on o.suite = t.suite and o.edition = t.edition and o.sheet = t.sheet
+     and o.header_as_printed = t.header_as_printed and o.territory_code = 'DROM'
+),
+
+drees_regional as (
+    select
+        r.*,
+        'regional_block' as rule_name,
+        s.summed as computed,
+        'somme des ' || coalesce(s.summed_rows, 0) || ' départements de la région' as computed_desc
+    from drees as r
+    left join (
+        select suite, edition, sheet, header_as_printed, region_territory, sum(value) as summed,
+               count(value) as summed_rows
+        from drees_counted
+        group by all
+    ) as s
+      on s.suite = r.suite and s.edition = r.edition and s.sheet = r.sheet
+     and s.header_as_printed = r.header_as_printed and s.region_territory = r.territory_code
+    where r.block = 'regions' and not r.is_total_row and r.value is not null
+),
+
+insee_departments as (
+    select *, case when territory_code like '97%' then 'DROM' else 'FRMET' end as area
+    from insee
+    where not is_total_row
+),
+
+insee_national_sums as (
+    select
+        t.suite, t.publication_id, t.edition, t.source_file, t.sheet, t.source_cell, t.source_row,
+        t.territory_code, t.territory_label, t.value,
+        t.group_header || ', ' || t.header_as_printed as measure_label,
+        sum(p.value) filter (where p.territory_code in ('FRMET', 'DROM')) as printed_totals,
+        sum(d.value) as summed,
+        count(d.value) as summed_rows
+    from insee as t
+    left join insee_departments as d
+      on t.territory_code <> 'FR' and d.source_file = t.source_file and d.sheet = t.sheet
+     and regexp_extract(d.source_cell, '!([A-Z]+)', 1) = regexp_extract(t.source_cell, '!([A-Z]+)', 1)
+     and d.area = t.territory_code
+    left join insee as p
+      on t.territory_code = 'FR' and p.source_file = t.source_file and p.sheet = t.sheet and p.is_total_row
+     and regexp_extract(p.source_cell, '!([A-Z]+)', 1) = regexp_extract(t.source_cell, '!([A-Z]+)', 1)
+    where t.is_total_row and t.value is not null
+    group by all
+),
+
+insee_national as (
+    select
+        * exclude (printed_totals, summed, summed_rows),
+        'national_totals' as rule_name,
+        case when territory_code = 'FR' then printed_totals else summed end as computed,
+        case when territory_code = 'FR' then 'total France métropolitaine + total DOM imprimés'
+             else 'somme des ' || summed_rows || ' départements imprimés' end as computed_desc
+    from insee_national_sums
+),
+
+insee_sexes as (
+    select
+        e.suite, e.publication_id, e.edition, e.source_file, e.sheet, e.source_cell, e.source_row,
+        e.territory_code, e.territory_label, e.value,
+        'Ensemble, ' || e.header_as_printed as measure_label,
+        'sexes' as rule_name,
+        sum(s.value) as computed,
+        'Hommes + Femmes de la même ligne (' || count(s.value) || ' cellules)' as computed_desc
+    from insee as e
+    left join insee as s
+      on s.source_file = e.source_file and s.sheet = e.sheet and s.source_row = e.source_row
+     and s.sex in ('male', 'female') and s.is_total_age
+    where e.is_total_row and e.sex = 'all' and e.is_total_age and e.value is not null
+    group by all
+),
+
+insee_bands as (
+    select
+        t.suite, t.publication_id, t.edition, t.source_file, t.sheet, t.source_cell, t.source_row,
+        t.territory_code, t.territory_label, t.value,
+        t.group_header || ', ' || t.header_as_printed as measure_label,
+        'age_bands' as rule_name,
+        sum(b.value) as computed,
+        'somme des ' || count(b.value) || ' tranches d''âge de la ligne' as computed_desc
+    from insee as t
+    left join insee as b
+      on b.source_file = t.source_file and b.sheet = t.sheet and b.source_row = t.source_row
+     and b.sex = t.sex and not b.is_total_age
+    where t.is_total_row and t.is_total_age and t.value is not null
+    group by all
+),
+
+evaluated as (
+    select suite, publication_id, edition, source_file, sheet, source_cell, source_row, territory_label,
+           measure_label || ', ' || header_as_printed as measure_label, value, rule_name, computed, computed_desc,
+           case when suite = 'official_drees_aah' then 'rounded_hundreds' else unit end as unit
+    from drees_national
+    union all
+    select suite, publication_id, edition, source_file, sheet, source_cell, source_row, territory_label,
+           measure_label || ', ' || header_as_printed, value, rule_name, computed, computed_desc, unit
+    from drees_regional
+    {%- for part in ['insee_national', 'insee_sexes', 'insee_bands'] %}
+    union all
+    select suite, publication_id, edition, source_file, sheet, source_cell, source_row, territory_label,
+           measure_label || ', ' || sheet, value, rule_name, computed, computed_desc, 'persons'
+    from {{ part }}
+    {%- endfor %}
+),
+
+rules as (
+    select suite, name, expectation, kind from ({{ reconciliation_rules_of_type('official_total') }}) as r
+),
+
+checks as (
+select
+    e.suite,
+    rules.expectation,
+    {{ check_id("e.publication_id || '@' || e.edition", 'rules.kind', 'rules.name', 'null') }} || '.' || replace(e.source_cell, '''', '') as check_id,
+    rules.kind as check_kind,
+    e.publication_id || ' ' || e.edition as document_id,
+    e.source_row as source_line,
+    e.sheet as table_id,
+    e.measure_label as measure,
+    trim(e.territory_label) || ', ' || e.source_file || ', ' || e.source_cell as row_label,
+    e.value as published_value,
+    -- spending is printed in thousands of euros with its full binary precision: judged to the
+    -- euro; the minima sociaux print their France rows rounded to the hundred (593 900)
+    case e.unit when 'thousand_eur' then 3 else 0 end as published_decimals,
+    coalesce(e.computed, 0) as computed_value,
+    cast(case e.unit when 'thousand_eur' then 0.0005 when 'rounded_hundreds' then 50 else 0.5 end as decimal(38, 10))
+        as tolerance,
+    e.computed_desc,
+    case e.unit
+        when 'thousand_eur' then 'un demi-euro (valeurs imprimées en milliers d''euros, non arrondies)'
+        when 'rounded_hundreds' then 'une demi-centaine : la DREES arrondit ces totaux à la centaine'
+        else 'une demi-unité (effectifs entiers)'
+    end as tolerance_desc,
+    case when e.computed is null then 'Aucune ligne additionnée : le total ne peut pas être vérifié.' end as hint_if_failed
+from evaluated as e
+inner join rules on rules.suite = e.suite and rules.name = e.rule_name
+)
+
+select
+    {{ evaluation_columns() }}
+from checks
+{%- endif %}
