@@ -169,17 +169,18 @@ def run_ours(raw: Path, work: Path, month: str | None) -> dict:
 
 # ---------------------------------------------------------------- data sets
 def dataset(name: str, departments: int, start: str, months: int, lines: int) -> Path:
-    """benchmarks/data/<name>/fap (+ a link to the deliberations, which the definitions read)."""
+    """benchmarks/data/<name>/fap (+ links to the deliberations and the open-data manifest, which the definitions read)."""
     from dagster_project.sources.fap import generate
 
     raw = DATA / name
     marker = raw / "dataset.json"
     spec = {"departments": departments, "start": start, "months": months, "lines": lines}
-    if marker.exists() and json.loads(marker.read_text())["spec"] == spec:
+    if marker.exists() and (raw / "opendata").exists() and json.loads(marker.read_text())["spec"] == spec:
         return raw
     shutil.rmtree(raw, ignore_errors=True)
     (raw / "fap").mkdir(parents=True)
     (raw / "deliberations").symlink_to(ROOT / "raw" / "deliberations")
+    (raw / "opendata").symlink_to(ROOT / "raw" / "opendata")  # its manifest declares the opendata assets
     print(f"generating {name}: {lines:,} lines, {departments} départements, {months} months from {start}", flush=True)
     started = time.monotonic()
     _, written = generate.write_volume(

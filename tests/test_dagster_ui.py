@@ -9,7 +9,18 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT
 
-LAYER_GROUPS = {"raw_documents", "raw_fap", "staging", "intermediate", "marts", "reference", "checks", "reports", "publish"}
+LAYER_GROUPS = {
+    "raw_documents",
+    "raw_fap",
+    "opendata",
+    "staging",
+    "intermediate",
+    "marts",
+    "reference",
+    "checks",
+    "reports",
+    "publish",
+}
 
 
 @pytest.mark.parametrize("dev_cli", [False, True], ids=["validate", "as_under_dagster_dev"])

@@ -45,6 +45,25 @@ SEED_DISCREPANCIES = {
     "autonomy_plan_figures.cross_source.apa_home_coverage_60plus.l0312": "failed",
     # the TOTAL prints 100 % in « répartition régionale DRL adultes % » whose rows print nothing
     "hdf_adults.total_row.drl_adults_regional_share_pct.l0308": "failed",
+    # the INSEE/DREES/CNAF figures of 2022-2024 against the official files, which end in 2019-2023:
+    # never the printed year, so each says which year and edition come closest and by how much
+    **{
+        f"{table}.cross_source.official_{code}.l{line:04d}": "failed"
+        for table, code, line in [
+            ("pa_indicators", "ageing_index", 259),
+            ("pa_indicators", "pop_75plus", 260),
+            ("pa_indicators", "pop_75plus_share", 261),
+            ("pa_indicators", "apa_per_1000_60plus", 269),
+            ("pa_indicators", "apa_home_share", 270),
+            ("pa_indicators", "apa_home_per_1000_60plus", 271),
+            ("pa_indicators", "apa_institution_per_1000_60plus", 272),
+            ("pa_indicators", "elderly_social_aid_per_1000_60plus", 273),
+            ("ph_indicators", "disabled_social_aid_beneficiaries", 283),
+            ("ph_indicators", "ash_beneficiaries", 284),
+            ("ph_indicators", "aah_beneficiaries", 285),
+            ("ph_indicators", "pch_beneficiaries", 287),
+        ]
+    },
 }
 
 

@@ -32,18 +32,18 @@ def test_counts_by_document_status_and_severity(con):
         "Conformes (contrôles bloquants)": [0, 0, 74, 0],  # the engine checks: 2025 allocation, FAP hours
         "Conformes (avertissements)": [7, 204, 51, 101],
         "Écarts acceptés (avertissements)": [0, 0, 0, 1],
-        "Écarts signalés (avertissements)": [0, 0, 1, 16],  # + the DRL adults TOTAL (issue 11, 6c)
+        "Écarts signalés (avertissements)": [0, 0, 1, 28],  # + the DRL adults TOTAL (issue 11, 6c), + 12 official
     }
     assert figure.layout.barmode == "stack" and figure.layout.xaxis.title.text == "Contrôles (nombre)"
     headers, rows = chart.table
-    assert headers[-1] == "Total" and rows[-1] == ["Total", "74", "363", "1", "17", "455"]
-    assert chart.sources[1].footnote().endswith(f"(fichier {DOC_001}.txt), lignes 261, 267 à 270, 281, 293 à 298, 303 à 308, "
+    assert headers[-1] == "Total" and rows[-1] == ["Total", "74", "363", "1", "29", "467"]
+    assert chart.sources[1].footnote().endswith(f"(fichier {DOC_001}.txt), lignes 259 à 261, 267 à 273, 281, 283 à 285, 287, 293 à 298, 303 à 308, "
                                                 "312, 324, 357, 360 à 363, 365 à 368, 370 à 372, 374 et 566.")  # fmt: skip
     headline = {k: plain(v) for k, v in report.headline}
     assert headline == {
-        "Contrôles évalués": "455 sur 4 délibérations",
+        "Contrôles évalués": "467 sur 4 délibérations",
         "Conformes": "437",
-        "Écarts signalés (avertissements, non bloquants)": "17",
+        "Écarts signalés (avertissements, non bloquants)": "29",
         "Écarts acceptés après examen": "1",
         "Écarts bloquants": "0 (un écart bloquant empêche toute publication)",
         # the official files' own totals (tests/test_opendata.py checks them against the files)
@@ -65,7 +65,7 @@ def test_every_discrepancy_with_its_printed_line_figures_tolerance_and_explanati
     official = con.execute(
         "SELECT check_id FROM marts.reconciliation_checks WHERE status <> 'passed' AND check_kind = 'official_total'"
     ).fetchall()
-    assert sorted(blocks) == sorted(c for (c,) in expected + official) and len(blocks) == 18 + len(official)
+    assert sorted(blocks) == sorted(c for (c,) in expected + official) and len(blocks) == 30 + len(official)
     total = plain(blocks["fap_annex.total_row.envelope_2024_eur.l0128"])
     assert "Ligne 128 – ligne TOTAL : Répartition de l&#x27;enveloppe 2024 (en €) (fap_annex) – en écart, avertissement" in total
     assert "Texte imprimé :</span>  │ TOTAL │ 4 319 502,00 │ 100,00% │ 887 490,00 € │ 887 490,00 €</p>" in total

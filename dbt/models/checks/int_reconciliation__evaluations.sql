@@ -2,7 +2,8 @@
 -- compute for it (exact DECIMAL sums; divisions are done by DuckDB in DOUBLE, then stored with 10
 -- decimals), the tolerance of the policy, and what the explanation needs.
 {%- set kinds = ['total_row', 'row_formula', 'share_of_total', 'regional_aggregate', 'implied_population',
-                 'formula', 'matching_rows', 'engine', 'official_total'] %}
+                 'formula', 'matching_rows', 'engine', 'official_total',
+                 'official_cross_source'] %}
 with evaluations as (
 {%- for kind in kinds %}
     select * from {{ ref('int_reconciliation__' ~ kind) }}
