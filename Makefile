@@ -21,7 +21,7 @@ AUTONOMY_UI_PORT ?= 3000
 AUTONOMY_OPENDATA_MIRROR ?= $(abspath $(wildcard $(CURDIR)/../shared/opendata))
 export AUTONOMY_OPENDATA_MIRROR
 
-.PHONY: help setup run test lint format bench-refresh ui docs prepare clean whatif docs-build check-reports fap-sample bench serve rollback opendata
+.PHONY: help setup run test lint format bench-refresh ui docs prepare clean whatif docs-build check-reports fap-sample bench serve rollback opendata bench-opendata
 
 help:
 	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
@@ -37,6 +37,7 @@ help:
 	@echo "make opendata  the official INSEE/DREES/IGN files of raw/opendata/manifest.yml into raw/opendata/files/ (mirror, else download)"
 	@echo "make fap-sample  the synthetic 2024 FAP exports in raw/fap/, unless it already holds monthly exports"
 	@echo "make bench  FAP ingestion benchmark (10 M and 50 M lines; several GB in benchmarks/data/, ~1 h)"
+	@echo "make bench-opendata  loading every official file, 5 runs against a bare fastexcel read (target <= 10 s)"
 	@echo "make bench-refresh  the refresh 5 times into temporary paths: median and per-step breakdown -> benchmarks/RESULTS.md"
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
@@ -64,6 +65,9 @@ fap-sample: setup
 
 bench: prepare
 	$(BIN)/python benchmarks/fap_ingest.py
+
+bench-opendata: setup opendata
+	$(BIN)/python benchmarks/opendata_load.py --runs $(or $(BENCH_RUNS),5)
 
 BENCH_RUNS ?= 5
 bench-refresh: prepare

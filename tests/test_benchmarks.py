@@ -38,3 +38,9 @@ def test_refresh_benchmark_at_smoke_scale(tmp_path):
     assert text.startswith("# FAP ingestion benchmark: results\n\nkept as is\n")
     assert "# Refresh" in text and "### smoke" in text and "| dbt_models |" in text, out
     assert "refresh (as `make run` prints it)" in text
+
+
+@pytest.mark.xdist_group("benchmarks")
+def test_opendata_load_benchmark_at_smoke_scale(tmp_path):
+    out = _run(["benchmarks/opendata_load.py", "--smoke"], tmp_path)
+    assert "open data, 1 run(s): ours" in out and '"rows_loaded": ' in out, out

@@ -276,3 +276,26 @@ def test_a_publisher_total_that_does_not_add_up_is_a_warning_that_says_so(publis
     assert rows and {severity for severity, _ in rows} == {"warning"}
     assert all("incohérence de la publication elle-même" in text and "Minima sociaux" in text for _, text in rows)
     assert all("se contredit" not in text and "document n'est pas cohérent" not in text for _, text in rows)
+
+
+def _checked(rows):
+    from dagster_project.sources.opendata.extract import _check_territory, insee_population
+
+    sheet, seen = _sheet(rows), {}
+    for cell in insee_population(sheet):
+        _check_territory(sheet, cell, seen)
+
+
+HEAD = [["Estimation"], ["Départements", "", "Ensemble", ""], ["", "", "0 à 4 ans", "Total"]]
+
+
+def test_a_duplicated_department_code_is_refused():
+    rows = [*HEAD, ["62", "Pas-de-Calais", "1", "2"], ["59", "Nord", "1", "2"], ["62", "Pas-de-Calais", "1", "2"]]
+    with pytest.raises(InputError, match=r"sheet '2020' \(row 6\): territory code '62' printed twice, rows 4 and 6"):
+        _checked(rows)
+
+
+def test_an_unknown_department_code_is_refused():
+    rows = [*HEAD, ["62", "Pas-de-Calais", "1", "2"], ["99", "Étranger", "1", "2"]]
+    with pytest.raises(InputError, match=r"\(row 5\): unknown territory code '99' \(Étranger\)"):
+        _checked(rows)

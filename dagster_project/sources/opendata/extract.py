@@ -72,7 +72,13 @@ class Sheet:
         return f"{quoted}!{column_letter(col)}{row + 1}"
 
     def refuse(self, message: str, row: int | None = None, col: int | None = None, value: str | None = None):
-        where = f" ({self.cell_ref(row, col)})" if row is not None and col is not None else ""
+        where = (
+            f" ({self.cell_ref(row, col)})"
+            if row is not None and col is not None
+            else f" (row {row + 1})"
+            if row is not None
+            else ""
+        )
         raise InputError(
             f"{self.source.relative}, sheet {self.name!r}{where}: {message}",
             file=str(self.source.path),
@@ -210,6 +216,25 @@ def drees_minima(sheet: Sheet) -> Iterator[dict]:
         row += 1
 
 
+# COG codes a département row may print (DREES prints Corsica whole as 20, or as 20A/20B in the
+# minima sociaux, and the Rhône's parts 69D and 69M); région rows print 2 or 3 digits.
+DEPARTMENT_CODE = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|20[AB]?|69[DM]|97[1-6])$")
+REGION_CODE = re.compile(r"^\d{2,3}$")
+
+
+def _check_territory(sheet: Sheet, cell: dict, seen: dict[tuple[str, str], int]) -> None:
+    """Refuse an unknown or duplicated territory code (a sum would count it wrong)."""
+    code, row = cell["territory_code"], cell["row_number"]
+    if not code:
+        return  # total rows
+    pattern = REGION_CODE if cell["block"] == "regions" else DEPARTMENT_CODE
+    if not pattern.match(code):
+        sheet.refuse(f"unknown territory code {code!r} ({cell['territory_label']})", row - 1, None, code)
+    first = seen.setdefault((cell["block"], code), row)
+    if first != row:
+        sheet.refuse(f"territory code {code!r} printed twice, rows {first} and {row}", row - 1, None, code)
+
+
 LAYOUTS = {"insee_population": insee_population, "drees_series": drees_series, "drees_minima": drees_minima}
 
 
@@ -241,7 +266,9 @@ def read_spreadsheet(source: SourceFile) -> pl.DataFrame:
     for name in _sheet_names(source, reader):
         sheet = _read_sheet(reader, source, name)
         title = next((v for v in (sheet.get(0, 0), sheet.get(0, 1)) if v), "")
+        seen: dict[tuple[str, str], int] = {}
         for cell in layout(sheet):
+            _check_territory(sheet, cell, seen)
             cell["table_title"] = title
             rows.append(cell)
     if not rows:

@@ -51,7 +51,8 @@ drees_counted as (
 ),
 
 drees_totals as (
-    select * from drees where block = 'departements' and is_total_row and value is not null
+    select * from drees
+    where block = 'departements' and is_total_row and value is not null
 ),
 
 drees_area_sums as (
@@ -79,6 +80,13 @@ drees_national as (
      and o.header_as_printed = t.header_as_printed and o.territory_code = 'DROM'
 ),
 
+drees_region_sums as (
+    select suite, edition, sheet, header_as_printed, region_territory, sum(value) as summed,
+           count(value) as summed_rows
+    from drees_counted
+    group by all
+),
+
 drees_regional as (
     select
         r.*,
@@ -86,12 +94,7 @@ drees_regional as (
         s.summed as computed,
         'somme des ' || coalesce(s.summed_rows, 0) || ' départements de la région' as computed_desc
     from drees as r
-    left join (
-        select suite, edition, sheet, header_as_printed, region_territory, sum(value) as summed,
-               count(value) as summed_rows
-        from drees_counted
-        group by all
-    ) as s
+    left join drees_region_sums as s
       on s.suite = r.suite and s.edition = r.edition and s.sheet = r.sheet
      and s.header_as_printed = r.header_as_printed and s.region_territory = r.territory_code
     where r.block = 'regions' and not r.is_total_row and r.value is not null
