@@ -24,6 +24,7 @@ class RefreshSummary:
     publish_metadata: dict = field(default_factory=dict)
     run_id: str = ""
     png_skipped: str | None = None  # why report charts have no PNG (said once, not per report)
+    new_editions: list[str] = field(default_factory=list)  # official files loaded for the first time
 
     def render(self) -> str:
         settings = get_settings()
@@ -46,6 +47,8 @@ class RefreshSummary:
         else:
             lines.append(f"Refresh FAILED after {self.seconds:.1f} s (run {self.run_id}): nothing was published;")
             lines.append(f"  the previously published warehouse ({settings.warehouse}) is unchanged.")
+        for text in self.new_editions:
+            lines.append(f"  New official edition loaded: {text}")
         for text in self.failed_steps:
             lines.append(f"  FAILED step {text}")
         for text in self.failed_checks:
@@ -94,6 +97,9 @@ def summarize(events, publish_key: dg.AssetKey) -> RefreshSummary:
             png_text = getattr(png, "value", png)
             if summary.png_skipped is None and isinstance(png_text, str) and png_text.startswith(PNG_SKIPPED):
                 summary.png_skipped = png_text[len(PNG_SKIPPED) :].strip()
+            new = getattr(materialization.metadata.get("new_editions"), "value", None)
+            if new and new != "none":  # sources/opendata/assets.py: a file the manifest does not know
+                summary.new_editions.append(f"{materialization.asset_key.to_user_string()}, edition {new}")
             if materialization.asset_key == publish_key:
                 summary.published = True
                 summary.publish_metadata = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}

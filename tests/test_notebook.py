@@ -75,3 +75,9 @@ def test_the_notebook_answers_its_three_questions_from_the_published_warehouse(p
     assert "somme des 36 lignes de la colonne : 887 489,9800 ; écart -0,0200" in everything
     assert "probable erreur de copie" in everything and "moyenne simple des 5 valeurs départementales" in everything
     assert "[acknowledged, warning] 001_ce3718776857736d, ligne 267" in everything
+
+    # (d) the official files: APA per 1000 aged 60+, rank and weighted région and France
+    assert (
+        "2020 : 103,9 ‰ dans le Pas-de-Calais, rang 5 sur 99 départements (rang 1 dans sa région), contre 81,7 ‰ pour la "
+        "région et 72,8 ‰ en France (DREES 1996-2020, INSEE 2023)." in everything
+    )

@@ -45,3 +45,28 @@ def test_a_missing_chromium_is_one_line_of_the_summary():
     lines = [line for line in summary.render().splitlines() if "PNG" in line]
     assert lines == ["  PNG charts not written: no Chromium found for the PNG export (Debian: apt-get install chromium)"]
     assert PNG_SKIPPED == "non générés :"  # what the report assets write in their `png` metadata
+
+
+def test_a_new_official_edition_is_named_in_the_summary():
+    """The opendata asset says which files the manifest did not know (metadata new_editions)."""
+    from types import SimpleNamespace
+
+    import dagster as dg
+
+    from dagster_project.run_summary import summarize
+
+    def materialization(key, new):
+        data = SimpleNamespace(
+            materialization=SimpleNamespace(asset_key=dg.AssetKey(key), metadata={"new_editions": dg.MetadataValue.text(new)})
+        )
+        return SimpleNamespace(
+            is_step_failure=False, is_step_skipped=False, event_type=None, is_step_materialization=True, event_specific_data=data
+        )
+
+    events = [
+        materialization(["raw", "opendata", "drees_aid_beneficiaries"], "1996-2021"),
+        materialization(["raw", "opendata", "insee_population_broad"], "none"),
+    ]
+    summary = summarize(events, dg.AssetKey(["publish", "warehouse"]))
+    assert summary.new_editions == ["raw/opendata/drees_aid_beneficiaries, edition 1996-2021"]
+    assert "  New official edition loaded: raw/opendata/drees_aid_beneficiaries, edition 1996-2021" in summary.render()
