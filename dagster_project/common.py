@@ -5,6 +5,8 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 
+from .core.errors import InputError
+
 OWNERS = ["team:data-autonomie"]
 
 
@@ -35,3 +37,14 @@ def markdown_table(headers: list[str], rows: list[tuple]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def input_refused(what: str, exc: InputError) -> dg.Failure:
+    """The step failure of a refused input: the message, and where (file, line, column, value) as
+    metadata the UI shows; never retried (the same input would be refused again)."""
+    where = (("file", exc.file), ("line", exc.line), ("column", exc.column), ("value", exc.value))
+    return dg.Failure(
+        description=f"{what}: {exc}",
+        metadata={k: str(v) for k, v in where if v is not None},
+        allow_retries=False,
+    )

@@ -8,7 +8,7 @@ that the raw schema is replaced in a single transaction: never half old, half ne
 import dagster as dg
 import yaml
 
-from ...common import OWNERS, table_metadata
+from ...common import OWNERS, input_refused, table_metadata
 from ...core.errors import InputError
 from ...settings import get_settings
 from ...warehouse.connections import connect_work
@@ -88,15 +88,7 @@ def deliberations(context: dg.AssetExecutionContext, refresh_lock: RefreshLockRe
         load = read_deliberations(settings.deliberations_dir, settings.catalogue_path)
         load.acknowledged = load_register(settings.raw_dir)
     except InputError as exc:
-        raise dg.Failure(
-            description=f"Raw deliberations refused: {exc}",
-            metadata={
-                k: str(v)
-                for k, v in (("file", exc.file), ("line", exc.line), ("column", exc.column), ("value", exc.value))
-                if v is not None
-            },
-            allow_retries=False,
-        ) from exc
+        raise input_refused("Raw deliberations refused", exc) from exc
     counts = write_raw_layer(settings.work_db, load, settings.catalogue_path)
     context.log.info("raw layer written: %s", ", ".join(f"{k}={v}" for k, v in counts.items()))
     sha = {d.document_id: d.sha256 for d in load.documents}

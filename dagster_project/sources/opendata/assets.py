@@ -3,7 +3,7 @@ raw tables change in one transaction. Metadata: editions, files, sha256, rows, y
 
 import dagster as dg
 
-from ...common import OWNERS
+from ...common import OWNERS, input_refused
 from ...core.errors import InputError
 from ...settings import get_settings
 from ...warehouse.lock import RefreshLockResource
@@ -45,15 +45,7 @@ def opendata(context: dg.AssetExecutionContext, refresh_lock: RefreshLockResourc
     try:
         load = read_opendata(settings.opendata_manifest, settings.opendata_dir)
     except InputError as exc:
-        raise dg.Failure(
-            description=f"Official open data refused: {exc}",
-            metadata={
-                k: str(v)
-                for k, v in (("file", exc.file), ("line", exc.line), ("column", exc.column), ("value", exc.value))
-                if v is not None
-            },
-            allow_retries=False,
-        ) from exc
+        raise input_refused("Official open data refused", exc) from exc
     counts = write_opendata(settings.work_db, load)
     for source in load.new_editions:
         context.log.warning(
