@@ -8,9 +8,11 @@ UV := $(PYTHON) -m uv
 VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 
-# This machine sets PYTHONDONTWRITEBYTECODE=1: keep compiled bytecode in a cache instead, or
-# every dagster/dbt/GX process recompiles what it imports (twice the start-up time).
+# This machine sets PYTHONDONTWRITEBYTECODE=1, so no process ever kept its bytecode: every
+# dagster/dbt/GX process recompiled what it imports (dagster + GX + dagster-dbt: 20-24 s to
+# import instead of 10-11 s). Write it, but into a cache outside the source tree.
 export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
+export PYTHONDONTWRITEBYTECODE :=
 export DAGSTER_HOME := $(CURDIR)/.dagster
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 # The UI listens on localhost only unless told otherwise.
