@@ -299,3 +299,73 @@ def test_an_unknown_department_code_is_refused():
     rows = [*HEAD, ["62", "Pas-de-Calais", "1", "2"], ["99", "Étranger", "1", "2"]]
     with pytest.raises(InputError, match=r"\(row 5\): unknown territory code '99' \(Étranger\)"):
         _checked(rows)
+
+
+# ---------------------------------------------------------------- every row's own arithmetic
+def _insee_groups(path, sheet: str, code: str) -> tuple[int, dict[str, dict[str, tuple[int, Decimal]]]]:
+    """(row index, {Ensemble|Hommes|Femmes: {age label: (column, value)}}) of one territory row."""
+    rows = _rows(path, sheet)
+    head = next(i for i, r in enumerate(rows) if r[0] == "Départements")
+    index, row = _insee_row(path, sheet, code)
+    groups: dict[str, dict[str, tuple[int, Decimal]]] = {}
+    group = None
+    for j in range(2, len(row)):
+        group = rows[head][j] or group
+        groups.setdefault(group, {})[rows[head + 1][j]] = (j, _num(row[j]))
+    return index, groups
+
+
+def test_hommes_plus_femmes_and_age_bands_are_checked_on_every_department_row(published_con):
+    """Not only the total rows: Pas-de-Calais' row of sheet 2020 (five-year bands) is checked for
+    Hommes + Femmes = Ensemble and, for each sex, its bands against its Total column."""
+    from dagster_project.sources.opendata.extract import column_letter
+
+    index, groups = _insee_groups(POP_5Y, "2020", "62")
+    total_col, total = groups["Ensemble"]["Total"]
+    cell = f"2020!{column_letter(total_col)}{index + 1}"
+    sexes = published_con.execute(
+        "SELECT published_value, computed_value, status FROM marts.reconciliation_checks "
+        "WHERE check_kind = 'official_total' AND check_id LIKE ?",
+        [f"%.sexes.{cell}"],
+    ).fetchall()
+    assert sexes == [(total, groups["Hommes"]["Total"][1] + groups["Femmes"]["Total"][1], "passed")]
+    for sex in ("Ensemble", "Hommes", "Femmes"):
+        col, printed = groups[sex]["Total"]
+        bands = sum(v for label, (_, v) in groups[sex].items() if label != "Total")
+        got = published_con.execute(
+            "SELECT published_value, computed_value, status FROM marts.reconciliation_checks "
+            "WHERE check_kind = 'official_total' AND check_id LIKE ?",
+            [f"%.age_bands.2020!{column_letter(col)}{index + 1}"],
+        ).fetchall()
+        assert got == [(printed, bands, "passed")], sex
+
+
+# ---------------------------------------------------------------- cross-source: Hauts-de-France tables
+def test_hdf_population_column_is_compared_with_the_closest_recent_insee_estimate(published_con):
+    """Document 001 prints Pas-de-Calais' population aged 20-59 (716 785) without a year: it is
+    compared with the INSEE estimate, among the last five years of the files, that comes closest."""
+    line = next(
+        text
+        for text in (PROJECT / "raw" / "deliberations" / "001_ce3718776857736d.txt").read_text(encoding="utf-8").split("\n")
+        if text.startswith("Pas-de-Calais\t716")
+    )
+    printed = Decimal(line.split("\t")[1].replace(" ", "").replace("\u202f", ""))
+    candidates = {}
+    for year in range(2019, 2024):  # the broad file ends in 2023: its last five years
+        _, broad = _insee_groups(POP_BROAD, str(year), "62")
+        candidates[(year, "2023")] = broad["Ensemble"]["20 à 39 ans"][1] + broad["Ensemble"]["40 à 59 ans"][1]
+    for year in range(2019, 2021):
+        _, fine = _insee_groups(POP_5Y, str(year), "62")
+        candidates[(year, "2020")] = sum(
+            v
+            for label, (_, v) in fine["Ensemble"].items()
+            if label[:2].strip() in {"20", "25", "30", "35", "40", "45", "50", "55"}
+        )
+    (year, edition), closest = min(candidates.items(), key=lambda kv: (abs(kv[1] - printed), -kv[0][0]))
+    (got,) = published_con.execute(
+        "SELECT published_value, computed_value, status, explanation FROM marts.reconciliation_checks "
+        "WHERE check_id = 'hdf_adults.cross_source.official_pop_20_59.l0306'"
+    ).fetchall()
+    assert got[:3] == (printed, closest, "failed") and printed != closest
+    assert f"la plus proche est {year} (édition {edition} ;" in got[3]
+    assert "année non imprimée" in got[3] and "se contredit" not in got[3]

@@ -161,7 +161,7 @@ def test_index_links_every_report_with_the_refresh_date(published, con):
     assert format_datetime(published_at) in page
     assert (
         plain(dict(index.build(con, published.reports).headline)["Rapprochement"])
-        == "1 écart accepté, 29 en écart, 437 conformes"
+        == "1 écart accepté, 59 en écart, 437 conformes"
     )
     assert "<td>écart accepté</td><td>avertissement</td>" in page and "acknowledged" not in page
     for name in listed:

@@ -32,22 +32,22 @@ def test_counts_by_document_status_and_severity(con):
         "Conformes (contrôles bloquants)": [0, 0, 74, 0],  # the engine checks: 2025 allocation, FAP hours
         "Conformes (avertissements)": [7, 204, 51, 101],
         "Écarts acceptés (avertissements)": [0, 0, 0, 1],
-        "Écarts signalés (avertissements)": [0, 0, 1, 28],  # + the DRL adults TOTAL (issue 11, 6c), + 12 official
+        "Écarts signalés (avertissements)": [0, 0, 1, 58],  # + the DRL adults TOTAL (issue 11, 6c), + 42 official
     }
     assert figure.layout.barmode == "stack" and figure.layout.xaxis.title.text == "Contrôles (nombre)"
     headers, rows = chart.table
-    assert headers[-1] == "Total" and rows[-1] == ["Total", "74", "363", "1", "29", "467"]
+    assert headers[-1] == "Total" and rows[-1] == ["Total", "74", "363", "1", "59", "497"]
     assert chart.sources[1].footnote().endswith(f"(fichier {DOC_001}.txt), lignes 259 à 261, 267 à 273, 281, 283 à 285, 287, 293 à 298, 303 à 308, "
-                                                "312, 324, 357, 360 à 363, 365 à 368, 370 à 372, 374 et 566.")  # fmt: skip
+                                                "312, 314, 316, 318, 320, 324, 357, 360 à 363, 365 à 368, 370 à 372, 374 et 566.")  # fmt: skip
     headline = {k: plain(v) for k, v in report.headline}
     assert headline == {
-        "Contrôles évalués": "467 sur 4 délibérations",
+        "Contrôles évalués": "497 sur 4 délibérations",
         "Conformes": "437",
-        "Écarts signalés (avertissements, non bloquants)": "29",
+        "Écarts signalés (avertissements, non bloquants)": "59",
         "Écarts acceptés après examen": "1",
         "Écarts bloquants": "0 (un écart bloquant empêche toute publication)",
         # the official files' own totals (tests/test_opendata.py checks them against the files)
-        "Totaux des publications officielles (INSEE, DREES)": "36 682 contrôlés dans 6 fichiers, 9 en écart (avertissements)",
+        "Totaux des publications officielles (INSEE, DREES)": "74 126 contrôlés dans 6 fichiers, 9 en écart (avertissements)",
     }
     assert "Nombre de contrôles par délibération, statut et sévérité" in report.closing_html  # the table, visible
 

@@ -48,12 +48,24 @@ def normalised(text: str) -> str:
     return text
 
 
+def history_rows(warehouse) -> tuple[int, int]:
+    """(rows, runs) of marts.reconciliation_history."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("SELECT count(*), count(DISTINCT run_id) FROM marts.reconciliation_history").fetchone()
+    finally:
+        con.close()
+
+
 def test_two_refreshes_give_identical_marts_and_reports(published_copy):
     first_marts = table_hashes(published_copy.warehouse)
+    first_history = history_rows(published_copy.warehouse)
     first_reports = {p.name: p.read_text(encoding="utf-8") for p in sorted(published_copy.reports.glob("*.html"))}
     summary = run_refresh()
     assert summary.published, summary.render()
     assert table_hashes(published_copy.warehouse) == first_marts
+    # the history is a change log: a refresh that changes no result records nothing
+    assert history_rows(published_copy.warehouse) == first_history
     assert len(first_marts) >= 14
     second_reports = {p.name: p.read_text(encoding="utf-8") for p in sorted(published_copy.reports.glob("*.html"))}
     assert sorted(second_reports) == sorted(first_reports) and first_reports

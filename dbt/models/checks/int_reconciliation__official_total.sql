@@ -3,8 +3,9 @@
 --   national_totals  DREES and INSEE: France métropolitaine (FRMET) = its départements, DROM = its
 --                    départements, France (FR) = FRMET + DROM as printed;
 --   regional_block   DREES: each row of the regional block = the départements of that région;
---   sexes            INSEE, total rows: Hommes + Femmes = Ensemble (Total column);
---   age_bands        INSEE, total rows, both sexes: the age bands = the Total column.
+--   sexes            INSEE, every row (départements and totals): Hommes + Femmes = Ensemble
+--                    (Total column);
+--   age_bands        INSEE, every row, each sex: the age bands = the Total column.
 -- A territory printed both whole and as parts counts once: Corsica as 2A + 2B, or 20 when neither
 -- part has a value; the Rhône as 69, or 69D + 69M when 69 has no value. A publisher's total that
 -- differs from its rows is the publisher's inconsistency: a warning (severity_of), never a block.
@@ -148,7 +149,7 @@ insee_sexes as (
     left join insee as s
       on s.source_file = e.source_file and s.sheet = e.sheet and s.source_row = e.source_row
      and s.sex in ('male', 'female') and s.is_total_age
-    where e.is_total_row and e.sex = 'all' and e.is_total_age and e.value is not null
+    where e.sex = 'all' and e.is_total_age and e.value is not null
     group by all
 ),
 
@@ -164,7 +165,7 @@ insee_bands as (
     left join insee as b
       on b.source_file = t.source_file and b.sheet = t.sheet and b.source_row = t.source_row
      and b.sex = t.sex and not b.is_total_age
-    where t.is_total_row and t.is_total_age and t.value is not null
+    where t.is_total_age and t.value is not null
     group by all
 ),
 

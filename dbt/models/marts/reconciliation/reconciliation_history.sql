@@ -1,4 +1,8 @@
--- Every refresh's reconciliation results, kept: this refresh's rows are appended under its run id.
+-- The reconciliation results over time, as a change log: a refresh records a check when the check
+-- is new or its result (status, printed or computed value, tolerance) differs from the check's
+-- last recorded row. A check's result at any run is its latest row at or before that run; the
+-- first refresh records every check. (Recording every check every night grew the table by
+-- ~75 000 rows a night once the official tables were reconciled, almost all of them unchanged.)
 -- The Dagster dbt step sets AUTONOMY_RUN_ID to the Dagster run id (an environment variable rather
 -- than --vars, which would make dbt re-parse the whole project on every run); the dbt var
 -- `reconciliation_run_id` overrides it, and a manual `dbt build` records dbt's invocation id.
@@ -9,11 +13,30 @@
     unique_key=['run_id', 'check_id'],
     on_schema_change='fail',
 ) }}
+{%- set run_id = var("reconciliation_run_id", env_var("AUTONOMY_RUN_ID", invocation_id)) %}
 
-select
-    cast('{{ var("reconciliation_run_id", env_var("AUTONOMY_RUN_ID", invocation_id)) }}' as varchar) as run_id,
-    cast(current_timestamp as timestamp with time zone) as evaluated_at,
-    suite,
-    expectation,
-    {{ reconciliation_result_columns() }}
-from {{ ref('int_reconciliation__verdicts') }}
+with this_run as (
+    select
+        cast('{{ run_id }}' as varchar) as run_id,
+        cast(current_timestamp as timestamp with time zone) as evaluated_at,
+        suite,
+        expectation,
+        {{ reconciliation_result_columns() }}
+    from {{ ref('int_reconciliation__verdicts') }}
+)
+
+select this_run.*
+from this_run
+{%- if is_incremental() %}
+left join (
+    select check_id, status, published_value, computed_value, tolerance
+    from {{ this }}
+    where run_id <> '{{ run_id }}'
+    qualify row_number() over (partition by check_id order by evaluated_at desc, run_id desc) = 1
+) as last_recorded using (check_id)
+where last_recorded.check_id is null
+   or last_recorded.status is distinct from this_run.status
+   or last_recorded.published_value is distinct from this_run.published_value
+   or last_recorded.computed_value is distinct from this_run.computed_value
+   or last_recorded.tolerance is distinct from this_run.tolerance
+{%- endif %}
