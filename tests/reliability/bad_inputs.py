@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import zipfile
 from pathlib import Path
 
 import yaml
@@ -86,6 +89,89 @@ def _edit_catalogue(raw: Path, a: dict, figure: bool = False) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+# ---------------------------------------------------------------- official files (issue 13)
+def opendata_folder(raw: Path) -> Path:
+    """raw/opendata/files/ of the copy, made of links to the official files on first use (the
+    test then points AUTONOMY_OPENDATA_DIR at it); an edited file is a real copy."""
+    from conftest import OPENDATA
+
+    folder = raw / "opendata" / "files"
+    if not folder.is_dir():
+        for source in sorted(p for p in OPENDATA.rglob("*") if p.is_file() and p.parent != OPENDATA):
+            target = folder / source.relative_to(OPENDATA)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(source)
+    return folder
+
+
+def _own_copy(folder: Path, relative: str, target: str | None = None) -> Path:
+    source = (folder / relative).resolve()
+    path = folder / (target or relative)
+    if path.is_symlink() or path.exists():
+        path.unlink()
+    shutil.copyfile(source, path)
+    return path
+
+
+def _xlsx_parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _write_xlsx(path: Path, parts: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def _sheet_part(parts: dict[str, bytes], sheet: str) -> str:
+    """The XML part of a sheet, through workbook.xml and its relationships."""
+    workbook = parts["xl/workbook.xml"].decode("utf-8")
+    rid = re.search(rf'<sheet [^>]*name="{re.escape(sheet)}"[^>]*r:id="([^"]+)"', workbook).group(1)
+    rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+    target = re.search(rf'<Relationship [^>]*Id="{rid}"[^>]*Target="([^"]+)"', rels) or re.search(
+        rf'<Relationship [^>]*Target="([^"]+)"[^>]*Id="{rid}"', rels
+    )
+    return "xl/" + target.group(1).removeprefix("/xl/")
+
+
+def _opendata_edition(raw: Path, a: dict) -> None:
+    """A new edition of an official file (a copy under a new name) with one defect: a renamed
+    sheet, a cell's text replaced (header, value, territory code), or its end cut off."""
+    folder = opendata_folder(raw)
+    path = _own_copy(folder, a["file"], a.get("as"))
+    if "truncate" in a:
+        path.write_bytes(path.read_bytes()[: a["truncate"]])
+        return
+    parts = _xlsx_parts(path)
+    if "rename_sheet" in a:
+        old, new = a["rename_sheet"]
+        workbook = parts["xl/workbook.xml"].decode("utf-8")
+        assert f'name="{old}"' in workbook, old
+        parts["xl/workbook.xml"] = workbook.replace(f'name="{old}"', f'name="{new}"', 1).encode("utf-8")
+    if "set_cell" in a:
+        sheet, cell, text = a["set_cell"]
+        part = _sheet_part(parts, sheet)
+        xml = parts[part].decode("utf-8")
+        pattern = re.compile(rf'<c r="{cell}"(?: [^>]*)?(?:/>|>.*?</c>)', re.S)
+        assert pattern.search(xml), f"{cell} not in {sheet}"
+        inline = f'<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>'
+        parts[part] = pattern.sub(lambda _: inline, xml, count=1).encode("utf-8")
+    _write_xlsx(path, parts)
+
+
+def _opendata_change_byte(raw: Path, a: dict) -> None:
+    """A known edition changed in place: one byte of its end replaced."""
+    path = _own_copy(opendata_folder(raw), a["file"])
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _opendata_delete(raw: Path, a: dict) -> None:
+    (opendata_folder(raw) / a["file"]).unlink()
+
+
 OPS = {
     "replace_line": _replace_line,
     "keep_lines": _keep_lines,
@@ -97,4 +183,7 @@ OPS = {
     "update_manifest": _update_manifest,
     "edit_catalogue": _edit_catalogue,
     "edit_figure": lambda raw, a: _edit_catalogue(raw, a, figure=True),
+    "opendata_edition": _opendata_edition,
+    "opendata_change_byte": _opendata_change_byte,
+    "opendata_delete": _opendata_delete,
 }

@@ -172,14 +172,18 @@ def drees_series(sheet: Sheet) -> Iterator[dict]:
     block ('Code département' second) has one row per département then 'TOTAL estimé …' rows;
     the regional block ('Région' second) one row per région then totals."""
     starts = [r for r in range(len(sheet.rows)) if sheet.get(r, 0).lower().replace(" ", "") == "coderégion"]
-    if not starts:
-        sheet.refuse("no header row starting with 'Code région' (moved or renamed header?)")
-    width = max(len(r) for r in sheet.rows)
+    blocks = {}
     for start in starts:
         second = sheet.get(start, 1).lower().replace(" ", "")
         block = "departements" if second.startswith("codedépartement") else "regions" if second.startswith("région") else None
         if block is None:
             sheet.refuse(f"unknown block header {sheet.get(start, 1)!r} beside 'Code région'", start, 1, sheet.get(start, 1))
+        blocks[start] = block
+    if "departements" not in blocks.values():
+        # the regional block alone would load without a word: its départements would be lost
+        sheet.refuse("no header row starting with 'Code région', 'Code département' (moved or renamed header?)")
+    width = max(len(r) for r in sheet.rows)
+    for start, block in blocks.items():
         headers = {
             c: sheet.get(start, c)
             for c in range(3 if block == "departements" else 2, width)
@@ -244,6 +248,15 @@ def _sheet_names(source: SourceFile, reader: fastexcel.ExcelReader) -> list[str]
         chosen = [n for n in names if re.fullmatch(r"\d{4}", n.strip())]
     else:
         chosen = [n for n in names if re.search(source.publication.sheets or ".", n.strip())]
+    missing = [name for name in source.publication.required_sheets if name not in {n.strip() for n in names}]
+    if missing:
+        raise InputError(
+            f"{source.relative}: sheet {missing[0]!r} missing (sheets found: {', '.join(names)}): a missing or renamed "
+            f"sheet; the marts need {', '.join(source.publication.required_sheets)} (required_sheets of "
+            f"{source.publication.publication_id} in raw/opendata/manifest.yml)",
+            file=str(source.path),
+            value=missing[0],
+        )
     if not chosen:
         raise InputError(
             f"{source.relative}: no sheet this layout reads ({source.publication.layout}; sheets found: {', '.join(names)}): "

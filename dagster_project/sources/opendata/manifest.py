@@ -36,6 +36,8 @@ class Publication:
     editions: tuple[Edition, ...]
     edition_regex: str | None = None
     sheets: str | None = None  # regex of the sheet names to read (spreadsheets)
+    # sheets the marts need: an edition without one of them (missing or renamed) is refused
+    required_sheets: tuple[str, ...] = ()
 
     def matches(self, relative: str) -> bool:
         return fnmatch.fnmatchcase(relative, self.pattern)
@@ -73,7 +75,8 @@ def load_manifest(path: Path) -> list[Publication]:
     publications = []
     for entry in data.get("publications") or []:
         editions = tuple(Edition(**e) for e in entry.pop("editions", []) or [])
-        publications.append(Publication(**entry, editions=editions))
+        required = tuple(entry.pop("required_sheets", []) or [])
+        publications.append(Publication(**entry, editions=editions, required_sheets=required))
     return publications
 
 
