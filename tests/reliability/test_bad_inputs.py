@@ -12,7 +12,13 @@ from .conftest import PROJECT
 CASES = cases()
 # Through the whole refresh (refused, nothing published, the previous file byte-identical): one
 # case per refusing step. Every case (these included) is also refused by its step run alone.
-END_TO_END = ["doc_changed_byte", "fap_unknown_sad", "fap_registry_duplicate_finess", "register_without_reason", "od_sheet_renamed"]
+END_TO_END = [
+    "doc_changed_byte",
+    "fap_unknown_sad",
+    "fap_registry_duplicate_finess",
+    "register_without_reason",
+    "od_sheet_renamed",
+]
 # The reconciliation refuses after dbt: its case only runs end to end.
 STEP_ALONE = sorted(name for name, case in CASES.items() if not case["expect"]["step"].startswith("reconcile"))
 
