@@ -369,3 +369,88 @@ def test_hdf_population_column_is_compared_with_the_closest_recent_insee_estimat
     assert got[:3] == (printed, closest, "failed") and printed != closest
     assert f"la plus proche est {year} (édition {edition} ;" in got[3]
     assert "année non imprimée" in got[3] and "se contredit" not in got[3]
+
+
+# ---------------------------------------------------------------- Strict Open XML
+STRICT = "http://purl.oclc.org/ooxml"
+
+
+def _strict_xlsx(path, sheets: dict[str, list[list]]) -> None:
+    """A workbook in ISO 29500 *Strict* Open XML (purl.oclc.org namespaces, as Excel's "Strict
+    Open XML Spreadsheet" saves it): numbers as values, text as inline strings."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    from dagster_project.sources.opendata.extract import column_letter
+
+    def sheet_xml(rows):
+        out = []
+        for i, row in enumerate(rows, start=1):
+            cells = []
+            for j, value in enumerate(row):
+                if value in (None, ""):
+                    continue
+                ref = f"{column_letter(j)}{i}"
+                text = str(value)
+                if text.replace(".", "", 1).isdigit() and not (len(text) > 1 and text.startswith("0")):  # codes stay text
+                    cells.append(f'<c r="{ref}"><v>{text}</v></c>')
+                else:
+                    cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{escape(text)}</t></is></c>')
+            out.append(f'<row r="{i}">{"".join(cells)}</row>')
+        return f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{STRICT}/spreadsheetml/main"><sheetData>{"".join(out)}</sheetData></worksheet>'
+
+    rel = f"{STRICT}/officeDocument/relationships"
+    names = list(sheets)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            + "".join(
+                f'<Override PartName="/xl/worksheets/sheet{k}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                for k in range(1, len(names) + 1)
+            )
+            + "</Types>",
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{STRICT}/spreadsheetml/main" xmlns:r="{rel}" conformance="strict"><sheets>'
+            + "".join(f'<sheet name="{n}" sheetId="{k}" r:id="rId{k}"/>' for k, n in enumerate(names, start=1))
+            + "</sheets></workbook>",
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(
+                f'<Relationship Id="rId{k}" Type="{rel}/worksheet" Target="worksheets/sheet{k}.xml"/>'
+                for k in range(1, len(names) + 1)
+            )
+            + "</Relationships>",
+        )
+        for k, n in enumerate(names, start=1):
+            archive.writestr(f"xl/worksheets/sheet{k}.xml", sheet_xml(sheets[n]))
+
+
+def test_an_insee_edition_in_strict_open_xml_is_read(tmp_path):
+    """INSEE has published editions as Strict Open XML .xlsx: such an edition (here two years of
+    the broad-band file rewritten as Strict) is read as a new edition, cell for cell as the .xls."""
+    from dagster_project.sources.opendata.load import read_opendata
+
+    folder = _opendata_copy(tmp_path)
+    strict = folder / "insee" / "estim-pop-dep-sexe-gca-1975-2024.xlsx"
+    _strict_xlsx(strict, {year: _rows(POP_BROAD, year) for year in ("2023", "2022")})
+    with __import__("zipfile").ZipFile(strict) as archive:
+        assert f'xmlns="{STRICT}/spreadsheetml/main"' in archive.read("xl/workbook.xml").decode()
+    table = read_opendata(PROJECT / "raw" / "opendata" / "manifest.yml", folder).tables["insee_population_broad"]
+    columns = ["sheet", "source_cell", "raw_value"]
+    new = table.filter(table["edition"] == "2024").select(columns).sort(columns)
+    old = table.filter((table["edition"] == "2023") & table["sheet"].is_in(["2023", "2022"])).select(columns).sort(columns)
+    assert new.height == old.height > 2 * 100 * 18
+    assert new.to_dicts() == old.to_dicts()
