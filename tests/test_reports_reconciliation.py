@@ -65,7 +65,7 @@ def test_every_discrepancy_with_its_printed_line_figures_tolerance_and_explanati
     official = con.execute(
         "SELECT check_id FROM marts.reconciliation_checks WHERE status <> 'passed' AND check_kind = 'official_total'"
     ).fetchall()
-    assert sorted(blocks) == sorted(c for (c,) in expected + official) and len(blocks) == 30 + len(official)
+    assert sorted(blocks) == sorted(c for (c,) in expected + official) and len(blocks) == 60 + len(official)
     total = plain(blocks["fap_annex.total_row.envelope_2024_eur.l0128"])
     assert "Ligne 128 – ligne TOTAL : Répartition de l&#x27;enveloppe 2024 (en €) (fap_annex) – en écart, avertissement" in total
     assert "Texte imprimé :</span>  │ TOTAL │ 4 319 502,00 │ 100,00% │ 887 490,00 € │ 887 490,00 €</p>" in total
