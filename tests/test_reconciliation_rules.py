@@ -256,13 +256,9 @@ def _build_fixture(db: Path) -> None:
     con.close()
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The fixture work database after `dbt run` of the check models and the mart."""
-    root = tmp_path_factory.mktemp("reconciliation")
-    db = root / "work.duckdb"
-    _build_fixture(db)
-    env = {**os.environ, "AUTONOMY_WORK_DB": str(db), "AUTONOMY_RUN_ID": "fixture-run"}
+def _dbt_run_checks(db, root, run_id: str) -> None:
+    """`dbt run` of the check models and the two marts on a fixture work database."""
+    env = {**os.environ, "AUTONOMY_WORK_DB": str(db), "AUTONOMY_RUN_ID": run_id}
     completed = subprocess.run(
         [
             DBT_EXECUTABLE,
@@ -286,6 +282,15 @@ def built(tmp_path_factory):
         timeout=300,
     )
     assert completed.returncode == 0, completed.stdout[-4000:]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The fixture work database after `dbt run` of the check models and the mart."""
+    root = tmp_path_factory.mktemp("reconciliation")
+    db = root / "work.duckdb"
+    _build_fixture(db)
+    _dbt_run_checks(db, root, "fixture-run")
     con = duckdb.connect(str(db), read_only=True)
     yield con
     con.close()
@@ -482,6 +487,35 @@ def test_history_records_the_run(built):
     runs = built.execute("SELECT run_id, count(*) FROM marts.reconciliation_history GROUP BY 1").fetchall()
     total = built.execute("SELECT count(*) FROM marts.reconciliation_checks").fetchone()[0]
     assert runs == [("fixture-run", total)]
+
+
+def test_history_records_a_check_again_only_when_its_result_changed(tmp_path):
+    """The history is a change log: a second run records nothing when nothing changed; a third,
+    after the FAP hours of one SAD changed, records exactly the checks whose result changed."""
+    db = tmp_path / "work.duckdb"
+    _build_fixture(db)
+    _dbt_run_checks(db, tmp_path, "first")
+    _dbt_run_checks(db, tmp_path, "unchanged")
+    results = "SELECT check_id, status, published_value, computed_value, tolerance FROM marts.reconciliation_checks"
+    con = duckdb.connect(str(db))
+    try:
+        before = {r[0]: r[1:] for r in con.execute(results).fetchall()}
+        con.execute("UPDATE marts.fap_annex_hours_comparison SET fap_apa_hours = 99.00 WHERE sad_name = 'SAD1'")
+    finally:
+        con.close()
+    _dbt_run_checks(db, tmp_path, "edited")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        runs = dict(con.execute("SELECT run_id, count(*) FROM marts.reconciliation_history GROUP BY 1").fetchall())
+        after = {r[0]: r[1:] for r in con.execute(results).fetchall()}
+        recorded = {
+            r[0] for r in con.execute("SELECT check_id FROM marts.reconciliation_history WHERE run_id = 'edited'").fetchall()
+        }
+    finally:
+        con.close()
+    assert runs["first"] == len(before) and "unchanged" not in runs
+    changed = {check_id for check_id, result in after.items() if before.get(check_id) != result}
+    assert changed and recorded == changed, (changed, recorded)
 
 
 # --------------------------------------------------------------------- Great Expectations verdicts
