@@ -52,6 +52,17 @@ def make_paths(root: Path) -> Paths:
     return Paths(root=root, raw=raw, warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
 
 
+def link_opendata(folder: Path) -> Path:
+    """A folder of links to the official files (same sub-folders and names as OPENDATA), made on
+    first use: a test edits or removes one file of it and leaves the shared folder untouched."""
+    if not folder.is_dir():
+        for source in sorted(p for p in OPENDATA.rglob("*") if p.is_file() and p.parent != OPENDATA):
+            target = folder / source.relative_to(OPENDATA)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(source)
+    return folder
+
+
 BROWSER_ENV = "AUTONOMY_TEST_BROWSER"  # the session's decision, inherited by pytest-xdist workers
 
 

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import fastexcel
 import pytest
-from conftest import OPENDATA, PROJECT
+from conftest import OPENDATA, PROJECT, link_opendata
 
 from dagster_project.core.errors import InputError
 
@@ -50,8 +50,8 @@ def _drees_department_values(rows, year: int) -> dict[str, tuple[str, Decimal]]:
     return values
 
 
-def _insee_row(path, sheet: str, code: str) -> tuple[int, list]:
-    rows = _rows(path, sheet)
+def _insee_row(path, sheet: str, code: str, rows: list[list] | None = None) -> tuple[int, list]:
+    rows = rows if rows is not None else _rows(path, sheet)
     index = next(i for i, r in enumerate(rows) if str(r[0]).strip() == code)
     return index, rows[index]
 
@@ -162,12 +162,7 @@ def test_territories_count_no_territory_twice(published_con):
 
 # ---------------------------------------------------------------- refusals, at the loader
 def _opendata_copy(tmp_path):
-    folder = tmp_path / "opendata"
-    for sub in ("insee", "drees", "geo"):
-        (folder / sub).mkdir(parents=True)
-        for f in (OPENDATA / sub).iterdir():
-            (folder / sub / f.name).symlink_to(f)
-    return folder
+    return link_opendata(tmp_path / "opendata")
 
 
 def test_a_known_edition_with_another_sha256_is_refused(tmp_path):
@@ -306,7 +301,7 @@ def _insee_groups(path, sheet: str, code: str) -> tuple[int, dict[str, dict[str,
     """(row index, {Ensemble|Hommes|Femmes: {age label: (column, value)}}) of one territory row."""
     rows = _rows(path, sheet)
     head = next(i for i, r in enumerate(rows) if r[0] == "Départements")
-    index, row = _insee_row(path, sheet, code)
+    index, row = _insee_row(path, sheet, code, rows)
     groups: dict[str, dict[str, tuple[int, Decimal]]] = {}
     group = None
     for j in range(2, len(row)):

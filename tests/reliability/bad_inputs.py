@@ -93,15 +93,9 @@ def _edit_catalogue(raw: Path, a: dict, figure: bool = False) -> None:
 def opendata_folder(raw: Path) -> Path:
     """raw/opendata/files/ of the copy, made of links to the official files on first use (the
     test then points AUTONOMY_OPENDATA_DIR at it); an edited file is a real copy."""
-    from conftest import OPENDATA
+    from conftest import link_opendata
 
-    folder = raw / "opendata" / "files"
-    if not folder.is_dir():
-        for source in sorted(p for p in OPENDATA.rglob("*") if p.is_file() and p.parent != OPENDATA):
-            target = folder / source.relative_to(OPENDATA)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.symlink_to(source)
-    return folder
+    return link_opendata(raw / "opendata" / "files")
 
 
 def _own_copy(folder: Path, relative: str, target: str | None = None) -> Path:
