@@ -49,9 +49,10 @@ $(VENV)/.synced: uv.lock pyproject.toml
 	$(UV) sync --frozen --quiet
 	@touch $@
 
-$(DAGSTER_HOME)/dagster.yaml:
+# The checkout's Dagster instance (telemetry off, pooled event log): updated when the template changes.
+$(DAGSTER_HOME)/dagster.yaml: deploy/dagster.dev.yaml
 	@mkdir -p $(DAGSTER_HOME)
-	@printf 'telemetry:\n  enabled: false\n' > $@
+	@cp $< $@
 
 prepare: setup
 	@$(BIN)/autonomy prepare

@@ -64,7 +64,7 @@ def make_tree(root: Path) -> dict[str, str]:
     opendata = get_settings().opendata_dir  # the official files, read in place (several MB)
     home = root / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    shutil.copy(PROJECT / "deploy" / "dagster.dev.yaml", home / "dagster.yaml")  # as `make setup` does
     env = {k: v for k, v in os.environ.items() if k not in ("AUTONOMY_WORK_DIR", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS")}
     env.update(
         AUTONOMY_RAW_DIR=str(raw),

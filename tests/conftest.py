@@ -15,6 +15,8 @@ RAW = PROJECT / "raw"
 # The official INSEE/DREES/IGN files (issue 13) are never committed: the tests read them where
 # the team keeps them, ../shared/opendata beside the checkout (or AUTONOMY_OPENDATA_MIRROR).
 OPENDATA = Path(os.environ.get("AUTONOMY_OPENDATA_MIRROR") or PROJECT.parent / "shared" / "opendata").resolve()
+# The checkout's Dagster instance config (`make setup` copies it into DAGSTER_HOME): tests run with it.
+DEV_INSTANCE_YAML = PROJECT / "deploy" / "dagster.dev.yaml"
 DOC_001 = "001_ce3718776857736d"
 DOC_002 = "002_49f42b73bb0da1f1"
 DOC_004 = "004_fcde17fa10b97a0b"
@@ -115,7 +117,7 @@ def _isolated_environment(tmp_path_factory):
     p = make_paths(tmp_path_factory.mktemp("session_defaults"))
     dagster_home = p.root / "dagster_home"
     dagster_home.mkdir()
-    (dagster_home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    shutil.copy(DEV_INSTANCE_YAML, dagster_home / "dagster.yaml")
     with pytest.MonkeyPatch.context() as mp:
         for key, value in p.env.items():
             mp.setenv(key, value)

@@ -3,9 +3,11 @@ file, the reports, Dagster's event storage or the console, on a rejected run or 
 and no pseudonym in Dagster's storage or the console either."""
 
 import re
+import shutil
 
 import duckdb
 import pytest
+from conftest import DEV_INSTANCE_YAML
 from fap_helpers import edit_line, fap_file, read_fields
 
 from dagster_project.refresh import run_refresh
@@ -50,7 +52,7 @@ def _files_bytes(folder) -> bytes:
 def test_no_beneficiary_identifier_leaves_the_door(paths, tmp_path, monkeypatch, capfd):
     home = tmp_path / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    shutil.copy(DEV_INSTANCE_YAML, home / "dagster.yaml")
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     ids = _clear_ids(paths.raw / "fap")
     assert len(ids) == 15342
