@@ -130,6 +130,7 @@ def run_refresh(
     """console: where to print the progress lines (one per phase), when given. instance: the
     Dagster instance to run in (the caller keeps it open), instead of DAGSTER_HOME's or an ephemeral one."""
     from .definitions import defs
+    from .reports.png import close_shared_browser
     from .warehouse.lock import RefreshBusy, refresh_lock
     from .warehouse.publish import PUBLISH_KEY
 
@@ -148,9 +149,12 @@ def run_refresh(
     if progress is not None:  # loggers named in the run config are the only ones started
         run_config = {"loggers": {**run_config.get("loggers", {"console": {}}), "progress": {}}}
     with _instance() if instance is None else contextlib.nullcontext(instance) as run_instance:
-        result = job.execute_in_process(
-            instance=run_instance, raise_on_error=False, tags=refresh_tags(job), run_config=run_config
-        )
+        try:
+            result = job.execute_in_process(
+                instance=run_instance, raise_on_error=False, tags=refresh_tags(job), run_config=run_config
+            )
+        finally:
+            close_shared_browser()  # the reports' PNG browser ends with the run
     if progress is not None:
         progress.flush_phase()
     summary = summarize(result.all_events, PUBLISH_KEY)

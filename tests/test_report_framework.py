@@ -118,8 +118,12 @@ def test_without_a_browser_for_kaleido_the_html_is_written_and_png_skipped_with_
     def no_browser(*args, **kwargs):
         raise RuntimeError("Chrome not found")
 
+    from dagster_project.reports import png
+
     monkeypatch.setattr(framework, "png_browser_missing", lambda: None)  # kaleido itself fails, whatever this machine has
-    monkeypatch.setattr(pio, "write_images", no_browser)
+    monkeypatch.setattr(png, "_shared", {})
+    monkeypatch.setattr(png, "SharedBrowser", no_browser)  # the run's shared browser does not start...
+    monkeypatch.setattr(pio, "write_images", no_browser)  # ...nor does the report's own
     chart = Chart("demo", "Démo", go.Figure(go.Bar(x=["a"], y=[1])), [Source(DOC, (269,), (("DREES", "2022"),))])
     written = write_report(Report("demo", "Titre", "Intro", [chart]), tmp_path)
     assert written.html.read_text(encoding="utf-8").count('id="chart-demo"') == 1

@@ -262,12 +262,8 @@ _png_browser: dict[str, str | None] = {}
 
 def png_browser_missing() -> str | None:
     """Decided once per process: None when kaleido can find a Chromium, else the reason (said
-    once by the refresh, not once per report).
-
-    Not done: keeping ONE kaleido browser for the whole run (kaleido.start_sync_server) saved
-    about 2.3 s per report after the first, but when that browser fails to start (seen on a
-    loaded machine: "The browser seemed to close immediately") kaleido's sync server never
-    answers and the refresh hangs; each report starts its own browser, as before."""
+    once by the refresh, not once per report). The browser itself is shared by the reports of a
+    run (reports/png.py)."""
     if "reason" not in _png_browser:
         from choreographer.browsers.chromium import Chromium
 
@@ -283,7 +279,7 @@ def export_pngs(report: Report, png_dir: Path) -> tuple[list[Path], str | None]:
         return [], None
     if (missing := png_browser_missing()) is not None:
         return [], missing
-    import plotly.io as pio
+    from .png import write_pngs
 
     targets = [png_dir / f"{report.slug}__{chart.chart_id}.png" for chart in report.charts]
     png_dir.mkdir(parents=True, exist_ok=True)
@@ -292,7 +288,7 @@ def export_pngs(report: Report, png_dir: Path) -> tuple[list[Path], str | None]:
         try:
             figures = [c.figure for c in report.charts]
             heights = [f.layout.height or 500 for f in figures]
-            pio.write_images(figures, [str(p) for p in staged], width=1100, height=heights, scale=1)
+            write_pngs(figures, [str(p) for p in staged], width=1100, heights=heights)
         except Exception as exc:  # kaleido raises its own types (browser crashed...)
             reason = f"{type(exc).__name__}: {exc}".strip()
             log.warning("PNG export of %s skipped: %s", report.slug, reason)
