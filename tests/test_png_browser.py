@@ -45,31 +45,44 @@ def test_the_reports_of_a_run_share_one_browser(browser, tmp_path, monkeypatch):
 
 
 def test_a_shared_browser_that_fails_is_dropped_for_one_browser_per_report(tmp_path, monkeypatch):
-    import plotly.io as pio
-
-    closed = []
+    closed, own_browsers = [], []
 
     class Stuck:
         def write(self, specs):
-            raise TimeoutError("the PNG browser did not answer within 120 s")
+            raise TimeoutError("the PNG browser did not answer within 60 s")
 
         def close(self):
-            closed.append(1)
+            closed.append("shared")
 
-    own_browser = []
+    class Own:  # a report's own browser (same class as the shared one, with the same deadlines)
+        def __init__(self):
+            own_browsers.append(self)
 
-    def write_images(figures, paths, **kwargs):
-        own_browser.append(len(figures))
-        for path in paths:
-            open(path, "wb").close()
+        def write(self, specs):
+            for spec in specs:
+                open(spec["path"], "wb").close()
+
+        def close(self):
+            closed.append("own")
 
     monkeypatch.setattr(png, "_shared", {"browser": Stuck()})
-    monkeypatch.setattr(pio, "write_images", write_images)
+    monkeypatch.setattr(png, "SharedBrowser", Own)
     png.write_pngs([_figure("x")], [str(tmp_path / "x.png")], width=640, heights=[300])
-    assert closed == [1] and png._shared == {"browser": None}
-    assert own_browser == [1] and (tmp_path / "x.png").exists()
+    assert closed == ["shared", "own"] and png._shared == {"browser": None}
+    assert len(own_browsers) == 1 and (tmp_path / "x.png").exists()
     png.write_pngs([_figure("y")], [str(tmp_path / "y.png")], width=640, heights=[300])  # no retry of the shared one
-    assert own_browser == [1, 1] and closed == [1]
+    assert len(own_browsers) == 2 and closed == ["shared", "own", "own"]
+
+
+def test_a_report_whose_own_browser_fails_too_raises(tmp_path, monkeypatch):
+    def no_chromium():
+        raise RuntimeError("The browser seemed to close immediately")
+
+    monkeypatch.setattr(png, "_shared", {})
+    monkeypatch.setattr(png, "SharedBrowser", no_chromium)
+    with pytest.raises(RuntimeError, match="close immediately"):
+        png.write_pngs([_figure("x")], [str(tmp_path / "x.png")], width=640, heights=[300])
+    assert png._shared == {"browser": None}  # the run does not try the shared browser again
 
 
 def test_a_call_to_the_shared_browser_has_a_deadline():

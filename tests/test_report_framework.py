@@ -110,8 +110,6 @@ def test_write_atomic_keeps_the_previous_file_when_writing_fails(tmp_path, monke
 
 
 def test_without_a_browser_for_kaleido_the_html_is_written_and_png_skipped_with_the_reason(tmp_path, monkeypatch):
-    import plotly.io as pio
-
     from dagster_project.reports import framework
     from dagster_project.reports.framework import write_report
 
@@ -122,8 +120,7 @@ def test_without_a_browser_for_kaleido_the_html_is_written_and_png_skipped_with_
 
     monkeypatch.setattr(framework, "png_browser_missing", lambda: None)  # kaleido itself fails, whatever this machine has
     monkeypatch.setattr(png, "_shared", {})
-    monkeypatch.setattr(png, "SharedBrowser", no_browser)  # the run's shared browser does not start...
-    monkeypatch.setattr(pio, "write_images", no_browser)  # ...nor does the report's own
+    monkeypatch.setattr(png, "SharedBrowser", no_browser)  # neither the run's shared browser nor the report's own starts
     chart = Chart("demo", "Démo", go.Figure(go.Bar(x=["a"], y=[1])), [Source(DOC, (269,), (("DREES", "2022"),))])
     written = write_report(Report("demo", "Titre", "Intro", [chart]), tmp_path)
     assert written.html.read_text(encoding="utf-8").count('id="chart-demo"') == 1
@@ -132,12 +129,10 @@ def test_without_a_browser_for_kaleido_the_html_is_written_and_png_skipped_with_
 
 
 def test_without_chromium_the_png_export_is_skipped_once_with_how_to_install_it(tmp_path, monkeypatch):
-    import plotly.io as pio
-
-    from dagster_project.reports import framework
+    from dagster_project.reports import framework, png
 
     monkeypatch.setattr(framework, "_png_browser", {"reason": framework.NO_BROWSER})  # decided once per process
-    monkeypatch.setattr(pio, "write_images", lambda *a, **k: pytest.fail("kaleido called without a browser"))
+    monkeypatch.setattr(png, "write_pngs", lambda *a, **k: pytest.fail("kaleido called without a browser"))
     chart = Chart("demo", "Démo", go.Figure(go.Bar(x=["a"], y=[1])), [Source(DOC, (269,), (("DREES", "2022"),))])
     written = framework.write_report(Report("demo", "Titre", "Intro", [chart]), tmp_path)
     assert written.pngs == [] and written.png_skipped == framework.NO_BROWSER

@@ -4,8 +4,9 @@ Starting kaleido's Chromium costs about 2.5 s, and a refresh writes six reports:
 per report was 15 s of the refresh (benchmarks/RESULTS.md). kaleido's own shared server
 (`start_sync_server`) never answers when its browser fails to start, which hung a refresh once;
 here every call to the browser has a deadline. When the shared browser fails (start, render or
-deadline), it is closed and the report falls back to a browser of its own for that export, as
-before; if that fails too, the PNGs are skipped with the reason and the HTML report stands.
+deadline), it is closed and each report then starts a browser of its own (same deadlines); if
+that fails too, the PNGs are skipped with the reason and the HTML report stands. Seen once, with
+a profiler attached: a message to Chromium cut at 64 KiB, then no answer; the deadline ends it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 START_SECONDS = 30.0  # Chromium start (2-3 s on an idle machine; more under load)
-RENDER_SECONDS = 120.0  # one report's charts
+RENDER_SECONDS = 60.0  # one report's charts (under 2 s on an idle machine)
 CLOSE_SECONDS = 10.0
 
 
@@ -91,15 +92,13 @@ def close_shared_browser() -> None:
 
 def write_pngs(figures: list, paths: list[str], width: int, heights: list[int]) -> None:
     """Write each figure as a PNG at its path; raises when neither browser could write them."""
-    import plotly.io as pio
-
+    specs = [
+        {"fig": figure.to_dict(), "path": path, "opts": {"format": "png", "width": width, "height": height, "scale": 1}}
+        for figure, path, height in zip(figures, paths, heights, strict=True)
+    ]
     with _lock:
         browser = _browser()
         if browser is not None:
-            specs = [
-                {"fig": figure.to_dict(), "path": path, "opts": {"format": "png", "width": width, "height": height, "scale": 1}}
-                for figure, path, height in zip(figures, paths, heights, strict=True)
-            ]
             try:
                 browser.write(specs)
                 return
@@ -107,4 +106,8 @@ def write_pngs(figures: list, paths: list[str], width: int, heights: list[int]) 
                 log.warning("shared PNG browser failed (%s): closed; this report uses its own browser", exc)
                 browser.close()
                 _shared["browser"] = None
-    pio.write_images(figures, paths, width=width, height=heights, scale=1)
+    own = SharedBrowser()  # plotly's write_images would wait for ever on a stuck browser: same deadlines here
+    try:
+        own.write(specs)
+    finally:
+        own.close()
