@@ -188,6 +188,42 @@ def test_a_new_edition_is_loaded_without_code_changes(tmp_path):
     assert editions == {"1996-2019", "1996-2020", "1996-2021"}
 
 
+def test_unchanged_official_files_are_not_read_again_and_any_change_reads_them(tmp_path, monkeypatch):
+    import duckdb
+
+    from dagster_project.sources.opendata import load as od
+    from dagster_project.sources.opendata.manifest import discover, load_manifest
+
+    manifest = PROJECT / "raw" / "opendata" / "manifest.yml"
+    folder = _opendata_copy(tmp_path)
+    work_db = tmp_path / "work.duckdb"
+    files = discover(load_manifest(manifest), folder)
+    first = od.fingerprint(manifest, files)
+    assert od.recorded_load(work_db, first) is None  # nothing loaded yet
+    load = od.read_opendata(manifest, folder, files)
+    counts = od.write_opendata(work_db, load, first)
+    recorded = od.recorded_load(work_db, first)
+    assert {p: r.row_count for p, r in recorded.items()} == counts and len(counts) == 9
+    assert recorded["insee_population_5y"].years_covered == od.years_covered(load.tables["insee_population_5y"])
+    with duckdb.connect(str(work_db), read_only=True) as con:  # the recorded counts are the tables' own
+        assert con.execute("SELECT count(*) FROM raw.opendata__drees_aid_beneficiaries").fetchone()[0] == counts[
+            "drees_aid_beneficiaries"
+        ]
+
+    # a new edition in the folder: another fingerprint, the files are read again
+    shutil.copy(DREES_2020, folder / "drees" / "Les bénéficiaires de l'aide sociale départementale - séries longues (1996-2021).xlsx")
+    assert od.fingerprint(manifest, discover(load_manifest(manifest), folder)) != first
+    # the loader's code is part of the fingerprint
+    assert od.fingerprint(manifest, files) == first
+    (tmp_path / "extract.py").write_text("# another loader\n")
+    monkeypatch.setattr(od, "LOADER_MODULES", (*od.LOADER_MODULES[:-1], str(tmp_path / "extract.py")))
+    assert od.fingerprint(manifest, files) != first
+    # a raw table changed behind the loader's back (rows deleted): read again
+    with duckdb.connect(str(work_db)) as con:
+        con.execute("DELETE FROM raw.opendata__insee_cog_regions WHERE rowid = 0")
+    assert od.recorded_load(work_db, first) is None
+
+
 def test_a_missing_publication_names_it_and_how_to_get_it(tmp_path):
     from dagster_project.sources.opendata.load import read_opendata
 

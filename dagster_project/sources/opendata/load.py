@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -16,6 +18,15 @@ from .extract import read_cog, read_spreadsheet
 from .manifest import SourceFile, discover, load_manifest
 
 RAW_SCHEMA = "raw"
+LOADS_TABLE = "opendata_loads"
+LOADS_COMMENTS = {
+    "publication_id": "The publication (raw/opendata/manifest.yml)",
+    "files_fingerprint": "sha256 of the manifest, the loader's code and every file's sha256 at this load",
+    "row_count": "Rows written to raw.opendata__<publication_id>",
+    "years_covered": "Years the publication's files cover",
+    "loaded_at": "When the files were read (UTC)",
+}
+LOADER_MODULES = ("extract.py", "load.py", "manifest.py")
 SPREADSHEET_LAYOUTS = {"insee_population", "drees_series", "drees_minima"}
 COMMENTS = {
     "publication_id": "The publication (raw/opendata/manifest.yml)",
@@ -66,8 +77,9 @@ def _read_outlines(source: SourceFile) -> pl.DataFrame:
     )
 
 
-def read_opendata(manifest: Path, folder: Path) -> OpendataLoad:
-    load = OpendataLoad(discover(load_manifest(manifest), folder))
+def read_opendata(manifest: Path, folder: Path, files: list[SourceFile] | None = None) -> OpendataLoad:
+    """Read every file (files: as `discover` found them, when already done)."""
+    load = OpendataLoad(discover(load_manifest(manifest), folder) if files is None else files)
     for source in load.files:
         layout = source.publication.layout
         if layout in SPREADSHEET_LAYOUTS:
@@ -84,7 +96,51 @@ def read_opendata(manifest: Path, folder: Path) -> OpendataLoad:
     return load
 
 
-def write_opendata(work_db: Path, load: OpendataLoad) -> dict[str, int]:
+def fingerprint(manifest: Path, files: list[SourceFile]) -> str:
+    """What the raw tables are a function of: the manifest, the loader's code and every file's
+    sha256. Equal fingerprints: reading the files again would write the same tables."""
+    digest = hashlib.sha256(manifest.read_bytes())
+    for module in LOADER_MODULES:
+        digest.update((Path(__file__).parent / module).read_bytes())
+    for source in sorted(files, key=lambda f: f.relative):
+        digest.update(f"{source.relative}\0{source.sha256}\n".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class RecordedLoad:
+    row_count: int
+    years_covered: str
+    loaded_at: str  # ISO, UTC
+
+
+def recorded_load(work_db: Path, files_fingerprint: str) -> dict[str, RecordedLoad] | None:
+    """The last load, per publication, when it had this fingerprint and every table it wrote is
+    still there with its row count; None otherwise (the files must be read)."""
+    if not work_db.exists():
+        return None
+    with connect_work(work_db) as con:
+        present = {
+            r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ?", [RAW_SCHEMA]).fetchall()
+        }
+        if LOADS_TABLE not in present:
+            return None
+        rows = con.execute(
+            f"SELECT publication_id, row_count, years_covered, strftime(loaded_at, '%Y-%m-%dT%H:%M:%SZ') "
+            f"FROM {RAW_SCHEMA}.{LOADS_TABLE} WHERE files_fingerprint = ?",
+            [files_fingerprint],
+        ).fetchall()
+        loads = {publication: RecordedLoad(count, years, at) for publication, count, years, at in rows}
+        for publication, load in loads.items():
+            table = table_name(publication)
+            if table not in present or con.execute(f"SELECT count(*) FROM {RAW_SCHEMA}.{table}").fetchone()[0] != load.row_count:
+                return None
+    return loads or None
+
+
+def write_opendata(work_db: Path, load: OpendataLoad, files_fingerprint: str | None = None) -> dict[str, int]:
+    """Replace every raw.opendata__* table, and record the load (raw.opendata_loads) under its
+    fingerprint, in one transaction."""
     counts = {}
     with connect_work(work_db) as con:
         con.execute("BEGIN TRANSACTION")
@@ -92,6 +148,17 @@ def write_opendata(work_db: Path, load: OpendataLoad) -> dict[str, int]:
             for publication, frame in load.tables.items():
                 replace_table(con, RAW_SCHEMA, table_name(publication), frame.to_arrow(), COMMENTS)
                 counts[publication] = frame.height
+            recorded = pl.DataFrame(
+                {
+                    "publication_id": list(load.tables),
+                    "files_fingerprint": [files_fingerprint] * len(load.tables),
+                    "row_count": [frame.height for frame in load.tables.values()],
+                    "years_covered": [years_covered(frame) for frame in load.tables.values()],
+                    "loaded_at": [datetime.now(UTC).replace(microsecond=0, tzinfo=None)] * len(load.tables),
+                },
+                schema_overrides={"files_fingerprint": pl.String},
+            )
+            replace_table(con, RAW_SCHEMA, LOADS_TABLE, recorded.to_arrow(), LOADS_COMMENTS)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
