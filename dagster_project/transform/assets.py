@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
 from ..common import OWNERS
 from ..core.faults import fault_point
@@ -15,6 +15,7 @@ from ..settings import get_settings
 from ..warehouse.lock import RefreshLockResource
 from .metadata import with_table_metadata
 from .project import dbt_project
+from .resource import WorkDbtCliResource
 
 # No dbt_project.prepare_if_dev(): under `dagster dev` it runs a bare `dbt` from PATH, absent when the
 # venv is not activated; definitions.py has already parsed the project with the venv's dbt (ensure_manifest).
@@ -62,7 +63,7 @@ def _dbt_vars() -> list[str]:
     name="dbt_models",
     dagster_dbt_translator=AutonomyDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, refresh_lock: RefreshLockResource):
+def dbt_models(context: dg.AssetExecutionContext, dbt: WorkDbtCliResource, refresh_lock: RefreshLockResource):
     # dbt runs in a subprocess that inherits this environment: point it at the work database.
     # marts.reconciliation_history records the Dagster run id. An environment variable, not a
     # --vars entry: a var that changes on every run would make dbt re-parse the whole project.
