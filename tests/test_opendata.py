@@ -206,12 +206,15 @@ def test_unchanged_official_files_are_not_read_again_and_any_change_reads_them(t
     assert {p: r.row_count for p, r in recorded.items()} == counts and len(counts) == 9
     assert recorded["insee_population_5y"].years_covered == od.years_covered(load.tables["insee_population_5y"])
     with duckdb.connect(str(work_db), read_only=True) as con:  # the recorded counts are the tables' own
-        assert con.execute("SELECT count(*) FROM raw.opendata__drees_aid_beneficiaries").fetchone()[0] == counts[
-            "drees_aid_beneficiaries"
-        ]
+        assert (
+            con.execute("SELECT count(*) FROM raw.opendata__drees_aid_beneficiaries").fetchone()[0]
+            == counts["drees_aid_beneficiaries"]
+        )
 
     # a new edition in the folder: another fingerprint, the files are read again
-    shutil.copy(DREES_2020, folder / "drees" / "Les bénéficiaires de l'aide sociale départementale - séries longues (1996-2021).xlsx")
+    shutil.copy(
+        DREES_2020, folder / "drees" / "Les bénéficiaires de l'aide sociale départementale - séries longues (1996-2021).xlsx"
+    )
     assert od.fingerprint(manifest, discover(load_manifest(manifest), folder)) != first
     # the loader's code is part of the fingerprint
     assert od.fingerprint(manifest, files) == first

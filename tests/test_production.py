@@ -100,15 +100,17 @@ def test_systemd_units_verify(tmp_path):
     assert done.returncode == 0 and ours == [], done.stderr
 
 
-def test_production_dagster_yaml_is_a_valid_instance_config(tmp_path):
+def test_production_dagster_yaml_is_a_valid_instance_config(tmp_path, monkeypatch):
     from dagster._core.instance.config import dagster_instance_config
 
     shutil.copy(DEPLOY / "dagster.yaml", tmp_path / "dagster.yaml")
     config, _ = dagster_instance_config(str(tmp_path))
     assert config["retention"]["schedule"]["purge_after_days"] == 90
     assert config["run_queue"]["max_concurrent_runs"] == 1
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # the services always have it (production.py refuses otherwise)
     with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
         assert instance.run_monitoring_enabled
+        assert instance.event_log_storage._base_dir == str(tmp_path / "history" / "runs")
 
 
 def test_env_example_sets_every_production_requirement():
@@ -303,7 +305,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.e2e
-def test_daemon_and_webserver_run_the_nightly_schedule_and_publish(paths, tmp_path):
+def test_daemon_and_webserver_run_the_nightly_schedule_and_publish(paths, tmp_path, monkeypatch):
     """`autonomy serve` starts dagster-webserver and dagster-daemon as two processes; the
     nightly_refresh schedule, set by AUTONOMY_NIGHTLY_CRON to fire once two minutes from now,
     launches a run through the daemon that succeeds and publishes; SIGTERM stops both.
@@ -313,6 +315,7 @@ def test_daemon_and_webserver_run_the_nightly_schedule_and_publish(paths, tmp_pa
     shutil.copy(DEPLOY / "dagster.yaml", home / "dagster.yaml")
     port = _free_port()
     env = {**os.environ, **paths.env, "DAGSTER_HOME": str(home), "AUTONOMY_UI_PORT": str(port)}
+    monkeypatch.setenv("DAGSTER_HOME", str(home))  # this test reads the services' instance (its event log lives there)
     # The fap_monthly_files sensor would request a run at the first start (every month is new to it):
     # stopped here, as an administrator would in the UI, so that the run we wait for is the schedule's.
     stop = subprocess.run([str(Path(sys.executable).parent / "dagster"), "sensor", "stop", "fap_monthly_files",
