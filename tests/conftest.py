@@ -99,6 +99,13 @@ def session_browser() -> tuple[str, str] | None:
     return tuple(value.split(os.pathsep)) if value else None  # type: ignore[return-value]
 
 
+def pytest_collection_modifyitems(config, items):
+    """The tests marked `slow` (each runs refreshes of its own, 20-200 s) first, in their
+    collection order otherwise: xdist then hands them out while both workers have work left,
+    instead of one worker finishing the suite alone on a 3-minute test collected last."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def browser() -> tuple[str, str]:
     """The session's Chromium and chromedriver; the test is skipped without them (never on CI,

@@ -22,6 +22,7 @@ def _run(args: list[str], tmp_path) -> str:
 
 
 @pytest.mark.xdist_group("benchmarks")
+@pytest.mark.slow
 def test_fap_ingestion_benchmark_at_smoke_scale(tmp_path):
     out = _run(["benchmarks/fap_ingest.py", "--smoke", "--data-dir", str(tmp_path / "data")], tmp_path)
     assert "| ours (Dagster + dbt) |" in out and "Adding one month =" in out, out
@@ -30,6 +31,7 @@ def test_fap_ingestion_benchmark_at_smoke_scale(tmp_path):
 
 
 @pytest.mark.xdist_group("benchmarks")
+@pytest.mark.slow
 def test_refresh_benchmark_at_smoke_scale(tmp_path):
     results = tmp_path / "RESULTS.md"
     results.write_text("# FAP ingestion benchmark: results\n\nkept as is\n", encoding="utf-8")

@@ -85,6 +85,7 @@ def _plus(text: str, hours: str) -> str:
     return f"{Decimal(text.replace(',', '.')) + Decimal(hours):.2f}".replace(".", ",")
 
 
+@pytest.mark.slow
 def test_incremental_models_process_only_new_and_changed_months(published_copy):
     with _work(published_copy) as con:
         first = con.execute(
@@ -152,6 +153,7 @@ def test_bad_file_is_rejected_previous_month_kept_nothing_published(published_co
         )
 
 
+@pytest.mark.slow
 def test_fap_hours_differing_from_the_annex_block_publishing(published_copy):
     published_before = _sha(published_copy.warehouse)
     edit_line(fap_file(published_copy.raw, "2024-03"), 2, consistent=True, hours_billed="1,00")
@@ -167,6 +169,7 @@ def test_fap_hours_differing_from_the_annex_block_publishing(published_copy):
     assert _sha(published_copy.warehouse) == published_before
 
 
+@pytest.mark.slow
 def test_altering_the_annex_alone_fails_the_reconciliation(published_copy):
     deliberations = published_copy.raw / "deliberations"
     replace_line(deliberations / f"{DOC_002}.txt", 92, "23 596,00", "23 597,00")

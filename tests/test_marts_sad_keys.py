@@ -104,6 +104,7 @@ def test_keys_follow_the_documented_rule(con):
         assert row["sad_key"] == f"{row['department_code']}-{digest[:16]}", row
 
 
+@pytest.mark.slow
 def test_keys_are_the_same_after_another_refresh(published, published_copy):
     """A second full refresh (on a copy of the session's tree) gives every SAD the same key."""
     from dagster_project.refresh import run_refresh

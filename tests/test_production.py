@@ -305,6 +305,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.e2e
+@pytest.mark.slow
 def test_daemon_and_webserver_run_the_nightly_schedule_and_publish(paths, tmp_path, monkeypatch):
     """`autonomy serve` starts dagster-webserver and dagster-daemon as two processes; the
     nightly_refresh schedule, set by AUTONOMY_NIGHTLY_CRON to fire once two minutes from now,

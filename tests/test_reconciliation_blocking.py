@@ -8,6 +8,7 @@ from dagster_project.refresh import run_refresh
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.slow
 def test_altered_sad_hours_block_publishing(published_copy):
     before = published_copy.warehouse.read_bytes()
     # One SAD's hours in a copy of the annex: our allocation no longer reproduces the printed amounts.

@@ -187,6 +187,7 @@ def test_enveloppe_shows_the_2025_split_and_its_change_against_the_published_202
     assert "make whatif AMOUNT=912000" in report.closing_html
 
 
+@pytest.mark.slow
 def test_enveloppe_shows_the_whatif_envelope_configured_for_the_refresh(published_copy, monkeypatch):
     """The analysts' path: a refresh with AUTONOMY_DBT_VARS publishes whatif_2026 and the report draws it."""
     from dagster_project.refresh import run_refresh

@@ -52,6 +52,7 @@ def _publish_night(paths, run_id: str, drop_checks: int = 0):
     return publish(settings.work_db, settings.warehouse, {"run_id": run_id, "git_commit": "test", "raw_dir": str(paths.raw)})
 
 
+@pytest.mark.slow
 def test_rollback_restores_the_previous_night_while_a_reader_stays_connected(published_copy, tmp_path, monkeypatch):
     from dagster_project.cli import main
     from dagster_project.warehouse.history import list_nights
@@ -96,6 +97,7 @@ def test_rollback_restores_the_previous_night_while_a_reader_stays_connected(pub
     assert _tables(warehouse) == night2_tables
 
 
+@pytest.mark.slow
 def test_only_the_last_nights_are_kept(published_copy, monkeypatch):
     from dagster_project.warehouse.history import list_nights
 

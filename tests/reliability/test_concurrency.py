@@ -6,9 +6,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import PROJECT, refresh_process, wait_for
 
 
+@pytest.mark.slow
 def test_reader_keeps_its_snapshot_and_never_fails_during_a_refresh(published_copy, tmp_path):
     before = published_copy.warehouse.read_bytes()
     out, stop = tmp_path / "reader.json", tmp_path / "stop"
@@ -41,6 +44,7 @@ def test_reader_keeps_its_snapshot_and_never_fails_during_a_refresh(published_co
     assert published_copy.warehouse.read_bytes() != before
 
 
+@pytest.mark.slow
 def test_a_second_refresh_refuses_while_the_first_runs(published_copy):
     first = refresh_process(published_copy.env)
     lock_file = published_copy.warehouse.parent / ".work" / "refresh.lock"

@@ -13,6 +13,7 @@ POINTS = ["raw_ingestion", "dbt_build", "checks", "publish_before_rename"]
 
 
 @pytest.mark.parametrize("point", POINTS)
+@pytest.mark.slow
 def test_kill_leaves_the_published_warehouse_intact(published_copy, tmp_path, point):
     before = published_copy.warehouse.read_bytes()
     marker = tmp_path / "fault.marker"

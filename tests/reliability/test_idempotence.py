@@ -5,6 +5,7 @@ import hashlib
 import re
 
 import duckdb
+import pytest
 
 from dagster_project.refresh import run_refresh
 
@@ -57,6 +58,7 @@ def history_rows(warehouse) -> tuple[int, int]:
         con.close()
 
 
+@pytest.mark.slow
 def test_two_refreshes_give_identical_marts_and_reports(published_copy):
     first_marts = table_hashes(published_copy.warehouse)
     first_history = history_rows(published_copy.warehouse)

@@ -49,6 +49,7 @@ def _files_bytes(folder) -> bytes:
     return b"\n".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
 
 
+@pytest.mark.slow
 def test_no_beneficiary_identifier_leaves_the_door(paths, tmp_path, monkeypatch, capfd):
     home = tmp_path / "dagster_home"
     home.mkdir()
