@@ -14,7 +14,7 @@ from typing import TextIO
 
 import dagster as dg
 
-from .run_summary import RefreshSummary, refresh_tags, summarize
+from .run_summary import RefreshSummary, read_reconciliation, refresh_tags, summarize
 from .settings import get_settings
 
 
@@ -161,4 +161,7 @@ def run_refresh(
     summary.run_id = result.run_id
     summary.success = result.success
     summary.seconds = time.monotonic() - started
+    if summary.published:  # the checks as index.html counts them, from the warehouse just published
+        settings = get_settings()
+        summary.reconciliation = read_reconciliation(settings.warehouse, settings.reports_dir)
     return summary

@@ -4,12 +4,56 @@ the schedule and the failure sensor (no import of the definitions here)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 
 from .settings import get_settings
 
 PNG_SKIPPED = "non générés :"  # the report assets' "png" metadata when a chart has no PNG
+
+
+@dataclass
+class ReconciliationText:
+    """What index.html says of the published reconciliation (reports.reconciliation.status_summary)."""
+
+    line: str
+    rows: list[tuple[str, str, str]]  # (status, severity, count), French words
+    official: str | None
+    discrepancies: list[str]
+    page: str  # path of reports/reconciliation.html
+
+    def render(self, shown: int = 20) -> list[str]:
+        lines = [f"  Rapprochement : {self.line}"]
+        lines += [f"    {status}, {severity} : {count}" for status, severity, count in self.rows]
+        if self.official:
+            lines.append(f"  {self.official}")
+        if self.discrepancies:
+            lines.append(f"  Écarts des délibérations ({len(self.discrepancies)}) :")
+            lines += [f"    - {text}" for text in self.discrepancies[:shown]]
+            if len(self.discrepancies) > shown:
+                lines.append(f"    ... et {len(self.discrepancies) - shown} autres")
+        lines.append(f"  Détail de chaque écart : {self.page}")
+        return lines
+
+
+def read_reconciliation(warehouse: Path, reports_dir: Path) -> ReconciliationText | None:
+    """The published warehouse's reconciliation, in the words and counts of index.html (the same
+    function builds both); None when the warehouse or its mart is missing."""
+    if not warehouse.exists():
+        return None
+    import duckdb
+
+    from .core.frenchfmt import format_count
+    from .reports import reconciliation
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        status = reconciliation.status_summary(con)
+    if status is None:
+        return None
+    rows = [(reconciliation.STATUS_LABELS[s], reconciliation.SEVERITY_LABELS[v], format_count(n)) for s, v, n in status.rows]
+    page = reports_dir / f"{reconciliation.SLUG}.html"
+    return ReconciliationText(status.line, rows, status.official, status.discrepancies, str(page))
 
 
 @dataclass
@@ -25,6 +69,8 @@ class RefreshSummary:
     run_id: str = ""
     png_skipped: str | None = None  # why report charts have no PNG (said once, not per report)
     new_editions: list[str] = field(default_factory=list)  # official files loaded for the first time
+    # the published marts.reconciliation_checks in index.html's words (read_reconciliation), once published
+    reconciliation: ReconciliationText | None = None
 
     def render(self) -> str:
         settings = get_settings()
@@ -53,7 +99,9 @@ class RefreshSummary:
             lines.append(f"  FAILED step {text}")
         for text in self.failed_checks:
             lines.append(f"  FAILED blocking check {text}")
-        if self.warnings:
+        if self.reconciliation is not None:  # published: the mart's counts, as index.html prints them
+            lines.extend(self.reconciliation.render())
+        elif self.warnings:
             lines.append(f"  {len(self.warnings)} warning check(s) (recorded, not blocking):")
             lines.extend(f"    - {text}" for text in self.warnings[:20])
             if len(self.warnings) > 20:

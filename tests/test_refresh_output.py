@@ -70,3 +70,60 @@ def test_a_new_official_edition_is_named_in_the_summary():
     summary = summarize(events, dg.AssetKey(["publish", "warehouse"]))
     assert summary.new_editions == ["raw/opendata/drees_aid_beneficiaries, edition 1996-2021"]
     assert "  New official edition loaded: raw/opendata/drees_aid_beneficiaries, edition 1996-2021" in summary.render()
+
+
+def test_a_failed_run_still_lists_its_warning_checks():
+    """Before publishing there is no published reconciliation to read: the summary keeps the
+    checks' own words (the failure path tests/reliability/ relies on)."""
+    summary = RefreshSummary(failed_checks=["a:b - blocked"], warnings=["c:d - 1 of 4 figures outside tolerance"])
+    text = summary.render()
+    assert "nothing was published" in text and "  FAILED blocking check a:b - blocked" in text
+    assert "  1 warning check(s) (recorded, not blocking):\n    - c:d - 1 of 4 figures outside tolerance" in text
+
+
+def test_the_published_summary_says_what_index_html_says_and_names_reconciliation_html(published, published_run):
+    """The run summary reads the published marts.reconciliation_checks through the function that
+    builds index.html: same words, same counts (recounted here in SQL), every discrepancy in
+    plain words (document, line, what, published vs computed), then the page's path."""
+    import re
+
+    import duckdb
+    from conftest import plain
+
+    from dagster_project.run_summary import read_reconciliation
+
+    _, run = published_run
+    summary = RefreshSummary(published=True, warnings=run.warnings)
+    summary.reconciliation = read_reconciliation(published.warehouse, published.reports)
+    text = plain(summary.render())
+    with duckdb.connect(str(published.warehouse), read_only=True) as con:
+        counts = dict(
+            con.execute(
+                "SELECT status || '/' || severity, count(*) FROM marts.reconciliation_checks "
+                "WHERE check_kind <> 'official_total' GROUP BY ALL"
+            ).fetchall()
+        )
+        issues = con.execute(
+            "SELECT count(*) FROM marts.reconciliation_checks WHERE status <> 'passed' AND check_kind <> 'official_total'"
+        ).fetchone()[0]
+    assert counts == {"passed/error": 74, "passed/warning": 363, "failed/warning": 59, "acknowledged/warning": 1}
+    line = "497 contrôles : 437 conformes, 59 en écart, 1 écart accepté"
+    assert f"  Rapprochement : {line}" in text
+    for words, n in [("conforme, bloquant", 74), ("conforme, non bloquant", 363), ("en écart, non bloquant", 59),
+                     ("écart accepté, non bloquant", 1)]:  # fmt: skip
+        assert f"    {words} : {n}\n" in text
+    # index.html: the same line and the same rows
+    index = plain((published.reports / "index.html").read_text(encoding="utf-8"))
+    assert f"<p>{line}</p>" in index
+    assert '<td>en écart</td><td>non bloquant</td><td class="num">59</td>' in index
+    # the discrepancies in words, not check ids; the Dagster check names are gone from a published summary
+    assert f"  Écarts des délibérations ({issues}) :" in text and issues == 60
+    total_row = ("délibération n°2025-541 du 8 décembre 2025, ligne 128, ligne TOTAL : Répartition de l'enveloppe 2024 "
+                 "(en €) – publié 887 490, recalculé 887 489,98 – en écart, non bloquant")  # fmt: skip
+    assert [d for d in summary.reconciliation.discrepancies if plain(d) == total_row]
+    assert len(summary.reconciliation.discrepancies) == issues
+    assert all(re.search(r"^délibération n°\S+ du .+, ligne \d+, .+ – publié .+, recalculé .+ – ", d)
+               for d in summary.reconciliation.discrepancies)  # fmt: skip
+    assert "warning check(s)" not in text and "__" not in text
+    assert text.splitlines()[-1] == f"  Détail de chaque écart : {published.reports / 'reconciliation.html'}"
+    assert (published.reports / "reconciliation.html").exists()

@@ -161,9 +161,9 @@ def test_index_links_every_report_with_the_refresh_date(published, con):
     assert format_datetime(published_at) in page
     assert (
         plain(dict(index.build(con, published.reports).headline)["Rapprochement"])
-        == "1 écart accepté, 59 en écart, 437 conformes"
+        == "497 contrôles : 437 conformes, 59 en écart, 1 écart accepté"
     )
-    assert "<td>écart accepté</td><td>avertissement</td>" in page and "acknowledged" not in page
+    assert "<td>écart accepté</td><td>non bloquant</td>" in page and "acknowledged" not in page
     for name in listed:
         assert '<a href="index.html">' in (published.reports / name).read_text(encoding="utf-8")
 

@@ -29,10 +29,10 @@ def test_counts_by_document_status_and_severity(con):
     ]
     series = {trace.name: list(trace.x) for trace in figure.data}
     assert series == {
-        "Conformes (contrôles bloquants)": [0, 0, 74, 0],  # the engine checks: 2025 allocation, FAP hours
-        "Conformes (avertissements)": [7, 204, 51, 101],
-        "Écarts acceptés (avertissements)": [0, 0, 0, 1],
-        "Écarts signalés (avertissements)": [0, 0, 1, 58],  # + the DRL adults TOTAL (issue 11, 6c), + 42 official
+        "Conformes – contrôles bloquants": [0, 0, 74, 0],  # the engine checks: 2025 allocation, FAP hours
+        "Conformes – contrôles non bloquants": [7, 204, 51, 101],
+        "Écarts acceptés – contrôles non bloquants": [0, 0, 0, 1],
+        "En écart – contrôles non bloquants": [0, 0, 1, 58],  # + the DRL adults TOTAL (issue 11, 6c), + 42 official
     }
     assert figure.layout.barmode == "stack" and figure.layout.xaxis.title.text == "Contrôles (nombre)"
     headers, rows = chart.table
@@ -43,11 +43,11 @@ def test_counts_by_document_status_and_severity(con):
     assert headline == {
         "Contrôles évalués": "497 sur 4 délibérations",
         "Conformes": "437",
-        "Écarts signalés (avertissements, non bloquants)": "59",
+        "En écart – contrôles non bloquants": "59",
         "Écarts acceptés après examen": "1",
-        "Écarts bloquants": "0 (un écart bloquant empêche toute publication)",
+        "En écart – contrôles bloquants": "0 (un écart bloquant empêche toute publication)",
         # the official files' own totals (tests/test_opendata.py checks them against the files)
-        "Totaux des publications officielles (INSEE, DREES)": "74 126 contrôlés dans 6 fichiers, 9 en écart (avertissements)",
+        "Totaux des publications officielles (INSEE, DREES)": "74 126 contrôlés dans 6 fichiers, 9 en écart (contrôles non bloquants)",
     }
     assert "Nombre de contrôles par délibération, statut et sévérité" in report.closing_html  # the table, visible
 
@@ -67,13 +67,13 @@ def test_every_discrepancy_with_its_printed_line_figures_tolerance_and_explanati
     ).fetchall()
     assert sorted(blocks) == sorted(c for (c,) in expected + official) and len(blocks) == 60 + len(official)
     total = plain(blocks["fap_annex.total_row.envelope_2024_eur.l0128"])
-    assert "Ligne 128 – ligne TOTAL : Répartition de l&#x27;enveloppe 2024 (en €) (fap_annex) – en écart, avertissement" in total
+    assert "Ligne 128 – ligne TOTAL : Répartition de l&#x27;enveloppe 2024 (en €) (fap_annex) – en écart, non bloquant" in total
     assert "Texte imprimé :</span>  │ TOTAL │ 4 319 502,00 │ 100,00% │ 887 490,00 € │ 887 490,00 €</p>" in total
     assert re.search(r'<td class="num">887 490</td><td class="num">887 489,98</td><td class="num">-0,02</td>'
-                     r'<td class="num">0,005</td><td>en écart</td><td>avertissement</td>', total)  # fmt: skip
+                     r'<td class="num">0,005</td><td>en écart</td><td>non bloquant</td>', total)  # fmt: skip
     assert "somme des 36 lignes de la colonne : 887 489,9800 ; écart -0,0200" in total
     acknowledged = plain(blocks["pa_indicators.derived_column.pop_75plus_growth_2024_2030.l0267"])
-    assert "– écart accepté, avertissement" in acknowledged and "Écart connu, accepté le" in acknowledged
+    assert "– écart accepté, non bloquant" in acknowledged and "Écart connu, accepté le" in acknowledged
     assert '<td class="num">1,22</td><td class="num">22,0055</td><td class="num">+20,7855</td>' in acknowledged
     # grouped by document in date order: the 2025 deliberation before the 2026 one
     assert page.index(f"fichier {DOC_002}.txt)</h3>") < page.index(f"fichier {DOC_001}.txt)</h3>")
@@ -91,7 +91,30 @@ def test_a_blocking_discrepancy_comes_first_and_is_counted_as_blocking(published
             "SELECT check_id FROM marts.reconciliation_checks WHERE severity = 'error' AND NOT passed"
         ).fetchone()
         report = reconciliation.build(con, threshold=5)
-    assert plain(dict(report.headline)["Écarts bloquants"]).startswith("1 ")
+    assert plain(dict(report.headline)["En écart – contrôles bloquants"]).startswith("1 ")
     assert next(iter(_blocks(report.closing_html))) == check_id
     assert "en écart, bloquant</h4>" in _blocks(report.closing_html)[check_id]
-    assert "Écarts bloquants" in [trace.name for trace in report.charts[0].figure.data]
+    assert "En écart – contrôles bloquants" in [trace.name for trace in report.charts[0].figure.data]
+
+
+def test_no_label_calls_a_check_conforming_and_a_warning_at_once():
+    """Status (outcome) and severity (would an écart block publishing) are two words, never one
+    label that reads as a contradiction ("Conformes (avertissements)")."""
+    labels = [label for label, _ in reconciliation.CATEGORIES.values()]
+    assert labels == [
+        "Conformes – contrôles bloquants",
+        "Conformes – contrôles non bloquants",
+        "Écarts acceptés – contrôles bloquants",
+        "Écarts acceptés – contrôles non bloquants",
+        "En écart – contrôles non bloquants",
+        "En écart – contrôles bloquants",
+    ]
+    assert not any("avertissement" in label for label in labels)
+    assert set(reconciliation.SEVERITY_LABELS.values()) == {"bloquant", "non bloquant"}
+
+
+def test_the_page_index_and_run_summary_use_the_same_words(published):
+    page = plain((published.reports / "reconciliation.html").read_text(encoding="utf-8"))
+    index = plain((published.reports / "index.html").read_text(encoding="utf-8"))
+    assert "avertissement" not in page and "avertissement" not in index
+    assert "Conformes – contrôles non bloquants" in page and "<td>conforme</td><td>non bloquant</td>" in index

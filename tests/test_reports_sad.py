@@ -70,13 +70,13 @@ def test_activite_sad_shows_the_fap_exports_month_by_month_and_masks_small_benef
     bars = people.figure.data[0]
     assert (
         len(bars.y) == 36
-        and bars.y[0] == "FÉDÉRATION ADMR DU PAS-DE-CALAIS (FOUQUIÈRES-LES-BÉTHUNE)"
+        and bars.y[0] == f"{ADMR} (25 associations)"  # the label of every report (int_sad__labels)
         and plain(bars.text[0]) == "3 978"
     )
     headers, rows = people.table
     assert headers == ["SAD (commune)", "Toutes prestations", "APA", "PCH", "aide sociale générale (ASG)"]
     assert [plain(c) for c in rows[0]] == [
-        "FÉDÉRATION ADMR DU PAS-DE-CALAIS (FOUQUIÈRES-LES-BÉTHUNE)",
+        f"{ADMR} (25 associations)",
         "3 978",
         "3 679",
         "120",
@@ -88,8 +88,15 @@ def test_activite_sad_shows_the_fap_exports_month_by_month_and_masks_small_benef
     ).fetchone()[0]
     masked = sum(cell == "masqué (< 5)" for row in rows for cell in row)
     assert masked == small == 13
+    # secondary suppression: a row left with one masked prestation loses its next smallest cell too,
+    # e.g. UNA SUD-ARTOIS: PCH under 5, ASG 144 - 133 - PCH would give it back
+    secondary = [(row[0], i) for row in rows for i, cell in enumerate(row) if cell == "masqué"]
+    assert len(secondary) == 5 and ("UNA SUD-ARTOIS (HERMIES)", 4) in secondary and ("ASSOA (BEAURAINS)", 3) in secondary
+    for row in rows:  # no row keeps exactly one masked cell
+        assert sum(cell.startswith("masqué") for cell in row) != 1, row
     [note] = [n for n in people.notes if n.startswith("Données masquées")]
     assert plain(note).startswith("Données masquées : 13 effectifs inférieurs à 5 (UNA SUD-ARTOIS (HERMIES) – PCH, ")
+    assert "et les cases qui permettraient de les recalculer : 5 effectifs (ASSOA (BEAURAINS) – PCH, " in plain(note)
     assert report.masked_notes == [note]
 
 
@@ -153,7 +160,7 @@ def test_enveloppe_shows_the_2025_split_and_its_change_against_the_published_202
     assert list(charts) == ["repartition_2025", "evolution_2024_2025"]
     split = charts["repartition_2025"]
     bars = split.figure.data[0]
-    assert len(bars.y) == 36 and bars.y[0] == f"{ADMR} (FOUQUIÈRES-LES-BÉTHUNE)"
+    assert len(bars.y) == 36 and bars.y[0] == f"{ADMR} (25 associations)"
     assert plain(bars.text[0]) == "235 835,95 € · 26,57 %" and plain(bars.text[-1]) == "2 296,65 € · 0,26 %"
     assert sum(queries.envelope_allocation(con, "pdc_2025")["amount_eur"]) == Decimal("887490.00")  # to the cent
     assert [plain(c) for c in split.table[1][-1]] == ["Total", "4 319 502", "100,00 %", "887 490,00 €", "887 490,00 €"]
@@ -205,10 +212,10 @@ def test_enveloppe_shows_the_whatif_envelope_configured_for_the_refresh(publishe
     assert list(charts) == ["repartition_2025", "evolution_2024_2025", "simulation_2026"]
     simulation = charts["simulation_2026"]
     bars, reference = simulation.figure.data
-    assert bars.y[0] == f"{ADMR} (FOUQUIÈRES-LES-BÉTHUNE)" and plain(bars.text[0]) == "242 349,08 €"
+    assert bars.y[0] == f"{ADMR} (25 associations)" and plain(bars.text[0]) == "242 349,08 €"
     assert plain(reference.text[0]) == "235 835,95 €"  # the published 2025 amount, as a mark on the bar
     assert [plain(c) for c in simulation.table[1][0]] == [
-        f"{ADMR} (FOUQUIÈRES-LES-BÉTHUNE)", "1 147 837", "26,57 %", "242 349,08 €", "235 835,95 €", "+6 513,13 €",
+        f"{ADMR} (25 associations)", "1 147 837", "26,57 %", "242 349,08 €", "235 835,95 €", "+6 513,13 €",
     ]  # fmt: skip
     assert "variable dbt envelope_2026_eur (AUTONOMY_DBT_VARS)" in simulation.notes[0]
     assert "Aucune délibération n'a voté ce montant" in simulation.notes[0]

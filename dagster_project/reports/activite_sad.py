@@ -62,10 +62,9 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
 
 
 def _label(row: dict) -> str:
-    """'SAD (commune)'; a federation is named with its number of associations instead of its seat."""
-    if row["is_federation"]:
-        return f"{row['sad_name']} ({format_count(row['associations_count'])} associations)"
-    return f"{row['sad_name']} ({row['city']})" if row["city"] else row["sad_name"]
+    """'SAD (commune)', a federation named with its number of associations: the label every
+    report prints (dbt, int_sad__labels)."""
+    return row["sad_label"]
 
 
 def _sources(activity: pl.DataFrame, summary: dict, docs: dict[str, Document], place: dict) -> list[Source]:

@@ -10,7 +10,7 @@ import polars as pl
 from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_month, format_number
 from . import queries
 from .charts import SERIES, Bar, Series, bar_chart, grouped_bars, room_for_labels
-from .disclosure import disclose_counts, masked_note
+from .disclosure import disclose_table
 from .framework import Chart, FileSource
 
 HOURS = f"{UNIT_SPACE}h"
@@ -103,27 +103,30 @@ def _monthly_hours(monthly: pl.DataFrame, source: FileSource, synthetic: list[st
 
 def _beneficiaries(con: duckdb.DuckDBPyConnection, month: str, department_code: str, threshold: int, source: FileSource) -> Chart:
     frame = queries.fap_beneficiaries(con, month, department_code)
-    labels = [f"{r['sad_name']} ({r['city']})" for r in frame.iter_rows(named=True)]
+    labels = frame["sad_label"].to_list()  # the label every report prints (dbt, int_sad__labels)
     columns = {"ALL": "beneficiaries_all", **{code: f"beneficiaries_{code.lower()}" for code in PRESTATIONS}}
-    disclosed = {
-        code: disclose_counts([f"{label} – {code if code != 'ALL' else 'toutes prestations'}" for label in labels],
-                              frame[column].to_list(), threshold)
-        for code, column in columns.items()
-    }  # fmt: skip
-    everyone = disclosed["ALL"]
-    bars = [
-        Bar(label, value, text, focus=True) for label, value, text in zip(labels, everyone.values, everyone.texts, strict=True)
-    ]
+    names = [code if code != "ALL" else "toutes prestations" for code in columns]
+    # each row is one group: "toutes prestations" bounds the sum of its prestations, so a lone
+    # masked prestation could be narrowed down from the three other cells of its row
+    disclosed = disclose_table(
+        [[f"{label} – {name}" for name in names] for label in labels],
+        [list(row) for row in frame.select(list(columns.values())).iter_rows()],
+        threshold,
+        [((i, 0), [(i, j) for j in range(1, len(columns))]) for i in range(len(labels))],
+    )
+    everyone = [row[0] for row in disclosed.values]
+    everyone_texts = [row[0] for row in disclosed.texts]
+    bars = [Bar(label, value, text, focus=True) for label, value, text in zip(labels, everyone, everyone_texts, strict=True)]
     figure = bar_chart(bars, "Bénéficiaires facturés dans le mois (personnes)", "Service autonomie à domicile (commune)",
                        horizontal=True, height=110 + 24 * len(bars), text_outside=True)  # fmt: skip
-    room_for_labels(figure, [v for v in everyone.values if v is not None] or [0], share=0.15)
+    room_for_labels(figure, [v for v in everyone if v is not None] or [0], share=0.15)
     # one note for the four columns, worded as every masked count of the reports
-    notes = masked_note([label for d in disclosed.values() for label in d.masked], threshold)
+    notes = disclosed.note(threshold)
     notes.append(
         "Une personne qui reçoit plusieurs prestations du même SAD compte une fois dans « toutes prestations » : "
         "cette colonne n'est pas la somme des trois autres."
     )
-    table_rows = [[label, *(disclosed[code].texts[i] for code in columns)] for i, label in enumerate(labels)]
+    table_rows = [[label, *disclosed.texts[i]] for i, label in enumerate(labels)]
     return Chart(
         "fap_beneficiaires_par_sad",
         f"Bénéficiaires facturés par SAD en {format_month(month)}",

@@ -31,7 +31,7 @@ from plotly.subplots import make_subplots
 from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_number, format_pct
 from . import queries
 from .charts import FOCUS, MASKED_TEXT, OKABE_ITO, OTHERS, REFERENCE, base_layout, category_axis, value_axis
-from .disclosure import disclose_counts, masked_note
+from .disclosure import disclose_counts, disclose_table, masked_note
 from .framework import Chart, Report, html_note, html_section, html_table
 
 SLUG = "comparaisons"
@@ -805,36 +805,76 @@ def _rates_csv(con: duckdb.DuckDBPyConnection, threshold: int) -> tuple[bytes, i
         "CASE territory_level WHEN 'department' THEN 0 WHEN 'department_whole' THEN 0 WHEN 'region' THEN 1 "
         "WHEN 'metropolitan_france' THEN 2 WHEN 'overseas' THEN 3 ELSE 4 END, territory_code"
     )
-    records = cursor.fetchall()
+    records = [dict(zip(names, record)) for record in cursor.fetchall()]
+    hidden, secondary = _csv_masked(records, threshold)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([header for _, header in CSV_COLUMNS] + [CSV_SECRET])
     secret = f"{MASKED_TEXT} (effectif inférieur à {format_count(threshold)})"
+    rebuild = f"{MASKED_TEXT} (permettrait de recalculer un effectif inférieur à {format_count(threshold)})"
     blanked = {"numerator", "denominator", "rate_per_1000", "amount_eur"}
-    masked = 0
-    for record in records:
-        row = dict(zip(names, record))
-        per_beneficiary = (
-            row["rate_per_1000"] is None and row["denominator_age_min"] is None and row["denominator_age_max"] is None
-        )
-        people = row["numerator"] if row["rate_per_1000"] is not None else row["denominator"] if per_beneficiary else None
-        hidden = people is not None and 0 < people < threshold
-        masked += hidden
+    for n, row in enumerate(records):
         cells = []
         for name in names:
             value = row[name]
-            if hidden and name in blanked:
+            if n in hidden and name in blanked:
                 value = None
             cells.append(LEVEL_LABELS.get(value, value) if name == "territory_level" else _csv_value(value))
-        writer.writerow(cells + [secret if hidden else ""])
-    return out.getvalue().encode("utf-8-sig"), len(records), masked
+        writer.writerow(cells + [rebuild if n in secondary else secret if n in hidden else ""])
+    return out.getvalue().encode("utf-8-sig"), len(records), len(hidden)
+
+
+def _people(row: dict):
+    """The count of people a CSV row rests on: the numerator of a rate per 1000, the beneficiaries
+    (denominator) of an amount per beneficiary; None for other rows."""
+    per_beneficiary = row["rate_per_1000"] is None and row["denominator_age_min"] is None and row["denominator_age_max"] is None
+    return row["numerator"] if row["rate_per_1000"] is not None else row["denominator"] if per_beneficiary else None
+
+
+def _csv_masked(records: list[dict], threshold: int) -> tuple[set[int], set[int]]:
+    """(rows masked, of which masked only so that no masked count can be recalculated): per
+    indicator and year, a région is the sum of its départements, France métropolitaine of its
+    régions, the DROM of theirs, France of both (taken as exact sums, the worst case), so a lone
+    masked département would come back as its région minus the others (disclosure.disclose_table)."""
+    by_table: dict[tuple, list[int]] = {}
+    for n, row in enumerate(records):
+        by_table.setdefault((row["indicator_code"], row["year"]), []).append(n)
+    hidden, secondary = set(), set()
+    for rows in by_table.values():
+        counts = [[_people(records[n])] for n in rows]
+        if not any(c is not None and 0 < c < threshold for (c,) in counts):
+            continue
+        level = {k: records[n]["territory_level"] for k, n in enumerate(rows)}
+        region = {k: records[n]["region_code"] for k, n in enumerate(rows)}
+        at = {lvl: [k for k in level if level[k] == lvl] for lvl in set(level.values())}
+        groups = []
+        for k in at.get("region", []):
+            for parts_level in ("department", "department_whole"):
+                parts = [(p, 0) for p in at.get(parts_level, []) if region[p] == region[k]]
+                if parts:
+                    groups.append(((k, 0), parts))
+        regions = at.get("region", [])
+        for total_level, overseas in (("metropolitan_france", False), ("overseas", True)):
+            for k in at.get(total_level, []):
+                groups.append(((k, 0), [(r, 0) for r in regions if (region[r] < "11") == overseas]))
+        for k in at.get("country", []):
+            groups.append(((k, 0), [(t, 0) for t in at.get("metropolitan_france", []) + at.get("overseas", [])]))
+        labels = [[records[n]["territory_code"]] for n in rows]
+        result = disclose_table(labels, counts, threshold, groups)
+        for k, n in enumerate(rows):
+            if result.values[k][0] is None and counts[k][0] is not None:
+                hidden.add(n)
+                if not 0 < counts[k][0] < threshold:
+                    secondary.add(n)
+    return hidden, secondary
 
 
 def _download(rows: int, masked: int, threshold: int) -> str:
     masked_text = ""
     if masked:
         masked_text = (
-            f" {format_count(masked)} ligne{'s' if masked > 1 else ''} dont l'effectif est inférieur à {format_count(threshold)} "
+            f" {format_count(masked)} ligne{'s' if masked > 1 else ''} dont l'effectif est inférieur à {format_count(threshold)}, "
+            "ou qui permettraient de le recalculer (région moins ses autres départements), "
             f"{'ont leurs' if masked > 1 else 'a ses'} chiffres masqués, au titre du secret statistique."
         )
     return (

@@ -87,7 +87,7 @@ def _totals(annexes: dict[str, pl.DataFrame], docs: dict[str, Document]) -> Char
 def _per_sad(code: str, frame: pl.DataFrame, docs: dict[str, Document]) -> Chart:
     key = queries.NORD_ANNEXES[code][0]
     rows = frame.filter(~pl.col("is_total")).sort("amount_rank")
-    labels = [f"{name} ({city})" if city else name for name, city in rows.select("sad_name", "city").iter_rows()]
+    labels = rows["sad_label"].to_list()  # the label every report prints (dbt, int_sad__labels)
     series = [
         Series(name, rows[column].to_list(), [format_eur(v) for v in rows[column].to_list()], colour)
         for (name, colour), column in ((PA, "elderly_pa_eur"), (PH, "disabled_ph_eur"))

@@ -61,10 +61,6 @@ def _current(envelopes: dict[str, dict], place: dict) -> dict:
     return latest[0]
 
 
-def _label(sad_name: str, city: str | None) -> str:
-    return f"{sad_name} ({city})" if city else sad_name
-
-
 def _cents(count: int) -> str:
     if not count:
         return "aucun centime à placer"
@@ -95,7 +91,7 @@ def _annex_sources(frame: pl.DataFrame, envelope: dict, docs: dict[str, Document
 
 def _allocation_chart(current: dict, allocation: pl.DataFrame, docs: dict[str, Document]) -> Chart:
     rows = list(allocation.iter_rows(named=True))
-    bars = [Bar(_label(r["sad_name"], r["city"]), r["amount_eur"], f"{format_eur(r['amount_eur'])} · {format_pct(r['share_pct'], 2)}", True)
+    bars = [Bar(r["sad_label"], r["amount_eur"], f"{format_eur(r['amount_eur'])} · {format_pct(r['share_pct'], 2)}", True)
             for r in rows]  # fmt: skip
     figure = bar_chart(bars, f"Montant {current['year']} (€)", "Service autonomie à domicile (commune)", EURO,
                        horizontal=True, height=110 + 24 * len(bars), text_outside=True)  # fmt: skip
@@ -105,7 +101,7 @@ def _allocation_chart(current: dict, allocation: pl.DataFrame, docs: dict[str, D
         f"Chaque montant est l'enveloppe × heures du SAD / heures de tous les SAD ({current['basis_year']}), arrondi au "
         f"centime ; les centimes manquants vont aux plus forts restes ({_cents(current['cents_adjusted'])}). Nos montants recalculés sont identiques au centime aux montants publiés pour {matching} SAD sur {count}."
     ]
-    table = [[_label(r["sad_name"], r["city"]), format_number(r["hours_basis"], 0), format_pct(r["share_pct"], 2),
+    table = [[r["sad_label"], format_number(r["hours_basis"], 0), format_pct(r["share_pct"], 2),
               format_eur(r["amount_eur"]), format_eur(r["amount_computed_eur"])] for r in rows]  # fmt: skip
     table.append(["Total", format_number(current["hours_total"], 0), format_pct(100, 2), format_eur(current["allocated_published_eur"]),
                   format_eur(current["allocated_computed_eur"])])  # fmt: skip
@@ -121,7 +117,7 @@ def _allocation_chart(current: dict, allocation: pl.DataFrame, docs: dict[str, D
 
 def _change_chart(current: dict, previous: dict, change: pl.DataFrame, docs: dict[str, Document]) -> Chart:
     rows = list(change.iter_rows(named=True))
-    labels = [_label(r["sad_name"], r["city"]) for r in rows]
+    labels = [r["sad_label"] for r in rows]
     values = [r["change_eur"] for r in rows]
     texts = [f"{format_eur(r['change_eur'], sign=True)} ({format_number(r['change_share_points'], 2, sign=True)}{UNIT_SPACE}pt)"
              if r["change_eur"] is not None else "non comparable" for r in rows]  # fmt: skip
@@ -170,7 +166,7 @@ def _whatif_chart(whatif: dict, simulated: pl.DataFrame, current: dict, docs: di
     """The simulated split beside the latest published one (reference_amount_eur: the same SAD,
     matched on sad_key in marts.rpt_enveloppe__allocations)."""
     rows = list(simulated.iter_rows(named=True))
-    labels = [_label(r["sad_name"], r["city"]) for r in rows]
+    labels = [r["sad_label"] for r in rows]
     amounts = [r["amount_eur"] for r in rows]
     before = [r["reference_amount_eur"] for r in rows]
     figure = bars_with_reference_marks(
@@ -243,7 +239,7 @@ def _headline(
             ("Plus forte hausse", compared.row(0, named=True)),
             ("Plus forte baisse", compared.row(-1, named=True)),
         ):
-            lines.append((label, f"{_label(row['sad_name'], row['city'])} : {format_eur(row['change_eur'], sign=True)}"))
+            lines.append((label, f"{row['sad_label']} : {format_eur(row['change_eur'], sign=True)}"))
     lines.append(
         ("Simulation", "; ".join(f"{w['year']} : {format_eur(w['envelope_eur'])}" for w in whatifs) or "aucune configurée")
     )

@@ -76,31 +76,20 @@ def _listing(reports_dir: Path, place: dict | None) -> str:
 
 
 def _reconciliation(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> tuple[str, str]:
-    """(HTML block, one-line summary) of marts.reconciliation_checks, when it exists; every
-    discrepancy is detailed in reconciliation.html."""
-    counts = queries.reconciliation_status(con)
-    if counts is None:
+    """(HTML block, one-line summary) of marts.reconciliation_checks, when it exists, in the words
+    and counts the run summary prints (reconciliation.status_summary); every discrepancy is
+    detailed in reconciliation.html."""
+    status = reconciliation.status_summary(con)
+    if status is None:
         return f'<h2>Rapprochement</h2><p class="note">{html.escape(UNAVAILABLE.capitalize())}.</p>', UNAVAILABLE
-    by_status: dict[str, int] = {}
-    for row in counts.iter_rows(named=True):
-        by_status[row["status"]] = by_status.get(row["status"], 0) + row["checks"]
-    line = ", ".join(reconciliation.status_count(s, n) for s, n in sorted(by_status.items()))
     table = html_table(
         ["Statut", "Sévérité", "Contrôles"],
-        [[reconciliation.STATUS_LABELS.get(r["status"], r["status"]), reconciliation.SEVERITY_LABELS.get(r["severity"], r["severity"]),
-          format_count(r["checks"])]
-         for r in counts.iter_rows(named=True)],
+        [[reconciliation.STATUS_LABELS[s], reconciliation.SEVERITY_LABELS[v], format_count(n)] for s, v, n in status.rows],
         numeric_from=2,
-    )  # fmt: skip
-    official = queries.reconciliation_status(con, queries.OFFICIAL)
-    if official is not None and not official.is_empty():
-        failed = int(official.filter(official["status"] != "passed")["checks"].sum())
-        table += (
-            f"<p>Publications officielles (INSEE, DREES) : {format_count(int(official['checks'].sum()))} totaux imprimés "
-            f"comparés à la somme de leurs lignes, {html.escape(reconciliation.status_count('failed', failed))} "
-            "(incohérences des publications elles-mêmes, signalées sans bloquer).</p>"
-        )
+    )
+    if status.official:
+        table += f"<p>{html.escape(status.official)}.</p>"
     detail = ""
     if (reports_dir / DETAIL).exists():
         detail = f'<p><a href="{DETAIL}">Détail de chaque écart, avec le texte imprimé de sa ligne</a></p>'
-    return f"<h2>Rapprochement</h2><p>{html.escape(line)}</p>{table}{detail}", line
+    return f"<h2>Rapprochement</h2><p>{html.escape(status.line)}</p>{table}{detail}", status.line

@@ -7,6 +7,7 @@ Counts of checks, and figures the deliberations print at département level: not
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from decimal import Decimal
 
 import duckdb
@@ -20,23 +21,34 @@ from .sources import source_of
 
 SLUG = "reconciliation"
 TITLE = "Rapprochement : les chiffres publiés comparés à leur recalcul"
-# (status, severity) -> (label, colour), in the order of the legend and the tables.
-CATEGORIES = {
-    ("passed", "error"): ("Conformes (contrôles bloquants)", OKABE_ITO["bluish_green"]),
-    ("passed", "warning"): ("Conformes (avertissements)", OKABE_ITO["sky_blue"]),
-    ("acknowledged", "error"): ("Écarts acceptés (bloquants)", OKABE_ITO["reddish_purple"]),
-    ("acknowledged", "warning"): ("Écarts acceptés (avertissements)", OKABE_ITO["grey"]),
-    ("failed", "warning"): ("Écarts signalés (avertissements)", OKABE_ITO["orange"]),
-    ("failed", "error"): ("Écarts bloquants", OKABE_ITO["vermillion"]),
-}
-# status -> (singular, plural): "1 écart accepté", "16 en écart", "400 conformes"
+# One vocabulary for every reader (this page, index.html, the run summary): a check has a status
+# (its outcome) and a severity (whether an écart would block publishing), never mixed in one word.
+# status -> (singular, plural): "1 écart accepté", "59 en écart", "437 conformes"
 STATUS_FORMS = {
     "passed": ("conforme", "conformes"),
     "failed": ("en écart", "en écart"),
     "acknowledged": ("écart accepté", "écarts acceptés"),
 }
 STATUS_LABELS = {status: forms[0] for status, forms in STATUS_FORMS.items()}
-SEVERITY_LABELS = {"error": "bloquant", "warning": "avertissement"}
+SEVERITY_LABELS = {"error": "bloquant", "warning": "non bloquant"}
+STATUS_ORDER = ("passed", "failed", "acknowledged")
+_COLOURS = {
+    ("passed", "error"): OKABE_ITO["bluish_green"],
+    ("passed", "warning"): OKABE_ITO["sky_blue"],
+    ("acknowledged", "error"): OKABE_ITO["reddish_purple"],
+    ("acknowledged", "warning"): OKABE_ITO["grey"],
+    ("failed", "warning"): OKABE_ITO["orange"],
+    ("failed", "error"): OKABE_ITO["vermillion"],
+}
+
+
+def category_label(status: str, severity: str) -> str:
+    """'Conformes – contrôles non bloquants': the status, then the kind of check (its severity)."""
+    return f"{STATUS_FORMS[status][1].capitalize()} – contrôles {SEVERITY_LABELS[severity]}s"
+
+
+# (status, severity) -> (label, colour), in the order of the legend and the tables.
+CATEGORIES = {key: (category_label(*key), colour) for key, colour in _COLOURS.items()}
 KIND_LABELS = {
     "total_row": "ligne TOTAL",
     "derived_column": "colonne calculée",
@@ -117,8 +129,8 @@ def _counts_chart(counts: pl.DataFrame, lines: pl.DataFrame, docs: dict[str, Doc
         figure,
         source_of(lines, docs, what="lignes dont les chiffres sont contrôlés"),
         notes=[
-            "Lecture : chaque barre compte les contrôles portant sur une délibération ; les écarts signalés "
-            "(avertissements) sont des incohérences du document lui-même, détaillées plus bas avec le texte imprimé."
+            "Lecture : chaque barre compte les contrôles portant sur une délibération ; les écarts des contrôles "
+            "non bloquants sont des incohérences du document lui-même, détaillées plus bas avec le texte imprimé."
         ],
         table=_count_rows(counts, docs),
     )
@@ -185,10 +197,61 @@ def _headline(counts: pl.DataFrame) -> list[tuple[str, str]]:
     return [
         ("Contrôles évalués", f"{format_count(int(counts['checks'].sum()))} sur {format_count(documents)} délibérations"),
         ("Conformes", format_count(total("passed"))),
-        ("Écarts signalés (avertissements, non bloquants)", format_count(total("failed", "warning"))),
+        (category_label("failed", "warning"), format_count(total("failed", "warning"))),
         ("Écarts acceptés après examen", format_count(total("acknowledged"))),
-        ("Écarts bloquants", f"{format_count(total('failed', 'error'))} (un écart bloquant empêche toute publication)"),
+        (
+            category_label("failed", "error"),
+            f"{format_count(total('failed', 'error'))} (un écart bloquant empêche toute publication)",
+        ),
     ]
+
+
+# ---------------------------------------------------------------- one summary for every reader
+@dataclass(frozen=True)
+class StatusSummary:
+    """The reconciliation of the published warehouse in the words index.html and the run summary
+    both print (one function, so they cannot drift apart)."""
+
+    line: str  # "497 contrôles : 437 conformes, 59 en écart, 1 écart accepté"
+    rows: list[tuple[str, str, int]]  # (status, severity, checks), in the order of CATEGORIES
+    official: str | None  # the official publications' own totals, when loaded
+    discrepancies: list[str]  # every check en écart or accepted: document, line, what, published vs computed
+
+
+def status_summary(con: duckdb.DuckDBPyConnection) -> StatusSummary | None:
+    """None when the warehouse has no marts.reconciliation_checks."""
+    counts = queries.reconciliation_status(con)
+    if counts is None:
+        return None
+    by_key = {(r["status"], r["severity"]): r["checks"] for r in counts.iter_rows(named=True)}
+    rows = [(status, severity, by_key[(status, severity)]) for status, severity in _present(counts)]
+    by_status = {s: sum(n for (status, _), n in by_key.items() if status == s) for s in STATUS_ORDER}
+    total = sum(by_key.values())
+    line = f"{format_count(total)} contrôle{'s' if total > 1 else ''} : " + ", ".join(
+        status_count(s, n) for s, n in by_status.items() if n or s == "passed"
+    )
+    official = None
+    official_counts = queries.reconciliation_status(con, queries.OFFICIAL)
+    if official_counts is not None and not official_counts.is_empty():
+        failed = int(official_counts.filter(pl.col("status") != "passed")["checks"].sum())
+        official = (
+            f"Publications officielles (INSEE, DREES) : {format_count(int(official_counts['checks'].sum()))} totaux "
+            f"imprimés comparés à la somme de leurs lignes, {status_count('failed', failed)} (contrôles non bloquants : "
+            "incohérences des publications elles-mêmes)"
+        )
+    docs = queries.documents(con)
+    issues = queries.reconciliation_discrepancies(con)
+    return StatusSummary(line, rows, official, [_discrepancy_line(r, docs) for r in issues.iter_rows(named=True)])
+
+
+def _discrepancy_line(row: dict, docs: dict[str, Document]) -> str:
+    doc = docs.get(row["document_id"])
+    where = f"délibération n°{doc.number} du {format_date(doc.date)}" if doc else row["document_id"]
+    return (
+        f"{where}, ligne {row['source_line']}, {KIND_LABELS.get(row['check_kind'], row['check_kind'])} : {row['measure']} – "
+        f"publié {_figure(row['published_value'])}, recalculé {_figure(row['computed_value'])} – "
+        f"{STATUS_LABELS[row['status']]}, {SEVERITY_LABELS[row['severity']]}"
+    )
 
 
 # ---------------------------------------------------------------- official publications (issue 13)
@@ -200,7 +263,7 @@ def _official_headline(official: pl.DataFrame) -> list[tuple[str, str]]:
         (
             "Totaux des publications officielles (INSEE, DREES)",
             f"{format_count(int(official['checks'].sum()))} contrôlés dans {format_count(official['document_id'].n_unique())} "
-            f"fichiers, {status_count('failed', failed)} (avertissements)",
+            f"fichiers, {status_count('failed', failed)} (contrôles non bloquants)",
         )
     ]
 

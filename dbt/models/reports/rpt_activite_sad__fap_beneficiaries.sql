@@ -20,9 +20,11 @@ with pivoted as (
 )
 
 select
-    *,
+    p.*,
+    l.sad_label,
     cast(row_number() over (
-        partition by month, department_code order by beneficiaries_all desc, sad_name asc, city asc
+        partition by p.month, p.department_code order by p.beneficiaries_all desc, p.sad_name asc, p.city asc
     ) as integer) as display_rank
-from pivoted
-order by department_code, month, display_rank
+from pivoted as p
+left join {{ ref('int_sad__labels') }} as l on l.sad_key = p.sad_key
+order by p.department_code, p.month, display_rank

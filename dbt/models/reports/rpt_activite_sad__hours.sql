@@ -20,6 +20,7 @@ select
     a.rank,
     a.sad_name,
     a.city,
+    l.sad_label,
     a.hours_billed,
     a.share_pct,
     a.cumulative_share_pct,
@@ -43,4 +44,5 @@ left join {{ ref('stg_deliberations__catalogue_entries') }} as c
 left join {{ ref('sad_federations') }} as f
     on f.department_code = a.department_code and f.sad_name = a.sad_name
 left join {{ ref('stg_deliberations__prose_figures') }} as p on p.figure_id = f.associations_figure_id
+left join {{ ref('int_sad__labels') }} as l on l.sad_key = a.sad_key
 order by a.department_code, a.hours_source, a.year, a.rank

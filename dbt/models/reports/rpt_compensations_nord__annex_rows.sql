@@ -40,6 +40,8 @@ select
     k.sad_key,
     r.sad_name,
     r.city,
+    -- a TOTAL row has no SAD: its printed name
+    coalesce(l.sad_label, r.sad_name) as sad_label,
     cast(r.amount_eur as decimal(14, 2)) as amount_eur,
     cast(r.elderly_pa_eur as decimal(14, 2)) as elderly_pa_eur,
     cast(r.disabled_ph_eur as decimal(14, 2)) as disabled_ph_eur,
@@ -57,5 +59,6 @@ from rows as r
 left join {{ ref('int_sad__keys') }} as k
     on not r.is_total
     and k.department_code = r.department_code and k.sad_name = r.sad_name and k.city is not distinct from r.city
+left join {{ ref('int_sad__labels') }} as l on l.sad_key = k.sad_key
 left join {{ ref('territories') }} as t on t.territory_code = r.department_code
 order by r.annex_code, r.is_total, r.source_line

@@ -45,6 +45,7 @@ select
     r.sad_key,
     r.sad_name,
     r.city,
+    l.sad_label,
     r.hours_basis,
     r.share_pct,
     cast(r.amount_eur as decimal(14, 2)) as amount_eur,
@@ -69,5 +70,6 @@ inner join envelopes as e on e.envelope_id = r.envelope_id
 left join {{ ref('sad_activity') }} as s
     on s.sad_key = r.sad_key and s.hours_source = e.hours_source and s.year = r.basis_year
 left join reference as f on f.envelope_id = r.envelope_id
+left join {{ ref('int_sad__labels') }} as l on l.sad_key = r.sad_key
 left join allocations as c on c.envelope_id = f.reference_envelope_id and c.sad_key = r.sad_key
 order by r.year, r.envelope_id, amount_rank

@@ -41,22 +41,24 @@ compared as (
 )
 
 select
-    envelope_id,
-    previous_envelope_id,
-    sad_key,
-    sad_name,
-    city,
-    document_id,
-    source_line,
-    previous_eur,
-    previous_share_pct,
-    current_eur,
-    current_share_pct,
-    cast(change_eur as decimal(14, 2)) as change_eur,
-    cast(change_share_points as decimal(10, 6)) as change_share_points,
+    c.envelope_id,
+    c.previous_envelope_id,
+    c.sad_key,
+    c.sad_name,
+    c.city,
+    l.sad_label,
+    c.document_id,
+    c.source_line,
+    c.previous_eur,
+    c.previous_share_pct,
+    c.current_eur,
+    c.current_share_pct,
+    cast(c.change_eur as decimal(14, 2)) as change_eur,
+    cast(c.change_share_points as decimal(10, 6)) as change_share_points,
     cast(row_number() over (
-        partition by envelope_id order by change_eur desc nulls last, sad_name asc, city asc
+        partition by c.envelope_id order by c.change_eur desc nulls last, c.sad_name asc, c.city asc
     ) as integer) as change_rank,
-    cast(sum(change_eur) over (partition by envelope_id) as decimal(14, 2)) as change_total_eur
-from compared
-order by envelope_id, change_rank
+    cast(sum(c.change_eur) over (partition by c.envelope_id) as decimal(14, 2)) as change_total_eur
+from compared as c
+left join {{ ref('int_sad__labels') }} as l on l.sad_key = c.sad_key
+order by c.envelope_id, change_rank
