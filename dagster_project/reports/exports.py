@@ -316,15 +316,13 @@ def _indicateurs(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list[
     denominator, scale, ours and the printed value, with their documents and lines."""
     rows = _records(
         con,
-        "SELECT rate_code, rate_label_fr, territory_code, territory_name, numerator_label, numerator, "
+        "SELECT rate_code, rate_label_fr, formula, territory_code, territory_name, numerator_label, numerator, "
         "denominator_label_fr, denominator_age_band, denominator, scale, unit, value_computed, value_published, delta, "
         "numerator_document_id, numerator_source_lines, denominator_document_id, denominator_source_lines "
         "FROM marts.indicator_rates ORDER BY rate_code, territory_code",
     )
     labels = [f"{r['rate_label_fr']} – {r['territory_name']}" for r in rows]
-    # the count of people behind each rate: the numerator of a share, the denominator of euros per beneficiary
-    people = [r["numerator"] if r["unit"] in ("pct", "per_1000") else r["denominator"] if r["unit"] == "eur_per_beneficiary"
-              else None for r in rows]  # fmt: skip
+    people = [_people(r) for r in rows]
     masked = _masked(people, labels, threshold)
     columns = [
         Column("Code du taux", printed=False),
@@ -369,6 +367,19 @@ def _indicateurs(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list[
             chart_id="mdph_taux",
         )
     ]
+
+
+def _people(rate: dict):
+    """The count of people behind a rate, masked when small: the numerator of a share (beneficiaries,
+    rights), the denominator of euros per beneficiary, the smaller population of a difference.
+    Growth rates and printed measures divide rates or are the printed figure: no count to mask."""
+    if rate["formula"] == "ratio" and rate["unit"] in ("pct", "per_1000", "ratio"):
+        return rate["numerator"]
+    if rate["formula"] == "ratio" and rate["unit"] == "eur_per_beneficiary":
+        return rate["denominator"]
+    if rate["formula"] == "difference":
+        return min((v for v in (rate["numerator"], rate["denominator"]) if v is not None), default=None)
+    return None
 
 
 def _lines(lines) -> str | None:
