@@ -21,6 +21,7 @@ EXPORTS = {
     "indicateurs_taux": "indicateurs",
     "activite_sad_heures": "activite_sad",
     "activite_sad_beneficiaires_fap": "activite_sad",
+    "activite_sad_fap_mois": "activite_sad",
     "compensations_nord_annexes": "compensations_nord",
 }
 EUROS = re.compile(r"^\d{1,3}( \d{3})*,\d{2} €$")  # 887 490,00 €, as the deliberation prints
@@ -133,6 +134,22 @@ def test_rate_table_carries_numerators_denominators_and_lines(published, publish
         cells = [row[index[h]] for h in ("Valeur du numérateur", "Valeur du dénominateur", "Taux recalculé")]
         assert [None if c == "" else _dec(c) for c in cells] == [numerator, denominator, value]
         assert row[index["Lignes du numérateur"]] == " ".join(map(str, lines))
+
+
+def test_fap_months_data_equals_the_mart(published, published_con):
+    rows = _read(published, "activite_sad_fap_mois.csv")
+    expected = published_con.execute(
+        # summed here from the per-SAD mart, independently of the rpt model the export reads
+        "SELECT month, sum(hours_billed) FILTER (WHERE prestation = 'APA'), sum(hours_billed) FILTER (WHERE prestation = 'PCH'), "
+        "sum(hours_billed) FILTER (WHERE prestation = 'ASG'), sum(hours_billed), sum(amount_eur) "
+        "FROM marts.fap_hours_by_sad_month WHERE department_code = '62' AND month LIKE '2024-%' GROUP BY month ORDER BY month"
+    ).fetchall()
+    assert len(rows) - 1 == len(expected) == 12
+    for row, (month, *figures) in zip(rows[1:], expected, strict=True):
+        assert row[0] == month and row[6] == f"fap_{month}.csv"
+        assert [_dec(c) for c in row[1:6]] == figures
+    _, body, _ = _split_printed(_read(published, "activite_sad_fap_mois_imprime.csv"))
+    assert body[0][0] == "janvier 2024" and EUROS.match(body[0][5])
 
 
 def test_small_counts_are_masked_in_both_forms_as_in_the_report(published, published_con):

@@ -118,15 +118,17 @@ def printed_cell(value, column: Column) -> str:
     """The value as the deliberation prints it (format_plain: ordinary spaces, decimal comma)."""
     if value is None:
         return ""
-    if isinstance(value, (Masked, str)):
-        return value.text if isinstance(value, Masked) else value
+    if isinstance(value, Masked):
+        return value.text
     kind = column.kind
+    if kind == "month":  # '2024-03' -> 'mars 2024'
+        return format_month(value)
+    if isinstance(value, str):
+        return value
     if kind == "bool":
         return "oui" if value else "non"
     if kind == "date":
         return format_date(value)
-    if kind == "month":
-        return format_month(value)
     if kind == "count":
         return format_plain(value, 0)
     if kind in ("decimal", "hours", "eur", "pct", "permille"):
@@ -426,8 +428,43 @@ def _activite_sad(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list
                 chart_id="heures_par_sad",
             )  # fmt: skip
         )
+    tables += _fap_months(con, department)
     tables += _fap_beneficiaries(con, department, threshold)
     return tables
+
+
+def _fap_months(con: duckdb.DuckDBPyConnection, department: str) -> list[Table]:
+    """Hours and euros billed through FAP per month and prestation (hours, not people: unmasked)."""
+    from .queries import table_exists
+
+    if not table_exists(con, "marts", "rpt_activite_sad__fap_months"):
+        return []
+    rows = _records(
+        con,
+        "SELECT m.month, m.apa_hours_billed, m.pch_hours_billed, m.asg_hours_billed, m.hours_billed, m.amount_eur, f.file_name "
+        "FROM marts.rpt_activite_sad__fap_months m LEFT JOIN marts.rpt_activite_sad__fap_files f ON f.month = m.month "
+        "WHERE m.department_code = ? AND m.is_latest_year ORDER BY m.month",
+        [department],
+    )
+    if not rows:
+        return []
+    columns = [Column("Mois", "month"), Column("APA (heures)", "hours", 2), Column("PCH (heures)", "hours", 2),
+               Column("aide sociale générale (ASG, heures)", "hours", 2), Column("Total des heures", "hours", 2),
+               Column("Montant facturé (en €)", "eur"), Column("Fichier FAP", printed=False)]  # fmt: skip
+    keys = ("month", "apa_hours_billed", "pch_hours_billed", "asg_hours_billed", "hours_billed", "amount_eur", "file_name")
+    files = [r["file_name"] for r in rows if r["file_name"]]
+    names = files[0] if len(files) == 1 else f"{files[0]} à {files[-1]}"
+    return [
+        Table(
+            "activite_sad",
+            "activite_sad_fap_mois",
+            "les heures et montants facturés via FAP par mois et par prestation",
+            columns,
+            [[r[k] for k in keys] for r in rows],
+            f"Source : exports mensuels de facturation FAP {names} ({len(files)} fichiers ; marts.rpt_activite_sad__fap_months).",
+            chart_id="fap_heures_par_mois",
+        )
+    ]
 
 
 def _fap_beneficiaries(con: duckdb.DuckDBPyConnection, department: str, threshold: int | None) -> list[Table]:
