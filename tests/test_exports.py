@@ -249,3 +249,19 @@ def test_rates_on_few_people_are_masked_and_rates_of_rates_are_not(published_con
         masked += small
         kept_small_growth += formula == "growth" and numerator is not None and numerator < 1000
     assert masked > 0 and kept_small_growth > 0  # a growth rate divides rates: nothing to mask
+
+
+def test_sad_hours_data_equals_the_annex_mart_and_printed_ends_with_its_total(published, published_con):
+    rows = _read(published, "activite_sad_heures.csv")
+    expected = published_con.execute(
+        "SELECT sad_name, hours_billed, document_id, source_line FROM marts.sad_activity "
+        "WHERE department_code = '62' AND hours_source = 'fap_annex' AND year = 2024 ORDER BY hours_billed DESC, sad_name"
+    ).fetchall()
+    assert len(rows) - 1 == len(expected) == 36
+    assert sum(_dec(r[3]) for r in rows[1:]) == Decimal("4319502.00")
+    by_name = {r[1]: r for r in rows[1:]}
+    for name, hours, document, line in expected:
+        assert (_dec(by_name[name][3]), by_name[name][6], int(by_name[name][7])) == (hours, document, line)
+    _, body, source = _split_printed(_read(published, "activite_sad_heures_imprime.csv"))
+    assert body[-1] == ["", "TOTAL", "", "4 319 502,00", "100,00%", ""]
+    assert "lignes 92 à 128" in source  # the SAD rows and the printed TOTAL line

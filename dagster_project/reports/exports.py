@@ -160,7 +160,7 @@ def links_html(table: Table) -> str:
     """The two download links placed under the table they export."""
     rows = len(table.rows)
     return (
-        f'<p class="download">Télécharger {html.escape(table.title)} ({rows} ligne{"s" if rows > 1 else ""}) : '
+        f'<p class="download">Télécharger {html.escape(table.title)}, {rows} ligne{"s" if rows > 1 else ""} : '
         f'<a href="{table.data_name}" download>données</a> ({table.data_name} : nombres bruts, virgule décimale) · '
         f'<a href="{table.printed_name}" download>tel qu\'imprimé</a> ({table.printed_name} : mise en page de la '
         "délibération). Séparateur point-virgule, UTF-8 avec BOM (s'ouvre directement dans Excel).</p>"
@@ -389,7 +389,7 @@ def _lines(lines) -> str | None:
 
 
 def _activite_sad(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list[Table]:
-    from .queries import report_department, sad_activity
+    from .queries import HOURS_SOURCE, report_department, sad_activity, sad_activity_summary
 
     department = report_department()
     tables = []
@@ -397,6 +397,8 @@ def _activite_sad(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list
     if hours.height:
         year = hours["year"][0]
         rows = list(hours.iter_rows(named=True))
+        summary = sad_activity_summary(con, department, HOURS_SOURCE, year)  # the printed TOTAL row
+        pairs = [(r["document_id"], r["source_line"]) for r in rows] + [(summary["document_id"], summary["total_source_line"])]
         tables.append(
             Table(
                 "activite_sad",
@@ -407,8 +409,8 @@ def _activite_sad(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list
                     Column("SAD"),
                     Column("Commune"),
                     Column(f"Heures facturées en {year}", "hours", 2),
-                    Column("Part des heures (en %)", "pct", 2),
-                    Column("Part cumulée (en %)", "pct", 2),
+                    Column("Part des heures (en %)", "pct", 2, "%"),
+                    Column("Part cumulée (en %)", "pct", 2, "%"),
                     *PROVENANCE,
                 ],
                 [
@@ -424,7 +426,8 @@ def _activite_sad(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list
                     ]
                     for r in rows
                 ],
-                footnote(con, [(r["document_id"], r["source_line"]) for r in rows], f"heures d'APA facturées en {year} par SAD"),
+                footnote(con, pairs, f"heures d'APA facturées en {year} par SAD"),
+                total=[None, "TOTAL", "", summary["total_hours_published"], Decimal(100), None, None, None],
                 chart_id="heures_par_sad",
             )  # fmt: skip
         )
