@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from dagster_project.reports import activite_sad, indicateurs
+from dagster_project.reports import activite_sad, indicateurs, queries
+from dagster_project.reports.catalog import REPORTS
 from dagster_project.reports.exports import Column, Masked, csv_bytes, data_cell, printed_cell
 
 pytestmark = pytest.mark.e2e
@@ -186,8 +187,10 @@ def test_a_higher_threshold_masks_more_cells_in_the_exports(published_con):
             assert cell == ("masqué (< 100)" if 0 < count < 100 else str(count))
 
 
-def test_index_and_owning_report_link_every_file(published):
+def test_index_and_owning_report_link_every_file(published, published_con):
     index = (published.reports / "index.html").read_text(encoding="utf-8")
+    place = queries.territory(published_con)
+    titles = {spec.slug: spec.title_for(place) for spec in REPORTS}
     assert "<h2>Téléchargements</h2>" in index
     names = sorted(p.name for p in published.reports.glob("*.csv"))
     assert {f"{b}.csv" for b in EXPORTS} | {f"{b}_imprime.csv" for b in EXPORTS} <= set(names)
@@ -202,7 +205,7 @@ def test_index_and_owning_report_link_every_file(published):
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(0))
         assert cells[1].startswith("tel qu'imprimé" if name.endswith("_imprime.csv") else "données"), cells
         assert cells[2].replace("\u202f", "") == str(len(records)), (name, cells)
-        assert f'href="{owner}.html"' in cells[3]
+        assert html.unescape(cells[3]) == titles[owner], (name, cells)
     # the links sit under the table they export
     enveloppe = (published.reports / "enveloppe.html").read_text(encoding="utf-8")
     section = enveloppe[enveloppe.index('id="repartition_2025"') :]

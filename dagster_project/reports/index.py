@@ -89,7 +89,7 @@ def _downloads(reports_dir: Path, place: dict | None) -> str:
         title = html.escape(spec.title_for(place) if place else spec.title)
         rows.append(
             f'<tr><td><a href="{html.escape(d.name)}" download>{html.escape(d.name)}</a></td><td>{FORM_LABELS[d.form]}</td>'
-            f'<td class="num">{format_count(d.rows)}</td><td><a href="{spec.file_name}">{title}</a></td></tr>'
+            f'<td class="num">{format_count(d.rows)}</td><td>{title}</td></tr>'  # the report: linked in the list above
         )
     return (
         "<h2>Téléchargements</h2><p>Tables des rapports en CSV (point-virgule, UTF-8 avec BOM) : « données » donne les "
