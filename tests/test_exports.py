@@ -11,7 +11,7 @@ import pytest
 
 from dagster_project.reports import activite_sad, indicateurs, queries
 from dagster_project.reports.catalog import REPORTS
-from dagster_project.reports.exports import Column, Masked, csv_bytes, data_cell, printed_cell
+from dagster_project.reports.export_format import Column, Masked, csv_bytes, data_cell, printed_cell
 
 pytestmark = pytest.mark.e2e
 

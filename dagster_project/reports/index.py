@@ -76,8 +76,8 @@ def _listing(reports_dir: Path, place: dict | None) -> str:
 
 
 def _downloads(reports_dir: Path, place: dict | None) -> str:
-    """Every CSV export beside the reports (reports/exports.py): file, form, rows, owning report."""
-    from .exports import FORM_LABELS, downloads
+    """Every CSV export beside the reports (reports/export_format.py): file, form, rows, owning report."""
+    from .export_format import FORM_LABELS, downloads
 
     specs = {spec.slug: spec for spec in REPORTS}
     found = downloads(reports_dir, list(specs))

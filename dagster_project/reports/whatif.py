@@ -1,6 +1,6 @@
 """What-if allocation: the dbt allocation engine run for a new envelope on a scratch copy of the
 published warehouse, written as the deliberation's annex in the two forms of every export
-(reports/exports.py): whatif_<year>_<amount>.csv (data: plain numbers, document and line) and
+(reports/export_format.py): whatif_<year>_<amount>.csv (data: plain numbers, document and line) and
 whatif_<year>_<amount>_imprime.csv (French layout, TOTAL row, source line). When it lands beside
 the reports, enveloppe.html and index.html are rewritten to link it.
 
@@ -26,7 +26,7 @@ from ..core.frenchfmt import format_plain
 from ..settings import DBT_PROJECT_DIR, get_settings
 from ..transform.project import DBT_EXECUTABLE
 from ..warehouse.connections import connect
-from .exports import PRINTED_SUFFIX, PROVENANCE, WHATIF_PREFIX, Column, Table, footnote
+from .export_format import PRINTED_SUFFIX, PROVENANCE, WHATIF_PREFIX, Column, Table, footnote
 from .framework import write_atomic
 
 CENT = Decimal("0.01")
