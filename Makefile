@@ -35,7 +35,7 @@ help:
 	@echo "make check-reports  open every report of reports/ in headless Chromium; screenshots in reports/screenshots/"
 	@echo "make docs   dbt documentation (writes dbt/target/index.html and serves it on 127.0.0.1:8080)"
 	@echo "make docs-build  dbt documentation written to dbt/target/ (index.html, static_index.html), not served"
-	@echo "make whatif AMOUNT=912000 [YEAR=2026]  split a new envelope between SAD: reports/whatif_<year>_<amount>.csv"
+	@echo "make whatif AMOUNT=912000 [YEAR=2026]  split a new envelope between SAD: reports/whatif_<year>_<amount>.csv (data) and _imprime.csv (as printed)"
 	@echo "make opendata  the official INSEE/DREES/IGN files of raw/opendata/manifest.yml into raw/opendata/files/ (mirror, else download)"
 	@echo "make fap-sample  the synthetic 2024 FAP exports in raw/fap/, unless it already holds monthly exports"
 	@echo "make bench  FAP ingestion benchmark (10 M and 50 M lines; several GB in benchmarks/data/, ~1 h)"

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from ..core.frenchfmt import UNIT_SPACE, format_count, format_number, format_pct, format_value
-from . import queries
+from . import exports, queries
 from .activite_sad_fap import fap_charts
 from .charts import OKABE_ITO, REFERENCE, Bar, bar_chart, base_layout, room_for_labels, value_axis
 from .framework import Chart, Document, Report, Source
@@ -38,7 +38,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     summary = queries.sad_activity_summary(con, place["territory_code"], queries.HOURS_SOURCE, year)
     sources = _sources(activity, summary, docs, place)
     federation = _federation_note(activity, docs)
-    return Report(
+    report = Report(
         slug=SLUG,
         title=TITLE.format(of=place["name_of_fr"]),
         intro=(
@@ -59,6 +59,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
         refreshed_at=queries.refresh_info(con).get("published_at"),
         headline=_headline(activity, summary),
     )
+    return exports.attach(report, con, threshold)  # its CSV files, linked under their tables
 
 
 def _label(row: dict) -> str:

@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from ..core.frenchfmt import UNIT_SPACE, format_date, format_eur, format_pct
-from . import queries
+from . import exports, queries
 from .charts import OKABE_ITO, Series, grouped_bars
 from .framework import Chart, Document, Report
 from .sources import source_of
@@ -31,7 +31,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     first = next(iter(annexes.values())).row(0, named=True)
     place = queries.territory(con, first["department_code"])
     charts = [_totals(annexes, docs)] + [_per_sad(code, frame, docs) for code, frame in annexes.items()]
-    return Report(
+    report = Report(
         slug=SLUG,
         title=TITLE.format(name=place["territory_name"]),
         intro=(
@@ -45,6 +45,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
         refreshed_at=queries.refresh_info(con).get("published_at"),
         headline=[(_title(code, frame), _split_text(_total_row(frame))) for code, frame in annexes.items()],
     )
+    return exports.attach(report, con)  # its CSV files, linked under their tables
 
 
 def _title(code: str, frame: pl.DataFrame) -> str:

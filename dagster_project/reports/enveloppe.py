@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 
 from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_number, format_pct
-from . import queries
+from . import exports, queries
 from .charts import OKABE_ITO, Bar, Series, bar_chart, bars_with_reference_marks, diverging_bars, room_for_labels
 from .framework import Chart, Document, Report, Source, html_note, html_section
 from .sources import source_of
@@ -36,7 +36,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
         charts.append(_change_chart(current, previous, change, docs))
     whatifs = [envelopes[e] for e in queries.whatif_envelope_ids(con, place["territory_code"])]
     charts += [_whatif_chart(w, queries.envelope_allocation(con, w["envelope_id"]), current, docs) for w in whatifs]
-    return Report(
+    report = Report(
         slug=SLUG,
         title=TITLE.format(of=place["name_of_fr"]),
         intro=(
@@ -51,6 +51,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
         headline=_headline(current, docs, change, whatifs),
         closing_html="" if whatifs else _no_whatif(current),
     )
+    return exports.attach(report, con)  # its CSV files, linked under their tables
 
 
 def _current(envelopes: dict[str, dict], place: dict) -> dict:

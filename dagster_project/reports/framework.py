@@ -99,6 +99,7 @@ class Chart:
     sources: list[Source | FileSource]
     notes: list[str] = field(default_factory=list)  # e.g. masked counts: shown, never hidden
     table: tuple[list[str], list[list[str]]] | None = None  # the data behind the chart, formatted
+    downloads: str = ""  # HTML links to the CSV exports of this table (reports/exports.py)
 
 
 @dataclass
@@ -186,7 +187,7 @@ def _chart_html(chart: Chart) -> str:
     table = ""
     if chart.table:
         table = f"<details><summary>Données du graphique</summary>{html_table(*chart.table)}</details>"
-    return html_section(chart.chart_id, chart.title, f"{plot}{notes}{table}{sources}")
+    return html_section(chart.chart_id, chart.title, f"{plot}{notes}{table}{chart.downloads}{sources}")
 
 
 def _plotlyjs(report: Report) -> str:

@@ -39,7 +39,7 @@ def build(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> Report:
             ("Rapprochement", status_line),
             ("Version", f"exécution {info.get('run_id', '?')}, code {info.get('git_commit', '?')}"),
         ],
-        extra_html=listing + status_html + _nights_kept(),
+        extra_html=listing + _downloads(reports_dir, place) + status_html + _nights_kept(),
     )
 
 
@@ -73,6 +73,31 @@ def _listing(reports_dir: Path, place: dict | None) -> str:
         else:
             items.append(f'<li>{title} <em>(à venir)</em><br><span class="meta">{summary}</span></li>')
     return f'<h2>Rapports</h2><ul class="reports">{"".join(items)}</ul>'
+
+
+def _downloads(reports_dir: Path, place: dict | None) -> str:
+    """Every CSV export beside the reports (reports/export_format.py): file, form, rows, owning report."""
+    from .export_format import FORM_LABELS, downloads
+
+    specs = {spec.slug: spec for spec in REPORTS}
+    found = downloads(reports_dir, list(specs))
+    if not found:
+        return '<h2>Téléchargements</h2><p class="note">Aucun fichier CSV publié.</p>'
+    rows = []
+    for d in found:
+        spec = specs[d.report]
+        title = html.escape(spec.title_for(place) if place else spec.title)
+        rows.append(
+            f'<tr><td><a href="{html.escape(d.name)}" download>{html.escape(d.name)}</a></td><td>{FORM_LABELS[d.form]}</td>'
+            f'<td class="num">{format_count(d.rows)}</td><td>{title}</td></tr>'  # the report: linked in the list above
+        )
+    return (
+        "<h2>Téléchargements</h2><p>Tables des rapports en CSV (point-virgule, UTF-8 avec BOM) : « données » donne les "
+        "chiffres bruts avec virgule décimale et la provenance de chaque ligne ; « tel qu'imprimé » reprend la mise en "
+        'page de la délibération, prête à coller.</p><table><thead><tr><th scope="col">Fichier</th><th scope="col">'
+        'Forme</th><th scope="col">Lignes</th><th scope="col">Rapport</th></tr></thead><tbody>'
+        f"{''.join(rows)}</tbody></table>"
+    )
 
 
 def _reconciliation(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> tuple[str, str]:

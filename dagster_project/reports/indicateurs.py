@@ -7,7 +7,7 @@ import duckdb
 import polars as pl
 
 from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_number, format_pct
-from . import queries
+from . import exports, queries
 from .charts import OKABE_ITO, Bar, Series, bar_chart, bars_with_reference_marks, diverging_bars
 from .disclosure import disclose_counts
 from .framework import Chart, Document, Report
@@ -47,7 +47,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     charts.append(_projection_75plus(projection, growth, docs, threshold, place))
     apa = queries.indicators(con, ["apa_per_1000_60plus", "apa_home_share"], place["territory_code"])
     departments = territory[TERRITORY_CHARTS[0][0]].filter(pl.col("territory_level") == "department").height
-    return Report(
+    report = Report(
         slug=SLUG,
         title=TITLE.format(of=place["name_of_fr"], region_of=place["region_of_fr"]),
         intro=(
@@ -61,6 +61,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
         refreshed_at=queries.refresh_info(con).get("published_at"),
         headline=_headline(mdph, territory, projection, apa, threshold, place),
     )
+    return exports.attach(report, con, threshold)  # its CSV files, linked under their tables
 
 
 def _count_word(count: int) -> str:

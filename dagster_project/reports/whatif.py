@@ -1,5 +1,8 @@
 """What-if allocation: the dbt allocation engine run for a new envelope on a scratch copy of the
-published warehouse, written as the deliberation's annex (French CSV layout, TOTAL row).
+published warehouse, written as the deliberation's annex in the two forms of every export
+(reports/export_format.py): whatif_<year>_<amount>.csv (data: plain numbers, document and line) and
+whatif_<year>_<amount>_imprime.csv (French layout, TOTAL row, source line). When it lands beside
+the reports, enveloppe.html and index.html are rewritten to link it.
 
 The published file is copied, never opened for writing, and the work database is not touched:
 a what-if can run while a refresh runs or analysts read. The annex is read from the marts the
@@ -9,7 +12,6 @@ no join, no sum here.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -24,6 +26,8 @@ from ..core.frenchfmt import format_plain
 from ..settings import DBT_PROJECT_DIR, get_settings
 from ..transform.project import DBT_EXECUTABLE
 from ..warehouse.connections import connect
+from .export_format import PRINTED_SUFFIX, PROVENANCE, WHATIF_PREFIX, Column, Table, footnote
+from .framework import write_atomic
 
 CENT = Decimal("0.01")
 
@@ -39,6 +43,8 @@ class WhatifRow:
     hours: Decimal
     share_pct: Decimal
     amount_eur: Decimal
+    document_id: str | None
+    source_line: int | None
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,8 @@ class WhatifResult:
     rows: list[WhatifRow]
     cents_adjusted: int
     allocated_eur: Decimal
+    printed_path: Path
+    relinked: list[Path]
 
 
 def parse_amount(text: str) -> Decimal:
@@ -94,12 +102,15 @@ def run_whatif(
         if basis_year is not None:
             dbt_vars["whatif_basis_year"] = basis_year
         _run_dbt(scratch, Path(tmp), dbt_vars)
-        rows, totals = _read_allocation(scratch, f"whatif_{year}")
+        rows, totals, source = _read_allocation(scratch, f"whatif_{year}", year, amount)
     if totals.allocated_eur != amount:  # the engine guarantees it; never write an unbalanced annex
         raise WhatifError(f"allocation adds up to {totals.allocated_eur} €, not {amount} €: nothing written")
-    path = out or settings.reports_dir / f"whatif_{year}_{amount}.csv"
-    write_annex_csv(path, rows, totals, year)
-    return WhatifResult(path, year, totals.basis_year, department_code, amount, rows, totals.cents_adjusted, totals.allocated_eur)
+    path = out or settings.reports_dir / f"{WHATIF_PREFIX}{year}_{amount}.csv"
+    printed = write_annex(path, annex_table(rows, totals, year, amount, path.stem, source))
+    # a later what-if is linked from the pages of the last refresh, when it lands beside them
+    relinked = relink(settings.reports_dir) if path.parent.resolve() == settings.reports_dir.resolve() else []
+    return WhatifResult(path, year, totals.basis_year, department_code, amount, rows, totals.cents_adjusted,
+                        totals.allocated_eur, printed, relinked)  # fmt: skip
 
 
 def _next_envelope_year(warehouse: Path, department_code: str) -> int:
@@ -139,12 +150,13 @@ def _run_dbt(database: Path, scratch_dir: Path, dbt_vars: dict) -> None:
         raise WhatifError(f"dbt could not compute the allocation:\n{details}")
 
 
-def _read_allocation(database: Path, envelope_id: str) -> tuple[list[WhatifRow], WhatifTotals]:
+def _read_allocation(database: Path, envelope_id: str, year: int, amount: Decimal) -> tuple[list[WhatifRow], WhatifTotals, str]:
     """The SAD rows in the annex's order (source_line: the line of the SAD's hours, carried by the
-    mart) and the envelope's totals."""
+    mart), the envelope's totals and the source line of the printed annex."""
     with connect(database, read_only=True) as con:
         rows = con.execute(
-            "SELECT city, sad_name, hours_basis, share_pct, amount_computed_eur FROM marts.envelope_allocations "
+            "SELECT city, sad_name, hours_basis, share_pct, amount_computed_eur, document_id, source_line "
+            "FROM marts.envelope_allocations "
             "WHERE envelope_id = ? ORDER BY source_line, sad_name",
             [envelope_id],
         ).fetchall()
@@ -152,37 +164,59 @@ def _read_allocation(database: Path, envelope_id: str) -> tuple[list[WhatifRow],
             "SELECT basis_year, hours_total, allocated_computed_eur, cents_adjusted FROM marts.envelopes WHERE envelope_id = ?",
             [envelope_id],
         ).fetchall()
-    if not rows or not totals:
-        raise WhatifError(f"no hours to split {envelope_id} on (département or basis year without hours)")
-    return [WhatifRow(r[0] or "", r[1], r[2], r[3], r[4]) for r in rows], WhatifTotals(*totals[0])
-
-
-def write_annex_csv(path: Path, rows: list[WhatifRow], totals: WhatifTotals, year: int) -> None:
-    """The annex as the deliberation prints it: Ville;SAD;hours;%;€ and a TOTAL row (marts.envelopes)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    basis_year = totals.basis_year
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-        writer.writerow(
-            [
-                "Ville",
-                "SAD",
-                f"Activité APA {basis_year} (sur 12 mois en heures)",
-                f"Répartition de l'activité {basis_year} (en %)",
-                f"Répartition de l'enveloppe {year} (en €)",
-            ]
+        if not rows or not totals:
+            raise WhatifError(f"no hours to split {envelope_id} on (département or basis year without hours)")
+        source = footnote(
+            con,
+            [(r[5], r[6]) for r in rows],
+            f"simulation de l'enveloppe {year} de {format_plain(amount, 2)} € (aucune délibération ne l'a votée), "
+            f"répartie au prorata des heures d'APA {totals[0][0]} par SAD",
         )
-        for r in rows:
-            writer.writerow(
-                [
-                    r.city,
-                    r.sad_name,
-                    format_plain(r.hours, 2),
-                    f"{format_plain(r.share_pct, 2)}%",
-                    f"{format_plain(r.amount_eur, 2)} €",
-                ]
-            )
-        writer.writerow(["", "TOTAL", format_plain(totals.hours_total, 2), f"{format_plain(Decimal(100), 2)}%",
-                         f"{format_plain(totals.allocated_eur, 2)} €"])  # fmt: skip
-    os.replace(tmp, path)
+    return [WhatifRow(r[0] or "", *r[1:]) for r in rows], WhatifTotals(*totals[0]), source
+
+
+def annex_table(rows: list[WhatifRow], totals: WhatifTotals, year: int, amount: Decimal, base: str, source: str) -> Table:
+    """The annex as the deliberation prints it: Ville;SAD;hours;%;€ and a TOTAL row (marts.envelopes);
+    the data form adds the document and line of each SAD's hours."""
+    basis_year = totals.basis_year
+    columns = [
+        Column("Ville"),
+        Column("SAD"),
+        Column(f"Activité APA {basis_year} (sur 12 mois en heures)", "hours", 2),
+        Column(f"Répartition de l'activité {basis_year} (en %)", "pct", 2, "%"),
+        Column(f"Répartition de l'enveloppe {year} (en €)", "eur"),
+        *PROVENANCE,
+    ]
+    return Table(
+        "enveloppe",
+        base,
+        f"la simulation {year} de {format_plain(amount, 2)} €",
+        columns,
+        [[r.city, r.sad_name, r.hours, r.share_pct, r.amount_eur, r.document_id, r.source_line] for r in rows],
+        source,
+        total=["", "TOTAL", totals.hours_total, Decimal(100), totals.allocated_eur, None, None],
+    )
+
+
+def write_annex(path: Path, table: Table) -> Path:
+    """Both forms beside each other: <path> (data) and <stem>_imprime.csv (as printed)."""
+    printed = path.with_name(f"{path.stem}{PRINTED_SUFFIX}.csv")
+    write_atomic(printed, table.files[table.printed_name])
+    write_atomic(path, table.files[table.data_name])
+    return printed
+
+
+def relink(reports_dir: Path) -> list[Path]:
+    """Rewrites enveloppe.html and index.html (when a refresh wrote them) so that they link the
+    what-if files now present; read-only on the published warehouse, no PNG redrawn."""
+    from . import enveloppe, index
+    from .framework import write_report
+
+    settings = get_settings()
+    rewritten = []
+    with connect(settings.warehouse, read_only=True) as con:
+        if (reports_dir / f"{enveloppe.SLUG}.html").exists():
+            rewritten.append(write_report(enveloppe.build(con, settings.disclosure_threshold), reports_dir, png=False).html)
+        if (reports_dir / f"{index.SLUG}.html").exists():
+            rewritten.append(write_report(index.build(con, reports_dir), reports_dir, png=False).html)
+    return rewritten

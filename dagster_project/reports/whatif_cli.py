@@ -9,18 +9,22 @@ from pathlib import Path
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "whatif",
-        help="split a new envelope between SAD prorata hours and write the annex (CSV, French layout)",
+        help="split a new envelope between SAD prorata hours and write the annex (CSV: data and as printed)",
         description=(
             "Runs the dbt allocation engine on a copy of the published warehouse for a new envelope "
-            "and writes the annex as the deliberation prints it (Ville;SAD;heures;%;€, TOTAL row). "
-            "The amounts add up exactly to the envelope."
+            "and writes the annex in two CSV files (`;`, UTF-8 with BOM): <name>.csv with plain numbers (decimal "
+            "comma) and the document line of each SAD's hours, <name>_imprime.csv as the deliberation prints it "
+            "(Ville;SAD;heures;%;€, TOTAL row, source line). The amounts add up exactly to the envelope. Written "
+            "beside the reports, it is linked from enveloppe.html and index.html."
         ),
     )
     parser.add_argument("--amount", required=True, help="envelope in euros: 912000, 912000.50 or '912 000,50'")
     parser.add_argument("--year", type=int, help="year of the envelope (default: the year after the last published one)")
     parser.add_argument("--basis-year", type=int, help="year of the hours it is split on (default: the latest year with hours)")
     parser.add_argument("--department", help="COG code of the département (default: AUTONOMY_DEPARTMENT_CODE, 62)")
-    parser.add_argument("--out", type=Path, help="CSV to write (default: <reports>/whatif_<year>_<amount>.csv)")
+    parser.add_argument(
+        "--out", type=Path, help="data CSV to write, the printed one beside it (default: <reports>/whatif_<year>_<amount>.csv)"
+    )
     parser.set_defaults(func=_whatif)
 
 
@@ -44,5 +48,7 @@ def _whatif(args: argparse.Namespace) -> int:
         f"split on {result.basis_year} hours between {len(result.rows)} SAD "
         f"({result.cents_adjusted} cent(s) placed by largest remainder); total {format_plain(result.allocated_eur, 2)} €."
     )
-    print(f"  Annex written: {result.path}")
+    print(f"  Annex written: {result.path} (data) and {result.printed_path} (as printed)")
+    for page in result.relinked:
+        print(f"  Linked from: {page}")
     return 0
