@@ -10,7 +10,7 @@ import polars as pl
 from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_month, format_number
 from . import queries
 from .charts import SERIES, Bar, Series, bar_chart, grouped_bars, room_for_labels
-from .disclosure import disclose_table
+from .disclosure import disclose_rows_with_total
 from .framework import Chart, FileSource
 
 HOURS = f"{UNIT_SPACE}h"
@@ -108,11 +108,8 @@ def _beneficiaries(con: duckdb.DuckDBPyConnection, month: str, department_code: 
     names = [code if code != "ALL" else "toutes prestations" for code in columns]
     # each row is one group: "toutes prestations" bounds the sum of its prestations, so a lone
     # masked prestation could be narrowed down from the three other cells of its row
-    disclosed = disclose_table(
-        [[f"{label} – {name}" for name in names] for label in labels],
-        [list(row) for row in frame.select(list(columns.values())).iter_rows()],
-        threshold,
-        [((i, 0), [(i, j) for j in range(1, len(columns))]) for i in range(len(labels))],
+    disclosed = disclose_rows_with_total(
+        labels, names, [list(row) for row in frame.select(list(columns.values())).iter_rows()], threshold
     )
     everyone = [row[0] for row in disclosed.values]
     everyone_texts = [row[0] for row in disclosed.texts]

@@ -186,3 +186,17 @@ def determined_cells(hidden: set[Cell], groups: Sequence[tuple[Cell, Sequence[Ce
         pivots.append(lead)
     # fully reduced: a unit vector is in the row space iff one reduced row is that unit vector
     return {unknowns[pivot] for pivot, row in zip(pivots, basis, strict=True) if sum(1 for a in row if a) == 1}
+
+
+def disclose_rows_with_total(
+    row_labels: Sequence[str], column_names: Sequence[str], counts: Sequence[Sequence[object]], threshold: int
+) -> DisclosedTable:
+    """A table whose first column is each row's total (or bounds the sum of the others, as
+    "toutes prestations" does): one group per row. The report and its CSV export both call it,
+    so a cell masked in one is masked in the other."""
+    return disclose_table(
+        [[f"{label} – {name}" for name in column_names] for label in row_labels],
+        [list(row) for row in counts],
+        threshold,
+        [((i, 0), [(i, j) for j in range(1, len(column_names))]) for i in range(len(row_labels))],
+    )

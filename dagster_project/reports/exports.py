@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from ..core.frenchfmt import format_month
-from .disclosure import disclose_counts
+from .disclosure import disclose_counts, disclose_rows_with_total
 from .export_format import PROVENANCE, Column, Masked, Table, footnote, links_html, whatif_links_html
 from .framework import Report
 
@@ -300,15 +300,19 @@ def _fap_beneficiaries(con: duckdb.DuckDBPyConnection, department: str, threshol
     codes = {"beneficiaries_all": "toutes prestations", "beneficiaries_apa": "APA", "beneficiaries_pch": "PCH",
              "beneficiaries_asg": "ASG"}  # fmt: skip
     labels = [f"{r['sad_name']} ({r['city']})" for r in rows]
-    masked = {
-        key: _masked([r[key] for r in rows], [f"{lab} – {name}" for lab in labels], threshold) for key, name in codes.items()
-    }
+    counts = [[r[k] for k in codes] for r in rows]
+    if threshold is None:
+        cells = counts
+    else:  # the report's rule, secondary suppression included (disclosure.disclose_rows_with_total)
+        disclosed = disclose_rows_with_total(labels, list(codes.values()), counts, threshold)
+        cells = [
+            [Masked(t) if v is not None and d is None else v for v, d, t in zip(row, shown, texts, strict=True)]
+            for row, shown, texts in zip(counts, disclosed.values, disclosed.texts, strict=True)
+        ]
     columns = [Column("SAD"), Column("Commune"), Column("Mois", "month"), Column("Toutes prestations", "count"),
                Column("APA", "count"), Column("PCH", "count"), Column("aide sociale générale (ASG)", "count"),
                Column("Fichier FAP", printed=False)]  # fmt: skip
-    table_rows = [
-        [r["sad_name"], r["city"] or "", month, *(masked[k][i] for k in codes), r["file_name"]] for i, r in enumerate(rows)
-    ]
+    table_rows = [[r["sad_name"], r["city"] or "", month, *cells[i], r["file_name"]] for i, r in enumerate(rows)]
     files = sorted({r["file_name"] for r in rows if r["file_name"]})
     return [
         Table(
