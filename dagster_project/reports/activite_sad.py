@@ -137,9 +137,10 @@ def _lorenz(activity: pl.DataFrame, summary: dict, sources: list[Source]) -> Cha
     figure.add_scatter(x=x, y=y, mode="lines+markers", name=f"Courbe de Lorenz (indice de Gini {gini})",
                        line={"color": OKABE_ITO["blue"], "width": 3}, marker={"size": 6}, fill="tonexty",
                        fillcolor="rgba(0,114,178,0.12)", text=texts, hovertemplate="%{text}<extra></extra>")  # fmt: skip
+    apart = {"ticks": "outside", "ticklen": 8, "tickcolor": "rgba(0,0,0,0)"}  # the two "0 %" at the origin stay apart
     figure.update_layout(
-        xaxis={**value_axis("Part cumulée des services, du plus petit au plus grand (%)", PERCENT), "range": [0, 100]},
-        yaxis={**value_axis("Part cumulée des heures facturées (%)", PERCENT), "range": [0, 100]},
+        xaxis={**value_axis("Part cumulée des services, du plus petit au plus grand (%)", PERCENT), "range": [0, 100], **apart},
+        yaxis={**value_axis("Part cumulée des heures facturées (%)", PERCENT), "range": [0, 100], **apart},
     )
     return Chart(
         "lorenz",
