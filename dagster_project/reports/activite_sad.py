@@ -109,6 +109,7 @@ def _hours(activity: pl.DataFrame, sources: list[Source], federation: tuple[list
     figure = bar_chart(bars, f"Heures d'APA facturées en {year} (h)", "Service autonomie à domicile (commune)", HOURS,
                        horizontal=True, height=110 + 24 * len(bars), text_outside=True)  # fmt: skip
     room_for_labels(figure, [r["hours_billed"] for r in rows])
+    figure.update_xaxes(nticks=6)  # "1 200 000 h" ticks a word apart, not touching
     notes, federation_sources = federation
     table = [[str(r["rank"]), _label(r), format_value(r["hours_billed"], "hours"), format_pct(r["share_pct"], 2),
               format_pct(r["cumulative_share_pct"], 2)] for r in rows]  # fmt: skip
@@ -137,7 +138,7 @@ def _lorenz(activity: pl.DataFrame, summary: dict, sources: list[Source]) -> Cha
     figure.add_scatter(x=x, y=y, mode="lines+markers", name=f"Courbe de Lorenz (indice de Gini {gini})",
                        line={"color": OKABE_ITO["blue"], "width": 3}, marker={"size": 6}, fill="tonexty",
                        fillcolor="rgba(0,114,178,0.12)", text=texts, hovertemplate="%{text}<extra></extra>")  # fmt: skip
-    apart = {"ticks": "outside", "ticklen": 8, "tickcolor": "rgba(0,0,0,0)"}  # the two "0 %" at the origin stay apart
+    apart = {"ticks": "outside", "ticklen": 10, "tickcolor": "rgba(0,0,0,0)"}  # the two "0 %" at the origin stay apart
     figure.update_layout(
         xaxis={**value_axis("Part cumulée des services, du plus petit au plus grand (%)", PERCENT), "range": [0, 100], **apart},
         yaxis={**value_axis("Part cumulée des heures facturées (%)", PERCENT), "range": [0, 100], **apart},

@@ -84,12 +84,13 @@ return [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
 });
 """
 OVERLAP_PX = 1.0  # a mark or the toolbar sharing less than this with a text (anti-aliasing) does not cover it
-TEXT_GAP_PX = 2.0  # two texts closer than this read as one ("PCH−8 %")
+TEXT_GAP_PX = 6.0  # two texts closer than this (about a space and a half) read as one ("PCH−8 %")
 
 
-def _overlap(a: dict, b: dict, margin: float = -OVERLAP_PX) -> bool:
-    """The boxes share more than -margin px both ways (margin > 0: they are closer than margin)."""
-    return min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > -margin and (min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > -margin)
+def _overlap(a: dict, b: dict, gap: float = -OVERLAP_PX) -> bool:
+    """The boxes share more than OVERLAP_PX of height and more than -gap px of width (gap > 0:
+    on the same line and closer than gap px, as "PCH" and "−8 %" were)."""
+    return min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > -gap and (min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) > OVERLAP_PX)
 
 
 def _name(item: dict) -> str:
