@@ -297,7 +297,7 @@ def png_figure(chart: Chart) -> go.Figure:
         height=height,
         margin={"t": top + title_px, "b": PNG_AXIS_PX + source_px},
         title={"text": "<br>".join(f"<b>{html.escape(line)}</b>" for line in title), "x": 0.01, "xanchor": "left",
-               "xref": "container", "y": 1 - 8 / height, "yref": "container", "yanchor": "top", "font": {"size": 16}},
+               "xref": "container", "y": 1 - (8 + PNG_TITLE_PX * len(title) / 2) / height, "yref": "container", "yanchor": "middle", "font": {"size": 16}},
     )  # fmt: skip
     # Anchored on the plot's right edge (its margin is fixed; the left one grows with the category
     # names), lines aligned left, short enough to stay inside the image.
