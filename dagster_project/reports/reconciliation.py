@@ -236,7 +236,7 @@ def _official_section(official: pl.DataFrame, issues: pl.DataFrame) -> str:
     blocks = [
         f'<article class="check" id="{html.escape(r["check_id"])}"><h4>{html.escape(r["document_id"])}, feuille '
         f"{html.escape(r['table_id'])}, ligne {r['source_line']} – {STATUS_LABELS[r['status']]}, "
-        f"{SEVERITY_LABELS[r['severity']]}</h4><p>{html.escape(r['explanation'] or '')}</p></article>"
+        f"{SEVERITY_LABELS[r['severity']]}</h4><p>{html.escape(french_minus(r['explanation'] or ''))}</p></article>"
         for r in issues.iter_rows(named=True)
     ]
     detail = "".join(blocks) if blocks else html_note("Aucun écart : chaque total imprimé est la somme de ses lignes.")
