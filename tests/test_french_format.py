@@ -65,7 +65,7 @@ def test_printed_decimals_are_kept_and_trailing_zeros_of_the_storage_type_droppe
 
 
 def test_units_of_the_marts():
-    assert plain(format_value(Decimal("102.0000"), "per_1000")) == "102 ‰"
+    assert plain(format_value(Decimal("102.0000"), "per_1000")) == "102,0 ‰"  # one decimal per rate per 1 000
     assert plain(format_value(Decimal("508.59"), "eur_per_inhabitant")) == "508,59 € par habitant"
     assert plain(format_value(Decimal("83.8"), "years")) == "83,8 ans"
     assert format_value(None, "eur") == "–"

@@ -91,7 +91,9 @@ def format_count(value) -> str:
 # the same number of decimals on every page, and a negative figure the true minus (U+2212).
 EUR_DECIMALS = 2  # euros: always to the cent, as the deliberations print them
 PCT_DECIMALS = 1  # shares and growth rates computed by dbt: one decimal (72,6 %)
-PER_1000_DECIMALS = 1  # rates per 1 000 inhabitants: one decimal, as DREES prints them
+# Rates per 1 000 inhabitants: one decimal. The marts cannot tell a printed "14" from "14,0"
+# (DECIMAL(18,4)), and the deliberations' columns print one decimal ("7,4", "74,0", "28,0").
+PER_1000_DECIMALS = 1
 
 
 def format_people(value) -> str:
@@ -164,7 +166,7 @@ UNIT_FORMATS = {
     "eur": format_eur,
     "eur_per_inhabitant": lambda v: f"{format_eur(v)}{UNIT_SPACE}par habitant",
     "eur_per_beneficiary": lambda v: f"{format_eur(v)}{UNIT_SPACE}par allocataire",
-    "per_1000": lambda v: f"{format_number(v)}{UNIT_SPACE}‰",
+    "per_1000": format_per_1000,
     "ratio": format_number,
     "years": lambda v: f"{format_number(v)}{UNIT_SPACE}ans",
     "hours": format_hours,

@@ -24,6 +24,8 @@ TITLE = "Activité des services autonomie à domicile (SAD) {of}"
 PERCENT = f"{UNIT_SPACE}%"
 HOURS = f"{UNIT_SPACE}h"
 TOP = 5  # the "share of the 5 largest" of the summary mart
+# Precision of the shares (one rule each, issue 14): one service's share 2 decimals (the smallest
+# are 0,26 %), cumulative shares 1 decimal, as the headline and the Pareto chart print them.
 
 
 def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
@@ -112,7 +114,7 @@ def _hours(activity: pl.DataFrame, sources: list[Source], federation: tuple[list
     figure.update_xaxes(nticks=6)  # "1 200 000 h" ticks a word apart, not touching
     notes, federation_sources = federation
     table = [[str(r["rank"]), _label(r), format_value(r["hours_billed"], "hours"), format_pct(r["share_pct"], 2),
-              format_pct(r["cumulative_share_pct"], 2)] for r in rows]  # fmt: skip
+              format_pct(r["cumulative_share_pct"], 1)] for r in rows]  # fmt: skip
     return Chart(
         "heures_par_sad",
         f"Heures d'APA facturées en {year} par SAD, du plus grand au plus petit (en bleu, les {TOP} plus grands)",
@@ -190,7 +192,7 @@ def _pareto(activity: pl.DataFrame, summary: dict, sources: list[Source]) -> Cha
         f"Part cumulée des heures : les {TOP} plus grands services font {format_pct(summary['top5_share_pct'], 1)} de l'activité",
         figure,
         sources,
-        table=(["Services", "Part des heures"], [[f"les {rank} plus grands", format_pct(share, 2)] for rank, share in marks]),
+        table=(["Services", "Part des heures"], [[f"les {rank} plus grands", format_pct(share, 1)] for rank, share in marks]),
     )
 
 
