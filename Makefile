@@ -32,7 +32,7 @@ help:
 	@echo "make ui     Dagster UI on http://127.0.0.1:3000 (asset graph, runs, nightly schedule; AUTONOMY_UI_PORT=3100 to change)"
 	@echo "make serve  production services in the foreground: Dagster webserver + daemon (nightly schedule, alerts); Ctrl-C stops both"
 	@echo "make rollback [TO=YYYY-MM-DD]  put back a previous night's published warehouse (warehouse/history/)"
-	@echo "make check-reports  open every report of reports/ in headless Chromium; screenshots in reports/screenshots/"
+	@echo "make check-reports  open every report of reports/ in headless Chromium; chart layout checked; screenshots in reports/screenshots/ and docs/screenshots/"
 	@echo "make docs   dbt documentation (writes dbt/target/index.html and serves it on 127.0.0.1:8080)"
 	@echo "make docs-build  dbt documentation written to dbt/target/ (index.html, static_index.html), not served"
 	@echo "make whatif AMOUNT=912000 [YEAR=2026]  split a new envelope between SAD: reports/whatif_<year>_<amount>.csv (data) and _imprime.csv (as printed)"
@@ -111,7 +111,7 @@ rollback: setup
 	$(BIN)/autonomy rollback $(if $(TO),--to "$(TO)")
 
 check-reports: setup
-	$(BIN)/python -m dagster_project.reports.browser
+	$(BIN)/python -m dagster_project.reports.browser reports docs/screenshots
 
 docs: prepare
 	cd dbt && $(BIN)/dbt docs generate --profiles-dir . && $(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080

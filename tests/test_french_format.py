@@ -13,15 +13,21 @@ from dagster_project.core.frenchfmt import (
     UNIT_SPACE as S,
 )
 from dagster_project.core.frenchfmt import (
+    format_change,
     format_count,
     format_date,
     format_datetime,
     format_eur,
+    format_hours,
     format_month,
     format_number,
     format_pct,
+    format_people,
+    format_per_1000,
     format_plain,
+    format_rate,
     format_value,
+    french_minus,
 )
 
 
@@ -59,7 +65,7 @@ def test_printed_decimals_are_kept_and_trailing_zeros_of_the_storage_type_droppe
 
 
 def test_units_of_the_marts():
-    assert plain(format_value(Decimal("102.0000"), "per_1000")) == "102 ‰"
+    assert plain(format_value(Decimal("102.0000"), "per_1000")) == "102,0 ‰"  # one decimal per rate per 1 000
     assert plain(format_value(Decimal("508.59"), "eur_per_inhabitant")) == "508,59 € par habitant"
     assert plain(format_value(Decimal("83.8"), "years")) == "83,8 ans"
     assert format_value(None, "eur") == "–"
@@ -87,3 +93,30 @@ def test_plain_variant_for_text_copied_into_other_tools():
     assert format_plain(Decimal("12.345"), 2) == "12,35"  # half-up, as the formatter of the reports
     assert format_plain(Decimal("-0.004"), 2) == "0,00"
     assert format_number(Decimal("-1234.5"), 1, plain=True) == "-1 234,5" != format_number(Decimal("-1234.5"), 1)
+
+
+def test_one_precision_per_unit():
+    """Issue 14: "4 319 502,00 h" beside "4 319 502 h", "14 ‰" beside "7,4 ‰"."""
+    assert plain(format_people(Decimal("136352.0000"))) == "136 352"
+    assert plain(format_hours(Decimal("4319502.00"))) == "4 319 502 h"
+    assert plain(format_hours(Decimal("692.95"))) == "693 h"  # whole hours, half-up
+    assert plain(format_hours(Decimal("692.95"), 2)) == "692,95 h"  # where the document prints decimals
+    assert format_value(Decimal("4319502.0000"), "hours") == format_hours(Decimal("4319502"))
+    assert plain(format_per_1000(Decimal("14.0000"))) == "14,0 ‰" and plain(format_per_1000(Decimal("7.35"))) == "7,4 ‰"
+    assert plain(format_rate(Decimal("72.6"))) == "72,6 %" and plain(format_rate(Decimal("2.98"), None)) == "2,98 %"
+    assert format_eur(Decimal("17369.7031488507")) == f"17{T}369,70{S}€"
+    assert format_hours(None) == format_per_1000(None) == format_change(None) == "–"
+
+
+def test_signed_changes_carry_the_french_minus():
+    assert format_change(Decimal("-8"), unit="%") == f"\u22128{S}%"
+    assert format_change(Decimal("1234.5"), 2, "€") == f"+1{T}234,50{S}€"
+    assert format_change(Decimal("-0.004"), 2) == "0,00"  # no "−0,00"
+    assert "-" not in format_change(Decimal("-5888"))
+
+
+def test_ascii_signs_of_text_written_elsewhere_become_french_minus():
+    text = "écart -0,0200 ; (-8 %) ; 0-19 ans (2019-2023), T2-2024, Hauts-de-France : -5 888,00"
+    assert (
+        french_minus(text) == "écart \u22120,0200 ; (\u22128 %) ; 0-19 ans (2019-2023), T2-2024, Hauts-de-France : \u22125 888,00"
+    )

@@ -11,15 +11,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 def test_every_report_loads_without_javascript_errors_and_draws_its_charts(published, browser):
     results = check_reports(published.reports)
-    outcome = {r.page: (r.drawn_charts, r.expected_charts, r.errors, r.broken_links) for r in results}
+    # layout: no label over another, a mark or a category name, no toolbar over content, nothing
+    # clipped, for every chart at the default width (browser.WINDOW_WIDTH, 1280 px)
+    outcome = {r.page: (r.drawn_charts, r.expected_charts, r.errors, r.broken_links, r.layout) for r in results}
     assert outcome == {
-        "activite_sad.html": (5, 5, [], []),
-        "comparaisons.html": (5, 5, [], []),
-        "compensations_nord.html": (5, 5, [], []),
-        "enveloppe.html": (2, 2, [], []),
-        "index.html": (0, 0, [], []),
-        "indicateurs.html": (7, 7, [], []),
-        "reconciliation.html": (1, 1, [], []),
+        "activite_sad.html": (5, 5, [], [], []),
+        "comparaisons.html": (5, 5, [], [], []),
+        "compensations_nord.html": (5, 5, [], [], []),
+        "enveloppe.html": (2, 2, [], [], []),
+        "index.html": (0, 0, [], [], []),
+        "indicateurs.html": (7, 7, [], [], []),
+        "reconciliation.html": (1, 1, [], [], []),
     }
     for result in results:
         assert result.screenshot == published.reports / "screenshots" / result.page.replace(".html", ".png")

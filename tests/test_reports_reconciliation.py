@@ -69,12 +69,17 @@ def test_every_discrepancy_with_its_printed_line_figures_tolerance_and_explanati
     total = plain(blocks["fap_annex.total_row.envelope_2024_eur.l0128"])
     assert "Ligne 128 – ligne TOTAL : Répartition de l&#x27;enveloppe 2024 (en €) (fap_annex) – en écart, non bloquant" in total
     assert "Texte imprimé :</span>  │ TOTAL │ 4 319 502,00 │ 100,00% │ 887 490,00 € │ 887 490,00 €</p>" in total
-    assert re.search(r'<td class="num">887 490</td><td class="num">887 489,98</td><td class="num">-0,02</td>'
+    # every figure of a check at the precision the document printed (here cents: tolerance 0,005)
+    assert re.search(r'<td class="num">887 490,00</td><td class="num">887 489,98</td><td class="num">-0,02</td>'
                      r'<td class="num">0,005</td><td>en écart</td><td>non bloquant</td>', total)  # fmt: skip
     assert "somme des 36 lignes de la colonne : 887 489,9800 ; écart -0,0200" in total
+    raw = blocks["fap_annex.total_row.envelope_2024_eur.l0128"]
+    assert '<td class="num">\u22120,02</td>' in raw and "écart \u22120,0200" in raw  # the French minus, not "-"
     acknowledged = plain(blocks["pa_indicators.derived_column.pop_75plus_growth_2024_2030.l0267"])
     assert "– écart accepté, non bloquant" in acknowledged and "Écart connu, accepté le" in acknowledged
-    assert '<td class="num">1,22</td><td class="num">22,0055</td><td class="num">+20,7855</td>' in acknowledged
+    assert (
+        '<td class="num">1,22</td><td class="num">22,01</td><td class="num">+20,79</td><td class="num">0,005</td>' in acknowledged
+    )
     # grouped by document in date order: the 2025 deliberation before the 2026 one
     assert page.index(f"fichier {DOC_002}.txt)</h3>") < page.index(f"fichier {DOC_001}.txt)</h3>")
 

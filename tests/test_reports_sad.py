@@ -45,7 +45,7 @@ def test_activite_sad_sorts_the_hours_of_the_36_annex_rows_and_notes_the_admr_fe
     assert annex.footnote().endswith(f"(fichier {DOC_002}.txt), lignes 92 à 128.")  # the 36 rows and the TOTAL
     assert associations.footnote().endswith("ligne 205.")
     headers, rows = hours.table
-    assert [plain(c) for c in rows[4]] == ["5", "AIDE A LA VIE AU DOMICILE (CALAIS)", "204 741 h", "4,74 %", "53,99 %"]
+    assert [plain(c) for c in rows[4]] == ["5", "AIDE A LA VIE AU DOMICILE (CALAIS)", "204 741 h", "4,74 %", "54,0 %"]
 
 
 def test_activite_sad_shows_the_fap_exports_month_by_month_and_masks_small_beneficiary_counts(con):
@@ -56,9 +56,9 @@ def test_activite_sad_shows_the_fap_exports_month_by_month_and_masks_small_benef
     assert monthly.figure.layout.barmode == "stack" and monthly.figure.layout.yaxis.ticksuffix == UNIT_SPACE + "h"
     headers, rows = monthly.table
     assert len(rows) == 12 and rows[0][0] == "janvier 2024" and rows[-1][0] == "décembre 2024"
-    assert [plain(c) for c in rows[0][1:]] == ["364 692,95 h", "23 774,82 h", "9 037,33 h", "397 505,10 h", "10 001 393,58 €"]
+    assert [plain(c) for c in rows[0][1:]] == ["364 693 h", "23 775 h", "9 037 h", "397 505 h", "10 001 393,58 €"]  # whole hours
     # the APA hours of the twelve exports are the annex's TOTAL (4 319 502 h): the note says so
-    assert plain(monthly.notes[0]).startswith("Les heures d'APA facturées via FAP en 2024 (4 319 502,00 h sur 12 mois)")
+    assert plain(monthly.notes[0]).startswith("Les heures d'APA facturées via FAP en 2024 (4 319 502 h sur 12 mois)")
     assert monthly.notes[1].startswith("Les exports lus sont l'échantillon synthétique livré avec le projet (make fap-sample")
     [source] = monthly.sources
     assert plain(source.footnote()) == (

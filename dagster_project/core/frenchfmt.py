@@ -10,6 +10,7 @@ Rounding is half-up (public-finance practice), on Decimal, never through float.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -81,8 +82,59 @@ def format_pct(value, decimals: int | None = 1, sign: bool = False) -> str:
 
 
 def format_count(value) -> str:
-    """Whole people, rights or hours: `136352` -> `136 352`."""
+    """Whole people, rights or hours: `136352` -> `136 352` (the same rule as format_people)."""
     return format_number(value, 0)
+
+
+# ---------------------------------------------------------------- one precision rule per unit
+# Every figure a report prints goes through one of these (issue 14): the same kind of figure has
+# the same number of decimals on every page, and a negative figure the true minus (U+2212).
+EUR_DECIMALS = 2  # euros: always to the cent, as the deliberations print them
+PCT_DECIMALS = 1  # shares and growth rates computed by dbt: one decimal (72,6 %)
+# Rates per 1 000 inhabitants: one decimal. The marts cannot tell a printed "14" from "14,0"
+# (DECIMAL(18,4)), and the deliberations' columns print one decimal ("7,4", "74,0", "28,0").
+PER_1000_DECIMALS = 1
+
+
+def format_people(value) -> str:
+    """People, rights, services, lines: whole numbers, `136352` -> `136 352`."""
+    return format_number(value, 0)
+
+
+def format_hours(value, decimals: int = 0) -> str:
+    """Hours: whole hours (`4 319 502 h`); decimals only where the document prints them."""
+    if value is None:
+        return "–"
+    return f"{format_number(value, decimals)}{UNIT_SPACE}h"
+
+
+def format_rate(value, decimals: int | None = PCT_DECIMALS, sign: bool = False) -> str:
+    """A percentage with the printed precision: decimals=None keeps the decimals the mart carries
+    (a rate printed `2,98` stays `2,98 %`); else the documented rule of its kind (PCT_DECIMALS)."""
+    return format_pct(value, decimals, sign)
+
+
+def format_per_1000(value, decimals: int | None = PER_1000_DECIMALS) -> str:
+    """A rate per 1 000 inhabitants: `6.7` -> `6,7 ‰` (decimals=None: as printed)."""
+    if value is None:
+        return "–"
+    return f"{format_number(value, decimals)}{UNIT_SPACE}‰"
+
+
+def format_change(value, decimals: int = 0, unit: str = "") -> str:
+    """A signed change: always `+` or `−` (U+2212), `−8 %`, `+1 234 €` (unit after a no-break space)."""
+    if value is None:
+        return "–"
+    return format_number(value, decimals, sign=True) + (f"{UNIT_SPACE}{unit}" if unit else "")
+
+
+_SIGN = re.compile(r"(?<![\w.,\-])-(?=\d)")  # a hyphen-minus used as a sign: not in "0-19 ans", "2019-2023"
+
+
+def french_minus(text: str) -> str:
+    """Text written elsewhere with ASCII signs (marts' explanations, format_plain) as a report shows
+    it: `écart -0,0200` -> `écart −0,0200` (U+2212); ranges such as `0-19 ans` are left alone."""
+    return _SIGN.sub(MINUS, text)
 
 
 def format_month(month: str) -> str:
@@ -114,10 +166,10 @@ UNIT_FORMATS = {
     "eur": format_eur,
     "eur_per_inhabitant": lambda v: f"{format_eur(v)}{UNIT_SPACE}par habitant",
     "eur_per_beneficiary": lambda v: f"{format_eur(v)}{UNIT_SPACE}par allocataire",
-    "per_1000": lambda v: f"{format_number(v)}{UNIT_SPACE}‰",
+    "per_1000": format_per_1000,
     "ratio": format_number,
     "years": lambda v: f"{format_number(v)}{UNIT_SPACE}ans",
-    "hours": lambda v: f"{format_count(v)}{UNIT_SPACE}h",
+    "hours": format_hours,
 }
 
 

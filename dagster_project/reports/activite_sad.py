@@ -24,6 +24,8 @@ TITLE = "Activité des services autonomie à domicile (SAD) {of}"
 PERCENT = f"{UNIT_SPACE}%"
 HOURS = f"{UNIT_SPACE}h"
 TOP = 5  # the "share of the 5 largest" of the summary mart
+# Precision of the shares (one rule each, issue 14): one service's share 2 decimals (the smallest
+# are 0,26 %), cumulative shares 1 decimal, as the headline and the Pareto chart print them.
 
 
 def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
@@ -109,9 +111,10 @@ def _hours(activity: pl.DataFrame, sources: list[Source], federation: tuple[list
     figure = bar_chart(bars, f"Heures d'APA facturées en {year} (h)", "Service autonomie à domicile (commune)", HOURS,
                        horizontal=True, height=110 + 24 * len(bars), text_outside=True)  # fmt: skip
     room_for_labels(figure, [r["hours_billed"] for r in rows])
+    figure.update_xaxes(nticks=6)  # "1 200 000 h" ticks a word apart, not touching
     notes, federation_sources = federation
     table = [[str(r["rank"]), _label(r), format_value(r["hours_billed"], "hours"), format_pct(r["share_pct"], 2),
-              format_pct(r["cumulative_share_pct"], 2)] for r in rows]  # fmt: skip
+              format_pct(r["cumulative_share_pct"], 1)] for r in rows]  # fmt: skip
     return Chart(
         "heures_par_sad",
         f"Heures d'APA facturées en {year} par SAD, du plus grand au plus petit (en bleu, les {TOP} plus grands)",
@@ -137,9 +140,10 @@ def _lorenz(activity: pl.DataFrame, summary: dict, sources: list[Source]) -> Cha
     figure.add_scatter(x=x, y=y, mode="lines+markers", name=f"Courbe de Lorenz (indice de Gini {gini})",
                        line={"color": OKABE_ITO["blue"], "width": 3}, marker={"size": 6}, fill="tonexty",
                        fillcolor="rgba(0,114,178,0.12)", text=texts, hovertemplate="%{text}<extra></extra>")  # fmt: skip
+    apart = {"ticks": "outside", "ticklen": 10, "tickcolor": "rgba(0,0,0,0)"}  # the two "0 %" at the origin stay apart
     figure.update_layout(
-        xaxis={**value_axis("Part cumulée des services, du plus petit au plus grand (%)", PERCENT), "range": [0, 100]},
-        yaxis={**value_axis("Part cumulée des heures facturées (%)", PERCENT), "range": [0, 100]},
+        xaxis={**value_axis("Part cumulée des services, du plus petit au plus grand (%)", PERCENT), "range": [0, 100], **apart},
+        yaxis={**value_axis("Part cumulée des heures facturées (%)", PERCENT), "range": [0, 100], **apart},
     )
     return Chart(
         "lorenz",
@@ -188,7 +192,7 @@ def _pareto(activity: pl.DataFrame, summary: dict, sources: list[Source]) -> Cha
         f"Part cumulée des heures : les {TOP} plus grands services font {format_pct(summary['top5_share_pct'], 1)} de l'activité",
         figure,
         sources,
-        table=(["Services", "Part des heures"], [[f"les {rank} plus grands", format_pct(share, 2)] for rank, share in marks]),
+        table=(["Services", "Part des heures"], [[f"les {rank} plus grands", format_pct(share, 1)] for rank, share in marks]),
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_month, format_number
+from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_hours, format_month
 from . import queries
 from .charts import SERIES, Bar, Series, bar_chart, grouped_bars, room_for_labels
 from .disclosure import disclose_rows_with_total
@@ -59,7 +59,8 @@ def _monthly_hours(monthly: pl.DataFrame, source: FileSource, synthetic: list[st
         monthly["year_apa_hours_billed"][0],
         monthly["months_in_year"][0],
     )
-    figure = grouped_bars(labels, series, "Heures facturées (h)", "Mois de facturation", HOURS, stacked=True,
+    ticks = [label.replace(" ", "<br>") for label in labels]  # "septembre<br>2024": twelve months side by side
+    figure = grouped_bars(ticks, series, "Heures facturées (h)", "Mois de facturation", HOURS, stacked=True,
                           horizontal=False, height=460)  # fmt: skip
     rows = [
         [
@@ -135,4 +136,4 @@ def _beneficiaries(con: duckdb.DuckDBPyConnection, month: str, department_code: 
 
 
 def _hours(value) -> str:
-    return "–" if value is None else f"{format_number(value, 2)}{HOURS}"
+    return format_hours(value)  # whole hours, as the annex prints them (issue 14: one rule per unit)

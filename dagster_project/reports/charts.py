@@ -57,8 +57,25 @@ def value_axis(title: str, unit_suffix: str = "") -> dict:
     }
 
 
+AXIS_TITLE_CHARS = 26  # a vertical axis title longer than this wraps: a short chart never clips it
+
+
+def wrap_title(title: str, width: int = AXIS_TITLE_CHARS) -> str:
+    """'Service autonomie à domicile (commune)' -> 'Service autonomie à<br>domicile (commune)':
+    plotly draws an axis title on one line, clipped when longer than the plot is tall."""
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def category_axis(title: str) -> dict:
-    return {"title": {"text": title}, "automargin": True}
+    # an invisible 6 px tick: a category name never touches its bar or the zero line
+    return {"title": {"text": wrap_title(title)}, "automargin": True, "ticks": "outside", "ticklen": 6,
+            "tickcolor": "rgba(0,0,0,0)"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -168,6 +185,9 @@ def grouped_bars(
     return figure
 
 
+REFERENCE_TICK_PX = 22  # height of the reference tick drawn across a bar
+
+
 def bars_with_reference_marks(
     categories: Sequence[str],
     bars: Series,
@@ -180,15 +200,25 @@ def bars_with_reference_marks(
     figure = grouped_bars(
         categories, [bars], value_title, category_title, unit_suffix, height=max(360, 90 + 34 * len(categories))
     )
+    # The labels go after the bar or the reference tick, whichever is further: a tick beyond its
+    # bar never crosses the bar's figure (issue 14: "6,7 ‰" was under the France tick).
+    figure.update_traces(textposition="none", selector={"type": "bar"})
+    ends = []
+    for category, value, ref, text in zip(categories, bars.values, reference.values, bars.texts, strict=True):
+        end = max(float(v) for v in (value, ref, 0) if v is not None)
+        ends.append(end)
+        figure.add_annotation(x=end, y=category, text=text, showarrow=False, xanchor="left", xshift=REFERENCE_TICK_PX // 2 + 4)
     figure.add_scatter(
         name=reference.name,
         x=[None if v is None else float(v) for v in reference.values],
         y=list(categories),
         mode="markers",
-        marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": reference.colour}, "color": reference.colour},
+        marker={"symbol": "line-ns", "size": REFERENCE_TICK_PX, "line": {"width": 3, "color": reference.colour},
+                "color": reference.colour},
         text=list(reference.texts),
         hovertemplate=f"%{{y}}<br>{reference.name} : %{{text}}<extra></extra>",
-    )
+    )  # fmt: skip
+    room_for_labels(figure, ends)
     return figure
 
 
@@ -220,6 +250,9 @@ def diverging_bars(
     figure.update_layout(
         xaxis=value_axis(value_title, unit_suffix), yaxis={**category_axis(category_title), "autorange": "reversed"}
     )
+    # Room on both sides of zero: a negative bar's label ("−8 %") stays inside the plot, clear
+    # of the category names (issue 14: "PCH−8 %").
+    room_for_labels(figure, values)
     return figure
 
 
@@ -227,6 +260,6 @@ def room_for_labels(figure: go.Figure, values: Sequence[object], share: float = 
     """Widen the horizontal value axis so the labels written after the longest bars (on either
     side of zero) stay inside the figure: `share` of the data's span is added beyond each end."""
     numbers = [float(v) for v in values if v is not None]
-    low, high = min(0.0, *numbers), max(0.0, *numbers)
+    low, high = min(0.0, 0.0, *numbers), max(0.0, 0.0, *numbers)
     pad = (high - low) * share
     figure.update_xaxes(range=[low - pad if low < 0 else 0, high + pad if high > 0 else 0])

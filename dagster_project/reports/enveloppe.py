@@ -96,7 +96,7 @@ def _allocation_chart(current: dict, allocation: pl.DataFrame, docs: dict[str, D
             for r in rows]  # fmt: skip
     figure = bar_chart(bars, f"Montant {current['year']} (€)", "Service autonomie à domicile (commune)", EURO,
                        horizontal=True, height=110 + 24 * len(bars), text_outside=True)  # fmt: skip
-    room_for_labels(figure, [r["amount_eur"] for r in rows])
+    room_for_labels(figure, [r["amount_eur"] for r in rows], share=0.5)  # "235 835,95 € · 26,57 %" fits
     matching, count = current["rows_matching_published"], current["sad_count"]
     notes = [
         f"Chaque montant est l'enveloppe × heures du SAD / heures de tous les SAD ({current['basis_year']}), arrondi au "
@@ -178,7 +178,6 @@ def _whatif_chart(whatif: dict, simulated: pl.DataFrame, current: dict, docs: di
         "Service autonomie à domicile (commune)",
         EURO,
     )
-    room_for_labels(figure, amounts)
     notes = [
         f"Simulation : enveloppe {whatif['year']} de {format_eur(whatif['envelope_eur'])}, montant fixé par la variable dbt "
         f"envelope_{whatif['year']}_eur (AUTONOMY_DBT_VARS), répartie par le même moteur sur les heures "

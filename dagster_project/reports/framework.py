@@ -20,7 +20,15 @@ from ..core.frenchfmt import format_date, format_datetime
 log = logging.getLogger(__name__)
 
 PNG_DIR = "png"
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+# The toolbar shows on hover only, in a band of its own above the chart (STYLE: .modebar-container):
+# it never covers a legend or a label (issue 14). Selection tools mean nothing on these charts.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "displayModeBar": "hover",
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+}
+MODEBAR_BAND_PX = 30
 
 
 @dataclass(frozen=True)
@@ -125,7 +133,7 @@ class Report:
 
 MASKED_PREFIX = "Données masquées"
 
-STYLE = """
+STYLE_TEMPLATE = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;margin:0;color:#1a1a1a;background:#fafafa;line-height:1.45}
 header,main,footer{max-width:1100px;margin:0 auto;padding:0 1.2rem}
 header{padding-top:1rem}
@@ -145,8 +153,11 @@ dl.headline dt{font-weight:bold}
 footer{color:#555;font-size:.8rem;padding-bottom:2rem}
 article.check{border-top:1px solid #ddd;padding:.4rem 0}
 article.check h4{margin:.3rem 0;font-size:.95rem}
+.js-plotly-plot{margin-top:%(band)dpx}
+.js-plotly-plot .modebar-container{top:-%(band)dpx!important}
 .printed{font-family:"DejaVu Sans Mono",monospace;font-size:.82rem;background:#f3f3f3;padding:.3rem .5rem;overflow-wrap:anywhere}
 """
+STYLE = STYLE_TEMPLATE.replace("%(band)d", str(MODEBAR_BAND_PX))
 
 
 def _esc(text: str) -> str:
@@ -257,6 +268,47 @@ def write_report(report: Report, reports_dir: Path, png: bool = True) -> Written
     return Written(path, pngs, skipped)
 
 
+PNG_WIDTH = 1100  # px, the width of the HTML page's charts
+PNG_TITLE_PX = 24  # one line of the title (16 px font)
+PNG_SOURCE_PX = 15  # one line of the source (11 px font)
+PNG_AXIS_PX = 110  # the bottom axis (ticks and title) above the source: room kept for it
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def png_figure(chart: Chart) -> go.Figure:
+    """The chart as its PNG export draws it: a copy with the chart's title above the plot and its
+    source line(s) below, so a pasted image stays sourced (issue 14). The HTML chart is unchanged."""
+    figure = go.Figure(chart.figure)
+    title = _wrap(chart.title, 95)
+    source = [line for s in chart.sources for line in _wrap(s.footnote(), 150)]
+    margin = figure.layout.margin
+    top, bottom = (margin.t or 30), (margin.b or 10)
+    title_px, source_px = 16 + PNG_TITLE_PX * len(title), 10 + PNG_SOURCE_PX * len(source)
+    height = (figure.layout.height or 500) + title_px + source_px + max(0, PNG_AXIS_PX - bottom)
+    figure.update_layout(
+        height=height,
+        margin={"t": top + title_px, "b": PNG_AXIS_PX + source_px},
+        title={"text": "<br>".join(f"<b>{html.escape(line)}</b>" for line in title), "x": 0.01, "xanchor": "left",
+               "xref": "container", "y": 1 - (8 + PNG_TITLE_PX * len(title) / 2) / height, "yref": "container", "yanchor": "middle", "font": {"size": 16}},
+    )  # fmt: skip
+    # Anchored on the plot's right edge (its margin is fixed; the left one grows with the category
+    # names), lines aligned left, short enough to stay inside the image.
+    figure.add_annotation(
+        text="<br>".join(html.escape(line) for line in source), xref="paper", yref="paper", x=1, xanchor="right",
+        y=0, yanchor="top", yshift=-PNG_AXIS_PX, align="left", showarrow=False, font={"size": 11, "color": "#444444"},
+    )  # fmt: skip
+    return figure
+
+
 NO_BROWSER = "no Chromium found for the PNG export (Debian: apt-get install chromium)"
 _png_browser: dict[str, str | None] = {}
 
@@ -287,9 +339,9 @@ def export_pngs(report: Report, png_dir: Path) -> tuple[list[Path], str | None]:
     with tempfile.TemporaryDirectory(dir=png_dir, prefix=".render-") as tmp:
         staged = [Path(tmp) / t.name for t in targets]
         try:
-            figures = [c.figure for c in report.charts]
-            heights = [f.layout.height or 500 for f in figures]
-            write_pngs(figures, [str(p) for p in staged], width=1100, heights=heights)
+            figures = [png_figure(c) for c in report.charts]
+            heights = [f.layout.height for f in figures]
+            write_pngs(figures, [str(p) for p in staged], width=PNG_WIDTH, heights=heights)
         except Exception as exc:  # kaleido raises its own types (browser crashed...)
             reason = f"{type(exc).__name__}: {exc}".strip()
             log.warning("PNG export of %s skipped: %s", report.slug, reason)

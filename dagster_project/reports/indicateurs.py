@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_number, format_pct
+from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_number, format_pct, format_per_1000
 from . import exports, queries
 from .charts import OKABE_ITO, Bar, Series, bar_chart, bars_with_reference_marks, diverging_bars
 from .disclosure import disclose_counts
@@ -156,7 +156,7 @@ def _projection_75plus(frame: pl.DataFrame, growth, docs: dict[str, Document], t
 
 
 def _permille(value) -> str:
-    return "–" if value is None else f"{format_number(value)}{PERMILLE}"
+    return format_per_1000(value)  # one decimal, as every rate per 1 000 of the reports (frenchfmt)
 
 
 def _headline(mdph: pl.DataFrame, territory: dict, projection: pl.DataFrame, apa: pl.DataFrame, threshold: int,

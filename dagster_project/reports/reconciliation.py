@@ -13,7 +13,7 @@ from decimal import Decimal
 import duckdb
 import polars as pl
 
-from ..core.frenchfmt import format_count, format_date, format_number
+from ..core.frenchfmt import format_count, format_date, format_number, french_minus
 from . import queries
 from .charts import OKABE_ITO, Series, grouped_bars
 from .framework import Chart, Document, Report, html_note, html_section, html_table
@@ -59,7 +59,6 @@ KIND_LABELS = {
     "engine": "nos calculs",
     "official_total": "total d'une publication officielle",
 }
-SHOWN_DECIMALS = Decimal("0.0001")  # our values are exact; 4 decimals are enough to read a gap
 
 
 def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
@@ -153,8 +152,17 @@ def _counts_table(counts: pl.DataFrame, docs: dict[str, Document]) -> str:
     )
 
 
-def _figure(value, sign: bool = False) -> str:
-    return format_number(None if value is None else value.quantize(SHOWN_DECIMALS).normalize(), None, sign)
+def printed_decimals(tolerance) -> int:
+    """The decimals the document printed, read from the check's tolerance (half a unit of the last
+    printed digit: 0.005 -> 2, 0.5 -> 0); 2 when the check has none."""
+    if tolerance is None or tolerance <= 0:
+        return 2
+    return max(0, -(Decimal(tolerance) * 2).normalize().as_tuple().exponent)
+
+
+def _figure(value, decimals: int, sign: bool = False) -> str:
+    """A figure of a check at the printed precision (issue 14: "17 369,7031" beside "17 370,58")."""
+    return format_number(value, decimals, sign)
 
 
 def _discrepancies(issues: pl.DataFrame, docs: dict[str, Document]) -> str:
@@ -172,17 +180,19 @@ def _discrepancies(issues: pl.DataFrame, docs: dict[str, Document]) -> str:
 def _check_block(row: dict) -> str:
     heading = (f"Ligne {row['source_line']} – {KIND_LABELS.get(row['check_kind'], row['check_kind'])} : {row['measure']} "
                f"({row['table_id']}) – {STATUS_LABELS[row['status']]}, {SEVERITY_LABELS[row['severity']]}")  # fmt: skip
+    shown = printed_decimals(row["tolerance"])
     printed = (row["line_text"] or "(ligne introuvable dans le document)").replace("\t", " │ ")
     figures = html_table(
         ["Publié", "Recalculé", "Écart", "Tolérance", "Statut", "Sévérité"],
-        [[_figure(row["published_value"]), _figure(row["computed_value"]), _figure(row["delta"], sign=True),
-          _figure(row["tolerance"]), STATUS_LABELS[row["status"]], SEVERITY_LABELS[row["severity"]]]],
+        [[_figure(row["published_value"], shown), _figure(row["computed_value"], shown),
+          _figure(row["delta"], shown, sign=True), _figure(row["tolerance"], shown + 1), STATUS_LABELS[row["status"]],
+          SEVERITY_LABELS[row["severity"]]]],
         numeric=[0, 1, 2, 3],
     )  # fmt: skip
     return (
         f'<article class="check" id="{html.escape(row["check_id"])}"><h4>{html.escape(heading)}</h4>'
         f'<p class="printed"><span class="meta">Texte imprimé :</span> {html.escape(printed)}</p>{figures}'
-        f"<p>{html.escape(row['explanation'] or '')}</p></article>"
+        f"<p>{html.escape(french_minus(row['explanation'] or ''))}</p></article>"
     )
 
 
@@ -289,7 +299,7 @@ def _official_section(official: pl.DataFrame, issues: pl.DataFrame) -> str:
     blocks = [
         f'<article class="check" id="{html.escape(r["check_id"])}"><h4>{html.escape(r["document_id"])}, feuille '
         f"{html.escape(r['table_id'])}, ligne {r['source_line']} – {STATUS_LABELS[r['status']]}, "
-        f"{SEVERITY_LABELS[r['severity']]}</h4><p>{html.escape(r['explanation'] or '')}</p></article>"
+        f"{SEVERITY_LABELS[r['severity']]}</h4><p>{html.escape(french_minus(r['explanation'] or ''))}</p></article>"
         for r in issues.iter_rows(named=True)
     ]
     detail = "".join(blocks) if blocks else html_note("Aucun écart : chaque total imprimé est la somme de ses lignes.")
