@@ -8,9 +8,13 @@ with evaluations as (
         *,
         {{ micro_ceil('delta') }} as abs_delta_micro,
         {{ micro_floor('tolerance') }} as tolerance_micro,
-        -- shown decimals: an engine's figures are exact at the printed precision; a recomputed
-        -- ratio gets two more (at most 4) so that a rounding difference shows
-        case when check_kind = 'engine' then coalesce(published_decimals, 0)
+        -- shown decimals: the printed precision when the recomputed figure and the gap are exact
+        -- at it (an engine's figures, sums of printed cents); a recomputed ratio that is not gets
+        -- two more (at most 4) so that a rounding difference shows ("887 489,98", not "887 489,9800")
+        case when check_kind = 'engine'
+                  or (computed_value = round(computed_value, coalesce(published_decimals, 0))
+                      and delta = round(delta, coalesce(published_decimals, 0)))
+                 then coalesce(published_decimals, 0)
              else least(coalesce(published_decimals, 0) + 2, 4) end as digits
     from {{ ref('int_reconciliation__evaluations') }}
 ),
