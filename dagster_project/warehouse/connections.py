@@ -102,9 +102,15 @@ def _looks_corrupt(exc: Exception) -> bool:
 
 
 def replace_table(
-    con: duckdb.DuckDBPyConnection, schema: str, table: str, data: pa.Table, comments: dict[str, str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    schema: str,
+    table: str,
+    data: pa.Table,
+    comments: dict[str, str] | None = None,
+    description: str | None = None,
 ) -> None:
-    """Create or replace schema.table from an Arrow table (inside the caller's transaction)."""
+    """Create or replace schema.table from an Arrow table (inside the caller's transaction), with
+    its description and column comments: the publish step copies them for analysts."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote(schema)}")
     view = f"_incoming_{schema}_{table}"
     con.register(view, data)
@@ -112,6 +118,8 @@ def replace_table(
         con.execute(f"CREATE OR REPLACE TABLE {_quote(schema)}.{_quote(table)} AS SELECT * FROM {_quote(view)}")
     finally:
         con.unregister(view)
+    if description:
+        con.execute(f"COMMENT ON TABLE {_quote(schema)}.{_quote(table)} IS {_literal(description)}")
     present = {name for name, _ in table_columns(con, schema, table)}
     for column, comment in (comments or {}).items():
         if column not in present:
@@ -207,3 +215,8 @@ def _write_refresh_info(con: duckdb.DuckDBPyConnection, info: dict[str, str]) ->
     values = {"published_at": datetime.now(UTC).isoformat(timespec="seconds"), **info}
     con.executemany("INSERT INTO pub.meta.refresh VALUES (?, ?)", list(values.items()))
     con.execute("COMMENT ON TABLE pub.meta.refresh IS 'When and from what this published file was built'")
+    con.execute("COMMENT ON COLUMN pub.meta.refresh.key IS 'What is recorded: published_at, run_id, git_commit or raw_dir'")
+    con.execute(
+        "COMMENT ON COLUMN pub.meta.refresh.value IS 'Its value: UTC time (ISO 8601), Dagster run id, "
+        "short git commit of the code, folder of the raw files'"
+    )
