@@ -12,7 +12,10 @@ with cells as (
         row_label,
         is_total,
         column_name,
-        column_header as measure,
+        -- what the cell measures: its column header, except in indicator tables, whose
+        -- columns are territories: the indicator, then the territory
+        case when indicator_code is not null then indicator_label || ' — ' || column_header else column_header end
+            as measure,
         cast(null as varchar) as figure_id,
         value,
         printed_decimals as decimals,
