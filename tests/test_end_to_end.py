@@ -77,7 +77,7 @@ def test_every_figure_points_at_its_printed_line(con):
         """
         SELECT c.table_id, c.source_line, c.raw_text
         FROM raw.deliberation_cells c
-        JOIN raw.document_lines l ON l.document_id = c.document_id AND l.line_number = c.source_line
+        JOIN raw.document_lines l ON l.document_id = c.document_id AND l.source_line = c.source_line
         WHERE NOT list_contains(string_split(l.text, chr(9)), c.raw_text)
         """
     ).fetchall()
@@ -85,7 +85,7 @@ def test_every_figure_points_at_its_printed_line(con):
     assert con.execute(
         """
         SELECT count(*) FROM raw.prose_figures p
-        JOIN raw.document_lines l ON l.document_id = p.document_id AND l.line_number = p.source_line
+        JOIN raw.document_lines l ON l.document_id = p.document_id AND l.source_line = p.source_line
         WHERE position(p.quote IN l.text) = 0
         """
     ).fetchone() == (0,)

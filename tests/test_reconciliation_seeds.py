@@ -125,7 +125,7 @@ def test_each_check_points_at_the_line_that_prints_its_figure(con):
     missing = con.execute(
         """
         SELECT r.check_id FROM marts.reconciliation_checks r
-        LEFT JOIN raw.document_lines l ON l.document_id = r.document_id AND l.line_number = r.source_line
+        LEFT JOIN raw.document_lines l ON l.document_id = r.document_id AND l.source_line = r.source_line
         WHERE l.text IS NULL AND r.check_kind <> 'official_total'
         """
     ).fetchall()

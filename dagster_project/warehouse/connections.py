@@ -29,6 +29,16 @@ log = logging.getLogger(__name__)
 PUBLISHED_STORAGE_VERSION = "v1.4.0"
 # Tables that stay in the private work file: beneficiary-level lines, even pseudonymised.
 PRIVATE_TABLES = frozenset({"raw.fap_lines"})
+# DuckDB cannot comment a schema ("not implemented"): the published file describes its schemas
+# in meta.schemas instead. Publishing a schema not listed here fails: every schema is described.
+SCHEMA_DESCRIPTIONS = {
+    "raw": "As read from the sources (deliberations, official open data, FAP files), with file and line; not typed for analysis",
+    "staging": "The raw tables typed and renamed, one dbt model per source table",
+    "intermediate": "Building blocks of the marts and of the reconciliation checks (dbt); no contract, may change",
+    "marts": "What analysts and reports read: enforced contracts; column comments start with the French label",
+    "reference": "Reference lists kept with the code (dbt seeds): territories, measures, envelopes, reconciliation rules",
+    "meta": "About this file: when and from what it was built (refresh), what each schema holds (schemas)",
+}
 
 
 def _quote(identifier: str) -> str:
@@ -102,9 +112,15 @@ def _looks_corrupt(exc: Exception) -> bool:
 
 
 def replace_table(
-    con: duckdb.DuckDBPyConnection, schema: str, table: str, data: pa.Table, comments: dict[str, str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    schema: str,
+    table: str,
+    data: pa.Table,
+    comments: dict[str, str] | None = None,
+    description: str | None = None,
 ) -> None:
-    """Create or replace schema.table from an Arrow table (inside the caller's transaction)."""
+    """Create or replace schema.table from an Arrow table (inside the caller's transaction), with
+    its description and column comments: the publish step copies them for analysts."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quote(schema)}")
     view = f"_incoming_{schema}_{table}"
     con.register(view, data)
@@ -112,6 +128,8 @@ def replace_table(
         con.execute(f"CREATE OR REPLACE TABLE {_quote(schema)}.{_quote(table)} AS SELECT * FROM {_quote(view)}")
     finally:
         con.unregister(view)
+    if description:
+        con.execute(f"COMMENT ON TABLE {_quote(schema)}.{_quote(table)} IS {_literal(description)}")
     present = {name for name, _ in table_columns(con, schema, table)}
     for column, comment in (comments or {}).items():
         if column not in present:
@@ -159,6 +177,8 @@ def publish(work_db: Path, target: Path, refresh_info: dict[str, str], before_re
         for schema, table, comment in listed:
             if f"{schema}.{table}" in PRIVATE_TABLES:
                 continue
+            if schema not in SCHEMA_DESCRIPTIONS:
+                raise ValueError(f"schema {schema!r} (table {schema}.{table}) has no description in SCHEMA_DESCRIPTIONS")
             con.execute(f"CREATE SCHEMA IF NOT EXISTS pub.{_quote(schema)}")
             con.execute(
                 f"CREATE TABLE pub.{_quote(schema)}.{_quote(table)} AS SELECT * FROM work.{_quote(schema)}.{_quote(table)}"
@@ -174,6 +194,7 @@ def publish(work_db: Path, target: Path, refresh_info: dict[str, str], before_re
             tables += 1
             rows += con.execute(f"SELECT count(*) FROM pub.{_quote(schema)}.{_quote(table)}").fetchone()[0]
         _write_refresh_info(con, refresh_info)
+        _write_schema_descriptions(con)
         con.execute("CHECKPOINT pub")
         con.execute("DETACH pub")
         con.execute("DETACH work")
@@ -207,3 +228,26 @@ def _write_refresh_info(con: duckdb.DuckDBPyConnection, info: dict[str, str]) ->
     values = {"published_at": datetime.now(UTC).isoformat(timespec="seconds"), **info}
     con.executemany("INSERT INTO pub.meta.refresh VALUES (?, ?)", list(values.items()))
     con.execute("COMMENT ON TABLE pub.meta.refresh IS 'When and from what this published file was built'")
+    con.execute(
+        "COMMENT ON COLUMN pub.meta.refresh.key IS 'What is recorded: published_at, run_id, git_commit, raw_dir (rolled_back_at, rollback_of after a rollback)'"
+    )
+    con.execute(
+        "COMMENT ON COLUMN pub.meta.refresh.value IS 'Its value: UTC time (ISO 8601), Dagster run id, "
+        "short git commit of the code, folder of the raw files'"
+    )
+
+
+def _write_schema_descriptions(con: duckdb.DuckDBPyConnection) -> None:
+    published = [
+        r[0]
+        for r in con.execute(
+            "SELECT schema_name FROM duckdb_schemas() WHERE database_name = 'pub' AND NOT internal ORDER BY 1"
+        ).fetchall()
+    ]
+    con.execute("CREATE TABLE pub.meta.schemas (schema_name VARCHAR PRIMARY KEY, description VARCHAR NOT NULL)")
+    con.executemany("INSERT INTO pub.meta.schemas VALUES (?, ?)", [(name, SCHEMA_DESCRIPTIONS[name]) for name in published])
+    con.execute(
+        "COMMENT ON TABLE pub.meta.schemas IS 'What each schema of this file holds (DuckDB schemas cannot carry comments)'"
+    )
+    con.execute("COMMENT ON COLUMN pub.meta.schemas.schema_name IS 'Schema of this file'")
+    con.execute("COMMENT ON COLUMN pub.meta.schemas.description IS 'What it holds and who it is for'")

@@ -41,7 +41,7 @@ DOCUMENTS_SCHEMA = pa.schema(
         ("byte_count", pa.int64()),
     ]
 )
-LINES_SCHEMA = pa.schema([("document_id", pa.string()), ("line_number", pa.int32()), ("text", pa.string())])
+LINES_SCHEMA = pa.schema([("document_id", pa.string()), ("source_line", pa.int32()), ("text", pa.string())])
 CELLS_SCHEMA = pa.schema(
     [
         ("document_id", pa.string()),
@@ -99,13 +99,71 @@ CATALOGUE_SCHEMA = pa.schema(
         ("row_count", pa.int32()),
     ]
 )
+# Column comments of the raw tables (DuckDB comments, copied into the published file).
 _COMMENTS = {
     "document_id": "Deliberation file name without extension",
+    "table_id": "Catalogue table (or prose group) the figure belongs to",
     "source_line": "1-based line of the figure in the raw deliberation file",
     "row_number": "Position of the row in the printed table (1 = first row after the header)",
     "row_label": "The row's text cells as printed, joined by ' / '",
     "section": "Section heading printed above the row, if any",
     "is_total": "True for the printed TOTAL / Total général row",
+    "column_index": "1-based position of the column in the printed table",
+    "column_header": "Column header exactly as printed",
+    "column_name": "Column name given by the catalogue",
+    "raw_text": "The figure's text exactly as printed",
+    "value": "Parsed number (NULL for an empty cell, '-' or '- €', or a text figure)",
+    "text_value": "The figure as text, for text columns and text figures (codes, due dates)",
+    "printed_unit": "'%' or '€' when printed next to the number",
+    "printed_decimals": "Digits printed after the decimal comma (the printed precision)",
+    "indicator_code": "Indicator the figure publishes, when it feeds marts.indicator_values",
+    "indicator_label": "Indicator label as printed (without its source and period)",
+    "territory_code": "COG code of the territory the figure is about ('62', 'FR', '32'...)",
+    "unit": "What the number measures (count, pct, per_1000, eur, ...)",
+    "source": "Producer named in the document (INSEE, DREES, CNSA, CNAF, MDPH, ARS, Département)",
+    "reference_period": "Reference period as printed ('2022', 'T2_2024', '31/12/2023')",
+    "figure_id": "Catalogue identifier of the prose figure",
+    "quote": "Exact quote containing the figure (extraction fails if it is not at that line)",
+    "label": "Label of the figure in French, for reports",
+}
+_DOCUMENTS_COMMENTS = {
+    "document_id": "File name without extension (the provenance key used everywhere)",
+    "slug": "Short name of the deliberation (collectivity, body, number)",
+    "file": "File name in raw/deliberations/",
+    "sha256": "SHA-256 of the file, equal to the manifest's (ingestion refuses anything else)",
+    "title": "Title of the deliberation as printed",
+    "collectivity": "Département that published it",
+    "department_code": "COG code of that département ('62', '59')",
+    "body": "Deliberating body (Commission permanente, Conseil départemental)",
+    "deliberation_date": "Date of the meeting",
+    "deliberation_number": "Deliberation (or report) number as printed",
+    "line_count": "Number of lines in the file",
+    "byte_count": "Size of the file in bytes",
+}
+_LINES_COMMENTS = {
+    "document_id": "Deliberation file name without extension",
+    "source_line": "1-based line number in the raw file",
+    "text": "The line as printed (tabs kept)",
+}
+_CATALOGUE_COMMENTS = {
+    "table_id": "Catalogue identifier of the table or prose group",
+    "document_id": "Deliberation file name without extension",
+    "kind": "table or prose",
+    "title": "Title of the table or prose group (French)",
+    "header_line": "1-based line of the printed header (tables)",
+    "last_line": "1-based last line of the table",
+    "expected_rows": "Data rows (or figures) the catalogue expects",
+    "row_count": "Rows actually extracted (including the TOTAL row)",
+}
+_DESCRIPTIONS = {
+    "documents": "One row per deliberation, as declared in manifest.yml, with its verified sha256",
+    "document_lines": "Every line of every deliberation, as printed (1-based line numbers)",
+    "deliberation_cells": "Every cell of every catalogue table, with its raw text, parsed value and provenance",
+    "prose_figures": "Every figure printed in prose, with the exact quote and its line",
+    "catalogue_entries": "The catalogue entries (tables and prose groups) with their lines and row counts",
+    "acknowledged_discrepancies": (
+        "The register of reviewed discrepancies (raw/acknowledged_discrepancies.yml), one row per entry, both figures pinned"
+    ),
 }
 
 
@@ -156,25 +214,38 @@ def _check_catalogue_documents(catalogue: Catalogue, documents: list[Document]) 
 def write_raw_layer(work_db: Path, load: RawLoad, catalogue_path: Path) -> dict[str, int]:
     """Replace the whole raw layer (except FAP lines) in one transaction."""
     catalogue = load_catalogue(catalogue_path)
-    payload: list[tuple[str, pa.Table, dict[str, str]]] = [
-        ("documents", _documents_table(load), {}),
-        ("document_lines", _lines_table(load), {"line_number": "1-based line number", "text": "The line as printed"}),
-        ("deliberation_cells", _cells_table(load), _COMMENTS),
-        ("prose_figures", _prose_table(load), _COMMENTS),
-        ("catalogue_entries", _catalogue_table(catalogue, load), {}),
-        ("acknowledged_discrepancies", register_table(load.acknowledged), REGISTER_COMMENTS),
+    payload: list[tuple[str, pa.Table, dict[str, str], str]] = [
+        ("documents", _documents_table(load), _DOCUMENTS_COMMENTS, _DESCRIPTIONS["documents"]),
+        ("document_lines", _lines_table(load), _LINES_COMMENTS, _DESCRIPTIONS["document_lines"]),
+        ("deliberation_cells", _cells_table(load), _COMMENTS, _DESCRIPTIONS["deliberation_cells"]),
+        ("prose_figures", _prose_table(load), _COMMENTS, _DESCRIPTIONS["prose_figures"]),
+        ("catalogue_entries", _catalogue_table(catalogue, load), _CATALOGUE_COMMENTS, _DESCRIPTIONS["catalogue_entries"]),
+        (
+            "acknowledged_discrepancies",
+            register_table(load.acknowledged),
+            {
+                **REGISTER_COMMENTS,
+                "acknowledged_by": "Who reviewed the discrepancy",
+                "acknowledged_on": "When it was reviewed (as written in the register)",
+            },
+            _DESCRIPTIONS["acknowledged_discrepancies"],
+        ),
     ]
     for spec in catalogue.tables:
-        payload.append((spec.table_id, _wide_table(spec, load.tables[spec.table_id]), _wide_comments(spec)))
+        wide = _wide_table(spec, load.tables[spec.table_id])
+        payload.append((spec.table_id, wide, _wide_comments(spec), f"{spec.title} ({spec.document_id}, one row per printed row)"))
     for spec in catalogue.prose:
         rows = load.prose[spec.table_id]
-        payload.append((spec.table_id, pa.Table.from_pylist(rows, schema=PROSE_SCHEMA), _COMMENTS))
+        prose = pa.Table.from_pylist(rows, schema=PROSE_SCHEMA)
+        payload.append(
+            (spec.table_id, prose, _COMMENTS, f"{spec.title} ({spec.document_id}, one row per figure printed in prose)")
+        )
     counts = {}
     with connect_work(work_db) as con:
         con.execute("BEGIN TRANSACTION")
         try:
-            for index, (name, table, comments) in enumerate(payload):
-                replace_table(con, RAW_SCHEMA, name, table, comments)
+            for index, (name, table, comments, description) in enumerate(payload):
+                replace_table(con, RAW_SCHEMA, name, table, comments, description)
                 counts[name] = table.num_rows
                 if index == len(payload) // 2:
                     fault_point("raw_ingestion")  # half the raw schema written, not committed
@@ -210,7 +281,7 @@ def _documents_table(load: RawLoad) -> pa.Table:
 
 def _lines_table(load: RawLoad) -> pa.Table:
     rows = [
-        {"document_id": doc, "line_number": number, "text": text}
+        {"document_id": doc, "source_line": number, "text": text}
         for doc, lines in load.lines.items()
         for number, text in enumerate(lines[:-1] if lines and lines[-1] == "" else lines, start=1)
     ]

@@ -62,7 +62,14 @@ COMMENTS = {
     },
     "fap_files": {
         "": "One row per month loaded from raw/fap: the file, its sha256, rows and totals, when it was loaded",
+        "month": "Billing month, YYYY-MM (as in the file name)",
+        "file_name": "File name in raw/fap/",
         "sha256": "sha256 of the file as loaded (compressed bytes for .gz)",
+        "size_bytes": "Size of the file in bytes",
+        "row_count": "Billing lines loaded from the file",
+        "hours_billed": "Total hours billed in the month (hours)",
+        "amount_eur": "Total amount billed in the month (€)",
+        "run_id": "Dagster run that loaded the month",
         "mtime_ns": "File modification time when loaded: with size_bytes, lets an unchanged file be skipped without hashing",
         "loaded_at": "When this month was (re)loaded: the incremental dbt models reprocess months loaded after their last run",
         "key_fingerprint": "Fingerprint of the pseudonymisation key used (not the key): another key reloads the month",
@@ -205,5 +212,6 @@ def load_registry(con: duckdb.DuckDBPyConnection, path: Path) -> int:
             "sad_name": "SAD name exactly as printed in the annex of deliberation 2025-541",
             "city": "City exactly as printed in the annex",
         },
+        "The FAP registry of home-care services (SAD): FAP identifier, FINESS, name and city as printed in the annex",
     )
     return len(rows)

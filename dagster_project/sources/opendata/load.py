@@ -41,6 +41,29 @@ COMMENTS = {
     "group_header": "Group header above the column as printed (INSEE: Ensemble, Hommes, Femmes)",
     "header": "Column header as printed (year, age band)",
     "raw_value": "The cell as printed (text); typed in dbt staging",
+    "table_title": "Title printed at the top of the sheet",
+    "block": "Block of the sheet the row belongs to (departements or regions, DREES séries longues)",
+    "column_letter": "Spreadsheet letter of the cell's column",
+    "region_code": "Région code as printed in the row (DREES regional block; empty otherwise)",
+    # IGN outlines
+    "code": "COG code of the territory (IGN outline)",
+    "nom": "Name of the territory (IGN outline)",
+    "geometry_geojson": "Outline of the territory, GeoJSON geometry as text",
+    # INSEE COG files (columns as INSEE names them)
+    "source_line": "1-based line of the row in the CSV file (line 1 is the header)",
+    "typecom": "COG: type of commune (COM, ARM, COMA, COMD)",
+    "com": "COG: commune code",
+    "reg": "COG: région code",
+    "dep": "COG: département code",
+    "ctcd": "COG: code of the territorial collectivity with departmental powers",
+    "arr": "COG: arrondissement code",
+    "tncc": "COG: type of name (article and charnière code, 0-8)",
+    "ncc": "COG: name in upper case without accents",
+    "nccenr": "COG: name with accents, without article",
+    "libelle": "COG: name with article, as INSEE prints it",
+    "can": "COG: canton code",
+    "comparent": "COG: parent commune of a municipal district or associated/delegated commune",
+    "cheflieu": "COG: commune code of the région's chef-lieu",
 }
 
 
@@ -146,7 +169,14 @@ def write_opendata(work_db: Path, load: OpendataLoad, files_fingerprint: str | N
         con.execute("BEGIN TRANSACTION")
         try:
             for publication, frame in load.tables.items():
-                replace_table(con, RAW_SCHEMA, table_name(publication), frame.to_arrow(), COMMENTS)
+                replace_table(
+                    con,
+                    RAW_SCHEMA,
+                    table_name(publication),
+                    frame.to_arrow(),
+                    COMMENTS,
+                    f"Official open-data publication {publication} (raw/opendata/manifest.yml), every edition, as read",
+                )
                 counts[publication] = frame.height
             recorded = pl.DataFrame(
                 {
@@ -158,7 +188,14 @@ def write_opendata(work_db: Path, load: OpendataLoad, files_fingerprint: str | N
                 },
                 schema_overrides={"files_fingerprint": pl.String},
             )
-            replace_table(con, RAW_SCHEMA, LOADS_TABLE, recorded.to_arrow(), LOADS_COMMENTS)
+            replace_table(
+                con,
+                RAW_SCHEMA,
+                LOADS_TABLE,
+                recorded.to_arrow(),
+                LOADS_COMMENTS,
+                "One row per open-data publication loaded, with the fingerprint of its files (skips unchanged loads)",
+            )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -12,7 +12,13 @@ with cells as (
         row_label,
         is_total,
         column_name,
-        column_header as measure,
+        -- what the cell measures: its column header, except in tables whose rows are indicators
+        -- and whose columns are territories: the indicator, then the territory
+        case
+            when indicator_code is not null and starts_with(row_label, indicator_label)
+                then indicator_label || ' — ' || column_header
+            else column_header
+        end as measure,
         cast(null as varchar) as figure_id,
         value,
         printed_decimals as decimals,

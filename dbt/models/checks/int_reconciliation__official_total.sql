@@ -181,7 +181,8 @@ evaluated as (
     {%- for part in ['insee_national', 'insee_sexes', 'insee_bands'] %}
     union all
     select suite, publication_id, edition, source_file, sheet, source_cell, source_row, territory_label,
-           measure_label || ', ' || sheet, value, rule_name, computed, computed_desc, 'persons'
+           'Population au 1er janvier ' || sheet || ' (' || measure_label || ')', value, rule_name, computed,
+           computed_desc, 'persons'
     from {{ part }}
     {%- endfor %}
 ),

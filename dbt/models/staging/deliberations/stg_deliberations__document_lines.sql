@@ -1,5 +1,5 @@
 select
     document_id,
-    line_number as source_line,
+    source_line,
     text as line_text
 from {{ source('deliberations', 'document_lines') }}
