@@ -20,16 +20,22 @@ PERMILLE = f"{UNIT_SPACE}‰"
 PERCENT = f"{UNIT_SPACE}%"
 EURO = f"{UNIT_SPACE}€"
 
+
+def _euros(value, _decimals: int) -> str:
+    return format_eur(value)  # euros: always to the cent, whatever the document printed
+
+
 # Hauts-de-France comparisons: (indicator_code, chart id, title, axis title, tick suffix, formatter).
+# Each formatter takes (value, decimals): the decimals the document printed for the value.
 TERRITORY_CHARTS = (
     ("aeeh_rate_0_19", "aeeh_taux_0_19", "Taux d'enfants de 0 à 19 ans percevant l'AEEH, par département",
-     "Enfants percevant l'AEEH (% des 0-19 ans)", PERCENT, lambda v: format_pct(v, None)),
+     "Enfants percevant l'AEEH (% des 0-19 ans)", PERCENT, format_pct),
     ("aah_rate_adults", "aah_taux_adultes", "Taux d'adultes percevant l'AAH, par département",
-     "Adultes percevant l'AAH (% des adultes)", PERCENT, lambda v: format_pct(v, None)),
+     "Adultes percevant l'AAH (% des adultes)", PERCENT, format_pct),
     ("drl_children_per_inhabitant_0_19", "drl_enfants_par_habitant", "Dépenses DRL enfants par habitant de 0 à 19 ans",
-     "Dépense par habitant de 0 à 19 ans (€)", EURO, format_eur),
+     "Dépense par habitant de 0 à 19 ans (€)", EURO, _euros),
     ("drl_adults_per_inhabitant_20plus", "drl_adultes_par_habitant", "Dépenses DRL adultes par habitant de 20 ans et plus",
-     "Dépense par habitant de 20 ans et plus (€)", EURO, format_eur),
+     "Dépense par habitant de 20 ans et plus (€)", EURO, _euros),
 )  # fmt: skip
 
 
@@ -74,16 +80,23 @@ def _mdph_rates(mdph: pl.DataFrame, docs: dict[str, Document], place: dict) -> C
     labels = mdph["prestation"].to_list()
     name = place["territory_name"]
     department, france = mdph["per_1000_department"].to_list(), mdph["per_1000_france"].to_list()
+    digits = mdph["per_1000_decimals"].to_list()  # as the document prints the row's two rates
     figure = bars_with_reference_marks(
         labels,
-        Series(name, department, [_permille(v) for v in department], OKABE_ITO["blue"]),
-        Series("France entière (référence)", france, [_permille(v) for v in france], OKABE_ITO["black"]),
+        Series(name, department, [_permille(v, d) for v, d in zip(department, digits, strict=True)], OKABE_ITO["blue"]),
+        Series(
+            "France entière (référence)",
+            france,
+            [_permille(v, d) for v, d in zip(france, digits, strict=True)],
+            OKABE_ITO["black"],
+        ),
         "Droits ouverts pour 1\u202f000 habitants (‰)",
         "Prestation",
         PERMILLE,
     )
-    rows = [[p, _permille(a), _permille(b), format_count(c), format_count(d)] for p, a, b, c, d in mdph.select(
-        "prestation", "per_1000_department", "per_1000_france", "rights_open_department", "rights_open_france").iter_rows()]  # fmt: skip
+    rows = [[p, _permille(a, n), _permille(b, n), format_count(c), format_count(d)] for p, a, b, n, c, d in mdph.select(
+        "prestation", "per_1000_department", "per_1000_france", "per_1000_decimals", "rights_open_department",
+        "rights_open_france").iter_rows()]  # fmt: skip
     return Chart(
         "mdph_taux",
         f"Droits ouverts à la MDPH pour 1\u202f000 habitants : {name} et France entière (trait noir)",
@@ -113,14 +126,17 @@ def _mdph_overrepresentation(mdph: pl.DataFrame, docs: dict[str, Document], plac
 def _territory_chart(frame: pl.DataFrame, docs, chart_id: str, title: str, axis: str, suffix: str, fmt) -> Chart:
     departments = frame.filter(pl.col("territory_level") == "department")
     region = frame.filter(pl.col("territory_level") == "region")
-    bars = [Bar(name, value, fmt(value), focus) for name, value, focus in departments.select(
-        "territory_name", "value", "is_focus").iter_rows()]  # fmt: skip
+    bars = [Bar(name, value, fmt(value, digits), focus) for name, value, digits, focus in departments.select(
+        "territory_name", "value", "printed_decimals", "is_focus").iter_rows()]  # fmt: skip
     reference = None
     if region.height:
-        name, value = region.row(0, named=True)["territory_name"], region.row(0, named=True)["value"]
-        reference = (f"{name} (référence)", value, fmt(value))
+        row = region.row(0, named=True)
+        reference = (f"{row['territory_name']} (référence)", row["value"], fmt(row["value"], row["printed_decimals"]))
     figure = bar_chart(bars, axis, "Département", suffix, reference=reference)
-    rows = [[name, fmt(value)] for name, value in frame.select("territory_name", "value").iter_rows()]
+    rows = [
+        [name, fmt(value, digits)]
+        for name, value, digits in frame.select("territory_name", "value", "printed_decimals").iter_rows()
+    ]
     return Chart(chart_id, title, figure, source_of(frame, docs), table=(["Territoire", axis], rows))
 
 
@@ -155,8 +171,8 @@ def _projection_75plus(frame: pl.DataFrame, growth, docs: dict[str, Document], t
     )
 
 
-def _permille(value) -> str:
-    return format_per_1000(value)  # one decimal, as every rate per 1 000 of the reports (frenchfmt)
+def _permille(value, decimals: int) -> str:
+    return format_per_1000(value, decimals)  # at the precision the document printed (marts printed_decimals)
 
 
 def _headline(mdph: pl.DataFrame, territory: dict, projection: pl.DataFrame, apa: pl.DataFrame, threshold: int,
@@ -164,17 +180,18 @@ def _headline(mdph: pl.DataFrame, territory: dict, projection: pl.DataFrame, apa
     top = mdph.sort("overrepresentation_pct", descending=True).row(0, named=True)
     aeeh = mdph.filter(pl.col("prestation_code") == "aeeh").row(0, named=True)
     aeeh_rates = territory["aeeh_rate_0_19"]
-    focus = aeeh_rates.filter(pl.col("is_focus"))["value"][0]
-    region = aeeh_rates.filter(pl.col("is_focus_region"))["value"][0]
+    focus = aeeh_rates.filter(pl.col("is_focus")).row(0, named=True)
+    region = aeeh_rates.filter(pl.col("is_focus_region")).row(0, named=True)
     values = {r["indicator_code"]: r for r in apa.vstack(projection).iter_rows(named=True)}
     pop = disclose_counts(["2024", "2030"], [values["pop_75plus"]["value"], values["pop_75plus_2030"]["value"]], threshold)
     return [
-        ("Droits AEEH pour 1\u202f000 habitants", f"{_permille(aeeh['per_1000_department'])} {place['name_in_fr']}, "
-         f"{_permille(aeeh['per_1000_france'])} en France ({aeeh['reference_period']})"),
+        ("Droits AEEH pour 1\u202f000 habitants", f"{_permille(aeeh['per_1000_department'], aeeh['per_1000_decimals'])} {place['name_in_fr']}, "
+         f"{_permille(aeeh['per_1000_france'], aeeh['per_1000_decimals'])} en France ({aeeh['reference_period']})"),
         ("Plus forte surreprésentation MDPH", f"{top['prestation']} : {format_pct(top['overrepresentation_pct'], 0, sign=True)}"),
-        ("Enfants percevant l'AEEH", f"{format_pct(focus, None)} {place['name_in_fr']}, {format_pct(region, None)} "
+        ("Enfants percevant l'AEEH", f"{format_pct(focus['value'], focus['printed_decimals'])} {place['name_in_fr']}, "
+         f"{format_pct(region['value'], region['printed_decimals'])} "
          f"{place['region_in_fr']}"),
         ("Bénéficiaires de l'APA pour 1\u202f000 habitants de 60 ans et plus",
-         f"{_permille(values['apa_per_1000_60plus']['value'])} ({values['apa_per_1000_60plus']['reference_period']})"),
+         f"{_permille(values['apa_per_1000_60plus']['value'], values['apa_per_1000_60plus']['printed_decimals'])} ({values['apa_per_1000_60plus']['reference_period']})"),
         ("Population de 75 ans et plus", f"{pop.texts[0]} en 2024, {pop.texts[1]} en 2030 (projection)"),
     ]  # fmt: skip

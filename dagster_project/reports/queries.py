@@ -68,7 +68,7 @@ def territory(con: duckdb.DuckDBPyConnection, code: str | None = None) -> dict:
 
 _INDICATOR_COLUMNS = (
     "document_id, source_line, table_id, territory_code, territory_name, territory_level, is_focus, is_focus_region, "
-    "indicator_code, indicator_label, value, unit, source, reference_period"
+    "indicator_code, indicator_label, value, printed_decimals, unit, source, reference_period"
 )
 
 

@@ -9,6 +9,7 @@ select
     f.indicator_code,
     f.indicator_label,
     cast(f.value as decimal(18, 4)) as value,
+    cast(f.printed_decimals as integer) as printed_decimals,
     f.unit,
     f.source,
     f.reference_period

@@ -23,7 +23,8 @@ pivoted as (
         max(value) filter (where measure = 'mdph_rights_per_1000' and territory_code = '{{ var("department_code") }}') as per_1000_department,
         max(value) filter (where measure = 'mdph_rights_open' and territory_code = 'FR') as rights_open_france,
         max(value) filter (where measure = 'mdph_rights_open' and territory_code = '{{ var("department_code") }}') as rights_open_department,
-        max(value) filter (where measure = 'mdph_overrepresentation') as overrepresentation_pct
+        max(value) filter (where measure = 'mdph_overrepresentation') as overrepresentation_pct,
+        max(printed_decimals) filter (where measure = 'mdph_rights_per_1000') as per_1000_decimals
     from v
     group by prestation_code
 )
@@ -38,6 +39,7 @@ select
     reference_period,
     per_1000_france,
     per_1000_department,
+    cast(per_1000_decimals as integer) as per_1000_decimals,
     rights_open_france,
     rights_open_department,
     overrepresentation_pct,

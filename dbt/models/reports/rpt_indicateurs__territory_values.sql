@@ -13,6 +13,7 @@ select
     v.indicator_code,
     v.indicator_label,
     v.value,
+    v.printed_decimals,
     v.unit,
     v.source,
     v.reference_period
