@@ -19,3 +19,9 @@
                  else '' end)
     end)
 {%- endmacro %}
+
+{#- True when value (at most 10 decimals) has no digit beyond `digits` decimals. -#}
+{% macro is_exact_at(value, digits) -%}
+    ({{ scaled_half_up(value, digits) }} * cast(power(10, 10 - ({{ digits }})) as hugeint)
+        = cast(cast({{ value }} as decimal(38, 10)) * 10000000000 as hugeint))
+{%- endmacro %}

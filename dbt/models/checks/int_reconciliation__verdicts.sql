@@ -12,8 +12,8 @@ with evaluations as (
         -- at it (an engine's figures, sums of printed cents); a recomputed ratio that is not gets
         -- two more (at most 4) so that a rounding difference shows ("887 489,98", not "887 489,9800")
         case when check_kind = 'engine'
-                  or (computed_value = round(computed_value, coalesce(published_decimals, 0))
-                      and delta = round(delta, coalesce(published_decimals, 0)))
+                  or ({{ is_exact_at('computed_value', 'coalesce(published_decimals, 0)') }}
+                      and {{ is_exact_at('delta', 'coalesce(published_decimals, 0)') }})
                  then coalesce(published_decimals, 0)
              else least(coalesce(published_decimals, 0) + 2, 4) end as digits
     from {{ ref('int_reconciliation__evaluations') }}
