@@ -119,7 +119,7 @@ def test_the_published_summary_says_what_index_html_says_and_names_reconciliatio
     # the discrepancies in words, not check ids; the Dagster check names are gone from a published summary
     assert f"  Écarts des délibérations ({issues}) :" in text and issues == 60
     total_row = ("délibération n°2025-541 du 8 décembre 2025, ligne 128, ligne TOTAL : Répartition de l'enveloppe 2024 "
-                 "(en €) – publié 887 490, recalculé 887 489,98 – en écart, non bloquant")  # fmt: skip
+                 "(en €) – publié 887 490,00, recalculé 887 489,98 – en écart, non bloquant")  # fmt: skip
     assert [d for d in summary.reconciliation.discrepancies if plain(d) == total_row]
     assert len(summary.reconciliation.discrepancies) == issues
     assert all(re.search(r"^délibération n°\S+ du .+, ligne \d+, .+ – publié .+, recalculé .+ – ", d)

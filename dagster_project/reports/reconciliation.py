@@ -257,9 +257,10 @@ def status_summary(con: duckdb.DuckDBPyConnection) -> StatusSummary | None:
 def _discrepancy_line(row: dict, docs: dict[str, Document]) -> str:
     doc = docs.get(row["document_id"])
     where = f"délibération n°{doc.number} du {format_date(doc.date)}" if doc else row["document_id"]
+    shown = printed_decimals(row["tolerance"])  # as the check's block on reconciliation.html
     return (
         f"{where}, ligne {row['source_line']}, {KIND_LABELS.get(row['check_kind'], row['check_kind'])} : {row['measure']} – "
-        f"publié {_figure(row['published_value'])}, recalculé {_figure(row['computed_value'])} – "
+        f"publié {_figure(row['published_value'], shown)}, recalculé {_figure(row['computed_value'], shown)} – "
         f"{STATUS_LABELS[row['status']]}, {SEVERITY_LABELS[row['severity']]}"
     )
 
