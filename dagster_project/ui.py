@@ -1,0 +1,91 @@
+"""`make ui`: `dagster dev` in the foreground, stopped cleanly by Ctrl-C (SIGINT) or SIGTERM.
+
+`dagster dev` shuts its webserver, daemon and code servers down on SIGINT only: a SIGTERM (a
+process manager, `kill`, a test) left them running. This wrapper starts it in a process group
+of its own, turns SIGINT and SIGTERM into one SIGINT for `dagster dev`, waits for the whole
+group to exit, and kills what is left of the group after a grace period, so nothing is orphaned.
+
+    python -m dagster_project.ui [--host 127.0.0.1] [--port 3000] [--grace 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .settings import PROJECT_ROOT
+
+CODE_LOCATION = ["-m", "dagster_project.definitions"]
+
+
+def command(host: str, port: int) -> list[str]:
+    return [str(Path(sys.executable).parent / "dagster"), "dev", *CODE_LOCATION, "-h", host, "-p", str(port)]
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signum)
+
+
+def run(host: str, port: int, grace_seconds: float = 30.0) -> int:
+    stopping = {"signal": 0}
+
+    def on_signal(signum, _frame):
+        stopping["signal"] = signum
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    child = subprocess.Popen(command(host, port), cwd=PROJECT_ROOT, start_new_session=True)
+    print(f"make ui: Dagster UI on http://{host}:{port} (dagster dev, pid {child.pid}); Ctrl-C stops it", flush=True)
+    try:
+        while child.poll() is None and not stopping["signal"]:
+            time.sleep(0.2)
+        if stopping["signal"]:
+            # dagster dev's own shutdown (webserver, daemon, code servers, a run in progress) runs on SIGINT.
+            with contextlib.suppress(ProcessLookupError):
+                child.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + grace_seconds
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=grace_seconds)
+        while time.monotonic() < deadline and group_alive(child.pid):
+            time.sleep(0.2)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if group_alive(child.pid):
+            print("make ui: processes of dagster dev still running after the grace period: killed", flush=True)
+            _signal_group(child.pid, signal.SIGKILL)
+        if child.poll() is None:
+            child.wait()
+    if stopping["signal"]:
+        print("make ui: stopped", flush=True)
+        return 0
+    return child.returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dagster_project.ui", description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=os.environ.get("AUTONOMY_UI_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("AUTONOMY_UI_PORT", "3000")))
+    parser.add_argument("--grace", type=float, default=30.0, help="seconds to wait before killing what is left")
+    args = parser.parse_args(argv)
+    return run(args.host, args.port, args.grace)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
