@@ -3,7 +3,8 @@
 `dagster dev` shuts its webserver, daemon and code servers down on SIGINT only: a SIGTERM (a
 process manager, `kill`, a test) left them running. This wrapper starts it in a process group
 of its own, turns SIGINT and SIGTERM into one SIGINT for `dagster dev`, waits for the whole
-group to exit, and kills what is left of the group after a grace period, so nothing is orphaned.
+group to exit, sends SIGTERM to what is left of it and SIGKILL after a grace period, so nothing
+is orphaned.
 
     python -m dagster_project.ui [--host 127.0.0.1] [--port 3000] [--grace 30]
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 from .settings import PROJECT_ROOT
 
 CODE_LOCATION = ["-m", "dagster_project.definitions"]
+TERM_SECONDS = 10  # for what dagster dev left behind, after SIGTERM and before SIGKILL
 
 
 def command(host: str, port: int) -> list[str]:
@@ -62,6 +64,10 @@ def run(host: str, port: int, grace_seconds: float = 30.0) -> int:
         deadline = time.monotonic() + grace_seconds
         with contextlib.suppress(subprocess.TimeoutExpired):
             child.wait(timeout=grace_seconds)
+        if stopping["signal"] and group_alive(child.pid):
+            # Left behind by dagster dev (a run in progress, a code server): asked to stop first.
+            _signal_group(child.pid, signal.SIGTERM)
+            deadline = max(deadline, time.monotonic() + TERM_SECONDS)
         while time.monotonic() < deadline and group_alive(child.pid):
             time.sleep(0.2)
     finally:
