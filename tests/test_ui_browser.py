@@ -73,10 +73,17 @@ def _wait(driver, find, what: str, timeout: float = 60.0):
 
 
 def _by_text(tag: str, text: str):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
     def find(driver):
-        return next((e for e in driver.find_elements(By.TAG_NAME, tag) if e.is_displayed() and e.text.strip() == text), None)
+        for element in driver.find_elements(By.TAG_NAME, tag):
+            try:
+                if element.is_displayed() and element.text.strip() == text:
+                    return element
+            except StaleElementReferenceException:  # re-rendered while we looked: the next poll sees the new one
+                continue
+        return None
 
     return find
 
