@@ -1,10 +1,10 @@
 """`make ui`: `dagster dev` in the foreground, stopped cleanly by Ctrl-C (SIGINT) or SIGTERM.
 
 `dagster dev` shuts its webserver, daemon and code servers down on SIGINT only: a SIGTERM (a
-process manager, `kill`, a test) left them running. This wrapper starts it in a process group
-of its own, turns SIGINT and SIGTERM into one SIGINT for `dagster dev`, waits for the whole
-group to exit, sends SIGTERM to what is left of it and SIGKILL after a grace period, so nothing
-is orphaned.
+process manager, `kill`, a test) left them running. This wrapper starts it in a session of its
+own, turns SIGINT and SIGTERM into one SIGINT for `dagster dev`, waits for every process of the
+session to exit, sends SIGTERM to what is left and SIGKILL after a grace period, so nothing is
+orphaned.
 
     python -m dagster_project.ui [--host 127.0.0.1] [--port 3000] [--grace 30]
 """
@@ -30,19 +30,31 @@ def command(host: str, port: int) -> list[str]:
     return [str(Path(sys.executable).parent / "dagster"), "dev", *CODE_LOCATION, "-h", host, "-p", str(port)]
 
 
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def session_members(sid: int) -> list[int]:
+    """Live processes of the session `sid` (dagster dev and everything it started, the code
+    servers and runs included, even those in process groups of their own). Linux: /proc."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after the command name: state, ppid, pgrp, session
+        if fields[0] != "Z" and int(fields[3]) == sid:
+            members.append(int(entry.name))
+    return members
 
 
-def _signal_group(pgid: int, signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signum)
+def session_alive(sid: int) -> bool:
+    return bool(session_members(sid))
+
+
+def _signal_session(sid: int, signum: int) -> None:
+    for pid in session_members(sid):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signum)
 
 
 def run(host: str, port: int, grace_seconds: float = 30.0) -> int:
@@ -64,18 +76,18 @@ def run(host: str, port: int, grace_seconds: float = 30.0) -> int:
         deadline = time.monotonic() + grace_seconds
         with contextlib.suppress(subprocess.TimeoutExpired):
             child.wait(timeout=grace_seconds)
-        if stopping["signal"] and group_alive(child.pid):
+        if stopping["signal"] and session_alive(child.pid):
             # Left behind by dagster dev (a run in progress, a code server): asked to stop first.
-            _signal_group(child.pid, signal.SIGTERM)
+            _signal_session(child.pid, signal.SIGTERM)
             deadline = max(deadline, time.monotonic() + TERM_SECONDS)
-        while time.monotonic() < deadline and group_alive(child.pid):
+        while time.monotonic() < deadline and session_alive(child.pid):
             time.sleep(0.2)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        if group_alive(child.pid):
+        if session_alive(child.pid):
             print("make ui: processes of dagster dev still running after the grace period: killed", flush=True)
-            _signal_group(child.pid, signal.SIGKILL)
+            _signal_session(child.pid, signal.SIGKILL)
         if child.poll() is None:
             child.wait()
     if stopping["signal"]:

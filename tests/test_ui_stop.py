@@ -31,3 +31,31 @@ def test_make_ui_stops_with_all_its_processes(tmp_path, signum):
         assert "killed" not in log.read_text(errors="replace")  # stopped within the grace period, not killed
     finally:
         stop_ui(process, sessions)
+
+
+def test_make_ui_stops_during_a_refresh_with_nothing_left(paths, tmp_path, monkeypatch):
+    """A fresh instance has recorded no export, so the FAP sensor requests a refresh at once:
+    SIGTERM while it runs stops the run's process too."""
+    import dagster as dg
+
+    home = tmp_path / "dagster_home"
+    process, port, log = start_ui(home)
+    sessions: set[int] = set()
+    try:
+        wait_until_serving(process, port, log)
+        sessions = dev_sessions(process.pid)
+        [dev_session] = sessions
+        monkeypatch.setenv("DAGSTER_HOME", str(home))  # read the UI's instance
+        with dg.DagsterInstance.get() as instance:
+            deadline = time.monotonic() + 180
+            while not instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED])):
+                assert time.monotonic() < deadline, "the sensor's refresh did not start"
+                time.sleep(1)
+        time.sleep(5)  # the run is under way
+        os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=STOP_SECONDS + 15)
+        assert session_pids(dev_session) == []
+        assert process.returncode == 0, log.read_text(errors="replace")[-2000:]
+        assert "killed" not in log.read_text(errors="replace")  # dagster dev stopped the run itself
+    finally:
+        stop_ui(process, sessions)
