@@ -29,7 +29,7 @@ help:
 	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
 	@echo "make test   the test suite"
 	@echo "make lint   ruff (check, format) and sqlfluff (dbt models); make format fixes what they can"
-	@echo "make ui     Dagster UI on http://127.0.0.1:3000 (asset graph, runs, nightly schedule; AUTONOMY_UI_PORT=3100 to change)"
+	@echo "make ui     Dagster UI on http://127.0.0.1:3000, in the foreground, Ctrl-C stops it (full refresh: Jobs > refresh > Materialize all; AUTONOMY_UI_PORT=3100 to change)"
 	@echo "make serve  production services in the foreground: Dagster webserver + daemon (nightly schedule, alerts); Ctrl-C stops both"
 	@echo "make rollback [TO=YYYY-MM-DD]  put back a previous night's published warehouse (warehouse/history/)"
 	@echo "make check-reports  open every report of reports/ in headless Chromium; chart layout checked; screenshots in reports/screenshots/ and docs/screenshots/"
@@ -99,8 +99,9 @@ format: setup
 	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(dir $(LINT_DB))target --select reconciliation_rules reconciliation_suites
 	AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/sqlfluff fix dbt/models dbt/macros dbt/tests
 
+# In the foreground; Ctrl-C (or SIGTERM) stops dagster dev and all its processes (dagster_project/ui.py).
 ui: prepare
-	$(BIN)/dagster dev -m dagster_project.definitions -h $(AUTONOMY_UI_HOST) -p $(AUTONOMY_UI_PORT)
+	$(BIN)/python -m dagster_project.ui --host $(AUTONOMY_UI_HOST) --port $(AUTONOMY_UI_PORT)
 
 # Production shape (not `dagster dev`): dagster-webserver and dagster-daemon as two processes,
 # supervised by `autonomy serve` (deploy/ has the systemd units that run each on its own).

@@ -10,7 +10,7 @@ afterwards) and measures, each variant in its own process, whole-process wall ti
 - ours: the Dagster job over the FAP assets and the FAP dbt models (validation, pseudonymisation,
   one transaction per month, incremental models, their dbt tests), into an empty work database;
 - incremental: with a five-year history loaded (60 months), adding one month (the run the sensor
-  requests: that partition only) against the full rebuild of the 61 months.
+  requests: that month only) against the full rebuild of the 61 months.
 
 Volumes: 10 M lines (a year, 20 départements) and 50 M lines (a year, 100 départements x 36 SAD,
 the issue's national scale); the history has the 50 M scale per year (250 M lines in all) unless
@@ -115,8 +115,7 @@ def run_ours(raw: Path, work: Path, month: str | None) -> dict:
     from dagster_project.checks.definitions import defs as reconciliation_defs
     from dagster_project.definitions import defs
     from dagster_project.settings import get_settings
-    from dagster_project.sources.fap.files import month_range_with_files
-    from dagster_project.sources.fap.sensors import RANGE_END, RANGE_START
+    from dagster_project.sources.fap.assets import MONTHS_TAG
     from dagster_project.warehouse.publish import PUBLISH_KEY
 
     COMPARISON_KEY = dg.AssetKey(["marts", "fap_annex_hours_comparison"])  # a dbt model since the sources/ layout
@@ -132,15 +131,13 @@ def run_ours(raw: Path, work: Path, month: str | None) -> dict:
     selection = fap.upstream().required_multi_asset_neighbors() - dg.AssetSelection.checks(*reconciliation)
     job = dg.define_asset_job("fap_benchmark", selection=selection, executor_def=dg.in_process_executor)
     resolved = dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def("fap_benchmark")
-    # Like the sensor (one new month) or `autonomy refresh` (every month that has a file).
-    first, last = month_range_with_files(get_settings().fap_dir)
-    tags = {} if month else {RANGE_START: first, RANGE_END: last}
+    # Like the sensor (one new month: run tag autonomy/fap_months) or `autonomy refresh` (every month that has a file).
+    tags = {MONTHS_TAG: month} if month else {}
     loaded = time.monotonic()
     with dg.DagsterInstance.ephemeral() as instance:
         result = resolved.execute_in_process(
             instance=instance,
             tags=tags,
-            partition_key=month,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
         )

@@ -45,7 +45,11 @@ published_warehouse = build_publish_asset(_asset_keys(BEFORE_PUBLISH))
 refresh_job = dg.define_asset_job(
     "refresh",
     selection=dg.AssetSelection.all(),
-    description="Full refresh: raw documents -> dbt build -> checks -> publish -> reports.",
+    description=(
+        "Full refresh: raw documents -> dbt build -> checks -> publish -> reports. Launch it with Materialize "
+        "all: no partition to choose (the FAP step loads every month that has an export and skips unchanged ones; "
+        "the months are the partitions of raw/fap/monthly_exports)."
+    ),
     executor_def=dg.in_process_executor,  # one process writes the work database
 )
 

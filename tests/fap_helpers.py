@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.sources.fap.assets import fap_monthly_exports, sad_registry
+from dagster_project.sources.fap.assets import MONTHS_TAG, fap_monthly_exports, sad_registry
 from dagster_project.sources.fap.contract import COLUMNS, SEPARATOR
 from dagster_project.warehouse.lock import RefreshLockResource
 
@@ -46,11 +46,12 @@ def _text(value: Decimal) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
-def materialize_fap(month: str | None = None) -> dg.ExecuteInProcessResult:
+def materialize_fap(month: str | None = None, instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
     """The registry and the monthly exports only (no dbt): one month, or every month with a file."""
     return dg.materialize(
         [sad_registry, fap_monthly_exports],
-        partition_key=month,
+        tags={MONTHS_TAG: month} if month else None,
+        instance=instance,
         resources={"refresh_lock": RefreshLockResource()},
         raise_on_error=False,
     )

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
 import pytest
 from conftest import PROJECT
 
@@ -55,3 +56,21 @@ def test_the_ui_lists_the_nightly_schedule_running():
 
     [schedule] = defs.get_repository_def().schedule_defs
     assert (schedule.name, schedule.job_name, schedule.default_status.value) == ("nightly_refresh", "refresh", "RUNNING")
+
+
+def test_materialize_all_on_the_refresh_job_needs_no_partition_and_no_config():
+    """What makes the UI launch the run at once (no backfill dialog, no launchpad): no asset of the
+    job is partitioned, and no resource or asset asks for config."""
+    from dagster_project.definitions import defs
+
+    job = defs.resolve_job_def("refresh")
+    assert job.partitions_def is None
+    graph = defs.get_repository_def().asset_graph
+    selected = job.asset_layer.selected_asset_keys
+    assert [k.to_user_string() for k in selected if graph.get(k).partitions_def is not None] == []
+    for name, resource in job.resource_defs.items():
+        field = resource.config_field
+        assert field is None or not field.is_required, name
+    # the FAP months are partitions of an asset outside the job, one per month that has a file
+    months = graph.get(dg.AssetKey(["raw", "fap", "monthly_exports"]))
+    assert months.is_external and months.partitions_def == dg.DynamicPartitionsDefinition(name="fap_months")

@@ -2,7 +2,6 @@
 the annex, idempotent re-runs, incremental dbt models, rejected files, the sensor."""
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -17,7 +16,8 @@ from fap_helpers import edit_line, fap_file, materialize_fap, months_loaded, rea
 
 from dagster_project.refresh import run_refresh
 from dagster_project.sources.fap import generate
-from dagster_project.sources.fap.sensors import RANGE_END, RANGE_START, fap_monthly_files
+from dagster_project.sources.fap.assets import EXPORTS_KEY, MONTHS_TAG
+from dagster_project.sources.fap.sensors import TRIGGER_TAG, fap_monthly_files
 
 pytestmark = pytest.mark.e2e
 MONTHS = [f"2024-{m:02d}" for m in range(1, 13)]
@@ -183,33 +183,74 @@ def test_altering_the_annex_alone_fails_the_reconciliation(published_copy):
     )
 
 
-def test_sensor_requests_new_and_changed_months(paths):
+def _tick(instance, cursor=None):
+    result = fap_monthly_files(dg.build_sensor_context(instance=instance, cursor=cursor))
+    for request in result.dynamic_partitions_requests:  # what the daemon does with them
+        if isinstance(request, dg.AddDynamicPartitionsRequest):
+            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+        else:
+            for key in request.partition_keys:
+                instance.delete_dynamic_partition(request.partitions_def_name, key)
+    return result
+
+
+def test_sensor_requests_only_exports_not_recorded_as_loaded(paths):
     fap = paths.raw / "fap"
-    first = fap_monthly_files(dg.build_sensor_context())
-    assert first.tags == {RANGE_START: "2024-01", RANGE_END: "2024-12"} and first.partition_key is None
-    cursor = json.loads(_cursor(fap))
-    context = dg.build_sensor_context(cursor=json.dumps(cursor))
-    assert isinstance(fap_monthly_files(context), dg.SkipReason)
-    edit_line(fap_file(paths.raw, "2024-07"), 2, consistent=True, hours_billed="1,00")
-    request = fap_monthly_files(dg.build_sensor_context(cursor=json.dumps(cursor)))
-    assert request.partition_key == "2024-07" and request.run_key.startswith("fap:2024-07@")
-    plan = generate.Plan(out_dir=fap, months=["2025-02"], departments=["62"])
-    generate.generate(
-        plan,
-        generate.read_profile(fap / "activity_profile_2024.csv"),
-        generate.read_registry(fap / "sad_registry.csv"),
-        progress=False,
-    )
-    context = dg.build_sensor_context(cursor=json.dumps(cursor))
-    request = fap_monthly_files(context)
-    assert request.tags == {RANGE_START: "2024-07", RANGE_END: "2025-02"}
-    assert isinstance(fap_monthly_files(dg.build_sensor_context(cursor=context.cursor)), dg.SkipReason)
+    with dg.instance_for_test() as instance:
+        # A fresh instance has recorded nothing: every export is new, one run loads them all.
+        first = _tick(instance)
+        [request] = first.run_requests
+        assert request.tags == {TRIGGER_TAG: "fap_monthly_files", MONTHS_TAG: ",".join(MONTHS)}
+        assert request.partition_key is None and instance.get_dynamic_partitions("fap_months") == MONTHS
+        assert not _tick(instance, first.cursor).run_requests  # requested once, even before the run ends
+        # The ingestion records each month on its partition; a fresh cursor (the UI starting) then requests nothing.
+        assert materialize_fap(instance=instance).success
+        fresh = _tick(instance)
+        assert not fresh.run_requests and fresh.skip_reason is not None
+        # A copied or touched file with the same content (another stamp, same sha256) is not a change.
+        fap_file(paths.raw, "2024-02").touch()
+        assert not _tick(instance).run_requests
+        # A changed month, and a new one: one run for both.
+        edit_line(fap_file(paths.raw, "2024-07"), 2, consistent=True, hours_billed="1,00")
+        plan = generate.Plan(out_dir=fap, months=["2025-02"], departments=["62"])
+        generate.generate(
+            plan,
+            generate.read_profile(fap / "activity_profile_2024.csv"),
+            generate.read_registry(fap / "sad_registry.csv"),
+            progress=False,
+        )
+        changed = _tick(instance, fresh.cursor)
+        [request] = changed.run_requests
+        assert request.tags[MONTHS_TAG] == "2024-07,2025-02" and request.run_key.startswith("fap:2024-07@")
+        assert instance.get_dynamic_partitions("fap_months") == [*MONTHS, "2025-02"]
+        assert not _tick(instance, changed.cursor).run_requests
+        # A month whose file is gone is no longer a partition.
+        fap_file(paths.raw, "2025-02").unlink()
+        _tick(instance, changed.cursor)
+        assert instance.get_dynamic_partitions("fap_months") == MONTHS
 
 
-def _cursor(fap):
-    from dagster_project.sources.fap.files import monthly_files
-
-    return json.dumps({m: f.stamp for m, f in monthly_files(fap).items()})
+def test_each_loaded_month_is_a_materialized_partition_with_its_file(paths):
+    with dg.instance_for_test() as instance:
+        assert materialize_fap(instance=instance).success
+        records = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=EXPORTS_KEY), limit=100).records
+        by_month = {r.partition_key: r.asset_materialization.metadata for r in records}
+        assert sorted(by_month) == MONTHS
+        path = fap_file(paths.raw, "2024-05")
+        march = by_month["2024-05"]
+        assert march["status"].value == "loaded" and march["sha256"].value == _sha(path)
+        assert march["rows_loaded"].value == 15342 and march["size_bytes"].value == path.stat().st_size
+        # A rejected file: an observation on its partition, with the line and column, and the run fails.
+        edit_line(path, 9, sad_id="62-999")
+        result = materialize_fap(instance=instance)
+        assert not result.success
+        [observation] = [
+            e.asset_observation_data.asset_observation
+            for e in result.all_events
+            if e.event_type == dg.DagsterEventType.ASSET_OBSERVATION
+        ]
+        assert observation.partition == "2024-05" and observation.metadata["status"].value == "rejected"
+        assert "line 9, column 'sad_id'" in observation.metadata["problems"].value
 
 
 def test_the_marts_flag_small_counts_with_the_threshold_the_reports_use(tmp_path):

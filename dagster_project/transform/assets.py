@@ -8,11 +8,13 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
+from dagster_shared.record import replace
 
 from ..common import OWNERS
 from ..core.faults import fault_point
 from ..settings import get_settings
 from ..warehouse.lock import RefreshLockResource
+from .check_descriptions import describe_test
 from .metadata import with_table_metadata
 from .project import dbt_project
 from .resource import WorkDbtCliResource
@@ -40,6 +42,13 @@ class AutonomyDbtTranslator(DagsterDbtTranslator):
 
     def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
         return {**super().get_tags(dbt_resource_props), "layer": dbt_resource_props.get("schema", "")}
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project) -> dg.AssetCheckSpec | None:
+        # dagster-dbt leaves the description empty ("No description provided" in the UI).
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return replace(spec, description=describe_test(manifest, unique_id))
 
 
 def dbt_target_path(work_dir: Path) -> Path:

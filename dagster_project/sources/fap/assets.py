@@ -1,10 +1,13 @@
-"""FAP billing hours: the SAD registry and the monthly exports, partitioned by month.
+"""FAP billing hours: the SAD registry and the monthly exports.
 
-`raw/fap/sad_registry` loads raw/fap/sad_registry.csv. `fap_monthly_exports` loads each
-requested month of raw/fap/fap_YYYY-MM.csv[.gz] (validated, pseudonymised) into
-raw.fap_lines and records it in raw.fap_files; months whose file is the one already loaded
-are skipped. Run without a partition (a plain refresh), it takes every month that has a file.
-Beneficiary identifiers and pseudonyms never appear in logs or metadata.
+`raw/fap/sad_registry` loads raw/fap/sad_registry.csv. `fap_monthly_exports` loads every month
+of raw/fap/fap_YYYY-MM.csv[.gz] (validated, pseudonymised) into raw.fap_lines and records it in
+raw.fap_files; months whose file is the one already loaded are skipped (same size and time, or
+same sha256). It is not partitioned, so the `refresh` job launches from the UI without choosing
+partitions. The months show as the partitions of `raw/fap/monthly_exports` (one per file, the
+`fap_months` dynamic partitions): each refresh records every month it loaded or found unchanged
+there (file, size, time, sha256: what the file sensor compares against) and observes the rejected
+ones. Beneficiary identifiers and pseudonyms never appear in logs or metadata.
 """
 
 import dagster as dg
@@ -15,13 +18,34 @@ from ...settings import get_settings
 from ...warehouse.connections import connect_work
 from ...warehouse.lock import RefreshLockResource
 from . import load, pseudonymise
-from .files import MONTHS, MonthlyFile, monthly_files
+from .files import FAP_MONTHS, MonthlyFile, monthly_files
 from .validate import FileRejected
 
 GROUP = "raw_fap"
 REGISTRY_KEY = dg.AssetKey(["raw", "fap", "sad_registry"])
 LINES_KEY = dg.AssetKey(["raw", "fap", "fap_lines"])
 FILES_KEY = dg.AssetKey(["raw", "fap", "fap_files"])
+EXPORTS_KEY = dg.AssetKey(["raw", "fap", "monthly_exports"])
+# Metadata of each month's partition of EXPORTS_KEY: what the sensor compares a file against.
+STAMP, SHA256, STATUS = "file_stamp", "sha256", "status"
+# Run tag: load only these months ('2024-03,2025-01'); without it, every month that has a file.
+MONTHS_TAG = "autonomy/fap_months"
+
+monthly_exports = dg.AssetSpec(
+    EXPORTS_KEY,
+    group_name=GROUP,
+    owners=OWNERS,
+    kinds={"csv"},
+    tags={"layer": "raw", "source": "fap"},
+    partitions_def=FAP_MONTHS,
+    description=(
+        "The monthly FAP exports dropped in raw/fap/ (fap_YYYY-MM.csv[.gz]): one partition per month that has a "
+        "file, so the Partitions tab shows which months are loaded (materialized by the last refresh that loaded "
+        "or re-checked them, with file, size, sha256 and rows), rejected (an observation with the reason, and the "
+        "run failed) or not loaded yet (missing). Loaded by `raw/fap/fap_lines`; the sensor fap_monthly_files "
+        "adds a partition when a new file appears."
+    ),
+)
 
 
 def _failure(prefix: str, exc: Exception) -> dg.Failure:
@@ -31,7 +55,7 @@ def _failure(prefix: str, exc: Exception) -> dg.Failure:
 def _spec(key: dg.AssetKey, description: str, **tags: str) -> dg.AssetSpec:
     return dg.AssetSpec(
         key,
-        deps=[REGISTRY_KEY],
+        deps=[REGISTRY_KEY, EXPORTS_KEY],
         group_name=GROUP,
         owners=OWNERS,
         kinds={"duckdb"},
@@ -76,9 +100,7 @@ def sad_registry(context: dg.AssetExecutionContext, refresh_lock: RefreshLockRes
         ),
         _spec(FILES_KEY, "One row per month loaded: file name, sha256, size, rows, hours and euros, when. Table raw.fap_files."),
     ],
-    partitions_def=MONTHS,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    description="Validate, pseudonymise and load the monthly FAP exports; one transaction per month.",
+    description=("Validate, pseudonymise and load the monthly FAP exports that are new or changed; one transaction per month."),
 )
 def fap_monthly_exports(context: dg.AssetExecutionContext, refresh_lock: RefreshLockResource):
     settings = get_settings()
@@ -87,7 +109,8 @@ def fap_monthly_exports(context: dg.AssetExecutionContext, refresh_lock: Refresh
         key = pseudonymise.pseudonym_key()
     except (InputError, pseudonymise.PseudonymKeyError) as exc:
         raise _failure("FAP exports refused", exc) from None
-    months = _requested_months(context, files)
+    _sync_partitions(context.instance, sorted(files))
+    months = _months_to_load(context, files)
     loads, rejected = [], []
     with connect_work(settings.work_db) as con:
         load.limit_memory(con)
@@ -101,8 +124,10 @@ def fap_monthly_exports(context: dg.AssetExecutionContext, refresh_lock: Refresh
                 except FileRejected as exc:
                     rejected.append(exc.errors)
                     context.log.error(str(exc.errors))
+                    yield _rejected_observation(files[month], exc)
                     continue
                 loads.append(result)
+                yield _month_materialization(files[month], result)
                 context.log.info(
                     f"{month}: {result.file_name} {result.status}"
                     + (f", {result.rows} rows" if result.status == "loaded" else "")
@@ -123,15 +148,50 @@ def fap_monthly_exports(context: dg.AssetExecutionContext, refresh_lock: Refresh
     yield dg.MaterializeResult(asset_key=FILES_KEY, metadata=files_metadata)
 
 
-def _requested_months(context: dg.AssetExecutionContext, files: dict[str, MonthlyFile]) -> list[str]:
-    """The run's months that have a file; every month with a file when the run has no partition."""
-    if not (context.has_partition_key or context.has_partition_key_range):
+def _months_to_load(context: dg.AssetExecutionContext, files: dict[str, MonthlyFile]) -> list[str]:
+    only = context.run.tags.get(MONTHS_TAG)
+    if not only:
         return sorted(files)
-    requested = context.partition_keys
-    missing = [m for m in requested if m not in files]
-    if missing and len(requested) == 1:
-        context.log.warning(f"no export for {requested[0]} in raw/fap: nothing to load")
+    requested = sorted({m.strip() for m in only.split(",") if m.strip()})
+    if missing := [m for m in requested if m not in files]:
+        context.log.warning(f"no export in raw/fap for {', '.join(missing)}: nothing to load for them")
     return [m for m in requested if m in files]
+
+
+def _sync_partitions(instance: dg.DagsterInstance, months: list[str]) -> None:
+    """The fap_months partitions are the months that have a file, no more, no less."""
+    known = set(instance.get_dynamic_partitions(FAP_MONTHS.name))
+    if added := [m for m in months if m not in known]:
+        instance.add_dynamic_partitions(FAP_MONTHS.name, added)
+    for gone in sorted(known - set(months)):
+        instance.delete_dynamic_partition(FAP_MONTHS.name, gone)
+
+
+def _month_materialization(file: MonthlyFile, result: load.MonthLoad) -> dg.AssetMaterialization:
+    return dg.AssetMaterialization(
+        asset_key=EXPORTS_KEY,
+        partition=file.month,
+        description=f"{file.name}: {'loaded' if result.status == 'loaded' else 'unchanged since it was loaded'}",
+        metadata={
+            STATUS: result.status,
+            "file": dg.MetadataValue.path(str(file.path)),
+            "size_bytes": file.size,
+            STAMP: file.stamp,
+            SHA256: result.sha256,
+            "rows_loaded": result.rows,
+        },
+    )
+
+
+def _rejected_observation(file: MonthlyFile, exc: FileRejected) -> dg.AssetObservation:
+    """No partition status says 'rejected' for an asset loaded by another step: an observation
+    (listed in the partition's events) with the reason; the run fails, so nothing is published."""
+    return dg.AssetObservation(
+        asset_key=EXPORTS_KEY,
+        partition=file.month,
+        description=f"{file.name} rejected: the previously loaded data of this month is kept",
+        metadata={STATUS: "rejected", STAMP: file.stamp, "problems": dg.MetadataValue.md(f"```\n{exc.errors}\n```")},
+    )
 
 
 def _lines_metadata(con, loads: list[load.MonthLoad]) -> dict:

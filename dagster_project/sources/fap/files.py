@@ -17,10 +17,13 @@ import dagster as dg
 from ...core.errors import InputError
 from ...core.hashing import sha256_of
 
-# First month of the partitions: room for a five-year history before the 2024 sample. The
-# last partition is the current month (an export may be dropped in before the month ends).
+# The months an export may hold: room for a five-year history before the 2024 sample, up to the
+# current month (an export may be dropped in before the month ends). A validity window only.
 PARTITION_START = "2019-01"
 MONTHS = dg.MonthlyPartitionsDefinition(start_date=PARTITION_START, fmt="%Y-%m", end_offset=1, timezone="Europe/Paris")
+# The partitions the UI shows: one per month that has an export (added by the file sensor and by
+# each refresh, removed when the file goes), not every calendar month since PARTITION_START.
+FAP_MONTHS = dg.DynamicPartitionsDefinition(name="fap_months")
 EXPORT_PATTERN = re.compile(r"^fap_(?P<month>\d{4}-(?:0[1-9]|1[0-2]))\.csv(?:\.gz)?$")
 REGISTRY_FILE = "sad_registry.csv"
 PROFILE_FILE = "activity_profile_2024.csv"
@@ -28,7 +31,16 @@ PROFILE_FILE = "activity_profile_2024.csv"
 # and the reports can say which loaded months are synthetic (a real export never matches).
 SAMPLE_HASHES_FILE = "synthetic_sample.sha256"
 
-__all__ = ["MONTHS", "MonthlyFile", "monthly_files", "month_range_with_files", "sample_sums", "sha256_of", "synthetic_hashes"]
+__all__ = [
+    "FAP_MONTHS",
+    "MONTHS",
+    "MonthlyFile",
+    "monthly_files",
+    "month_range_with_files",
+    "sample_sums",
+    "sha256_of",
+    "synthetic_hashes",
+]
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,48 @@
-"""Sensor: a new or changed monthly export in raw/fap/ requests a refresh of its month.
+"""Sensor: a new or changed monthly export in raw/fap/ requests a refresh.
 
-Change = new file, or another size or modification time than at the last tick (the cursor
-keeps them; the sensor never opens the warehouse, which a running refresh may be writing).
-One month -> a run for that partition; several -> one run over their range (months in between
-whose file did not change are skipped by the asset, which compares sha256). The run is the
-whole `refresh` job, so the new month reaches analysts only through the usual checks.
+New or changed is decided against what the refreshes recorded, never against the sensor's own
+memory alone: each month's partition of `raw/fap/monthly_exports` carries the file stamp (size
+and modification time) and sha256 of the file last loaded or re-checked. So starting the UI
+(a fresh cursor) launches nothing when every export is already loaded. A file whose stamp
+differs is hashed: a copied or touched file with the same content is not a change. The cursor
+keeps the stamps already requested, so one change is one run even while it runs or if it fails.
+The sensor never opens the work database, which a running refresh may be writing.
+
+The run is the whole `refresh` job, tagged with the months to load, so a new month
+reaches analysts only through the usual checks. The sensor also keeps the `fap_months`
+partitions to the months that have a file.
 """
 
 import json
 
 import dagster as dg
 
+from ...core.hashing import sha256_of
 from ...settings import get_settings
-from .files import monthly_files
+from .assets import EXPORTS_KEY, MONTHS_TAG, SHA256, STAMP
+from .files import FAP_MONTHS, MonthlyFile, monthly_files
 
-RANGE_START = "dagster/asset_partition_range_start"
-RANGE_END = "dagster/asset_partition_range_end"
+TRIGGER_TAG = "autonomy/trigger"
+MAX_TAG_LENGTH = 250
+
+
+def recorded_exports(instance: dg.DagsterInstance, months: list[str]) -> dict[str, dict]:
+    """{month: metadata of its last recorded load} for the months that have one."""
+    out = {}
+    for month in months:
+        result = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=EXPORTS_KEY, asset_partitions=[month]), limit=1, ascending=False
+        )
+        if result.records:
+            metadata = result.records[0].asset_materialization.metadata
+            out[month] = {name: metadata[name].value for name in (STAMP, SHA256) if name in metadata}
+    return out
+
+
+def _is_recorded(file: MonthlyFile, recorded: dict | None) -> bool:
+    if recorded is None:
+        return False
+    return recorded.get(STAMP) == file.stamp or recorded.get(SHA256) == sha256_of(file.path)
 
 
 @dg.sensor(
@@ -23,17 +50,38 @@ RANGE_END = "dagster/asset_partition_range_end"
     job_name="refresh",
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Requests a refresh of the month(s) whose export in raw/fap/ is new or changed.",
+    description=(
+        "Requests a refresh when an export in raw/fap/ is new or changed (compared with the file stamp and sha256 "
+        "recorded on its month's partition of raw/fap/monthly_exports): never for exports already loaded, so "
+        "starting the UI launches nothing by itself."
+    ),
 )
 def fap_monthly_files(context: dg.SensorEvaluationContext):
     files = monthly_files(get_settings().fap_dir, strict=False)
-    seen = json.loads(context.cursor) if context.cursor else {}
-    current = {month: f.stamp for month, f in files.items()}
-    changed = sorted(month for month, stamp in current.items() if seen.get(month) != stamp)
+    requested = json.loads(context.cursor) if context.cursor else {}
+    # Only files not already handled by this cursor are looked up (and at most hashed once).
+    pending = sorted(month for month, f in files.items() if requested.get(month) != f.stamp)
+    recorded = recorded_exports(context.instance, pending)
+    changed = [month for month in pending if not _is_recorded(files[month], recorded.get(month))]
+    known = set(context.instance.get_dynamic_partitions(FAP_MONTHS.name))
+    partition_requests = []
+    if added := sorted(set(files) - known):
+        partition_requests.append(FAP_MONTHS.build_add_request(added))
+    if gone := sorted(known - set(files)):
+        partition_requests.append(FAP_MONTHS.build_delete_request(gone))
+    cursor = json.dumps({month: f.stamp for month, f in files.items()}, sort_keys=True)
     if not changed:
-        return dg.SkipReason("no new or changed monthly export in raw/fap/")
-    context.update_cursor(json.dumps(current, sort_keys=True))
-    run_key = "fap:" + ",".join(f"{m}@{current[m]}" for m in changed)
-    if len(changed) == 1:
-        return dg.RunRequest(run_key=run_key, partition_key=changed[0])
-    return dg.RunRequest(run_key=run_key, tags={RANGE_START: changed[0], RANGE_END: changed[-1]})
+        return dg.SensorResult(
+            skip_reason=dg.SkipReason("no new or changed monthly export in raw/fap/"),
+            dynamic_partitions_requests=partition_requests,
+            cursor=cursor,
+        )
+    run_key = "fap:" + ",".join(f"{m}@{files[m].stamp}" for m in changed)
+    tags = {TRIGGER_TAG: "fap_monthly_files"}
+    if len(",".join(changed)) <= MAX_TAG_LENGTH:  # the run loads these months; else every month (unchanged: skipped)
+        tags[MONTHS_TAG] = ",".join(changed)
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(run_key=run_key, tags=tags)],
+        dynamic_partitions_requests=partition_requests,
+        cursor=cursor,
+    )
