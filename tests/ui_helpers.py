@@ -52,9 +52,9 @@ def wait_until_serving(process, port: int, log: Path, timeout: float = STARTUP_S
     raise AssertionError(f"the UI did not answer on port {port} within {timeout} s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-def session_pids(sid: int) -> list[int]:
-    """Every live process of the session (the wrapper started dagster dev in a new session)."""
-    pids = []
+def _processes():
+    """(pid, state, ppid, session) of every process, read from /proc here rather than through
+    dagster_project.ui, whose clean stop these helpers check."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -62,10 +62,13 @@ def session_pids(sid: int) -> list[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[3]) == sid and fields[0] != "Z":  # field 6 of /proc/<pid>/stat: session id
-            pids.append(int(entry.name))
-    return pids
+        fields = stat[stat.rindex(")") + 2 :].split()  # after the command name: state, ppid, pgrp, session
+        yield int(entry.name), fields[0], int(fields[1]), int(fields[3])
+
+
+def session_pids(sid: int) -> list[int]:
+    """Every live process of the session (the wrapper started dagster dev in a new session)."""
+    return [pid for pid, state, _ppid, session in _processes() if session == sid and state != "Z"]
 
 
 def stop_ui(process, sessions: set[int]) -> None:
@@ -82,15 +85,4 @@ def stop_ui(process, sessions: set[int]) -> None:
 
 def dev_sessions(wrapper_pid: int) -> set[int]:
     """Sessions of the wrapper's children (dagster dev runs in a session of its own)."""
-    sessions = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[1]) == wrapper_pid:  # ppid
-            sessions.add(int(fields[3]))
-    return sessions
+    return {session for _pid, _state, ppid, session in _processes() if ppid == wrapper_pid}

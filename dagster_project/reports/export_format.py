@@ -185,6 +185,16 @@ def footnote(con: duckdb.DuckDBPyConnection, pairs: Sequence[tuple[str, int]], w
 PROVENANCE = [Column("Document", printed=False), Column("Ligne du document", "count", printed=False)]
 
 
+def annex_columns(basis_year: int) -> list[Column]:
+    """The first columns of the SAD annex as the deliberation prints them (envelope and what-if)."""
+    return [
+        Column("Ville"),
+        Column("SAD"),
+        Column(f"Activité APA {basis_year} (sur 12 mois en heures)", "hours", 2),
+        Column(f"Répartition de l'activité {basis_year} (en %)", "pct", 2, "%"),
+    ]
+
+
 # ------------------------------------------------------------------ what lies in reports/
 
 

@@ -12,7 +12,7 @@ import duckdb
 
 from ..core.frenchfmt import format_month
 from .disclosure import disclose_counts, disclose_rows_with_total
-from .export_format import PROVENANCE, Column, Masked, Table, footnote, links_html, whatif_links_html
+from .export_format import PROVENANCE, Column, Masked, Table, annex_columns, footnote, links_html, whatif_links_html
 from .framework import Report
 
 # the `unit` codes of the marts, as the exports name them
@@ -46,10 +46,7 @@ def allocation_table(con: duckdb.DuckDBPyConnection, envelope: dict) -> Table:
     )
     year, basis = envelope["year"], envelope["basis_year"]
     columns = [
-        Column("Ville"),
-        Column("SAD"),
-        Column(f"Activité APA {basis} (sur 12 mois en heures)", "hours", 2),
-        Column(f"Répartition de l'activité {basis} (en %)", "pct", 2, "%"),
+        *annex_columns(basis),
         Column(f"Répartition de l'enveloppe {year} publiée (en €)", "eur"),
         Column(f"Répartition de l'enveloppe {year} recalculée (en €)", "eur"),
         Column("Écart recalculé − publié (en €)", "eur"),

@@ -26,7 +26,7 @@ from ..core.frenchfmt import format_plain
 from ..settings import DBT_PROJECT_DIR, get_settings
 from ..transform.project import DBT_EXECUTABLE
 from ..warehouse.connections import connect
-from .export_format import PRINTED_SUFFIX, PROVENANCE, WHATIF_PREFIX, Column, Table, footnote
+from .export_format import PRINTED_SUFFIX, PROVENANCE, WHATIF_PREFIX, Column, Table, annex_columns, footnote
 from .framework import write_atomic
 
 CENT = Decimal("0.01")
@@ -180,10 +180,7 @@ def annex_table(rows: list[WhatifRow], totals: WhatifTotals, year: int, amount: 
     the data form adds the document and line of each SAD's hours."""
     basis_year = totals.basis_year
     columns = [
-        Column("Ville"),
-        Column("SAD"),
-        Column(f"Activité APA {basis_year} (sur 12 mois en heures)", "hours", 2),
-        Column(f"Répartition de l'activité {basis_year} (en %)", "pct", 2, "%"),
+        *annex_columns(basis_year),
         Column(f"Répartition de l'enveloppe {year} (en €)", "eur"),
         *PROVENANCE,
     ]
