@@ -97,9 +97,12 @@ def run(host: str, port: int, grace_seconds: float = 30.0) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .settings import get_settings
+
+    settings = get_settings()  # AUTONOMY_UI_HOST, AUTONOMY_UI_PORT: every setting is read in one module
     parser = argparse.ArgumentParser(prog="python -m dagster_project.ui", description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default=os.environ.get("AUTONOMY_UI_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("AUTONOMY_UI_PORT", "3000")))
+    parser.add_argument("--host", default=settings.ui_host)
+    parser.add_argument("--port", type=int, default=settings.ui_port)
     parser.add_argument("--grace", type=float, default=30.0, help="seconds to wait before killing what is left")
     args = parser.parse_args(argv)
     return run(args.host, args.port, args.grace)

@@ -49,15 +49,17 @@ def test_indicator_values_holds_every_indicator_figure_of_001(con):
         "indicator_code",
         "indicator_label",
         "value",
+        "printed_decimals",
         "unit",
         "source",
         "reference_period",
     ]
     row = con.execute(
-        "SELECT document_id, source_line, territory_code, territory_name, value, unit, source, reference_period "
-        "FROM marts.indicator_values WHERE indicator_code = 'apa_per_1000_60plus'"
+        "SELECT document_id, source_line, territory_code, territory_name, value, printed_decimals, unit, source, "
+        "reference_period FROM marts.indicator_values WHERE indicator_code = 'apa_per_1000_60plus'"
     ).fetchone()
-    assert row == (DOC_001, 269, "62", "Pas-de-Calais", Decimal("102"), "per_1000", "DREES", "2022")
+    # printed "102" on line 269: no decimal, so the reports show "102 ‰"
+    assert row == (DOC_001, 269, "62", "Pas-de-Calais", Decimal("102"), 0, "per_1000", "DREES", "2022")
     assert con.execute("SELECT value FROM marts.indicator_values WHERE indicator_code = 'aeeh_beneficiaries'").fetchone() == (
         Decimal("19869"),
     )

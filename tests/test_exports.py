@@ -160,19 +160,30 @@ def test_small_counts_are_masked_in_both_forms_as_in_the_report(published, publi
         "SELECT sad_name, beneficiaries_all, beneficiaries_apa, beneficiaries_pch, beneficiaries_asg "
         "FROM marts.rpt_activite_sad__fap_beneficiaries WHERE month = '2024-12' AND department_code = '62' ORDER BY display_rank"
     ).fetchall()
-    masked = 0
+    primary = secondary = 0
     for d, p, (sad, *counts) in zip(data[1:], printed, expected, strict=True):
         assert d[0] == p[0] == sad
+        in_row = 0
         for dc, pc, count in zip(d[3:7], p[3:7], counts, strict=True):
             if 0 < count < 5:
-                masked += 1
+                primary += 1
+                in_row += 1
                 assert dc == pc == "masqué (< 5)"
+            elif dc == "masqué":  # secondary suppression: a cell that would give a masked one back
+                secondary += 1
+                in_row += 1
+                assert pc == "masqué" and count >= 5
             else:
                 assert int(dc) == count and pc.replace(" ", "") == str(count)
-    assert masked > 0
+        # never one masked cell alone in a row: "toutes prestations" and the other two would give it back
+        assert in_row != 1, (sad, d[3:7])
+    assert primary > 0 and secondary > 0
     page = (published.reports / "activite_sad.html").read_text(encoding="utf-8")
     section = page[page.index('id="fap_beneficiaires_par_sad"') :]
-    assert section.count('<td class="num">masqué (&lt; 5)</td>') == masked  # the report's table masks the same cells
+    section = section[: section.index("</section>")]
+    # the report's table masks the same cells
+    assert section.count('<td class="num">masqué (&lt; 5)</td>') == primary
+    assert section.count('<td class="num">masqué</td>') == secondary
 
 
 def test_a_higher_threshold_masks_more_cells_in_the_exports(published_con):
@@ -184,7 +195,11 @@ def test_a_higher_threshold_masks_more_cells_in_the_exports(published_con):
     ).fetchall()
     for row, values in zip(rows[1:], counts, strict=True):
         for cell, count in zip(row[3:7], values, strict=True):
-            assert cell == ("masqué (< 100)" if 0 < count < 100 else str(count))
+            if 0 < count < 100:
+                assert cell == "masqué (< 100)"
+            else:  # shown, or masked so that no masked count can be recomputed from its row
+                assert cell in (str(count), "masqué")
+        assert sum(cell.startswith("masqué") for cell in row[3:7]) != 1, row
 
 
 def test_index_and_owning_report_link_every_file(published, published_con):

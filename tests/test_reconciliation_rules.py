@@ -171,7 +171,8 @@ def _build_fixture(db: Path) -> None:
     con.execute(
         """CREATE TABLE staging.stg_deliberations__cells (document_id VARCHAR, table_id VARCHAR, source_line INTEGER,
            column_index SMALLINT, row_label VARCHAR, is_total BOOLEAN, column_name VARCHAR, column_header VARCHAR,
-           value DECIMAL(18,4), printed_decimals INTEGER, unit VARCHAR, indicator_code VARCHAR, territory_code VARCHAR)"""
+           value DECIMAL(18,4), printed_decimals INTEGER, unit VARCHAR, indicator_code VARCHAR, territory_code VARCHAR,
+           indicator_label VARCHAR)"""
     )
     columns: dict[str, list[str]] = {}
     for table, line, label, total, column, header, value, decimals, unit in CELLS:
@@ -179,7 +180,7 @@ def _build_fixture(db: Path) -> None:
         if column not in order:
             order.append(column)
         con.execute(
-            "INSERT INTO staging.stg_deliberations__cells VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+            "INSERT INTO staging.stg_deliberations__cells VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)",
             [DOC, table, line, order.index(column) + 1, label, total, column, header, value, decimals, unit],
         )
     for line, city, sad, total, hours, envelope in FAP_ANNEX:
@@ -192,7 +193,7 @@ def _build_fixture(db: Path) -> None:
             start=1,
         ):
             con.execute(
-                "INSERT INTO staging.stg_deliberations__cells VALUES (?, 'fap_annex', ?, ?, ?, ?, ?, ?, ?, 2, ?, NULL, NULL)",
+                "INSERT INTO staging.stg_deliberations__cells VALUES (?, 'fap_annex', ?, ?, ?, ?, ?, ?, ?, 2, ?, NULL, NULL, NULL)",
                 [DOC2, line, index, label, total, column, header, value, unit],
             )
     con.execute(
@@ -348,8 +349,9 @@ def test_row_formula_agrees_and_fails_when_a_pin_no_longer_holds(built):
         built, "t.derived_column.per_head.l0011", published="11.00", computed=D(300) / 30, tolerance=HALF[2], status="failed"
     )
     assert r["explanation"] == (
-        "Écart : « €/hab » (B) imprimé 11,00 (ligne 11) ; eur / n : 10,0000 ; écart -1,0000, au-delà de la tolérance "
-        "0,00500 (½ unité du dernier chiffre imprimé (0,005) + effet des arrondis des valeurs d'entrée). "
+        # 300 / 30 is exactly 10: shown at the printed cents, not with two more decimals
+        "Écart : « €/hab » (B) imprimé 11,00 (ligne 11) ; eur / n : 10,00 ; écart -1,00, au-delà de la tolérance "
+        "0,005 (½ unité du dernier chiffre imprimé (0,005) + effet des arrondis des valeurs d'entrée). "
         "Le document n'est pas cohérent avec lui-même : signalé, sans bloquer la publication."
     )
 

@@ -70,7 +70,8 @@ def test_indicateurs_shows_the_printed_figures_with_their_lines(con):
     aeeh = charts["aeeh_taux_0_19"]
     bars = aeeh.figure.data[0]
     assert list(bars.x) == ["Aisne", "Nord", "Oise", "Pas-de-Calais", "Somme"]
-    assert [plain(t) for t in bars.text] == ["3,4 %", "2,8 %", "2,8 %", "4,1 %", "1,8 %"]
+    # as printed on lines 293-297 ("3,40", "2,80", ...): the printed precision, not the shortest form
+    assert [plain(t) for t in bars.text] == ["3,40 %", "2,80 %", "2,80 %", "4,10 %", "1,80 %"]
     assert bars.marker.color[3] != bars.marker.color[0]  # Pas-de-Calais highlighted
     assert aeeh.figure.layout.shapes[0].y0 == 2.98  # regional "Total général" as reference line
     assert plain(aeeh.figure.data[1].name) == "Hauts-de-France (référence) : 2,98 %"
@@ -85,7 +86,9 @@ def test_indicateurs_shows_the_printed_figures_with_their_lines(con):
     assert "+30 005 personnes, soit +22,0 %" in plain(population.notes[0])
     assert all(c.figure.layout.xaxis.title.text and c.figure.layout.yaxis.title.text for c in report.charts)
     headline = dict(report.headline)
-    assert plain(headline["Enfants percevant l'AEEH"]) == "4,1 % dans le Pas-de-Calais, 2,98 % en Hauts-de-France"
+    assert (
+        plain(headline["Enfants percevant l'AEEH"]) == "4,10 % dans le Pas-de-Calais, 2,98 % en Hauts-de-France"
+    )  # as printed, line 296
     assert report.masked_notes == []
 
 

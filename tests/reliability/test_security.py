@@ -24,7 +24,7 @@ ALLOWED = {DEV_KEY}
 
 def test_ui_binds_to_localhost_by_default():
     dry = subprocess.run(["make", "-n", "ui"], cwd=PROJECT, capture_output=True, text=True, check=True).stdout
-    assert "dagster dev" in dry and "-h 127.0.0.1" in dry
+    assert "-m dagster_project.ui" in dry and "--host 127.0.0.1" in dry
     override = subprocess.run(
         ["make", "-n", "ui", "AUTONOMY_UI_HOST=0.0.0.0"],
         cwd=PROJECT,
@@ -33,7 +33,11 @@ def test_ui_binds_to_localhost_by_default():
         check=True,
         env={"PATH": "/usr/bin:/bin", "AUTONOMY_UI_HOST": "0.0.0.0"},
     ).stdout
-    assert "-h 0.0.0.0" in override
+    assert "--host 0.0.0.0" in override
+    # the wrapper hands the host to dagster dev unchanged
+    from dagster_project.ui import command
+
+    assert command("127.0.0.1", 3000)[-4:] == ["-h", "127.0.0.1", "-p", "3000"]
 
 
 def test_no_secret_is_committed():
