@@ -35,14 +35,13 @@ select
     -- ...and their hours: 100 − the cumulative share of the larger ones
     cast(100 - coalesce(a.larger_cumulative_share_pct, 0) as decimal(9, 6)) as lorenz_hours_pct,
     c.title as table_title,
-    p.document_id as associations_document_id,
-    p.source_line as associations_source_line,
-    p.quote as associations_quote
+    f.associations_document_id,
+    f.associations_source_line,
+    f.associations_quote
 from activity as a
 left join {{ ref('stg_deliberations__catalogue_entries') }} as c
     on c.document_id = a.document_id and a.source_line between c.header_line and c.last_line
-left join {{ ref('sad_federations') }} as f
+left join {{ ref('int_sad__federations') }} as f
     on f.department_code = a.department_code and f.sad_name = a.sad_name
-left join {{ ref('stg_deliberations__prose_figures') }} as p on p.figure_id = f.associations_figure_id
 left join {{ ref('int_sad__labels') }} as l on l.sad_key = a.sad_key
 order by a.department_code, a.hours_source, a.year, a.rank

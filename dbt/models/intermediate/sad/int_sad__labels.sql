@@ -10,12 +10,7 @@ with keys as (
 ),
 
 federations as (
-    select
-        f.department_code,
-        f.sad_name,
-        cast(p.value as integer) as associations_count
-    from {{ ref('sad_federations') }} as f
-    inner join {{ ref('stg_deliberations__prose_figures') }} as p on p.figure_id = f.associations_figure_id
+    select * from {{ ref('int_sad__federations') }}
 ),
 
 spellings as (

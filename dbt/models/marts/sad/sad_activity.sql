@@ -6,14 +6,7 @@ with hours as (
 ),
 
 federations as (
-    select
-        f.department_code,
-        f.sad_name,
-        p.value as associations_count,
-        p.document_id as associations_document_id,
-        p.source_line as associations_source_line
-    from {{ ref('sad_federations') }} as f
-    inner join {{ ref('stg_deliberations__prose_figures') }} as p on p.figure_id = f.associations_figure_id
+    select * from {{ ref('int_sad__federations') }}
 ),
 
 ranked as (
