@@ -185,7 +185,9 @@ def test_altering_the_annex_alone_fails_the_reconciliation(published_copy):
 
 def _tick(instance, cursor=None):
     result = fap_monthly_files(dg.build_sensor_context(instance=instance, cursor=cursor))
-    for request in result.dynamic_partitions_requests:  # what the daemon does with them
+    for event in result.asset_events:  # what the daemon does with them, in its order
+        instance.report_runless_asset_event(event)
+    for request in result.dynamic_partitions_requests:
         if isinstance(request, dg.AddDynamicPartitionsRequest):
             instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
         else:
@@ -228,6 +230,29 @@ def test_sensor_requests_only_exports_not_recorded_as_loaded(paths):
         fap_file(paths.raw, "2025-02").unlink()
         _tick(instance, changed.cursor)
         assert instance.get_dynamic_partitions("fap_months") == MONTHS
+
+
+def test_an_instance_with_no_record_takes_the_published_exports_as_loaded(published_copy):
+    """An instance from before the months were partitions (an upgrade) has recorded nothing: the
+    exports the published warehouse was built from are not new, and get recorded; a changed one is."""
+    with duckdb.connect(str(published_copy.warehouse), read_only=True) as con:
+        published = dict(con.execute("SELECT month, sha256 FROM raw.fap_files").fetchall())
+    assert sorted(published) == MONTHS
+    with dg.instance_for_test() as instance:
+        first = _tick(instance)
+        assert not first.run_requests and first.skip_reason is not None
+        records = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=EXPORTS_KEY), limit=100).records
+        recorded = {r.partition_key: r.asset_materialization.metadata for r in records}
+        assert {month: m["sha256"].value for month, m in recorded.items()} == published
+        assert recorded["2024-03"]["sha256"].value == _sha(fap_file(published_copy.raw, "2024-03"))
+        assert instance.get_dynamic_partitions("fap_months") == MONTHS
+        # A fresh cursor now reads the instance's records; a changed month is still a change.
+        edit_line(fap_file(published_copy.raw, "2024-07"), 2, consistent=True, hours_billed="1,00")
+        [request] = _tick(instance).run_requests
+        assert request.tags[MONTHS_TAG] == "2024-07"
+    with dg.instance_for_test() as instance:  # another upgrade, the file changed before the first start
+        [request] = _tick(instance).run_requests
+        assert request.tags[MONTHS_TAG] == "2024-07"
 
 
 def test_each_loaded_month_is_a_materialized_partition_with_its_file(paths):

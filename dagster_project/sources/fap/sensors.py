@@ -8,18 +8,27 @@ differs is hashed: a copied or touched file with the same content is not a chang
 keeps the stamps already requested, so one change is one run even while it runs or if it fails.
 The sensor never opens the work database, which a running refresh may be writing.
 
+An instance older than the months' partitions (an upgrade) has no record yet: for the months
+without one, the exports the published warehouse was built from (its raw.fap_files) stand in,
+and the sensor records them on their partitions, so the first start after an upgrade does not
+reload what is already published. Reading the published file never blocks a refresh, which
+publishes by rename.
+
 The run is the whole `refresh` job, tagged with the months to load, so a new month
 reaches analysts only through the usual checks. The sensor also keeps the `fap_months`
 partitions to the months that have a file.
 """
 
 import json
+from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from ...core.hashing import sha256_of
 from ...settings import get_settings
-from .assets import EXPORTS_KEY, MONTHS_TAG, SHA256, STAMP
+from ...warehouse.connections import connect
+from .assets import EXPORTS_KEY, MONTHS_TAG, SHA256, STAMP, STATUS
 from .files import FAP_MONTHS, MonthlyFile, monthly_files
 
 TRIGGER_TAG = "autonomy/trigger"
@@ -37,6 +46,34 @@ def recorded_exports(instance: dg.DagsterInstance, months: list[str]) -> dict[st
             metadata = result.records[0].asset_materialization.metadata
             out[month] = {name: metadata[name].value for name in (STAMP, SHA256) if name in metadata}
     return out
+
+
+def published_exports(warehouse: Path) -> dict[str, dict]:
+    """{month: {stamp, sha256}} of the exports the published warehouse was loaded from
+    ({} when there is no published file or it has no FAP table)."""
+    if not warehouse.exists():
+        return {}
+    try:
+        with connect(warehouse, read_only=True) as con:
+            rows = con.execute("SELECT month, size_bytes, mtime_ns, sha256 FROM raw.fap_files").fetchall()
+    except duckdb.Error:
+        return {}
+    return {month: {STAMP: f"{size}:{mtime_ns}", SHA256: sha} for month, size, mtime_ns, sha in rows}
+
+
+def _published_record(file: MonthlyFile, published: dict) -> dg.AssetMaterialization:
+    return dg.AssetMaterialization(
+        asset_key=EXPORTS_KEY,
+        partition=file.month,
+        description=f"{file.name}: loaded by an earlier refresh (recorded from the published warehouse)",
+        metadata={
+            STATUS: "published",
+            "file": dg.MetadataValue.path(str(file.path)),
+            "size_bytes": file.size,
+            STAMP: file.stamp,
+            SHA256: published[SHA256],
+        },
+    )
 
 
 def _is_recorded(file: MonthlyFile, recorded: dict | None) -> bool:
@@ -62,6 +99,13 @@ def fap_monthly_files(context: dg.SensorEvaluationContext):
     # Only files not already handled by this cursor are looked up (and at most hashed once).
     pending = sorted(month for month, f in files.items() if requested.get(month) != f.stamp)
     recorded = recorded_exports(context.instance, pending)
+    asset_events = []
+    if unrecorded := [month for month in pending if month not in recorded]:
+        published = published_exports(get_settings().warehouse)
+        for month in unrecorded:
+            if month in published and _is_recorded(files[month], published[month]):
+                recorded[month] = published[month]
+                asset_events.append(_published_record(files[month], published[month]))
     changed = [month for month in pending if not _is_recorded(files[month], recorded.get(month))]
     known = set(context.instance.get_dynamic_partitions(FAP_MONTHS.name))
     partition_requests = []
@@ -74,6 +118,7 @@ def fap_monthly_files(context: dg.SensorEvaluationContext):
         return dg.SensorResult(
             skip_reason=dg.SkipReason("no new or changed monthly export in raw/fap/"),
             dynamic_partitions_requests=partition_requests,
+            asset_events=asset_events,
             cursor=cursor,
         )
     run_key = "fap:" + ",".join(f"{m}@{files[m].stamp}" for m in changed)
@@ -83,5 +128,6 @@ def fap_monthly_files(context: dg.SensorEvaluationContext):
     return dg.SensorResult(
         run_requests=[dg.RunRequest(run_key=run_key, tags=tags)],
         dynamic_partitions_requests=partition_requests,
+        asset_events=asset_events,
         cursor=cursor,
     )
