@@ -56,7 +56,9 @@ def test_dbt_test_checks_name_the_table_the_column_and_the_consequence(checks, d
         severity = test["config"]["severity"].lower()
         assert ("Severity warn" in text) == (severity == "warn"), text
         described += 1
-    assert described == len(tests) == 245  # each dbt test of the project is a check in the UI (3 on int_sad__labels, 5 on int_sad__federations)
+    assert (
+        described == len(tests) == 245
+    )  # each dbt test of the project is a check in the UI (3 on int_sad__labels, 5 on int_sad__federations)
 
 
 def test_a_not_null_check_reads_as_a_sentence(checks):
