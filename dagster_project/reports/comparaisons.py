@@ -14,14 +14,11 @@ masked (map, charts, tables and the CSV), with a visible note."""
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 import duckdb
 import plotly.graph_objects as go
@@ -32,6 +29,7 @@ from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_number
 from . import queries
 from .charts import FOCUS, MASKED_TEXT, OKABE_ITO, OTHERS, REFERENCE, base_layout, category_axis, value_axis
 from .disclosure import disclose_counts, disclose_table, masked_note
+from .export_format import Column, csv_bytes, data_cell
 from .framework import Chart, Report, html_note, html_section, html_table
 
 SLUG = "comparaisons"
@@ -139,7 +137,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     series = _series(con, [i.code for i in INDICATORS], codes)
     map_rows = _map_rows(con, MAP_INDICATOR.code)
     revisions, revised = _revisions(con, place["territory_code"], MAX_REVISIONS)
-    csv_bytes, csv_rows, csv_masked = _rates_csv(con, threshold)
+    rates_csv, csv_rows, csv_masked = _rates_csv(con, threshold)
     charts = [_map_chart(con, map_rows, places, threshold)]
     charts.append(_position_chart(con, latest, places, place, threshold))
     for indicator in INDICATORS:
@@ -155,7 +153,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
         headline=_headline(latest, places, revised, csv_rows, threshold),
         extra_html=_download(csv_rows, csv_masked, threshold),
         closing_html=_revisions_section(con, revisions, revised, place, threshold),
-        files={CSV_NAME: csv_bytes},
+        files={CSV_NAME: rates_csv},
     )
 
 
@@ -782,18 +780,6 @@ def _escape(text: str) -> str:
 # ------------------------------------------------------------------ 6. the CSV
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f").replace(".", ",")
-    if isinstance(value, float):
-        return repr(value).replace(".", ",")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
 def _rates_csv(con: duckdb.DuckDBPyConnection, threshold: int) -> tuple[bytes, int, int]:
     """Every row of marts.official_rates as CSV for a French spreadsheet: `;`, decimal comma, no
     thousands separator, UTF-8 with BOM, French headers. A row whose count of people (the numerator
@@ -807,21 +793,20 @@ def _rates_csv(con: duckdb.DuckDBPyConnection, threshold: int) -> tuple[bytes, i
     )
     records = [dict(zip(names, record)) for record in cursor.fetchall()]
     hidden, secondary = _csv_masked(records, threshold)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([header for _, header in CSV_COLUMNS] + [CSV_SECRET])
+    lines = [[header for _, header in CSV_COLUMNS] + [CSV_SECRET]]
     secret = f"{MASKED_TEXT} (effectif inférieur à {format_count(threshold)})"
     rebuild = f"{MASKED_TEXT} (permettrait de recalculer un effectif inférieur à {format_count(threshold)})"
     blanked = {"numerator", "denominator", "rate_per_1000", "amount_eur"}
+    columns = [Column(header) for _, header in CSV_COLUMNS]
     for n, row in enumerate(records):
         cells = []
-        for name in names:
+        for name, column in zip(names, columns, strict=True):
             value = row[name]
             if n in hidden and name in blanked:
                 value = None
-            cells.append(LEVEL_LABELS.get(value, value) if name == "territory_level" else _csv_value(value))
-        writer.writerow(cells + [rebuild if n in secondary else secret if n in hidden else ""])
-    return out.getvalue().encode("utf-8-sig"), len(records), len(hidden)
+            cells.append(LEVEL_LABELS.get(value, value) if name == "territory_level" else data_cell(value, column))
+        lines.append(cells + [rebuild if n in secondary else secret if n in hidden else ""])
+    return csv_bytes(lines), len(records), len(hidden)
 
 
 def _people(row: dict):

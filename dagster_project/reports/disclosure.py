@@ -54,17 +54,12 @@ def masked_note(masked: Sequence[str], threshold: int, secondary: Sequence[str] 
 
 
 def disclose_counts(labels: Sequence[str], counts: Sequence[object], threshold: int) -> Disclosed:
-    """Mask every count in [1, threshold) (a zero reveals nobody; None stays 'not published')."""
-    values, texts, masked = [], [], []
-    for label, count in zip(labels, counts, strict=True):
-        if count is not None and 0 < count < threshold:
-            values.append(None)
-            texts.append(f"{MASKED_TEXT} (< {threshold})")
-            masked.append(label)
-        else:
-            values.append(count)
-            texts.append(format_count(count) if count is not None else "non publié")
-    return Disclosed(values, texts, masked)
+    """Mask every count in [1, threshold) (a zero reveals nobody; None stays 'not published'):
+    a one-row table with no total beside it, so no complementary cell."""
+    if len(labels) != len(counts):
+        raise ValueError(f"{len(labels)} labels for {len(counts)} counts")
+    table = disclose_table([list(labels)], [list(counts)], threshold, groups=())
+    return Disclosed(table.values[0], table.texts[0], table.masked)
 
 
 @dataclass(frozen=True)
