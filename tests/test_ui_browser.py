@@ -89,13 +89,32 @@ def _by_text(tag: str, text: str):
     return find
 
 
-def _skip_community_dialog(driver) -> None:
-    """Dagster asks once per browser to join its community (a newsletter): Skip, as a person would."""
-    time.sleep(2)  # the dialog shows 1 s after the page
-    skip = _by_text("button", "Skip")(driver)
+def _skip_community_dialog(driver, seconds: float = 5.0) -> None:
+    """Dagster asks once per browser to join its community (a newsletter): Skip, as a person would.
+    It shows about 1 s after the page on an idle machine, later on a loaded one: look for a while."""
+    deadline = time.monotonic() + seconds
+    while (skip := _by_text("button", "Skip")(driver)) is None and time.monotonic() < deadline:
+        time.sleep(0.5)
     if skip is not None:
         skip.click()
         _wait(driver, lambda d: _by_text("button", "Skip")(d) is None, "the community dialog closed", 15)
+
+
+def _click(driver, find, what: str, timeout: float = 60.0):
+    """Click what `find` returns. A dialog that opens late (the community one) and takes the click
+    is skipped first, as a person would, then the click is made again."""
+    from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+
+    deadline = time.monotonic() + timeout
+    while True:
+        element = _wait(driver, find, what, max(1.0, deadline - time.monotonic()))
+        try:
+            element.click()
+            return element
+        except (ElementClickInterceptedException, StaleElementReferenceException):
+            if time.monotonic() > deadline:
+                raise
+            _skip_community_dialog(driver, seconds=1.0)
 
 
 def _screenshot(driver, name: str) -> None:
@@ -136,12 +155,12 @@ def test_full_refresh_launched_from_the_ui_in_two_clicks(paths, browser, tmp_pat
         driver.get(f"{base}/jobs")  # the README's address
         _skip_community_dialog(driver)
         clicks = 0
-        _wait(driver, _by_text("a", "refresh"), "the refresh job in the Jobs list").click()
+        _click(driver, _by_text("a", "refresh"), "the refresh job in the Jobs list")
         clicks += 1
-        materialize = _wait(driver, _by_text("button", "Materialize all"), "Materialize all on the refresh job")
+        _wait(driver, _by_text("button", "Materialize all"), "Materialize all on the refresh job")
         time.sleep(2)  # the asset graph finishes loading (the button reads it)
         _screenshot(driver, "ui_refresh_job.png")
-        materialize.click()
+        _click(driver, _by_text("button", "Materialize all"), "Materialize all on the refresh job")
         clicks += 1
         assert clicks <= 2
         # No partition dialog: the run is launched at once, and a toast says so.
@@ -165,7 +184,7 @@ def test_full_refresh_launched_from_the_ui_in_two_clicks(paths, browser, tmp_pat
             _screenshot(driver, "ui_refresh_success.png")
         # The FAP months: one partition per export, each with the file it was loaded from.
         driver.get(f"{base}/assets/raw/fap/monthly_exports?view=partitions")
-        _wait(driver, _by_text("div", "2024-12"), "the FAP months as partitions", 60).click()
+        _click(driver, _by_text("div", "2024-12"), "the FAP months as partitions")
         _wait(driver, lambda d: "sha256" in d.find_element("tag name", "body").text, "the month's sha256", 60)
         assert "fap_2024-12.csv" in driver.find_element("tag name", "body").text
         _screenshot(driver, "ui_fap_months.png")
