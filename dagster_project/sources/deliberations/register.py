@@ -17,6 +17,7 @@ import pyarrow as pa
 import yaml
 
 from ...core.errors import InputError
+from .catalogue import load_catalogue
 
 REGISTER_FILE = "acknowledged_discrepancies.yml"
 REQUIRED = ("check_id", "reason", "acknowledged_by", "acknowledged_on", "published_value", "computed_value")
@@ -60,8 +61,19 @@ def _pinned(path: Path, index: int, entry: dict, field: str) -> Decimal:
     return value
 
 
-def load_register(raw_dir: Path) -> list[dict]:
-    """The register's entries as rows of raw.acknowledged_discrepancies (empty without a file)."""
+def load_register(raw_dir: Path, catalogue_path: Path | None = None, listed=None) -> list[dict]:
+    """The register's entries as rows of raw.acknowledged_discrepancies (empty without a file).
+
+    listed: the catalogue of the documents the deployment loads; an entry about a table of the
+    full catalogue (catalogue_path) that is not listed is ignored, like its document."""
+    rows = _read_register(raw_dir)
+    if listed is None or catalogue_path is None:
+        return rows
+    ignored = set(load_catalogue(catalogue_path).table_ids) - set(listed.table_ids)
+    return [row for row in rows if row["check_id"].split(".")[0] not in ignored]
+
+
+def _read_register(raw_dir: Path) -> list[dict]:
     path = raw_dir / REGISTER_FILE
     if not path.exists():
         return []

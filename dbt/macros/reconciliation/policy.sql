@@ -6,19 +6,10 @@
     instalments of a convention, the CNSA's 50 % share) are exact: they add no rounding. -#}
 
 {#- Units whose printed figures are exact. `contract_pct` is the unit int_reconciliation__figures
-    gives to the contractual percentages listed in contractual_terms(). -#}
+    gives to percentages whose role is a contractual term (reference.deliberation_figure_roles,
+    exact: the 60/20/20 % instalments of a convention, the CNSA's 50 % share). -#}
 {% macro exact_units() -%}
     {{ return(['count', 'eur', 'hours', 'months', 'contract_pct']) }}
-{%- endmacro %}
-
-{#- Prose figures that are terms of a contract or a rule, not rounded measurements. -#}
-{% macro contractual_terms() -%}
-    {{ return([
-        'si_apa_first_instalment_pct', 'si_apa_second_instalment_pct', 'si_apa_balance_pct',
-        'cnsa_share_pct', 'report_cnsa_share_pct',
-        'mdph_first_instalment_pct', 'mdph_second_instalment_pct',
-        'advance_apa_pct', 'advance_pch_pct',
-    ]) }}
 {%- endmacro %}
 
 {#- Severity by check kind: error when OUR figures disagree with the document (blocks publishing),

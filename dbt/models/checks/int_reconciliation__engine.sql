@@ -1,22 +1,25 @@
 -- engine: our engines' figures against the printed figures they must reproduce, to the printed
 -- precision (tolerance half a unit of the printed cent / hundredth of an hour). Error severity:
 -- when they differ, OUR figures are wrong and publishing is blocked.
---   envelope_allocation: our allocation of the 2025 envelope (marts.envelope_allocations) per SAD
---     and in total, against the amounts printed in annex 1 of deliberation 2025-541;
+--   envelope_allocation: our allocation of each published envelope (marts.envelope_allocations)
+--     per SAD and in total, against the amounts printed in its envelope annex (kind
+--     sad_envelope_annex, column envelope_eur);
 --   fap_hours: the APA hours we sum from the monthly FAP exports (marts.fap_annex_hours_comparison)
---     against the hours the annex prints. When the loaded FAP months are the synthetic sample
+--     against the hours each annex prints, for the annexes whose year the exports cover. When the loaded FAP months are the synthetic sample
 --     (generated from the annex), agreement holds by construction and the explanation says so.
 with printed as (
     select f.city, f.sad_name, f.is_total, c.document_id, c.source_line, c.table_id,
-           c.column_header, c.printed_decimals, c.column_name, c.value
-    from {{ ref('stg_pdc_cp_2025_541__fap_annex') }} as f
+           c.column_header, c.printed_decimals, c.kind_column, c.value
+    from {{ ref('stg_deliberations__sad_envelope_annex') }} as f
     inner join {{ ref('stg_deliberations__cells') }} as c
-      on c.document_id = f.document_id and c.source_line = f.source_line
+      on c.table_id = f.table_id and c.source_line = f.source_line
 ),
 
 allocated as (
-    select * from {{ ref('envelope_allocations') }}
-    where hours_basis is not null and amount_published_eur is not null
+    select a.*, e.table_id, e.published_amount_column
+    from {{ ref('envelope_allocations') }} as a
+    inner join {{ ref('int_envelopes') }} as e on e.envelope_id = a.envelope_id
+    where a.hours_basis is not null and a.amount_published_eur is not null
 ),
 
 allocation_per_sad as (
@@ -24,14 +27,14 @@ allocation_per_sad as (
            p.document_id, p.source_line, p.table_id, p.column_header as measure,
            a.city || ' / ' || a.sad_name as row_label, p.printed_decimals
     from allocated as a
-    inner join printed as p on p.city = a.city and p.sad_name = a.sad_name and not p.is_total
-                  and p.column_name = 'envelope_' || a.year || '_eur'
+    inner join printed as p on p.table_id = a.table_id and p.city = a.city and p.sad_name = a.sad_name and not p.is_total
+                  and p.kind_column = a.published_amount_column
     union all
     -- our total against the printed TOTAL row
     select max(p.value), sum(a.amount_computed_eur), p.document_id, p.source_line, p.table_id,
            p.column_header, 'TOTAL', p.printed_decimals
     from allocated as a
-    inner join printed as p on p.is_total and p.column_name = 'envelope_' || a.year || '_eur'
+    inner join printed as p on p.table_id = a.table_id and p.is_total and p.kind_column = a.published_amount_column
     group by all
 ),
 
@@ -48,7 +51,7 @@ hours_per_sad as (
            coalesce(s.synthetic, false) as synthetic
     from {{ ref('fap_annex_hours_comparison') }} as f
     inner join {{ ref('stg_deliberations__cells') }} as c
-      on c.document_id = f.document_id and c.source_line = f.source_line and c.column_name = 'apa_hours_2024'
+      on c.table_id = f.table_id and c.source_line = f.source_line and c.kind_column = 'hours_billed'
     left join synthetic_fap as s on s.year = f.reference_year
 ),
 

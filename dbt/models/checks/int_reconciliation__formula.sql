@@ -1,9 +1,11 @@
--- One printed figure against a formula over other printed figures, in the same passage, another
--- table or another document: derived_column (a sum of votes, 60 % × the convention amount...),
--- cross_document (the same amount printed twice), cross_source (a figure against another source's
--- or another year's figures). An empty input counts as zero; a figure a rule names but the
--- documents do not print yields no row (and the Dagster check of the rule fails closed).
--- depends_on: {{ ref('reconciliation_rules') }} {{ ref('reconciliation_suites') }}
+-- One printed figure against a formula over other printed figures of the same document:
+-- derived_column (a sum of votes, 60 % × the convention amount...), cross_document (the same
+-- amount printed twice, a budget line against the totals it finances), cross_source (a figure
+-- against another source's or another year's figures). Rules name roles, kinds and indicators
+-- (macros/reconciliation/rules.sql), so each applies to every document whose entries give them:
+-- one evaluation per published figure whose inputs the document prints. An empty input counts
+-- as zero; a figure whose inputs are not all printed yields no row.
+-- depends_on: {{ ref('reconciliation_rules') }} {{ ref('reconciliation_suites') }} {{ ref('stg_deliberations__row_links') }}
 {%- set rules = reconciliation_rules('formula') %}
 with figures as (
     select * from {{ ref('int_reconciliation__figures') }}
@@ -17,10 +19,11 @@ evaluated as (
         {%- do inputs.append(('coalesce(i' ~ loop.index0 ~ '.value, 0)', 'i' ~ loop.index0 ~ '.rounding')) %}
         {%- do sources.append('i' ~ loop.index0 ~ '.document_id || \' l.\' || i' ~ loop.index0 ~ '.source_line') %}
     {%- endfor %}
+    {%- set name = sql_string(rule.name) ~ (" || '.' || p.figure_id" if published_by_figure(rule.published) else '') %}
     select
         {{ sql_string(rule.suite) }} as suite,
         {{ sql_string(rule.expectation) }} as expectation,
-        {{ check_id('p.table_id', sql_string(rule.kind), sql_string(rule.name), 'p.source_line') }} as check_id,
+        {{ check_id('p.table_id', sql_string(rule.kind), name, 'p.source_line') }} as check_id,
         {{ sql_string(rule.kind) }} as check_kind,
         p.document_id,
         p.source_line,
@@ -35,9 +38,9 @@ evaluated as (
             || array_to_string(list_sort(list_distinct([{{ sources | join(', ') }}])), ', ') || ')' as computed_desc,
         {{ describe_tolerance(sql_string(rule.kind), 'p.decimals') }} as tolerance_desc,
         cast(null as varchar) as hint_if_failed
-    from {{ figure_lookup(rule.published) }} p
+    from (select * from figures where {{ published_predicate(rule.published) }}) as p
     {%- for reference in rule.inputs %}
-    cross join {{ figure_lookup(reference) }} i{{ loop.index0 }}
+    inner join lateral {{ input_lookup(reference) }} as i{{ loop.index0 }} on i{{ loop.index0 }}.found > 0
     {%- endfor %}
     {% if not loop.last %}union all{% endif %}
 {%- else %}

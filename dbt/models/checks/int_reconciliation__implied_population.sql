@@ -9,7 +9,7 @@ with figures as (
 ),
 
 rules as (
-    select r.suite, r.table_id, r.kind, r.name, r.expectation,
+    select r.suite, r.document_kind, r.kind, r.name, r.expectation,
            r.published as rate_column, r.inputs as count_column, cast(r.scale as decimal(18, 4)) as scale
     from ({{ reconciliation_rules_of_type('implied_population') }}) as r
 ),
@@ -18,43 +18,43 @@ rules as (
 intervals as (
     select
         rules.*,
-        rate.document_id, rate.source_line, rate.measure, rate.row_label,
+        rate.table_id, rate.document_id, rate.source_line, rate.measure, rate.row_label,
         rate.value as rate, rate.decimals, {{ half_unit('rate.decimals') }} as h,
         count.value as count,
         count.value / (rate.value + {{ half_unit('rate.decimals') }}) * rules.scale as low,
         count.value / (rate.value - {{ half_unit('rate.decimals') }}) * rules.scale as high
     from rules
-    inner join figures as rate on rate.table_id = rules.table_id and rate.column_name = rules.rate_column and not rate.is_total
+    inner join figures as rate on rate.kind = rules.document_kind and rate.kind_column = rules.rate_column and not rate.is_total
     inner join figures as count on count.table_id = rate.table_id and count.source_line = rate.source_line
-                      and count.column_name = rules.count_column
+                      and count.kind_column = rules.count_column
     where rate.value <> 0 and count.value <> 0
 ),
 
 -- interval starts (+1) and ends (−1) in order, starts before ends at the same point
 events as (
-    select suite, name, low as point, 0 as is_end from intervals
+    select suite, name, table_id, low as point, 0 as is_end from intervals
     union all
-    select suite, name, high as point, 1 as is_end from intervals
+    select suite, name, table_id, high as point, 1 as is_end from intervals
 ),
 
 swept as (
     select
-        suite, name, point, is_end,
-        row_number() over (partition by suite, name order by point, is_end) as position,
+        suite, name, table_id, point, is_end,
+        row_number() over (partition by suite, name, table_id order by point, is_end) as position,
         sum(case when is_end = 1 then -1 else 1 end)
-            over (partition by suite, name order by point, is_end rows between unbounded preceding and current row) as depth,
-        coalesce(lead(point) over (partition by suite, name order by point, is_end), point) as following
+            over (partition by suite, name, table_id order by point, is_end rows between unbounded preceding and current row) as depth,
+        coalesce(lead(point) over (partition by suite, name, table_id order by point, is_end), point) as following
     from events
 ),
 
 -- the first start reaching the greatest depth, and the segment up to the next event
 reference as (
-    select suite, name, arg_min((point + following) / 2, position) as population
+    select suite, name, table_id, arg_min((point + following) / 2, position) as population
     from swept as s
     where is_end = 0
       and depth = (select max(depth) from swept as x
-      where x.suite = s.suite and x.name = s.name and x.is_end = 0)
-    group by suite, name
+      where x.suite = s.suite and x.name = s.name and x.table_id = s.table_id and x.is_end = 0)
+    group by suite, name, table_id
 ),
 
 evaluated as (
@@ -78,7 +78,7 @@ evaluated as (
         'Cette ligne implique une population entre ' || {{ french_number('i.low', 0) }} || ' et '
             || {{ french_number('i.high', 0) }} || ' habitants, incompatible avec les autres lignes.' as hint_if_failed
     from intervals as i
-    inner join reference as r using (suite, name)
+    inner join reference as r using (suite, name, table_id)
 )
 
 select

@@ -1,25 +1,34 @@
--- cross_document, matching rows: two tables that must print the same value for the same row label
--- (the CPOM model and the amendment model's hourly bonuses).
+-- cross_document, matching rows: the tables of one kind in one document that must print the same
+-- value for the same row label (a CPOM model and an amendment model's hourly bonuses): the first
+-- table of the kind in the document (by header line) against each later one.
 with figures as (
-    select * from {{ ref('int_reconciliation__figures') }}
-    where figure_kind = 'cell'
+    select f.*, e.header_line
+    from {{ ref('int_reconciliation__figures') }} as f
+    inner join {{ ref('stg_deliberations__catalogue_entries') }} as e on e.table_id = f.table_id
+    where f.figure_kind = 'cell'
 ),
 
 rules as (
-    select r.suite, r.table_id, r.kind, r.name, r.expectation,
-           r.published as column_name, r.inputs as other_table
+    select r.suite, r.document_kind, r.kind, r.name, r.expectation,
+           r.published as kind_column
     from ({{ reconciliation_rules_of_type('matching_rows') }}) as r
+),
+
+firsts as (
+    select document_id, kind, min(header_line) as header_line
+    from figures
+    group by document_id, kind
 ),
 
 evaluated as (
     select
         rules.suite,
         rules.expectation,
-        {{ check_id('rules.table_id', 'rules.kind', 'rules.name', 'own.source_line') }} as check_id,
+        {{ check_id('own.table_id', 'rules.kind', 'rules.name', 'own.source_line') }} as check_id,
         rules.kind as check_kind,
         own.document_id,
         own.source_line,
-        rules.table_id,
+        own.table_id,
         own.measure,
         own.row_label,
         cast(own.value as decimal(38, 10)) as published_value,
@@ -30,9 +39,12 @@ evaluated as (
         {{ describe_tolerance('rules.kind', 'own.decimals') }} as tolerance_desc,
         cast(null as varchar) as hint_if_failed
     from rules
-    inner join figures as own on own.table_id = rules.table_id and own.column_name = rules.column_name and not own.is_total
-    inner join figures as mirror on mirror.table_id = rules.other_table and mirror.column_name = rules.column_name
-                       and not mirror.is_total and mirror.row_label = own.row_label
+    inner join figures as own
+        on own.kind = rules.document_kind and own.kind_column = rules.kind_column and not own.is_total
+    inner join firsts as f on f.document_id = own.document_id and f.kind = own.kind and f.header_line = own.header_line
+    inner join figures as mirror
+        on mirror.document_id = own.document_id and mirror.kind = own.kind and mirror.table_id <> own.table_id
+        and mirror.kind_column = rules.kind_column and not mirror.is_total and mirror.row_label = own.row_label
     where own.value is not null
 )
 

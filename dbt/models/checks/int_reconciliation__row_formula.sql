@@ -1,5 +1,5 @@
 -- derived_column, row by row: a printed column against its recomputation from other cells of the
--- same row (rates, € per inhabitant, PA + PH = total, available − proposed = balance...). A row
+-- same row, in every table of the rule's kind (rates, € per inhabitant, PA + PH = total, available − proposed = balance...). A row
 -- is checked when it prints the figure and every input (or, for amounts split into parts, when
 -- an empty part stands for zero: missing_as_zero).
 -- depends_on: {{ ref('reconciliation_rules') }} {{ ref('reconciliation_suites') }}
@@ -18,7 +18,7 @@ evaluated as (
     select
         {{ sql_string(rule.suite) }} as suite,
         {{ sql_string(rule.expectation) }} as expectation,
-        {{ check_id(sql_string(rule.table_id), sql_string(rule.kind), sql_string(rule.name), 'own.source_line') }} as check_id,
+        {{ check_id('own.table_id', sql_string(rule.kind), sql_string(rule.name), 'own.source_line') }} as check_id,
         {{ sql_string(rule.kind) }} as check_kind,
         own.document_id,
         own.source_line,
@@ -36,9 +36,9 @@ evaluated as (
     {%- for column in rule.inputs %}
     left join figures i{{ loop.index0 }}
       on i{{ loop.index0 }}.table_id = own.table_id and i{{ loop.index0 }}.source_line = own.source_line
-     and i{{ loop.index0 }}.column_name = {{ sql_string(column) }}
+     and i{{ loop.index0 }}.kind_column = {{ sql_string(column) }}
     {%- endfor %}
-    where own.table_id = {{ sql_string(rule.table_id) }} and own.column_name = {{ sql_string(rule.published) }}
+    where own.kind = {{ sql_string(rule.document_kind) }} and own.kind_column = {{ sql_string(rule.published) }}
       and not own.is_total and own.value is not null
       {%- if not rule.missing_as_zero %}
         {%- for column in rule.inputs %}

@@ -1,5 +1,5 @@
 -- total_row: every printed TOTAL / "Total général" cell against the sum of the cells above it in
--- its column. Empty cells are not summed; a column where no row prints anything (the TOTAL then
+-- its column, for every table of the rule's kind and every column the rule names. Empty cells are not summed; a column where no row prints anything (the TOTAL then
 -- summarises nothing the table shows) is reported as such rather than skipped.
 with figures as (
     select * from {{ ref('int_reconciliation__figures') }}
@@ -7,22 +7,23 @@ with figures as (
 ),
 
 rules as (
-    select r.suite, r.table_id, r.kind, r.name, r.expectation,
-           unnest(string_split(r.inputs, '|')) as column_name
+    select r.suite, r.document_kind, r.kind, r.name, r.expectation,
+           unnest(string_split(r.inputs, '|')) as kind_column
     from ({{ reconciliation_rules_of_type('total_row') }}) as r
 ),
 
 parts as (
     select
         rules.suite,
-        rules.column_name,
+        f.table_id,
+        f.column_name,
         count(*) as summed_rows,
         count(*) filter (where f.rounding > 0) as rounded_rows,
         sum(f.value) as summed_value,
         sum(f.rounding) as summed_rounding
     from rules
     inner join figures as f
-      on f.table_id = rules.table_id and f.column_name = rules.column_name
+      on f.kind = rules.document_kind and f.kind_column = rules.kind_column
      and not f.is_total and f.value is not null
     group by all
 ),
@@ -31,11 +32,11 @@ evaluated as (
     select
         rules.suite,
         rules.expectation,
-        {{ check_id('rules.table_id', 'rules.kind', 'rules.column_name', 'total.source_line') }} as check_id,
+        {{ check_id('total.table_id', 'rules.kind', 'total.column_name', 'total.source_line') }} as check_id,
         rules.kind as check_kind,
         total.document_id,
         total.source_line,
-        rules.table_id,
+        total.table_id,
         total.measure,
         total.row_label,
         total.value as published_value,
@@ -53,8 +54,9 @@ evaluated as (
         end as hint_if_failed
     from rules
     inner join figures as total
-      on total.table_id = rules.table_id and total.column_name = rules.column_name and total.is_total
-    left join parts on parts.suite = rules.suite and parts.column_name = rules.column_name
+      on total.kind = rules.document_kind and total.kind_column = rules.kind_column and total.is_total
+    left join parts
+      on parts.suite = rules.suite and parts.table_id = total.table_id and parts.column_name = total.column_name
 )
 
 select
