@@ -131,7 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _plugins():
     """Subcommands contributed by the sources (FAP generator, what-if allocation...)."""
     registered = []
-    for module in ("dagster_project.sources.fap.cli", "dagster_project.reports.whatif_cli"):
+    for module in (
+        "dagster_project.sources.fap.cli",
+        "dagster_project.sources.deliberations.cli",
+        "dagster_project.reports.whatif_cli",
+    ):
         try:
             registered.append(__import__(module, fromlist=["register"]).register)
         except ModuleNotFoundError:

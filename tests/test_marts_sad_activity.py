@@ -13,7 +13,10 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def annex_hours(con):
-    rows = con.execute("SELECT sad_name, apa_hours_2024 FROM raw.fap_annex WHERE NOT is_total").fetchall()
+    rows = con.execute(
+        "SELECT row_label, value FROM raw.deliberation_cells WHERE table_id = 'fap_annex' AND kind_column = 'hours_billed' "
+        "AND NOT is_total"
+    ).fetchall()
     assert len(rows) == 36
     return {name: Fraction(hours) for name, hours in rows}
 

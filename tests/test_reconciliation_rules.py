@@ -90,21 +90,22 @@ FAP_ANNEX = [  # (line, city, sad, is_total, hours, envelope 2025)
     (50, "ARRAS", "SAD1", False, "100.00", "1000.00"),
     (51, None, "TOTAL", True, "110.00", "1100.00"),
 ]
-PROSE = [  # (figure_id, line, label, value, decimals, unit)
-    ("total", 60, "montant de la convention", "150000.00", 2, "eur"),
-    ("si_apa_first_instalment_pct", 61, "acompte (%)", "60", 0, "pct"),  # a contractual term: exact
-    ("first", 62, "acompte", "90000.00", 2, "eur"),
-    ("copy", 63, "montant cité ailleurs", "150001.00", 2, "eur"),
-    ("per_1000", 64, "APA pour 1000 (DREES 2022)", "74.0", 1, "per_1000"),
-    ("coverage", 65, "couverture (%)", "7.3", 1, "pct"),
+PROSE = [  # (figure_id, line, label, value, decimals, unit, role, subject, copy_of)
+    ("total", 60, "montant de la convention", "150000.00", 2, "eur", "fx_amount", None, None),
+    ("first_pct", 61, "acompte (%)", "60", 0, "pct", "fx_share", "1", None),  # a contractual term: exact
+    ("first", 62, "acompte", "90000.00", 2, "eur", "fx_instalment", "1", None),
+    ("copy", 63, "montant cité ailleurs", "150001.00", 2, "eur", None, None, "total"),
+    ("per_1000", 64, "APA pour 1000 (DREES 2022)", "74.0", 1, "per_1000", "fx_rate", None, None),
+    ("coverage", 65, "couverture (%)", "7.3", 1, "pct", "fx_coverage", None, None),
 ]
-SUITES = [
+ROLES = [("fx_amount", False), ("fx_share", True), ("fx_instalment", False), ("fx_rate", False), ("fx_coverage", False)]
+SUITES = [  # suite, the kind its table rules check, guarded asset
     ("fx_t", "t", "staging/stg_t"),
     ("fx_m", "m", "staging/stg_m"),
     ("fx_u", "u", "staging/stg_u"),
-    ("fx_prose", "fx_prose", "staging/stg_deliberations__prose_figures"),
-    ("envelope_allocation", "fap_annex", "marts/envelope_allocations"),
-    ("fap_hours", "fap_annex", "marts/fap_annex_hours_comparison"),
+    ("fx_prose", None, "staging/stg_deliberations__prose_figures"),
+    ("envelope_allocation", "sad_envelope_annex", "marts/envelope_allocations"),
+    ("fap_hours", "sad_envelope_annex", "marts/fap_annex_hours_comparison"),
 ]
 # suite, rule_type, kind, name, published, inputs, weights, formula, formula_desc, missing_as_zero, scale
 RULES = [
@@ -119,8 +120,8 @@ RULES = [
         "formula",
         "derived_column",
         "first",
-        "prose:first",
-        "prose:si_apa_first_instalment_pct|prose:total",
+        "role:fx_instalment",
+        "role:fx_share|role:fx_amount",
         None,
         "{1} * {0} / 100",
         "part de l'acompte × montant",
@@ -132,8 +133,8 @@ RULES = [
         "formula",
         "cross_document",
         "copy",
-        "prose:copy",
-        "prose:total",
+        "copies",
+        "copied",
         None,
         "{0}",
         "montant de la convention",
@@ -145,22 +146,22 @@ RULES = [
         "formula",
         "cross_source",
         "coverage",
-        "prose:coverage",
-        "prose:per_1000",
+        "role:fx_coverage",
+        "role:fx_rate",
         None,
         "{0} / 10",
         "pour 1000 / 10",
         None,
         None,
     ),
-    ("fx_u", "matching_rows", "cross_document", "bonus", "bonus", "v", None, None, None, None, None),
+    ("fx_u", "matching_rows", "cross_document", "bonus", "bonus", None, None, None, None, None, None),
     ("envelope_allocation", "engine", "engine", "allocation_per_sad", None, None, None, None, "répartition", None, None),
     ("fap_hours", "engine", "engine", "hours_per_sad", None, None, None, None, "heures FAP", None, None),
 ]
 REGISTER = [  # check_id, published, computed (as written), reason
     ("t.derived_column.share_pct.l0011", "80", "75.00", "part recopiée, revue"),
     ("t.derived_column.per_head.l0011", "11.00", "10.01", "pin périmé : ne s'applique plus"),
-    ("fap_annex.engine.hours_per_sad.l0051", "110.00", "108.00", "heures de décembre attendues"),
+    ("annex.engine.hours_per_sad.l0051", "110.00", "108.00", "heures de décembre attendues"),
 ]
 
 
@@ -168,11 +169,12 @@ def _build_fixture(db: Path) -> None:
     con = duckdb.connect(str(db))
     for schema in ("staging", "marts", "reference", "intermediate"):
         con.execute(f"CREATE SCHEMA {schema}")
+    # every table of the fixture is its own kind (t, m...); u and v are two tables of kind u
     con.execute(
-        """CREATE TABLE staging.stg_deliberations__cells (document_id VARCHAR, table_id VARCHAR, source_line INTEGER,
-           column_index SMALLINT, row_label VARCHAR, is_total BOOLEAN, column_name VARCHAR, column_header VARCHAR,
-           value DECIMAL(18,4), printed_decimals INTEGER, unit VARCHAR, indicator_code VARCHAR, territory_code VARCHAR,
-           indicator_label VARCHAR)"""
+        """CREATE TABLE staging.stg_deliberations__cells (document_id VARCHAR, table_id VARCHAR, kind VARCHAR,
+           source_line INTEGER, column_index SMALLINT, row_label VARCHAR, is_total BOOLEAN, column_name VARCHAR,
+           kind_column VARCHAR, column_header VARCHAR, value DECIMAL(18,4), printed_decimals INTEGER, unit VARCHAR,
+           indicator_code VARCHAR, territory_code VARCHAR, indicator_label VARCHAR, reference_period VARCHAR)"""
     )
     columns: dict[str, list[str]] = {}
     for table, line, label, total, column, header, value, decimals, unit in CELLS:
@@ -180,35 +182,45 @@ def _build_fixture(db: Path) -> None:
         if column not in order:
             order.append(column)
         con.execute(
-            "INSERT INTO staging.stg_deliberations__cells VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)",
-            [DOC, table, line, order.index(column) + 1, label, total, column, header, value, decimals, unit],
-        )
+            "INSERT INTO staging.stg_deliberations__cells VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)",
+            [DOC, table, "u" if table == "v" else table, line, order.index(column) + 1, label, total, column, column, header,
+             value, decimals, unit],
+        )  # fmt: skip
     for line, city, sad, total, hours, envelope in FAP_ANNEX:
         label = sad if total else f"{city} / {sad}"
         for index, (column, header, value, unit) in enumerate(
             [
-                ("apa_hours_2024", "Heures APA 2024", hours, "hours"),
-                ("envelope_2025_eur", "Enveloppe 2025 (en €)", envelope, "eur"),
+                ("hours_billed", "Heures APA 2024", hours, "hours"),
+                ("envelope_eur", "Enveloppe 2025 (en €)", envelope, "eur"),
             ],
             start=1,
         ):
             con.execute(
-                "INSERT INTO staging.stg_deliberations__cells VALUES (?, 'fap_annex', ?, ?, ?, ?, ?, ?, ?, 2, ?, NULL, NULL, NULL)",
-                [DOC2, line, index, label, total, column, header, value, unit],
+                "INSERT INTO staging.stg_deliberations__cells VALUES "
+                "(?, 'annex', 'sad_envelope_annex', ?, ?, ?, ?, ?, ?, ?, ?, 2, ?, NULL, NULL, NULL, NULL)",
+                [DOC2, line, index, label, total, column, column, header, value, unit],
             )
     con.execute(
         """CREATE TABLE staging.stg_deliberations__prose_figures (document_id VARCHAR, table_id VARCHAR, figure_id VARCHAR,
            source_line INTEGER, value DECIMAL(18,4), printed_decimals INTEGER, unit VARCHAR, label VARCHAR,
-           indicator_code VARCHAR, territory_code VARCHAR)"""
+           indicator_code VARCHAR, territory_code VARCHAR, reference_period VARCHAR, role VARCHAR, subject VARCHAR,
+           copy_of VARCHAR)"""
     )
-    for figure_id, line, label, value, decimals, unit in PROSE:
+    for figure_id, line, label, value, decimals, unit, role, subject, copy_of in PROSE:
         con.execute(
-            "INSERT INTO staging.stg_deliberations__prose_figures VALUES (?, 'fx_prose', ?, ?, ?, ?, ?, ?, NULL, NULL)",
-            [DOC, figure_id, line, value, decimals, unit, label],
+            "INSERT INTO staging.stg_deliberations__prose_figures VALUES (?, 'fx_prose', ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?)",
+            [DOC, figure_id, line, value, decimals, unit, label, role, subject, copy_of],
         )
+    con.execute("CREATE TABLE reference.deliberation_figure_roles (role VARCHAR, exact BOOLEAN)")
+    con.executemany("INSERT INTO reference.deliberation_figure_roles VALUES (?, ?)", ROLES)
+    con.execute(
+        "CREATE TABLE staging.stg_deliberations__row_links (document_id VARCHAR, table_id VARCHAR, source_line INTEGER, "
+        "row_label VARCHAR, finances_table_id VARCHAR, finances_column VARCHAR)"
+    )
     con.execute(
         "CREATE TABLE staging.stg_deliberations__catalogue_entries AS SELECT * FROM (VALUES "
-        "('t', 'doc', 9), ('m', 'doc', 19), ('u', 'doc', 29), ('v', 'doc', 39), ('fap_annex', 'doc2', 48)) x(table_id, document_id, header_line)"
+        "('t', 'doc', 't', 9), ('m', 'doc', 'm', 19), ('u', 'doc', 'u', 29), ('v', 'doc', 'u', 39), "
+        "('annex', 'doc2', 'sad_envelope_annex', 48)) x(table_id, document_id, kind, header_line)"
     )
     con.execute(
         """CREATE TABLE staging.stg_deliberations__acknowledged_discrepancies (check_id VARCHAR, entry_number INTEGER,
@@ -222,30 +234,34 @@ def _build_fixture(db: Path) -> None:
             [check_id, number, reason, published, computed, decimals],
         )
     con.execute(
-        "CREATE TABLE staging.stg_pdc_cp_2025_541__fap_annex AS SELECT * FROM (VALUES "
-        "('doc2', 49, false, 'ARRAS', 'SAD0'), ('doc2', 50, false, 'ARRAS', 'SAD1'), ('doc2', 51, true, NULL, 'TOTAL')) "
-        "x(document_id, source_line, is_total, city, sad_name)"
+        "CREATE TABLE staging.stg_deliberations__sad_envelope_annex AS SELECT * FROM (VALUES "
+        "('annex', 'doc2', 49, false, 'ARRAS', 'SAD0'), ('annex', 'doc2', 50, false, 'ARRAS', 'SAD1'), "
+        "('annex', 'doc2', 51, true, NULL, 'TOTAL')) x(table_id, document_id, source_line, is_total, city, sad_name)"
     )
     # our allocation reproduces SAD1 and the total to the cent (SAD0 has no hours basis)
     con.execute(
+        "CREATE TABLE intermediate.int_envelopes AS SELECT 'e' AS envelope_id, 'annex' AS table_id, "
+        "'envelope_eur' AS published_amount_column"
+    )
+    con.execute(
         "CREATE TABLE marts.envelope_allocations AS SELECT * FROM (VALUES "
-        "('ARRAS', 'SAD1', 2025, 100.00::DECIMAL(18,2), 1100.00::DECIMAL(18,2), 1100.00::DECIMAL(18,2))) "
-        "x(city, sad_name, year, hours_basis, amount_published_eur, amount_computed_eur)"
+        "('e', 'ARRAS', 'SAD1', 2025, 100.00::DECIMAL(18,2), 1100.00::DECIMAL(18,2), 1100.00::DECIMAL(18,2))) "
+        "x(envelope_id, city, sad_name, year, hours_basis, amount_published_eur, amount_computed_eur)"
     )
     con.execute(
         "UPDATE staging.stg_deliberations__cells SET value = 1100.00 WHERE document_id = 'doc2' AND source_line = 50 "
-        "AND column_name = 'envelope_2025_eur'"
+        "AND column_name = 'envelope_eur'"
     )
     # FAP hours: SAD1 agrees, SAD0 has no FAP line, the TOTAL misses 2 hours
     con.execute(
         "CREATE TABLE marts.fap_annex_hours_comparison AS SELECT * FROM (VALUES "
-        "(10.00::DECIMAL(18,2), NULL::DECIMAL(18,2), 'doc2', 49, 'ARRAS', 'SAD0', 2024), "
-        "(100.00, 100.00, 'doc2', 50, 'ARRAS', 'SAD1', 2024), (110.00, 108.00, 'doc2', 51, NULL, 'TOTAL', 2024)) "
-        "x(annex_apa_hours, fap_apa_hours, document_id, source_line, city, sad_name, reference_year)"
+        "('annex', 10.00::DECIMAL(18,2), NULL::DECIMAL(18,2), 'doc2', 49, 'ARRAS', 'SAD0', 2024), "
+        "('annex', 100.00, 100.00, 'doc2', 50, 'ARRAS', 'SAD1', 2024), ('annex', 110.00, 108.00, 'doc2', 51, NULL, 'TOTAL', 2024)) "
+        "x(table_id, annex_apa_hours, fap_apa_hours, document_id, source_line, city, sad_name, reference_year)"
     )
     con.execute("CREATE TABLE staging.stg_fap__files AS SELECT 2024 AS year, true AS synthetic")
     con.execute(
-        "CREATE TABLE reference.reconciliation_suites (suite VARCHAR, table_id VARCHAR, guards VARCHAR, description VARCHAR)"
+        "CREATE TABLE reference.reconciliation_suites (suite VARCHAR, document_kind VARCHAR, guards VARCHAR, description VARCHAR)"
     )
     con.executemany("INSERT INTO reference.reconciliation_suites VALUES (?, ?, ?, 'fixture')", SUITES)
     con.execute(
@@ -394,7 +410,7 @@ def test_contractual_percentage_is_exact_and_cross_document_amounts_must_match(b
     # 60 % is a term of the convention, not a rounded figure: no ±0,5 % (i.e. ±750 €) of slack
     r = assert_check(
         built,
-        "fx_prose.derived_column.first.l0062",
+        "fx_prose.derived_column.first.first.l0062",
         published="90000.00",
         computed=D(150000) * 60 / 100,
         tolerance=HALF[2],
@@ -403,7 +419,7 @@ def test_contractual_percentage_is_exact_and_cross_document_amounts_must_match(b
     assert "(d'après doc l.60, doc l.61)" in r["explanation"]
     assert_check(
         built,
-        "fx_prose.cross_document.copy.l0063",
+        "fx_prose.cross_document.copy.copy.l0063",
         published="150001.00",
         computed="150000.00",
         tolerance=HALF[2],
@@ -415,7 +431,7 @@ def test_cross_source_is_worded_as_two_sources(built):
     # 74,0 per 1000 / 10 = 7,4 %; the input moves by 0,05 / 10
     r = assert_check(
         built,
-        "fx_prose.cross_source.coverage.l0065",
+        "fx_prose.cross_source.coverage.coverage.l0065",
         published="7.3",
         computed=D("74.0") / 10,
         tolerance=HALF[1] + HALF[1] / 10,
@@ -433,7 +449,7 @@ def test_matching_rows_agree_and_differ(built):
 def test_engine_agrees_to_the_cent_and_a_disagreement_is_an_error(built):
     assert_check(
         built,
-        "fap_annex.engine.allocation_per_sad.l0050",
+        "annex.engine.allocation_per_sad.l0050",
         published="1100.00",
         computed="1100.00",
         tolerance=HALF[2],
@@ -442,7 +458,7 @@ def test_engine_agrees_to_the_cent_and_a_disagreement_is_an_error(built):
     )
     assert_check(
         built,
-        "fap_annex.engine.allocation_per_sad.l0051",
+        "annex.engine.allocation_per_sad.l0051",
         published="1100.00",
         computed="1100.00",
         tolerance=HALF[2],
@@ -451,7 +467,7 @@ def test_engine_agrees_to_the_cent_and_a_disagreement_is_an_error(built):
     )
     r = assert_check(
         built,
-        "fap_annex.engine.hours_per_sad.l0049",
+        "annex.engine.hours_per_sad.l0049",
         published="10.00",
         computed="0",
         tolerance=HALF[2],
@@ -471,7 +487,7 @@ def test_engine_agrees_to_the_cent_and_a_disagreement_is_an_error(built):
 def test_an_accepted_blocking_discrepancy_says_so(built):
     r = assert_check(
         built,
-        "fap_annex.engine.hours_per_sad.l0051",
+        "annex.engine.hours_per_sad.l0051",
         published="110.00",
         computed="108.00",
         tolerance=HALF[2],

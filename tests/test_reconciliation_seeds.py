@@ -26,7 +26,7 @@ MART_COLUMNS = [
 # The discrepancies the seeds really contain (see docs/reconciliation.md and the closing note).
 SEED_DISCREPANCIES = {
     # the 36 amounts of the 2024 envelope add up to 887 489,98 €, not the printed 887 490,00 €
-    "fap_annex.total_row.envelope_2024_eur.l0128": "failed",
+    "fap_annex.total_row.previous_envelope_eur.l0128": "failed",
     # the regional AEEH allocataires 47 556 is one less than the sum of the départements (47 557)
     "hdf_children.total_row.aeeh_allocataires_0_19.l0298": "failed",
     # « €/allocataire AEEH » does not follow from the printed DRL and allocataires (0,05 to 3,98 € off)
@@ -169,7 +169,7 @@ def test_explanations_say_what_and_by_how_much(con):
     assert (float(published), round(float(computed), 4)) == (2.98, 3.0764)
     assert "imprimé 2,98 (ligne 298)" in explanation and "moyenne simple" in explanation
     (explanation,) = con.execute(
-        "SELECT explanation FROM marts.reconciliation_checks WHERE check_id = 'fap_annex.total_row.envelope_2025_eur.l0128'"
+        "SELECT explanation FROM marts.reconciliation_checks WHERE check_id = 'fap_annex.total_row.envelope_eur.l0128'"
     ).fetchone()
     assert explanation.startswith("Cohérent : « Répartition de l'enveloppe 2025 (en €) »")
     assert "887 490" in explanation and "somme des 36 lignes" in explanation
