@@ -89,6 +89,14 @@ def _edit_catalogue(raw: Path, a: dict, figure: bool = False) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+def _edit_manifest(raw: Path, a: dict) -> None:
+    path = raw / "deliberations" / "manifest.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    (entry,) = [d for d in data["documents"] if d["document_id"] == a["document_id"]]
+    entry.update(a["set"])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
 # ---------------------------------------------------------------- official files (issue 13)
 def opendata_folder(raw: Path) -> Path:
     """raw/opendata/files/ of the copy, made of links to the official files on first use (the
@@ -177,6 +185,7 @@ OPS = {
     "update_manifest": _update_manifest,
     "edit_catalogue": _edit_catalogue,
     "edit_figure": lambda raw, a: _edit_catalogue(raw, a, figure=True),
+    "edit_manifest": _edit_manifest,
     "opendata_edition": _opendata_edition,
     "opendata_change_byte": _opendata_change_byte,
     "opendata_delete": _opendata_delete,
