@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from .conftest import DOC_002, make_paths
+from conftest import DOC_002, make_paths
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 

@@ -240,8 +240,8 @@ def _build_fixture(db: Path) -> None:
     )
     # our allocation reproduces SAD1 and the total to the cent (SAD0 has no hours basis)
     con.execute(
-        "CREATE TABLE intermediate.int_envelopes AS SELECT 'e' AS envelope_id, 'annex' AS table_id, "
-        "'envelope_eur' AS published_amount_column"
+        "CREATE TABLE intermediate.int_envelopes AS SELECT 'e' AS envelope_id, 'published' AS envelope_kind, "
+        "'annex' AS table_id, 'envelope_eur' AS published_amount_column"
     )
     con.execute(
         "CREATE TABLE marts.envelope_allocations AS SELECT * FROM (VALUES "
@@ -501,6 +501,21 @@ def test_an_accepted_blocking_discrepancy_says_so(built):
     assert "la publication est bloquée" not in r["explanation"]
 
 
+def test_coverage_counts_what_is_printed(built):
+    """Expected evaluations come from the printed structure, not from the check models."""
+    coverage = {
+        name: (expected, evaluated)
+        for name, expected, evaluated in built.execute(
+            "SELECT check_name, expected_evaluations, evaluated FROM intermediate.int_reconciliation__coverage"
+        ).fetchall()
+    }
+    assert coverage["fx_t__total_row__columns"] == (2, 2)  # the TOTAL row × the 2 columns the rule names
+    assert coverage["fx_t__derived_column__share_pct"] == (2, 2)  # 2 rows print a share
+    assert coverage["fx_m__cross_row__rate"] == (3, 3)
+    assert coverage["fx_prose__derived_column__first"] == (1, 1)
+    assert coverage["envelope_allocation__engine__allocation_per_sad"][1] == 2
+
+
 def test_history_records_the_run(built):
     runs = built.execute("SELECT run_id, count(*) FROM marts.reconciliation_history GROUP BY 1").fetchall()
     total = built.execute("SELECT count(*) FROM marts.reconciliation_checks").fetchone()[0]
@@ -605,6 +620,11 @@ def test_the_check_fails_closed(judged):
     # a rule without any row (the table changed shape) is an error, not a warning
     result = check_result(_rule(name), mine.iloc[0:0], None)
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    result = check_result(_rule(name), mine.iloc[0:0], None, expected=5)
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    # ...unless nothing printed calls for it (no table of its kind loaded): nothing to check
+    result = check_result(_rule(name), mine.iloc[0:0], None, expected=0)
+    assert result.passed and result.metadata["expected"].value == 0
     # GX could not evaluate
     result = check_result(_rule(name), mine, None)
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)

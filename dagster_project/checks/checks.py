@@ -4,7 +4,9 @@ asset its suite guards, evaluated in one step after dbt has built marts.reconcil
 dbt computes every figure, tolerance and verdict row (dbt/models/checks/, docs/reconciliation.md);
 here Great Expectations re-judges those rows and Dagster reports them. The check fails closed,
 with severity ERROR, when GX could not evaluate a rule, when GX's failing rows are not the rows
-the mart marks as not passed, or when a rule has no row at all (a table that changed shape).
+the mart marks as not passed, or when a rule has no row at all although what is printed calls for
+some (int_reconciliation__coverage; a rule nothing loaded calls for, e.g. no table of its kind,
+passes with nothing to check).
 Otherwise an error-severity failure (our figures disagree with the document) blocks everything
 downstream, publish included; a warning is recorded without blocking.
 """
@@ -35,8 +37,16 @@ ORDER BY c.document_id, c.source_line, c.check_id
 """
 
 
+# Per rule, the evaluations what is printed calls for (dbt, int_reconciliation__coverage).
+COVERAGE_QUERY = "SELECT check_name, expected_evaluations FROM intermediate.int_reconciliation__coverage"
+
+
 def read_rows(con):
     return con.execute(ROWS_QUERY).df().astype({"abs_delta_micro": "int64", "tolerance_micro": "int64"})
+
+
+def read_coverage(con) -> dict[str, int]:
+    return dict(con.execute(COVERAGE_QUERY).fetchall())
 
 
 def _fail_closed(rule: Rule, reason: str, metadata: dict) -> dg.AssetCheckResult:
@@ -50,13 +60,24 @@ def _fail_closed(rule: Rule, reason: str, metadata: dict) -> dg.AssetCheckResult
     )
 
 
-def check_result(rule: Rule, rows, verdict: "Verdict | None") -> dg.AssetCheckResult:
-    """rows: this rule's rows of marts.reconciliation_checks (pandas); verdict: GX's, if any."""
+def check_result(rule: Rule, rows, verdict: "Verdict | None", expected: int | None = None) -> dg.AssetCheckResult:
+    """rows: this rule's rows of marts.reconciliation_checks (pandas); verdict: GX's, if any;
+    expected: the evaluations what is printed calls for (None: unknown, at least one)."""
     records = rows.to_dict("records")
+    if not records and expected == 0:
+        # nothing printed calls for this rule (no table of its kind, no figure of its role loaded)
+        return dg.AssetCheckResult(
+            asset_key=rule.guards,
+            check_name=rule.check_name,
+            passed=True,
+            description="Rien à contrôler : aucun document chargé n'imprime ce que cette règle compare.",
+            metadata={"evaluated": 0, "expected": 0, "check_kind": rule.kind, "gx_suite": GX_SUITE, "suite": rule.suite},
+        )
     failed = [r for r in records if r["status"] == "failed"]
     acknowledged = [r for r in records if r["status"] == "acknowledged"]
     metadata = {
         "evaluated": len(records),
+        "expected": expected if expected is not None else len(records),
         "failed": len(failed),
         "acknowledged": len(acknowledged),
         "check_kind": rule.kind,
@@ -160,6 +181,7 @@ def build_checks() -> list[dg.AssetChecksDefinition]:
     def reconciliation(context: dg.AssetCheckExecutionContext, refresh_lock: RefreshLockResource):
         with connect_work(get_settings().work_db) as con:
             rows = read_rows(con)
+            coverage = read_coverage(con)
             fault_point("checks")  # tests kill the refresh here, the work database open
         try:
             verdicts = validate(
@@ -172,7 +194,9 @@ def build_checks() -> list[dg.AssetChecksDefinition]:
             verdicts = {}
         selected = context.selected_asset_check_keys
         for rule in rules:
-            result = check_result(rule, rows[rows["check_name"] == rule.check_name], verdicts.get(rule.check_name))
+            result = check_result(
+                rule, rows[rows["check_name"] == rule.check_name], verdicts.get(rule.check_name), coverage.get(rule.check_name)
+            )
             if dg.AssetCheckKey(rule.guards, rule.check_name) in selected:
                 yield result
 
