@@ -72,7 +72,7 @@ def _spec(key: dg.AssetKey, description: str, **tags: str) -> dg.AssetSpec:
     tags={"layer": "raw", "source": "fap"},
     description=(
         "SAD registry (raw/fap/sad_registry.csv): links each FAP sad_id and FINESS to the SAD name and city "
-        "printed in the annex of deliberation 2025-541. Table raw.fap_sad_registry. FINESS numbers are fictitious."
+        "printed in the envelope annex of their département. Table raw.fap_sad_registry. FINESS numbers are fictitious."
     ),
 )
 def sad_registry(context: dg.AssetExecutionContext, refresh_lock: RefreshLockResource) -> dg.MaterializeResult:

@@ -1,7 +1,7 @@
 """Synthetic monthly FAP exports, deterministic, from the committed activity profile.
 
 No real FAP export is public, so the sample is generated: twelve 2024 files for the 36
-Pas-de-Calais SAD whose yearly hours per SAD and prestation are exactly the profile's (the
+SAD of the registry whose yearly hours per SAD and prestation are exactly the profile's (the
 APA hours are those of the annex). The same code writes any volume for the benchmarks
 (N départements x 36 SAD x M months, more beneficiaries per SAD with `scale`).
 
@@ -27,7 +27,7 @@ from .files import SAMPLE_HASHES_FILE, sample_sums, sha256_of
 from .profile import Sad, finess_for, read_csv_rows, read_registry, sad_id_for, sad_number, write_csv
 
 SEED = 20240101
-# Département codes used for synthetic national volumes, after the profile's own ('62').
+# Département codes used for synthetic national volumes, after the profile's own.
 DEPARTMENTS = (
     [f"{n:02d}" for n in range(1, 20)] + ["2A", "2B"] + [f"{n:02d}" for n in range(21, 96)] + ["971", "972", "973", "974", "976"]
 )

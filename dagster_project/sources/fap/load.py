@@ -208,8 +208,8 @@ def load_registry(con: duckdb.DuckDBPyConnection, path: Path) -> int:
         {
             "sad_id": "FAP identifier of the home-care service (SAD)",
             "finess": "FINESS number of the SAD (fictitious in the synthetic sample)",
-            "department_code": "Département of the SAD ('62')",
-            "sad_name": "SAD name exactly as printed in the annex of deliberation 2025-541",
+            "department_code": "COG code of the département of the SAD",
+            "sad_name": "SAD name exactly as printed in the envelope annex of its département",
             "city": "City exactly as printed in the annex",
         },
         "The FAP registry of home-care services (SAD): FAP identifier, FINESS, name and city as printed in the annex",

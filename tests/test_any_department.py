@@ -1,0 +1,198 @@
+"""Any département: the warehouse of whichever département installs it, built end to end as a
+new user would (`autonomy fap generate --if-no-exports`, then `autonomy refresh`, the two steps
+of `make run`), in copies of raw/ set up for:
+
+- Gironde (33), Corse-du-Sud (2A) and Guadeloupe (971), with a deliberations folder holding no
+  file at all: the official-source marts and the comparison report, every deliberation-based
+  report saying that no deliberation is loaded, no FAP sample (the registry knows no SAD there);
+- Nord (59) with only its own deliberation (004) in the manifest: its annexes and checks, no
+  Pas-de-Calais focus anywhere.
+
+The expected figures are read from the raw files and the COG independently of the marts.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from conftest import DOC_004, OPENDATA, RAW, Paths
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
+AUTONOMY = str(Path(sys.executable).with_name("autonomy"))
+# the deliberation-based reports (comparaisons.html is the official sources' report)
+DELIBERATION_REPORTS = ("indicateurs", "activite_sad", "enveloppe", "compensations", "reconciliation")
+
+
+def deployment(root: Path, department_code: str, documents: list[str]) -> tuple[Paths, dict]:
+    """A copy of raw/ whose deliberations folder holds only `documents` (none: no file at all),
+    built with the département's code by the two commands of `make run`."""
+    raw = root / "raw"
+    shutil.copytree(RAW, raw, ignore=shutil.ignore_patterns("fap_*.csv", "fap_*.csv.gz", "synthetic_sample.sha256", "files"))
+    deliberations = raw / "deliberations"
+    if documents:
+        manifest = yaml.safe_load((deliberations / "manifest.yml").read_text(encoding="utf-8"))
+        manifest["documents"] = [d for d in manifest["documents"] if d["document_id"] in documents]
+        (deliberations / "manifest.yml").write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        for path in deliberations.glob("*.txt"):
+            if path.stem not in documents:
+                path.unlink()
+    else:
+        shutil.rmtree(deliberations)
+        deliberations.mkdir()
+    paths = Paths(root=root, raw=raw, warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
+    env = {**os.environ, **paths.env, "AUTONOMY_DEPARTMENT_CODE": department_code, "DAGSTER_HOME": str(root / "dagster")}
+    for key in ("AUTONOMY_WORK_DIR", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
+        env.pop(key, None)
+    (root / "dagster").mkdir()
+    sample = subprocess.run([AUTONOMY, "fap", "generate", "--if-no-exports", "--quiet"], env=env, capture_output=True, text=True)
+    refresh = subprocess.run([AUTONOMY, "refresh"], env=env, capture_output=True, text=True, timeout=1500)
+    return paths, {"sample": sample, "refresh": refresh}
+
+
+def _build(tmp_path_factory, name: str, code: str, documents: list[str]):
+    paths, runs = deployment(tmp_path_factory.mktemp(name), code, documents)
+    con = duckdb.connect(str(paths.warehouse), read_only=True) if paths.warehouse.exists() else None
+    return paths, runs, con
+
+
+@pytest.fixture(scope="module")
+def gironde(tmp_path_factory):
+    paths, runs, con = _build(tmp_path_factory, "gironde", "33", [])
+    yield paths, runs, con
+    if con:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def corse_du_sud(tmp_path_factory):
+    paths, runs, con = _build(tmp_path_factory, "corse_du_sud", "2A", [])
+    yield paths, runs, con
+    if con:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def guadeloupe(tmp_path_factory):
+    paths, runs, con = _build(tmp_path_factory, "guadeloupe", "971", [])
+    yield paths, runs, con
+    if con:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def nord_only(tmp_path_factory):
+    paths, runs, con = _build(tmp_path_factory, "nord_only", "59", [DOC_004])
+    yield paths, runs, con
+    if con:
+        con.close()
+
+
+def _cog_name(code: str) -> str:
+    """The département's name as INSEE prints it (the population file the COG marts name it from)."""
+    import fastexcel
+
+    reader = fastexcel.read_excel(OPENDATA / "insee" / "estim-pop-dep-sexe-gca-1975-2023.xls")
+    frame = reader.load_sheet(reader.sheet_names[1], header_row=None).to_polars()
+    for row in frame.iter_rows():
+        if row[0] is not None and str(row[0]).strip() == code:
+            return str(row[1]).strip()
+    raise LookupError(code)
+
+
+def _assert_refresh_published(paths: Paths, runs: dict) -> None:
+    refresh = runs["refresh"]
+    assert refresh.returncode == 0, refresh.stdout[-4000:] + refresh.stderr[-2000:]
+    assert paths.warehouse.exists()
+
+
+def _report_texts(paths: Paths) -> dict[str, str]:
+    texts = {p.name: p.read_text(encoding="utf-8") for p in paths.reports.glob("*.html")}
+    texts.update({p.name: p.read_text(encoding="utf-8-sig") for p in paths.reports.glob("*.csv")})
+    return texts
+
+
+@pytest.mark.parametrize("deployment_name, code", [("gironde", "33"), ("corse_du_sud", "2A"), ("guadeloupe", "971")])
+def test_a_departement_with_no_deliberation_publishes_the_official_sources(request, deployment_name, code):
+    paths, runs, con = request.getfixturevalue(deployment_name)
+    _assert_refresh_published(paths, runs)
+    # no deliberation: the deliberation marts are empty, the official ones full
+    assert con.execute("SELECT count(*) FROM raw.documents").fetchall() == [(0,)]
+    for mart in ("indicator_values", "envelopes", "sad_activity", "sad_compensations", "budget_lines", "payment_schedules"):
+        assert con.execute(f"SELECT count(*) FROM marts.{mart}").fetchall() == [(0,)], mart
+    kinds = dict(con.execute("SELECT check_kind = 'official_total', count(*) FROM marts.reconciliation_checks GROUP BY 1").fetchall())
+    assert kinds.get(False, 0) == 0 and kinds[True] > 70_000
+    assert con.execute("SELECT count(*) FROM marts.official_rates WHERE territory_code = ?", [code]).fetchall()[0][0] > 0
+    # the reports are about the département, named from the COG
+    (focus,) = con.execute("SELECT territory_code, territory_name FROM marts.rpt_reports__territories WHERE is_focus").fetchall()
+    assert focus == (code, _cog_name(code))
+    # the registry knows no SAD of this département: no synthetic FAP sample, empty FAP marts
+    assert list((paths.raw / "fap").glob("fap_*.csv")) == []
+    assert "no synthetic FAP sample" in runs["sample"].stdout and f"département {code}" in runs["sample"].stdout
+    assert con.execute("SELECT count(*) FROM marts.fap_files").fetchall() == [(0,)]
+    texts = _report_texts(paths)
+    for slug in DELIBERATION_REPORTS:
+        assert "Aucune délibération chargée" in texts[f"{slug}.html"], slug
+    # no Pas-de-Calais figure: nothing but the comparison (every département on its map) names it
+    named = sorted(name for name, text in texts.items() if "Pas-de-Calais" in text and not name.startswith("comparaisons"))
+    assert named == []
+    assert focus[1] in texts["comparaisons.html"] and focus[1] in texts["index.html"]
+
+
+def test_corsica_is_said_to_be_printed_whole_in_some_years(corse_du_sud):
+    paths, runs, _ = corse_du_sud
+    _assert_refresh_published(paths, runs)
+    page = (paths.reports / "comparaisons.html").read_text(encoding="utf-8")
+    assert "Corse-du-Sud" in page and "(20)" in page  # DREES prints Corsica whole as 20 in some years: said on the page
+
+
+def test_guadeloupe_is_said_to_have_no_outline_on_the_metropolitan_map(guadeloupe):
+    paths, runs, _ = guadeloupe
+    _assert_refresh_published(paths, runs)
+    page = (paths.reports / "comparaisons.html").read_text(encoding="utf-8")
+    assert "Guadeloupe" in page and "pas de contour" in page
+
+
+def test_the_home_departement_is_ringed_on_the_map_with_french_agreement(gironde, nord_only):
+    for (paths, runs, _), ringed in ((gironde, "(Gironde entourée)"), (nord_only, "(Nord entouré)")):
+        _assert_refresh_published(paths, runs)
+        assert ringed in (paths.reports / "comparaisons.html").read_text(encoding="utf-8")
+
+
+def test_nord_alone_loads_its_own_deliberation_and_checks(nord_only):
+    paths, runs, con = nord_only
+    _assert_refresh_published(paths, runs)
+    assert con.execute("SELECT document_id, department_code FROM raw.documents").fetchall() == [(DOC_004, "59")]
+    # the catalogue's entries of the other documents are ignored: only 004's tables
+    tables = {r[0] for r in con.execute("SELECT DISTINCT table_id FROM raw.catalogue_entries").fetchall()}
+    catalogue = yaml.safe_load((paths.deliberations / "catalogue.yml").read_text(encoding="utf-8"))
+    expected = {e["table_id"] for e in catalogue["tables"] + catalogue["prose"] if e["document_id"] == DOC_004}
+    assert tables == expected and len(expected) == 11
+    # Nord's annexes: 53 + 33 + 58 SAD (one measure each) + 9 renewed CPOM (three measures)
+    assert con.execute("SELECT count(*) FROM marts.sad_compensations").fetchall() == [(53 + 33 + 58 + 3 * 9,)]
+    checks = dict(
+        con.execute(
+            "SELECT status, count(*) FROM marts.reconciliation_checks WHERE check_kind <> 'official_total' GROUP BY 1"
+        ).fetchall()
+    )
+    # the 204 checks of document 004 in the full build, all passed
+    assert checks == {"passed": 204}
+    assert con.execute("SELECT DISTINCT document_id FROM marts.reconciliation_checks WHERE check_kind <> 'official_total'").fetchall() == [
+        (DOC_004,)
+    ]
+    assert con.execute("SELECT department_code FROM marts.compensation_hourly_comparison").fetchall() == [("59",)]
+    (focus,) = con.execute("SELECT territory_code FROM marts.rpt_reports__territories WHERE is_focus").fetchall()
+    assert focus == ("59",)
+    texts = _report_texts(paths)
+    assert "Nord" in texts["compensations.html"] and "Aucune délibération chargée" not in texts["compensations.html"]
+    # no Pas-de-Calais focus anywhere: it is named only as a neighbour in the comparison
+    named = sorted(name for name, text in texts.items() if "Pas-de-Calais" in text and not name.startswith("comparaisons"))
+    assert named == []
+    assert "du Nord" in texts["comparaisons.html"]
