@@ -7,6 +7,11 @@ with severity ERROR, when GX could not evaluate a rule, when GX's failing rows a
 the mart marks as not passed, or when a rule has no row at all (a table that changed shape).
 Otherwise an error-severity failure (our figures disagree with the document) blocks everything
 downstream, publish included; a warning is recorded without blocking.
+
+A rule without rows is NOT APPLICABLE, and passes saying so, only when no loaded deliberation
+prints what it checks: no table of its suite's kind, or no figure its `published` reference names
+(a département with no deliberation, or with only some documents). When the figures it checks
+are loaded and it still has no row, it fails closed as above.
 """
 
 import dagster as dg
@@ -39,6 +44,65 @@ def read_rows(con):
     return con.execute(ROWS_QUERY).df().astype({"abs_delta_micro": "int64", "tolerance_micro": "int64"})
 
 
+# What the loaded deliberations print, in the terms of the rules' `published` references (the
+# dbt macro published_predicate): one row per distinct shape of printed figure.
+FIGURES_QUERY = """
+SELECT DISTINCT figure_kind, kind, kind_column, is_total, finances_links > 0 AS linked, indicator_code, role,
+       copy_of IS NOT NULL AS is_copy, territory_code IS NOT NULL AS has_territory,
+       indicator_code IN (SELECT indicator_code FROM reference.official_cross_source) AS crosses_official
+FROM intermediate.int_reconciliation__figures
+"""
+
+
+def read_figures(con) -> list[dict]:
+    cursor = con.execute(FIGURES_QUERY)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _names(figure: dict, reference: str) -> bool:
+    """Whether a printed figure is one a `published` reference names (dbt: published_predicate)."""
+    prefix, _, rest = reference.partition(":")
+    if prefix == "role":
+        return figure["figure_kind"] == "prose" and figure["role"] == rest
+    if prefix == "indicator":
+        return figure["indicator_code"] == rest
+    if prefix == "rows":
+        return figure["figure_kind"] == "rows" and figure["kind"] == rest
+    if prefix in ("cell", "linked"):
+        kind, _, column = rest.partition(".")
+        return (figure["figure_kind"] == "cell" and not figure["is_total"] and figure["kind"] == kind
+                and figure["kind_column"] == column and (prefix == "cell" or bool(figure["linked"])))  # fmt: skip
+    if prefix == "copies":
+        return figure["figure_kind"] == "prose" and bool(figure["is_copy"])
+    return True  # a reference this reader does not know: assume the figures are there (fail closed)
+
+
+def applicable(rule: Rule, figures: list[dict]) -> bool:
+    """Whether the loaded deliberations print something the rule checks. The official files'
+    own totals are always loaded; a suite of one kind of table needs a table of that kind; a
+    figure-level rule needs a figure its `published` reference names."""
+    if rule.rule_type == "official_total":
+        return True
+    if rule.document_kind:
+        return any(f["kind"] == rule.document_kind for f in figures)
+    if rule.rule_type == "official_cross_source":
+        return any(f["figure_kind"] in ("cell", "prose") and f["has_territory"] and f["crosses_official"] for f in figures)
+    if rule.published:
+        return any(_names(f, rule.published) for f in figures)
+    return True
+
+
+def _not_applicable(rule: Rule, metadata: dict) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        asset_key=rule.guards,
+        check_name=rule.check_name,
+        passed=True,
+        description="Not applicable: no loaded deliberation prints what this rule checks.",
+        metadata={**metadata, "applicable": False},
+    )
+
+
 def _fail_closed(rule: Rule, reason: str, metadata: dict) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         asset_key=rule.guards,
@@ -50,8 +114,9 @@ def _fail_closed(rule: Rule, reason: str, metadata: dict) -> dg.AssetCheckResult
     )
 
 
-def check_result(rule: Rule, rows, verdict: "Verdict | None") -> dg.AssetCheckResult:
-    """rows: this rule's rows of marts.reconciliation_checks (pandas); verdict: GX's, if any."""
+def check_result(rule: Rule, rows, verdict: "Verdict | None", is_applicable: bool = True) -> dg.AssetCheckResult:
+    """rows: this rule's rows of marts.reconciliation_checks (pandas); verdict: GX's, if any;
+    is_applicable: whether the loaded deliberations print what the rule checks (`applicable`)."""
     records = rows.to_dict("records")
     failed = [r for r in records if r["status"] == "failed"]
     acknowledged = [r for r in records if r["status"] == "acknowledged"]
@@ -95,6 +160,8 @@ def check_result(rule: Rule, rows, verdict: "Verdict | None") -> dg.AssetCheckRe
                 ],
             )
         )
+    if not records and not is_applicable:
+        return _not_applicable(rule, metadata)
     # Fail closed: no figure, no verdict, or a verdict that is not the mart's.
     if not records:
         return _fail_closed(rule, "No figure to check: the rule evaluated nothing (has the table changed?).", metadata)
@@ -160,6 +227,7 @@ def build_checks() -> list[dg.AssetChecksDefinition]:
     def reconciliation(context: dg.AssetCheckExecutionContext, refresh_lock: RefreshLockResource):
         with connect_work(get_settings().work_db) as con:
             rows = read_rows(con)
+            figures = read_figures(con)
             fault_point("checks")  # tests kill the refresh here, the work database open
         try:
             verdicts = validate(
@@ -172,7 +240,8 @@ def build_checks() -> list[dg.AssetChecksDefinition]:
             verdicts = {}
         selected = context.selected_asset_check_keys
         for rule in rules:
-            result = check_result(rule, rows[rows["check_name"] == rule.check_name], verdicts.get(rule.check_name))
+            mine = rows[rows["check_name"] == rule.check_name]
+            result = check_result(rule, mine, verdicts.get(rule.check_name), not mine.empty or applicable(rule, figures))
             if dg.AssetCheckKey(rule.guards, rule.check_name) in selected:
                 yield result
 

@@ -24,6 +24,9 @@ class Rule:
     name: str
     description: str
     guards: dg.AssetKey  # the asset the suite guards: its checks are attached to it
+    rule_type: str = ""  # how dbt evaluates it (formula, total_row, official_cross_source, ...)
+    published: str = ""  # the printed figures it checks (reconciliation_rules.csv, dbt macro published_predicate)
+    document_kind: str | None = None  # the kind of table its suite checks, if any
 
     @property
     def expectation(self) -> str:
@@ -50,9 +53,7 @@ def _read(path: Path) -> list[dict[str, str]]:
 @cache
 def load_suites(seeds: Path = SEEDS) -> dict[str, Suite]:
     return {
-        row["suite"]: Suite(
-            row["suite"], row["document_kind"] or None, dg.AssetKey(row["guards"].split("/")), row["description"]
-        )
+        row["suite"]: Suite(row["suite"], row["document_kind"] or None, dg.AssetKey(row["guards"].split("/")), row["description"])
         for row in _read(seeds / "reconciliation_suites.csv")
     }
 
@@ -66,8 +67,18 @@ def load_rules(seeds: Path = SEEDS) -> tuple[Rule, ...]:
             raise ValueError(
                 f"{seeds / 'reconciliation_rules.csv'}: rule {row['name']!r} names an unknown suite {row['suite']!r}"
             )
+        suite = suites[row["suite"]]
         rules.append(
-            Rule(row["suite"], row["kind"], row["name"], row["description"] or row["formula_desc"], suites[row["suite"]].guards)
+            Rule(
+                row["suite"],
+                row["kind"],
+                row["name"],
+                row["description"] or row["formula_desc"],
+                suite.guards,
+                row["rule_type"],
+                row["published"] or "",
+                suite.document_kind,
+            )
         )
     names = [r.check_name for r in rules]
     duplicates = sorted({n for n in names if names.count(n) > 1})
