@@ -602,6 +602,50 @@ def test_the_check_fails_closed(judged):
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
 
 
+def test_a_rule_without_row_is_not_applicable_only_when_nothing_it_checks_is_loaded():
+    """A département with no deliberation, or only some: a rule whose figures no loaded document
+    prints passes as not applicable; when they are printed and the rule has no row, it still fails
+    closed (test_the_check_fails_closed)."""
+    import dagster as dg
+    import pandas as pd
+
+    from dagster_project.checks.checks import applicable, check_result
+    from dagster_project.checks.rules import Rule
+
+    def figure(**kw):
+        base = {"figure_kind": "cell", "kind": None, "kind_column": None, "is_total": False, "linked": False,
+                "indicator_code": None, "role": None, "is_copy": False, "has_territory": False, "crosses_official": False}  # fmt: skip
+        return {**base, **kw}
+
+    key = dg.AssetKey(["staging", "stg_t"])
+    table = Rule("sad_envelope_annex", "total_row", "columns", "d", key, "total_row", "", "sad_envelope_annex")
+    role = Rule("votes", "derived_column", "votes_cast", "d", key, "formula", "role:vote_voting")
+    indicator = Rule("indicator_rules", "derived_column", "x", "d", key, "formula", "indicator:apa_home_share")
+    linked = Rule("budget", "cross_document", "y", "d", key, "formula", "linked:budget_report.proposed_eur")
+    official = Rule("official_insee", "official_total", "z", "d", key, "official_total")
+    crossing = Rule("official_sources", "cross_source", "official_files", "d", key, "official_cross_source")
+    # no deliberation loaded: only the official files' own totals apply
+    assert [applicable(r, []) for r in (table, role, indicator, linked, official, crossing)] == [False] * 4 + [True, False]
+    loaded = [
+        figure(kind="sad_envelope_annex", kind_column="hours"),
+        figure(figure_kind="prose", role="vote_voting"),
+        figure(indicator_code="apa_home_share", has_territory=True, crosses_official=True),
+        figure(kind="budget_report", kind_column="proposed_eur", linked=False),
+    ]
+    assert [applicable(r, loaded) for r in (table, role, indicator, linked, official, crossing)] == [True] * 3 + [
+        False,
+        True,
+        True,
+    ]
+    assert applicable(linked, [figure(kind="budget_report", kind_column="proposed_eur", linked=True)])
+    # the check: not applicable passes and says so; applicable without a row fails closed
+    empty = pd.DataFrame(columns=["check_id", "status", "passed", "delta", "tolerance"])
+    result = check_result(table, empty, None, is_applicable=False)
+    assert result.passed and result.description.startswith("Not applicable") and result.metadata["applicable"].value is False
+    result = check_result(table, empty, None, is_applicable=True)
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
+
+
 # -------------------------------------------------------------------------------------- register
 def _register(tmp_path: Path, entry: str) -> Path:
     (tmp_path / "acknowledged_discrepancies.yml").write_text("acknowledged:\n" + entry, encoding="utf-8")
