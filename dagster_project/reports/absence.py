@@ -43,10 +43,10 @@ def no_fap(place: dict) -> str:
 
 def documents_phrase(docs: dict[str, Document], document_ids) -> str:
     """The documents some figures come from, as an intro names them, oldest first:
-    'la délibération n°2026-150 du 27 avril 2026 (Département du Pas-de-Calais) : « Convention … »'."""
+    'la délibération n°… du … (Département de …), « <its title> »'."""
     chosen = sorted({docs[d] for d in document_ids if d in docs}, key=lambda d: (d.date, d.document_id))
     parts = [
-        f"la délibération n°{d.number} du {format_date(d.date)} ({d.collectivity})" + (f" : « {d.title} »" if d.title else "")
+        f"la délibération n°{d.number} du {format_date(d.date)} ({d.collectivity})" + (f", « {d.title} »" if d.title else "")
         for d in chosen
     ]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1] if parts else ""

@@ -73,7 +73,7 @@ class Source:
 class FileSource:
     """Figures read from data files rather than a deliberation (the FAP monthly exports)."""
 
-    what: str  # e.g. "exports mensuels de facturation FAP du Département du Pas-de-Calais, 2024"
+    what: str  # e.g. "exports mensuels de facturation FAP du Département <de …>, 2024"
     files: tuple[str, ...]
     detail: str  # lines, where the hashes are kept...
 

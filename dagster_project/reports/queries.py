@@ -46,7 +46,7 @@ def documents(con: duckdb.DuckDBPyConnection) -> dict[str, Document]:
 
 def territory(con: duckdb.DuckDBPyConnection, code: str | None = None) -> dict:
     """A territory as sentences name it (marts.rpt_reports__territories): territory_name,
-    name_of_fr ("du Pas-de-Calais"), name_in_fr ("dans le Pas-de-Calais"), and for a département
+    name_of_fr ("du Nord", "de la Gironde"), name_in_fr ("dans le Nord", "en Gironde"), and for a département
     its région (region_name, region_of_fr, region_in_fr). Default: the reports' département."""
     code = code or report_department()
     frame = _frame(
