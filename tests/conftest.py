@@ -28,6 +28,7 @@ class Paths:
     raw: Path
     warehouse: Path
     reports: Path
+    department: str | None = None  # AUTONOMY_DEPARTMENT_CODE of the tree; None: the default (62)
 
     @property
     def deliberations(self) -> Path:
@@ -35,12 +36,15 @@ class Paths:
 
     @property
     def env(self) -> dict[str, str]:
-        return {
+        env = {
             "AUTONOMY_RAW_DIR": str(self.raw),
             "AUTONOMY_WAREHOUSE": str(self.warehouse),
             "AUTONOMY_REPORTS_DIR": str(self.reports),
             "AUTONOMY_OPENDATA_DIR": str(OPENDATA),
         }
+        if self.department is not None:
+            env["AUTONOMY_DEPARTMENT_CODE"] = self.department
+        return env
 
 
 def make_paths(root: Path) -> Paths:
@@ -52,6 +56,51 @@ def make_paths(root: Path) -> Paths:
     shutil.copytree(RAW, raw, ignore=shutil.ignore_patterns("fap_*.csv", "fap_*.csv.gz", "files"))
     write_sample(raw / "fap", progress=False)
     return Paths(root=root, raw=raw, warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
+
+
+def make_department_paths(root: Path, department: str, documents: tuple[str, ...] = ()) -> Paths:
+    """A tree for another deployment: AUTONOMY_DEPARTMENT_CODE=`department`, raw/deliberations/
+    holding only `documents` (ids; manifest.yml trimmed to them, catalogue.yml kept: its entries of
+    other documents are ignored), or no file at all when none. FAP exports as `make run` makes
+    them for that département: the synthetic sample only when the SAD registry knows it."""
+    from dagster_project.sources.fap.generate import write_sample
+
+    raw = root / "raw"
+    shutil.copytree(RAW, raw, ignore=shutil.ignore_patterns("fap_*.csv", "fap_*.csv.gz", "files", "synthetic_sample.sha256"))
+    deliberations = raw / "deliberations"
+    if documents:
+        import yaml
+
+        manifest = deliberations / "manifest.yml"
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        data["documents"] = [d for d in data["documents"] if d["document_id"] in documents]
+        assert {d["document_id"] for d in data["documents"]} == set(documents), documents
+        manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        for path in deliberations.glob("*.txt"):
+            if path.stem not in documents:
+                path.unlink()
+    else:
+        for path in deliberations.iterdir():
+            path.unlink()
+    write_sample(raw / "fap", department, progress=False)
+    return Paths(root, raw, root / "warehouse" / "autonomy.duckdb", root / "reports", department)
+
+
+def refresh_tree(p: Paths):
+    """One refresh of a tree in an ephemeral Dagster instance, its settings in the environment
+    for the duration only: (Paths, RefreshSummary)."""
+    import dagster as dg
+
+    from dagster_project.refresh import run_refresh
+
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in p.env.items():
+            mp.setenv(key, value)
+        for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
+            mp.delenv(key, raising=False)
+        with dg.DagsterInstance.ephemeral() as instance:
+            summary = run_refresh(instance=instance)
+    return p, summary
 
 
 def link_opendata(folder: Path) -> Path:
@@ -183,6 +232,20 @@ def published(_published_session) -> Paths:
 def published_run(_published_session):
     """(Dagster instance, RefreshSummary) of the session's refresh: read its events, never write."""
     return _published_session[1], _published_session[2]
+
+
+@pytest.fixture(scope="session")
+def published_gironde(tmp_path_factory):
+    """A refresh for AUTONOMY_DEPARTMENT_CODE=33 (Gironde) with an empty deliberations folder and no
+    FAP export (the registry does not know its SAD): official sources only. (Paths, RefreshSummary)."""
+    return refresh_tree(make_department_paths(tmp_path_factory.mktemp("gironde"), "33"))
+
+
+@pytest.fixture(scope="session")
+def published_nord(tmp_path_factory):
+    """Nord's own deployment: AUTONOMY_DEPARTMENT_CODE=59, document 004 alone in the manifest and the
+    folder. (Paths, RefreshSummary)."""
+    return refresh_tree(make_department_paths(tmp_path_factory.mktemp("nord"), "59", (DOC_004,)))
 
 
 @pytest.fixture(scope="module")

@@ -66,14 +66,14 @@ def test_every_discrepancy_with_its_printed_line_figures_tolerance_and_explanati
         "SELECT check_id FROM marts.reconciliation_checks WHERE status <> 'passed' AND check_kind = 'official_total'"
     ).fetchall()
     assert sorted(blocks) == sorted(c for (c,) in expected + official) and len(blocks) == 60 + len(official)
-    total = plain(blocks["fap_annex.total_row.envelope_2024_eur.l0128"])
+    total = plain(blocks["fap_annex.total_row.previous_envelope_eur.l0128"])
     assert "Ligne 128 – ligne TOTAL : Répartition de l&#x27;enveloppe 2024 (en €) (fap_annex) – en écart, non bloquant" in total
     assert "Texte imprimé :</span>  │ TOTAL │ 4 319 502,00 │ 100,00% │ 887 490,00 € │ 887 490,00 €</p>" in total
     # every figure of a check at the precision the document printed (here cents: tolerance 0,005)
     assert re.search(r'<td class="num">887 490,00</td><td class="num">887 489,98</td><td class="num">-0,02</td>'
                      r'<td class="num">0,005</td><td>en écart</td><td>non bloquant</td>', total)  # fmt: skip
     assert "somme des 36 lignes de la colonne : 887 489,98 ; écart -0,02" in total
-    raw = blocks["fap_annex.total_row.envelope_2024_eur.l0128"]
+    raw = blocks["fap_annex.total_row.previous_envelope_eur.l0128"]
     assert '<td class="num">\u22120,02</td>' in raw and "écart \u22120,02," in raw  # the French minus, not "-"
     acknowledged = plain(blocks["pa_indicators.derived_column.pop_75plus_growth_2024_2030.l0267"])
     assert "– écart accepté, non bloquant" in acknowledged and "Écart connu, accepté le" in acknowledged

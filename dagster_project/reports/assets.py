@@ -24,6 +24,7 @@ def _metadata(report: Report, written: Written) -> dict:
         "charts": len(report.charts),
         "preview": dg.MetadataValue.md(f"**{report.title}**\n\n" + markdown_table(["Chiffre clé", "Valeur"], report.headline)),
         "masked": dg.MetadataValue.md("\n".join(f"- {n}" for n in report.masked_notes) or "aucune donnée masquée"),
+        "missing": dg.MetadataValue.md("\n".join(f"- {n}" for n in report.missing) or "aucune donnée absente"),
     }
     if written.pngs:
         metadata["png"] = dg.MetadataValue.md("\n".join(f"- `{p}`" for p in written.pngs))

@@ -78,14 +78,17 @@ def _enveloppe(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list[Ta
     return [allocation_table(con, e) for e in current]
 
 
-def _compensations_nord(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list[Table]:
-    """Every row of the Nord annexes split PA / PH (SAD rows and printed TOTAL rows), one file."""
-    rows = _records(
-        con,
-        "SELECT annex_code, measure_label_fr, year, sad_name, city, is_total, amount_eur, elderly_pa_eur, disabled_ph_eur, "
-        "document_id, source_line FROM marts.rpt_compensations_nord__annex_rows ORDER BY annex_code, is_total, source_line",
-    )
+def _compensations(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list[Table]:
+    """Every row of the annexes the page shows, split PA / PH (SAD rows and printed TOTAL rows), one
+    file; none when no loaded deliberation gives such an annex."""
+    from .queries import shown_compensation_annexes
+
+    frame, _ = shown_compensation_annexes(con)
+    if frame.is_empty():
+        return []
+    rows = list(frame.iter_rows(named=True))
     columns = [
+        Column("Département"),
         Column("Annexe"),
         Column("Mesure"),
         Column("Année", "text"),
@@ -97,22 +100,25 @@ def _compensations_nord(con: duckdb.DuckDBPyConnection, threshold: int | None) -
         Column("dont personnes en situation de handicap (PH, en €)", "eur"),
         *PROVENANCE,
     ]
-    from .queries import NORD_ANNEXES
-
     table_rows = [
-        [NORD_ANNEXES.get(r["annex_code"], (None, r["annex_code"]))[1], r["measure_label_fr"], str(r["year"]),
-         "TOTAL" if r["is_total"] else r["sad_name"], r["city"] or "", r["is_total"], r["amount_eur"], r["elderly_pa_eur"],
-         r["disabled_ph_eur"], r["document_id"], r["source_line"]]
+        [r["department_name"], r["annex_title_fr"], r["measure_label_fr"], str(r["year"]), "TOTAL" if r["is_total"] else r["sad_name"],
+         r["city"] or "", r["is_total"], r["amount_eur"], r["elderly_pa_eur"], r["disabled_ph_eur"], r["document_id"],
+         r["source_line"]]
         for r in rows
     ]  # fmt: skip
+    count = len({r["table_id"] for r in rows})
     return [
         Table(
-            "compensations_nord",
-            "compensations_nord_annexes",
-            "les lignes des annexes 1, 4 et 5 (montants par SAD et totaux imprimés, répartis PA / PH)",
+            "compensations",
+            "compensations_annexes",
+            f"les lignes des {count} annexes (montants par SAD et totaux imprimés, répartis PA / PH)"
+            if count > 1
+            else "les lignes de l'annexe (montants par SAD et total imprimé, répartis PA / PH)",
             columns,
             table_rows,
-            footnote(con, [(r["document_id"], r["source_line"]) for r in rows], "annexes 1, 4 et 5, répartition PA / PH"),
+            footnote(
+                con, [(r["document_id"], r["source_line"]) for r in rows], "annexes de montants par SAD, répartition PA / PH"
+            ),
             chart_id="totaux_par_annexe",
         )
     ]
@@ -128,6 +134,8 @@ def _indicateurs(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list[
         "numerator_document_id, numerator_source_lines, denominator_document_id, denominator_source_lines "
         "FROM marts.indicator_rates ORDER BY rate_code, territory_code",
     )
+    if not rows:  # no loaded deliberation prints a rate: no file (see attach)
+        return []
     labels = [f"{r['rate_label_fr']} – {r['territory_name']}" for r in rows]
     people = [_people(r) for r in rows]
     masked = _masked(people, labels, threshold)
@@ -208,7 +216,7 @@ def _activite_sad(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list
             Table(
                 "activite_sad",
                 "activite_sad_heures",
-                f"les heures d'APA facturées en {year} par SAD (annexe 1)",
+                f"les heures d'APA facturées en {year} par SAD ({rows[0]['table_title']})",
                 [
                     Column("Rang", "count"),
                     Column("SAD"),
@@ -328,13 +336,18 @@ BUILDERS: dict[str, Callable[[duckdb.DuckDBPyConnection, int | None], list[Table
     "enveloppe": _enveloppe,
     "indicateurs": _indicateurs,
     "activite_sad": _activite_sad,
-    "compensations_nord": _compensations_nord,
+    "compensations": _compensations,
 }
 
 
 def attach(report: Report, con: duckdb.DuckDBPyConnection, threshold: int | None = None) -> Report:
     """Adds the report's exports to its files (written beside the page) and links each under the
-    table it exports (or at the end of the page when no chart shows it)."""
+    table it exports (or at the end of the page when no chart shows it).
+
+    A table with no row for the département (no deliberation gives it, no FAP export is loaded)
+    has NO file: the builders return no Table for it, the page says what is missing
+    (Report.missing), and writing the report removes the file an earlier night left
+    (framework.write_report), so index.html never lists it."""
     builder = BUILDERS.get(report.slug)
     tables = builder(con, threshold) if builder else []
     charts = {c.chart_id: c for c in report.charts}

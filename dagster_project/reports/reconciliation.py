@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 from ..core.frenchfmt import format_count, format_date, format_number, french_minus
-from . import queries
+from . import absence, queries
 from .charts import OKABE_ITO, Series, grouped_bars
 from .framework import Chart, Document, Report, html_note, html_section, html_table
 from .sources import source_of
@@ -66,19 +66,23 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     docs = queries.documents(con)
     counts = queries.reconciliation_counts(con)
     issues = queries.reconciliation_discrepancies(con)
-    chart = _counts_chart(counts, queries.reconciliation_checked_lines(con), docs)
     official = queries.reconciliation_counts(con, queries.OFFICIAL)
+    if counts.is_empty():  # no deliberation loaded (or none with a printed figure to check): no chart without data
+        return Report(
+            slug=SLUG,
+            title=TITLE,
+            intro=INTRO,
+            charts=[],
+            refreshed_at=queries.refresh_info(con).get("published_at"),
+            headline=[("Contrôles évalués", no_checks_line(docs))] + _official_headline(official),
+            missing=[f"{no_checks_line(docs).capitalize()}. {absence.loaded(docs)}"],
+            closing_html=_official_section(official, queries.official_discrepancies(con)),
+        )
+    chart = _counts_chart(counts, queries.reconciliation_checked_lines(con), docs)
     return Report(
         slug=SLUG,
         title=TITLE,
-        intro=(
-            "À chaque rafraîchissement, chaque chiffre imprimé dans les délibérations est comparé à ce qui découle de "
-            "ses propres lignes, des autres documents et de nos calculs (répartition des enveloppes), avec une "
-            "tolérance qui suit la précision imprimée. Un écart sur nos calculs est bloquant : rien n'est publié. Un "
-            "écart du document avec lui-même est signalé sans bloquer ; un écart déjà examiné par l'équipe est "
-            "« accepté » (registre raw/acknowledged_discrepancies.yml). Le détail de la politique est dans "
-            "docs/reconciliation.md."
-        ),
+        intro=INTRO,
         charts=[chart],
         refreshed_at=queries.refresh_info(con).get("published_at"),
         headline=_headline(counts) + _official_headline(official),
@@ -86,6 +90,23 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
         + _discrepancies(issues, docs)
         + _official_section(official, queries.official_discrepancies(con)),
     )
+
+
+INTRO = (
+    "À chaque rafraîchissement, chaque chiffre imprimé dans les délibérations est comparé à ce qui découle de "
+    "ses propres lignes, des autres documents et de nos calculs (répartition des enveloppes), avec une "
+    "tolérance qui suit la précision imprimée. Un écart sur nos calculs est bloquant : rien n'est publié. Un "
+    "écart du document avec lui-même est signalé sans bloquer ; un écart déjà examiné par l'équipe est "
+    "« accepté » (registre raw/acknowledged_discrepancies.yml). Le détail de la politique est dans "
+    "docs/reconciliation.md."
+)
+
+
+def no_checks_line(docs: dict[str, Document]) -> str:
+    """What the page, index.html and the run summary say when no deliberation check was evaluated."""
+    if not docs:
+        return f"{absence.NO_DELIBERATION.lower()} : 0 contrôle de délibération"
+    return "0 contrôle de délibération : aucune délibération chargée n'imprime de chiffre à contrôler"
 
 
 def status_count(status: str, count: int) -> str:
@@ -205,7 +226,11 @@ def _headline(counts: pl.DataFrame) -> list[tuple[str, str]]:
 
     documents = counts["document_id"].n_unique()
     return [
-        ("Contrôles évalués", f"{format_count(int(counts['checks'].sum()))} sur {format_count(documents)} délibérations"),
+        (
+            "Contrôles évalués",
+            f"{format_count(int(counts['checks'].sum()))} sur {format_count(documents)} "
+            f"délibération{'s' if documents > 1 else ''}",
+        ),
         ("Conformes", format_count(total("passed"))),
         (category_label("failed", "warning"), format_count(total("failed", "warning"))),
         ("Écarts acceptés après examen", format_count(total("acknowledged"))),
@@ -233,6 +258,7 @@ def status_summary(con: duckdb.DuckDBPyConnection) -> StatusSummary | None:
     counts = queries.reconciliation_status(con)
     if counts is None:
         return None
+    docs = queries.documents(con)
     by_key = {(r["status"], r["severity"]): r["checks"] for r in counts.iter_rows(named=True)}
     rows = [(status, severity, by_key[(status, severity)]) for status, severity in _present(counts)]
     by_status = {s: sum(n for (status, _), n in by_key.items() if status == s) for s in STATUS_ORDER}
@@ -240,6 +266,8 @@ def status_summary(con: duckdb.DuckDBPyConnection) -> StatusSummary | None:
     line = f"{format_count(total)} contrôle{'s' if total > 1 else ''} : " + ", ".join(
         status_count(s, n) for s, n in by_status.items() if n or s == "passed"
     )
+    if not total:
+        line = no_checks_line(docs)
     official = None
     official_counts = queries.reconciliation_status(con, queries.OFFICIAL)
     if official_counts is not None and not official_counts.is_empty():
@@ -249,7 +277,6 @@ def status_summary(con: duckdb.DuckDBPyConnection) -> StatusSummary | None:
             f"imprimés comparés à la somme de leurs lignes, {status_count('failed', failed)} (contrôles non bloquants : "
             "incohérences des publications elles-mêmes)"
         )
-    docs = queries.documents(con)
     issues = queries.reconciliation_discrepancies(con)
     return StatusSummary(line, rows, official, [_discrepancy_line(r, docs) for r in issues.iter_rows(named=True)])
 

@@ -370,7 +370,9 @@ def _prose(entry: dict, where: str) -> ProseSpec:
             if role not in roles:
                 raise _err(f"{fwhat}: unknown role; expected one of: {', '.join(sorted(roles))}", where, fig, role)
             if roles[role].unit != unit:
-                raise _err(f"{fwhat}: role {role!r} is a figure in {roles[role].unit!r}, the entry says {unit!r}", where, fig, unit)
+                raise _err(
+                    f"{fwhat}: role {role!r} is a figure in {roles[role].unit!r}, the entry says {unit!r}", where, fig, unit
+                )
             if (roles[role].subject != "none") != (fig.get("subject") is not None):
                 expected = f"a subject ({roles[role].subject})" if roles[role].subject != "none" else "no subject"
                 raise _err(f"{fwhat}: role {role!r} takes {expected}", where, fig, fig.get("subject"))
@@ -418,7 +420,10 @@ def _check_references(catalogue: Catalogue) -> None:
                 for table_id in fig.subject.split("|"):
                     if tables.get(table_id) is None or tables[table_id].document_id != spec.document_id:
                         raise CatalogueError(
-                            f"{what}: subject names no table of the same document", file=where, line=spec.entry_line, value=table_id
+                            f"{what}: subject names no table of the same document",
+                            file=where,
+                            line=spec.entry_line,
+                            value=table_id,
                         )
     for spec in catalogue.tables:
         for row in spec.rows:

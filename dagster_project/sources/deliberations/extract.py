@@ -92,15 +92,14 @@ def extract_table(spec: TableSpec, lines: list[str], file: str) -> TableExtract:
                 }
                 for table_id, column in row_spec.finances
             ]
-        if spec.layout in ("rows_are_indicators", "rows_are_items") and not is_total:
-            if row_spec is None:
-                raise CatalogueError(
-                    f"table {spec.table_id!r}: row label not declared in the catalogue's rows",
-                    file=file,
-                    line=line_no,
-                    column=spec.columns[0].header,
-                    value=keys[0] if keys else "",
-                )
+        if spec.layout in ("rows_are_indicators", "rows_are_items") and not is_total and row_spec is None:
+            raise CatalogueError(
+                f"table {spec.table_id!r}: row label not declared in the catalogue's rows",
+                file=file,
+                line=line_no,
+                column=spec.columns[0].header,
+                value=keys[0] if keys else "",
+            )
         for index, (raw, column) in enumerate(zip(parts, spec.columns), start=1):
             cell = {
                 "document_id": spec.document_id,

@@ -399,6 +399,8 @@ def _catalogue_table(catalogue: Catalogue, load: RawLoad) -> pa.Table:
 
 def _parameters_table(catalogue: Catalogue) -> pa.Table:
     rows = [
-        {"table_id": t.table_id, "parameter": name, "value": value} for t in catalogue.tables for name, value in t.parameters.items()
+        {"table_id": t.table_id, "parameter": name, "value": value}
+        for t in catalogue.tables
+        for name, value in t.parameters.items()
     ]
     return pa.Table.from_pylist(rows, schema=PARAMETERS_SCHEMA)

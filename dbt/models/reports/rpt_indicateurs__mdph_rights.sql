@@ -8,9 +8,11 @@ with tables as (
     inner join {{ ref('stg_deliberations__documents') }} as d on d.document_id = e.document_id
     where e.kind = 'mdph_rights_per_1000'
         and e.table_id in (
-            select table_id from {{ ref('indicator_values') }} where territory_code = '{{ var("department_code") }}'
+            select table_id
+            from {{ ref('indicator_values') }}
+            where territory_code = '{{ var("department_code") }}'
         )
-    qualify row_number() over (order by d.deliberation_date desc, e.table_id) = 1
+    qualify row_number() over (order by d.deliberation_date desc, e.table_id asc) = 1
 ),
 
 v as (

@@ -34,4 +34,8 @@ select
     envelope_year - 1,
     previous_envelope_eur
 from annex
-where table_id in (select table_id from annex where previous_envelope_eur is not null)
+where table_id in (
+    select printed.table_id
+    from annex as printed
+    where printed.previous_envelope_eur is not null
+)

@@ -20,4 +20,4 @@ from {{ ref('stg_deliberations__prose_figures') }} as p
 inner join annex_rows as a on a.document_id = p.document_id and a.sad_name = p.subject
 inner join {{ ref('stg_deliberations__documents') }} as d on d.document_id = p.document_id
 where p.role = 'federation_associations'
-qualify row_number() over (partition by a.department_code, a.sad_name order by d.deliberation_date desc, p.source_line) = 1
+qualify row_number() over (partition by a.department_code, a.sad_name order by d.deliberation_date desc, p.source_line asc) = 1

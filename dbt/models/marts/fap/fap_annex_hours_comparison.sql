@@ -55,7 +55,11 @@ per_sad as (
         annex.annex_apa_hours,
         fap.apa_hours_billed as fap_apa_hours,
         coalesce(fap.months_reported, 0) as fap_months_reported
-    from (select * from annex where not is_total) as annex
+    from (
+        select *
+        from annex
+        where not is_total
+    ) as annex
     full outer join registry on registry.sad_key = annex.sad_key and registry.table_id = annex.table_id
     left join fap
         on fap.sad_id = registry.sad_id

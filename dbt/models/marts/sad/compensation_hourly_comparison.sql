@@ -106,14 +106,14 @@ select
     b.hours_document_id,
     b.hours_source_line,
     cast({{ exact_ratio('b.amount_eur', 'b.hours', 4) }} as decimal(10, 4)) as amount_eur_per_hour,
-    cast(f.rule.eur_per_hour as decimal(6, 2)) as reference_eur_per_hour,
-    cast(f.rule.cnsa_share_pct as decimal(5, 2)) as cnsa_share_pct,
-    cast(f.rule.cnsa_cap_eur_per_hour as decimal(6, 2)) as cnsa_cap_eur_per_hour,
-    cast(f.rule.cnsa_eur_per_hour as decimal(6, 2)) as cnsa_eur_per_hour,
-    cast(round(b.hours * f.rule.eur_per_hour, 2) as decimal(14, 2)) as amount_at_reference_rate_eur,
-    cast(round(b.hours * f.rule.cnsa_eur_per_hour, 2) as decimal(14, 2)) as cnsa_at_reference_rate_eur,
-    f.rule.rate_source_line as rate_source_line,
-    f.rule.document_id as rate_document_id
+    cast(struct_extract(f.rule, 'eur_per_hour') as decimal(6, 2)) as reference_eur_per_hour,
+    cast(struct_extract(f.rule, 'cnsa_share_pct') as decimal(5, 2)) as cnsa_share_pct,
+    cast(struct_extract(f.rule, 'cnsa_cap_eur_per_hour') as decimal(6, 2)) as cnsa_cap_eur_per_hour,
+    cast(struct_extract(f.rule, 'cnsa_eur_per_hour') as decimal(6, 2)) as cnsa_eur_per_hour,
+    cast(round(b.hours * struct_extract(f.rule, 'eur_per_hour'), 2) as decimal(14, 2)) as amount_at_reference_rate_eur,
+    cast(round(b.hours * struct_extract(f.rule, 'cnsa_eur_per_hour'), 2) as decimal(14, 2)) as cnsa_at_reference_rate_eur,
+    struct_extract(f.rule, 'rate_source_line') as rate_source_line,
+    struct_extract(f.rule, 'document_id') as rate_document_id
 from departments as b
 inner join reference as f on f.department_code = b.department_code and f.measure_fr = b.measure_fr
 left join {{ ref('mart_territories') }} as t on t.territory_code = b.department_code
