@@ -114,14 +114,14 @@ lint: setup
 	$(BIN)/ruff format --check .
 	@mkdir -p $(dir $(LINT_DB))
 	@# the reconciliation models read their rule seeds while compiling: load them into the scratch file
-	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(dir $(LINT_DB))target --select reconciliation_rules reconciliation_suites
+	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(dir $(LINT_DB))target --select reconciliation_rules reconciliation_suites check_kinds
 	AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/sqlfluff lint dbt/models dbt/macros dbt/tests
 
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	@mkdir -p $(dir $(LINT_DB))
-	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(dir $(LINT_DB))target --select reconciliation_rules reconciliation_suites
+	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(dir $(LINT_DB))target --select reconciliation_rules reconciliation_suites check_kinds
 	AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/sqlfluff fix dbt/models dbt/macros dbt/tests
 
 # In the foreground; Ctrl-C (or SIGTERM) stops dagster dev and all its processes (dagster_project/ui.py).

@@ -242,6 +242,20 @@ def published_gironde(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def published_corse_du_sud(tmp_path_factory):
+    """AUTONOMY_DEPARTMENT_CODE=2A (Corse-du-Sud: DREES prints Corsica whole as 20 in some years),
+    no deliberation. (Paths, RefreshSummary)."""
+    return refresh_tree(make_department_paths(tmp_path_factory.mktemp("corse_du_sud"), "2A"))
+
+
+@pytest.fixture(scope="session")
+def published_guadeloupe(tmp_path_factory):
+    """AUTONOMY_DEPARTMENT_CODE=971 (Guadeloupe: no outline on the metropolitan map), no deliberation.
+    (Paths, RefreshSummary)."""
+    return refresh_tree(make_department_paths(tmp_path_factory.mktemp("guadeloupe"), "971"))
+
+
+@pytest.fixture(scope="session")
 def published_nord(tmp_path_factory):
     """Nord's own deployment: AUTONOMY_DEPARTMENT_CODE=59, document 004 alone in the manifest and the
     folder. (Paths, RefreshSummary)."""

@@ -1,6 +1,5 @@
-"""Any département: the warehouse of whichever département installs it, built end to end as a
-new user would (`autonomy fap generate --if-no-exports`, then `autonomy refresh`, the two steps
-of `make run`), in copies of raw/ set up for:
+"""Any département: the warehouse of whichever département installs it, built end to end (the FAP
+sample as `make run` makes it, then the whole refresh) in copies of raw/ set up for:
 
 - Gironde (33), Corse-du-Sud (2A) and Guadeloupe (971), with a deliberations folder holding no
   file at all: the official-source marts and the comparison report, every deliberation-based
@@ -22,77 +21,24 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from conftest import DOC_004, OPENDATA, RAW, Paths
+from conftest import DOC_004, OPENDATA, RAW
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 AUTONOMY = str(Path(sys.executable).with_name("autonomy"))
 # the deliberation-based reports (comparaisons.html is the official sources' report)
 DELIBERATION_REPORTS = ("indicateurs", "activite_sad", "enveloppe", "compensations", "reconciliation")
+DEPLOYMENTS = {"33": "published_gironde", "2A": "published_corse_du_sud", "971": "published_guadeloupe"}
 
 
-def deployment(root: Path, department_code: str, documents: list[str]) -> tuple[Paths, dict]:
-    """A copy of raw/ whose deliberations folder holds only `documents` (none: no file at all),
-    built with the département's code by the two commands of `make run`."""
-    raw = root / "raw"
-    shutil.copytree(RAW, raw, ignore=shutil.ignore_patterns("fap_*.csv", "fap_*.csv.gz", "synthetic_sample.sha256", "files"))
-    deliberations = raw / "deliberations"
-    if documents:
-        manifest = yaml.safe_load((deliberations / "manifest.yml").read_text(encoding="utf-8"))
-        manifest["documents"] = [d for d in manifest["documents"] if d["document_id"] in documents]
-        (deliberations / "manifest.yml").write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        for path in deliberations.glob("*.txt"):
-            if path.stem not in documents:
-                path.unlink()
-    else:
-        shutil.rmtree(deliberations)
-        deliberations.mkdir()
-    paths = Paths(root=root, raw=raw, warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
-    env = {**os.environ, **paths.env, "AUTONOMY_DEPARTMENT_CODE": department_code, "DAGSTER_HOME": str(root / "dagster")}
-    for key in ("AUTONOMY_WORK_DIR", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
-        env.pop(key, None)
-    (root / "dagster").mkdir()
-    sample = subprocess.run([AUTONOMY, "fap", "generate", "--if-no-exports", "--quiet"], env=env, capture_output=True, text=True)
-    refresh = subprocess.run([AUTONOMY, "refresh"], env=env, capture_output=True, text=True, timeout=1500)
-    return paths, {"sample": sample, "refresh": refresh}
-
-
-def _build(tmp_path_factory, name: str, code: str, documents: list[str]):
-    paths, runs = deployment(tmp_path_factory.mktemp(name), code, documents)
-    con = duckdb.connect(str(paths.warehouse), read_only=True) if paths.warehouse.exists() else None
-    return paths, runs, con
-
-
-@pytest.fixture(scope="module")
-def gironde(tmp_path_factory):
-    paths, runs, con = _build(tmp_path_factory, "gironde", "33", [])
-    yield paths, runs, con
-    if con:
-        con.close()
-
-
-@pytest.fixture(scope="module")
-def corse_du_sud(tmp_path_factory):
-    paths, runs, con = _build(tmp_path_factory, "corse_du_sud", "2A", [])
-    yield paths, runs, con
-    if con:
-        con.close()
-
-
-@pytest.fixture(scope="module")
-def guadeloupe(tmp_path_factory):
-    paths, runs, con = _build(tmp_path_factory, "guadeloupe", "971", [])
-    yield paths, runs, con
-    if con:
-        con.close()
-
-
-@pytest.fixture(scope="module")
-def nord_only(tmp_path_factory):
-    paths, runs, con = _build(tmp_path_factory, "nord_only", "59", [DOC_004])
-    yield paths, runs, con
-    if con:
-        con.close()
+def _opened(request, fixture: str):
+    """(Paths, RefreshSummary, read-only connection) of a session tree (tests/conftest.py)."""
+    paths, summary = request.getfixturevalue(fixture)
+    assert summary.published, summary.render()
+    assert not summary.failed_steps, summary.render()
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    request.addfinalizer(con.close)
+    return paths, summary, con
 
 
 def _cog_name(code: str) -> str:
@@ -107,27 +53,22 @@ def _cog_name(code: str) -> str:
     raise LookupError(code)
 
 
-def _assert_refresh_published(paths: Paths, runs: dict) -> None:
-    refresh = runs["refresh"]
-    assert refresh.returncode == 0, refresh.stdout[-4000:] + refresh.stderr[-2000:]
-    assert paths.warehouse.exists()
-
-
-def _report_texts(paths: Paths) -> dict[str, str]:
+def _report_texts(paths) -> dict[str, str]:
     texts = {p.name: p.read_text(encoding="utf-8") for p in paths.reports.glob("*.html")}
     texts.update({p.name: p.read_text(encoding="utf-8-sig") for p in paths.reports.glob("*.csv")})
     return texts
 
 
-@pytest.mark.parametrize("deployment_name, code", [("gironde", "33"), ("corse_du_sud", "2A"), ("guadeloupe", "971")])
-def test_a_departement_with_no_deliberation_publishes_the_official_sources(request, deployment_name, code):
-    paths, runs, con = request.getfixturevalue(deployment_name)
-    _assert_refresh_published(paths, runs)
+@pytest.mark.parametrize("code", sorted(DEPLOYMENTS))
+def test_a_departement_with_no_deliberation_publishes_the_official_sources(request, code):
+    paths, summary, con = _opened(request, DEPLOYMENTS[code])
     # no deliberation: the deliberation marts are empty, the official ones full
     assert con.execute("SELECT count(*) FROM raw.documents").fetchall() == [(0,)]
     for mart in ("indicator_values", "envelopes", "sad_activity", "sad_compensations", "budget_lines", "payment_schedules"):
         assert con.execute(f"SELECT count(*) FROM marts.{mart}").fetchall() == [(0,)], mart
-    kinds = dict(con.execute("SELECT check_kind = 'official_total', count(*) FROM marts.reconciliation_checks GROUP BY 1").fetchall())
+    kinds = dict(
+        con.execute("SELECT check_kind = 'official_total', count(*) FROM marts.reconciliation_checks GROUP BY 1").fetchall()
+    )
     assert kinds.get(False, 0) == 0 and kinds[True] > 70_000
     assert con.execute("SELECT count(*) FROM marts.official_rates WHERE territory_code = ?", [code]).fetchall()[0][0] > 0
     # the reports are about the département, named from the COG
@@ -135,8 +76,9 @@ def test_a_departement_with_no_deliberation_publishes_the_official_sources(reque
     assert focus == (code, _cog_name(code))
     # the registry knows no SAD of this département: no synthetic FAP sample, empty FAP marts
     assert list((paths.raw / "fap").glob("fap_*.csv")) == []
-    assert "no synthetic FAP sample" in runs["sample"].stdout and f"département {code}" in runs["sample"].stdout
     assert con.execute("SELECT count(*) FROM marts.fap_files").fetchall() == [(0,)]
+    # the run summary is the département's
+    assert "aucune délibération chargée" in summary.render()
     texts = _report_texts(paths)
     for slug in DELIBERATION_REPORTS:
         assert "Aucune délibération chargée" in texts[f"{slug}.html"], slug
@@ -146,29 +88,41 @@ def test_a_departement_with_no_deliberation_publishes_the_official_sources(reque
     assert focus[1] in texts["comparaisons.html"] and focus[1] in texts["index.html"]
 
 
-def test_corsica_is_said_to_be_printed_whole_in_some_years(corse_du_sud):
-    paths, runs, _ = corse_du_sud
-    _assert_refresh_published(paths, runs)
+def test_make_run_generates_no_fap_sample_for_a_departement_the_registry_does_not_know(tmp_path):
+    """`make run`'s first step (autonomy fap generate --if-no-exports) for Gironde: nothing written, said why."""
+    fap = tmp_path / "raw" / "fap"
+    shutil.copytree(RAW / "fap", fap, ignore=shutil.ignore_patterns("fap_*.csv", "fap_*.csv.gz", "synthetic_sample.sha256"))
+    env = {**os.environ, "AUTONOMY_RAW_DIR": str(tmp_path / "raw"), "AUTONOMY_DEPARTMENT_CODE": "33"}
+    done = subprocess.run([AUTONOMY, "fap", "generate", "--if-no-exports", "--quiet"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "no synthetic FAP sample" in done.stdout and "département 33" in done.stdout
+    assert list(fap.glob("fap_*.csv")) == []
+    # for the département the registry knows, the twelve months of the sample
+    env["AUTONOMY_DEPARTMENT_CODE"] = "62"
+    done = subprocess.run([AUTONOMY, "fap", "generate", "--if-no-exports", "--quiet"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and len(list(fap.glob("fap_2024-*.csv"))) == 12, done.stdout + done.stderr
+
+
+def test_corsica_is_said_to_be_printed_whole_in_some_years(request):
+    paths, _, _ = _opened(request, "published_corse_du_sud")
     page = (paths.reports / "comparaisons.html").read_text(encoding="utf-8")
     assert "Corse-du-Sud" in page and "(20)" in page  # DREES prints Corsica whole as 20 in some years: said on the page
 
 
-def test_guadeloupe_is_said_to_have_no_outline_on_the_metropolitan_map(guadeloupe):
-    paths, runs, _ = guadeloupe
-    _assert_refresh_published(paths, runs)
+def test_guadeloupe_is_said_to_have_no_outline_on_the_metropolitan_map(request):
+    paths, _, _ = _opened(request, "published_guadeloupe")
     page = (paths.reports / "comparaisons.html").read_text(encoding="utf-8")
     assert "Guadeloupe" in page and "pas de contour" in page
 
 
-def test_the_home_departement_is_ringed_on_the_map_with_french_agreement(gironde, nord_only):
-    for (paths, runs, _), ringed in ((gironde, "(Gironde entourée)"), (nord_only, "(Nord entouré)")):
-        _assert_refresh_published(paths, runs)
+def test_the_home_departement_is_ringed_on_the_map_with_french_agreement(request):
+    for fixture, ringed in (("published_gironde", "(Gironde entourée)"), ("published_nord", "(Nord entouré)")):
+        paths, _, _ = _opened(request, fixture)
         assert ringed in (paths.reports / "comparaisons.html").read_text(encoding="utf-8")
 
 
-def test_nord_alone_loads_its_own_deliberation_and_checks(nord_only):
-    paths, runs, con = nord_only
-    _assert_refresh_published(paths, runs)
+def test_nord_alone_loads_its_own_deliberation_and_checks(request):
+    paths, _, con = _opened(request, "published_nord")
     assert con.execute("SELECT document_id, department_code FROM raw.documents").fetchall() == [(DOC_004, "59")]
     # the catalogue's entries of the other documents are ignored: only 004's tables
     tables = {r[0] for r in con.execute("SELECT DISTINCT table_id FROM raw.catalogue_entries").fetchall()}
@@ -184,9 +138,9 @@ def test_nord_alone_loads_its_own_deliberation_and_checks(nord_only):
     )
     # the 204 checks of document 004 in the full build, all passed
     assert checks == {"passed": 204}
-    assert con.execute("SELECT DISTINCT document_id FROM marts.reconciliation_checks WHERE check_kind <> 'official_total'").fetchall() == [
-        (DOC_004,)
-    ]
+    assert con.execute(
+        "SELECT DISTINCT document_id FROM marts.reconciliation_checks WHERE check_kind <> 'official_total'"
+    ).fetchall() == [(DOC_004,)]
     assert con.execute("SELECT department_code FROM marts.compensation_hourly_comparison").fetchall() == [("59",)]
     (focus,) = con.execute("SELECT territory_code FROM marts.rpt_reports__territories WHERE is_focus").fetchall()
     assert focus == ("59",)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import DOC_002, make_paths
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
@@ -37,7 +36,9 @@ def _french(value: Decimal, decimals: int = 2) -> str:
 def _annex_2025() -> list[dict]:
     """The 36 SAD of document 002's annex with their 2024 hours and 2025 amounts, read from the
     printed lines (the catalogue says lines 92-127)."""
-    lines = (Path(__file__).resolve().parents[1] / "raw" / "deliberations" / f"{DOC_002}.txt").read_text(encoding="utf-8").split("\n")
+    lines = (
+        (Path(__file__).resolve().parents[1] / "raw" / "deliberations" / f"{DOC_002}.txt").read_text(encoding="utf-8").split("\n")
+    )
     rows = []
     for text in lines[91:127]:
         city, sad, hours, _share, _env2024, env2025 = text.split("\t")
@@ -154,7 +155,11 @@ def write_next_deliberation(deliberations: Path) -> dict:
   - {{figure_id: envelope_2026_decision_eur, line: 12, quote: "d'un montant de {_french(ENVELOPE, 0)} € aux Services Autonomie", number: "{_french(ENVELOPE, 0)} €", unit: eur, label: Enveloppe 2026 reversée aux SAD (article 1), role: envelope_eur}}
 """
     # tables go in the `tables:` list, prose groups at the end of the `prose:` list
-    catalogue = catalogue.replace("\n# ---------------------------------------------------------------- figures printed in prose", table + "\n# ---------------------------------------------------------------- figures printed in prose", 1)
+    catalogue = catalogue.replace(
+        "\n# ---------------------------------------------------------------- figures printed in prose",
+        table + "\n# ---------------------------------------------------------------- figures printed in prose",
+        1,
+    )
     catalogue = catalogue.rstrip("\n") + "\n" + prose
     (deliberations / "catalogue.yml").write_text(catalogue, encoding="utf-8")
     return {
@@ -186,7 +191,10 @@ def next_year(tmp_path_factory):
 def test_the_entries_check_before_the_refresh(next_year):
     _, expected, check, _ = next_year
     assert check.returncode == 0, check.stderr
-    assert f"table sad_envelope_annex_2026 [sad_envelope_annex] lines {expected['header_line']}-{expected['total_line']}: 36 rows + TOTAL" in check.stdout
+    assert (
+        f"table sad_envelope_annex_2026 [sad_envelope_annex] lines {expected['header_line']}-{expected['total_line']}: 36 rows + TOTAL"
+        in check.stdout
+    )
 
 
 def test_the_refresh_publishes_the_new_year(next_year):

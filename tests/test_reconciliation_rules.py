@@ -18,7 +18,7 @@ import pytest
 
 from dagster_project.core.errors import InputError
 from dagster_project.core.frenchfmt import format_plain
-from dagster_project.sources.deliberations.register import load_register
+from dagster_project.sources.deliberations.register import CHECK_KINDS, load_register
 from dagster_project.transform.project import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 DOC, DOC2 = "doc", "doc2"
@@ -211,6 +211,8 @@ def _build_fixture(db: Path) -> None:
             "INSERT INTO staging.stg_deliberations__prose_figures VALUES (?, 'fx_prose', ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?)",
             [DOC, figure_id, line, value, decimals, unit, label, role, subject, copy_of],
         )
+    # the real list of check kinds and their severity (the seed), as dbt seeds it
+    con.execute(f"CREATE TABLE reference.check_kinds AS SELECT * FROM read_csv('{CHECK_KINDS}', all_varchar = true)")
     con.execute("CREATE TABLE reference.deliberation_figure_roles (role VARCHAR, exact BOOLEAN)")
     con.executemany("INSERT INTO reference.deliberation_figure_roles VALUES (?, ?)", ROLES)
     con.execute(
@@ -255,11 +257,15 @@ def _build_fixture(db: Path) -> None:
     # FAP hours: SAD1 agrees, SAD0 has no FAP line, the TOTAL misses 2 hours
     con.execute(
         "CREATE TABLE marts.fap_annex_hours_comparison AS SELECT * FROM (VALUES "
-        "('annex', 10.00::DECIMAL(18,2), NULL::DECIMAL(18,2), 'doc2', 49, 'ARRAS', 'SAD0', 2024), "
-        "('annex', 100.00, 100.00, 'doc2', 50, 'ARRAS', 'SAD1', 2024), ('annex', 110.00, 108.00, 'doc2', 51, NULL, 'TOTAL', 2024)) "
-        "x(table_id, annex_apa_hours, fap_apa_hours, document_id, source_line, city, sad_name, reference_year)"
+        "('annex', 10.00::DECIMAL(18,2), NULL::DECIMAL(18,2), 'doc2', 49, 'ARRAS', 'SAD0', 2024, 'k0'), "
+        "('annex', 100.00, 100.00, 'doc2', 50, 'ARRAS', 'SAD1', 2024, 'k1'), ('annex', 110.00, 108.00, 'doc2', 51, NULL, 'TOTAL', 2024, NULL)) "
+        "x(table_id, annex_apa_hours, fap_apa_hours, document_id, source_line, city, sad_name, reference_year, sad_key)"
     )
     con.execute("CREATE TABLE staging.stg_fap__files AS SELECT 2024 AS year, true AS synthetic")
+    # the deliberations loaded: their checks are source_kind 'deliberation'
+    con.execute(
+        f"CREATE TABLE staging.stg_deliberations__documents AS SELECT * FROM (VALUES ('{DOC}'), ('{DOC2}')) x(document_id)"
+    )
     con.execute(
         "CREATE TABLE reference.reconciliation_suites (suite VARCHAR, document_kind VARCHAR, guards VARCHAR, description VARCHAR)"
     )
@@ -321,11 +327,15 @@ def row(con, check_id: str) -> dict:
 
 
 def assert_check(con, check_id, *, published, computed, tolerance, status, severity="warning"):
+    """computed=None: nothing to compare the printed figure with (status not_evaluable, no delta)."""
     r = row(con, check_id)
     assert r["published_value"] == D(published)
-    assert abs(r["computed_value"] - D(computed)) <= D("1e-9"), (r["computed_value"], computed)
+    if computed is None:
+        assert r["computed_value"] is None and r["delta"] is None, r["explanation"]
+    else:
+        assert abs(r["computed_value"] - D(computed)) <= D("1e-9"), (r["computed_value"], computed)
+        assert r["delta"] == r["computed_value"] - r["published_value"]
     assert abs(r["tolerance"] - D(tolerance)) <= D("1e-9"), (r["tolerance"], tolerance)
-    assert r["delta"] == r["computed_value"] - r["published_value"]
     assert (r["status"], r["severity"]) == (status, severity), r["explanation"]
     assert r["passed"] == (status == "passed")
     return r
@@ -333,7 +343,9 @@ def assert_check(con, check_id, *, published, computed, tolerance, status, sever
 
 # ------------------------------------------------------------------------------------------ kinds
 def test_total_row_agrees_for_exact_counts_and_fails_for_rounded_shares(built):
-    assert_check(built, "t.total_row.n.l0012", published="40", computed=10 + 30, tolerance=HALF[0], status="passed")
+    # counts are exact, and so is their printed total: no tolerance at all
+    r = assert_check(built, "t.total_row.n.l0012", published="40", computed=10 + 30, tolerance=0, status="passed")
+    assert "dans la tolérance 0 (aucune : valeurs exactes" in r["explanation"]
     # 25 + 80 = 105 against 100: two rounded shares (2 × 0,5) + the total's own half-unit
     r = assert_check(built, "t.total_row.share_pct.l0012", published="100", computed=105, tolerance=3 * HALF[0], status="failed")
     assert "somme des 2 lignes de la colonne" in r["explanation"]
@@ -407,24 +419,27 @@ def test_implied_population_agrees_on_the_most_covered_population(built):
 
 
 def test_contractual_percentage_is_exact_and_cross_document_amounts_must_match(built):
-    # 60 % is a term of the convention, not a rounded figure: no ±0,5 % (i.e. ±750 €) of slack
+    # 60 % is a term of the convention, not a rounded figure: no ±0,5 % (i.e. ±750 €) of slack;
+    # 60 % of an amount in cents is a whole number of cents: the printed instalment must equal it
     r = assert_check(
         built,
         "fx_prose.derived_column.first.first.l0062",
         published="90000.00",
         computed=D(150000) * 60 / 100,
-        tolerance=HALF[2],
+        tolerance=0,
         status="passed",
     )
     assert "(d'après doc l.60, doc l.61)" in r["explanation"]
-    assert_check(
+    # a copy of a printed figure must be equal to it, whatever its unit
+    r = assert_check(
         built,
         "fx_prose.cross_document.copy.copy.l0063",
         published="150001.00",
         computed="150000.00",
-        tolerance=HALF[2],
+        tolerance=0,
         status="failed",
     )
+    assert "aucune : le chiffre recopie un autre chiffre imprimé" in r["explanation"]
 
 
 def test_cross_source_is_worded_as_two_sources(built):
@@ -442,17 +457,22 @@ def test_cross_source_is_worded_as_two_sources(built):
 
 
 def test_matching_rows_agree_and_differ(built):
-    assert_check(built, "u.cross_document.bonus.l0030", published="1.00", computed="1.00", tolerance=2 * HALF[2], status="passed")
-    assert_check(built, "u.cross_document.bonus.l0031", published="2.00", computed="2.50", tolerance=2 * HALF[2], status="failed")
+    """The same row of two tables of one kind is a copy: equal, in both directions (each table's
+    rows are checked, so a row only one table prints is not silently skipped)."""
+    assert_check(built, "u.cross_document.bonus.l0030", published="1.00", computed="1.00", tolerance=0, status="passed")
+    assert_check(built, "u.cross_document.bonus.l0031", published="2.00", computed="2.50", tolerance=0, status="failed")
+    assert_check(built, "v.cross_document.bonus.l0040", published="1.00", computed="1.00", tolerance=0, status="passed")
+    assert_check(built, "v.cross_document.bonus.l0041", published="2.50", computed="2.00", tolerance=0, status="failed")
 
 
 def test_engine_agrees_to_the_cent_and_a_disagreement_is_an_error(built):
+    # our figures must equal the printed ones exactly: tolerance 0
     assert_check(
         built,
         "annex.engine.allocation_per_sad.l0050",
         published="1100.00",
         computed="1100.00",
-        tolerance=HALF[2],
+        tolerance=0,
         status="passed",
         severity="error",
     )
@@ -461,59 +481,73 @@ def test_engine_agrees_to_the_cent_and_a_disagreement_is_an_error(built):
         "annex.engine.allocation_per_sad.l0051",
         published="1100.00",
         computed="1100.00",
-        tolerance=HALF[2],
+        tolerance=0,
         status="passed",
         severity="error",
     )
     r = assert_check(
         built,
-        "annex.engine.hours_per_sad.l0049",
-        published="10.00",
-        computed="0",
-        tolerance=HALF[2],
+        "annex.engine.hours_per_sad.l0051",
+        published="110.00",
+        computed="108.00",
+        tolerance=0,
         status="failed",
         severity="error",
     )
-    assert "Notre calcul ne produit aucune valeur pour cette ligne." in r["explanation"]
     assert "la publication est bloquée" in r["explanation"]
     assert "(données FAP synthétiques : concordance par construction)" in r["explanation"]
     # an engine's figures are shown at the printed precision
     assert (
-        "imprimé 10,00 (ligne 49) ; heures FAP (données FAP synthétiques : concordance par construction) : 0,00 ; écart -10,00"
+        "imprimé 110,00 (ligne 51) ; heures FAP (données FAP synthétiques : concordance par construction) : 108,00 ; écart -2,00"
         in r["explanation"]
     )
 
 
-def test_an_accepted_blocking_discrepancy_says_so(built):
-    r = assert_check(
-        built,
-        "annex.engine.hours_per_sad.l0051",
-        published="110.00",
-        computed="108.00",
-        tolerance=HALF[2],
-        status="acknowledged",
-        severity="error",
+def test_a_printed_row_we_compute_nothing_for_is_not_evaluable_and_blocks(built):
+    """SAD0 has no FAP line and no hours basis: its printed hours and amount are compared with
+    nothing, never with 0; the check cannot say the figures agree, so it blocks publishing."""
+    for check_id, published in (
+        ("annex.engine.hours_per_sad.l0049", "10.00"),
+        ("annex.engine.allocation_per_sad.l0049", "100.00"),
+    ):
+        r = assert_check(
+            built, check_id, published=published, computed=None, tolerance=0, status="not_evaluable", severity="error"
+        )
+        assert r["explanation"].startswith("Non évaluable : ")
+        assert "Notre calcul ne produit aucune valeur pour cette ligne." in r["explanation"]
+        assert "la publication est bloquée" in r["explanation"]
+
+
+def test_an_error_severity_check_is_never_acknowledged(built, tmp_path):
+    """The register entry for the TOTAL's hours does not apply (an error is fixed, not accepted),
+    and the register itself refuses such an entry, naming it and the rule."""
+    r = row(built, "annex.engine.hours_per_sad.l0051")
+    assert r["status"] == "failed" and "accepté" not in r["explanation"]
+    entry = (
+        "  - check_id: annex.engine.hours_per_sad.l0051\n    published_value: '110.00'\n    computed_value: '108.00'\n"
+        "    reason: r\n    acknowledged_by: a\n    acknowledged_on: 2026-01-01\n"
     )
-    assert (
-        "Écart bloquant accepté le 2026-11-22 par équipe data (la publication n'est plus bloquée) : heures de décembre attendues"
-        in r["explanation"]
-    )
-    assert "la publication est bloquée" not in r["explanation"]
+    with pytest.raises(InputError, match=r"entry #1.*annex\.engine\.hours_per_sad\.l0051") as refused:
+        load_register(_register(tmp_path, entry))
+    assert refused.value.column == "check_id"
 
 
 def test_coverage_counts_what_is_printed(built):
     """Expected evaluations come from the printed structure, not from the check models."""
     coverage = {
-        name: (expected, evaluated)
-        for name, expected, evaluated in built.execute(
-            "SELECT check_name, expected_evaluations, evaluated FROM intermediate.int_reconciliation__coverage"
+        name: (expected, evaluated, missing)
+        for name, expected, evaluated, missing in built.execute(
+            "SELECT check_name, expected_evaluations, evaluated, missing_evaluations FROM intermediate.int_reconciliation__coverage"
         ).fetchall()
     }
-    assert coverage["fx_t__total_row__columns"] == (2, 2)  # the TOTAL row × the 2 columns the rule names
-    assert coverage["fx_t__derived_column__share_pct"] == (2, 2)  # 2 rows print a share
-    assert coverage["fx_m__cross_row__rate"] == (3, 3)
-    assert coverage["fx_prose__derived_column__first"] == (1, 1)
-    assert coverage["envelope_allocation__engine__allocation_per_sad"][1] == 2
+    assert coverage["fx_t__total_row__columns"] == (2, 2, 0)  # the TOTAL row × the 2 columns the rule names
+    assert coverage["fx_t__derived_column__share_pct"] == (2, 2, 0)  # 2 rows print a share
+    assert coverage["fx_m__cross_row__rate"] == (3, 3, 0)
+    assert coverage["fx_prose__derived_column__first"] == (1, 1, 0)
+    assert coverage["fx_u__cross_document__bonus"] == (4, 4, 0)  # 2 rows × 2 tables, each against the other
+    # every printed row of the annex, SAD0 included (it is evaluated: not evaluable)
+    assert coverage["envelope_allocation__engine__allocation_per_sad"] == (3, 3, 0)
+    assert coverage["fap_hours__engine__hours_per_sad"] == (3, 3, 0)
 
 
 def test_history_records_the_run(built):
@@ -554,12 +588,13 @@ def test_history_records_a_check_again_only_when_its_result_changed(tmp_path):
 # --------------------------------------------------------------------- Great Expectations verdicts
 @pytest.fixture(scope="module")
 def judged(built):
-    from dagster_project.checks.checks import GX_SUITE, read_rows
+    from dagster_project.checks.checks import GX_SUITE, evaluable, read_rows
     from dagster_project.checks.gx_suite import validate
 
     rows = read_rows(built)
     names = sorted(rows["check_name"].unique())
-    return rows, validate(GX_SUITE, names, rows[["check_id", "check_name", "abs_delta_micro", "tolerance_micro"]])
+    judged_rows = evaluable(rows)[["check_id", "check_name", "abs_delta_micro", "tolerance_micro"]]
+    return rows, validate(GX_SUITE, names, judged_rows.astype({"abs_delta_micro": "int64", "tolerance_micro": "int64"}))
 
 
 def _rule(check_name: str):
@@ -584,28 +619,32 @@ def test_gx_verdicts_agree_with_the_mart(judged):
         verdicts["fx_t__total_row__columns"],
     )
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
+    # GX judges the evaluable rows; the rows not evaluable fail the check by themselves, at their severity
     name = "envelope_allocation__engine__allocation_per_sad"
-    assert check_result(_rule(name), rows[rows.check_name == name], verdicts[name]).passed
+    assert verdicts[name].evaluated == 2 and verdicts[name].success
+    result = check_result(_rule(name), rows[rows.check_name == name], verdicts[name])
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    assert result.description.startswith("1 not evaluable (a figure is missing). Non évaluable : ")
     name = "fap_hours__engine__hours_per_sad"
     result = check_result(_rule(name), rows[rows.check_name == name], verdicts[name])
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    assert result.description.startswith("1 of 3 figures outside tolerance; 1 not evaluable")
+    assert result.metadata["not_evaluable"].value == 1
 
 
-def test_an_accepted_blocking_discrepancy_alone_does_not_block_but_says_so(judged):
+def test_a_rule_missing_evaluations_fails_closed_naming_them(judged):
+    """Coverage: fewer evaluations than what is printed calls for is a failure naming the check ids."""
     import dagster as dg
 
-    from dagster_project.checks.checks import check_result
-    from dagster_project.checks.gx_suite import Verdict
+    from dagster_project.checks.checks import Coverage, check_result
 
     rows, verdicts = judged
-    name = "fap_hours__engine__hours_per_sad"
-    assert verdicts[name].evaluated == 3
-    # the rule's rows without the unacknowledged failure: only the accepted blocking discrepancy is left
-    mine = rows[(rows.check_name == name) & (rows.status != "failed")]
-    only = Verdict(name, False, len(mine), frozenset(mine.loc[~mine.passed, "check_id"]))
-    result = check_result(_rule(name), mine, only)
-    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.WARN)
-    assert "écart bloquant accepté" in result.description
+    name = "fx_t__derived_column__share_pct"
+    mine = rows[rows.check_name == name]
+    result = check_result(_rule(name), mine, verdicts[name], Coverage(3, 1, ("t.derived_column.share_pct.l0012",)))
+    assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
+    assert "1 of the 3 evaluations what is printed calls for were not made" in result.description
+    assert "t.derived_column.share_pct.l0012" in result.description
 
 
 def test_the_check_fails_closed(judged):
@@ -620,10 +659,10 @@ def test_the_check_fails_closed(judged):
     # a rule without any row (the table changed shape) is an error, not a warning
     result = check_result(_rule(name), mine.iloc[0:0], None)
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
-    result = check_result(_rule(name), mine.iloc[0:0], None, expected=5)
+    result = check_result(_rule(name), mine.iloc[0:0], None, 5)
     assert (result.passed, result.severity) == (False, dg.AssetCheckSeverity.ERROR)
     # ...unless nothing printed calls for it (no table of its kind loaded): nothing to check
-    result = check_result(_rule(name), mine.iloc[0:0], None, expected=0)
+    result = check_result(_rule(name), mine.iloc[0:0], None, 0)
     assert result.passed and result.metadata["expected"].value == 0
     # GX could not evaluate
     result = check_result(_rule(name), mine, None)

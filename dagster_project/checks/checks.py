@@ -11,6 +11,8 @@ Otherwise an error-severity failure (our figures disagree with the document) blo
 downstream, publish included; a warning is recorded without blocking.
 """
 
+from dataclasses import dataclass
+
 import dagster as dg
 
 from ..common import markdown_table
@@ -37,16 +39,40 @@ ORDER BY c.document_id, c.source_line, c.check_id
 """
 
 
-# Per rule, the evaluations what is printed calls for (dbt, int_reconciliation__coverage).
-COVERAGE_QUERY = "SELECT check_name, expected_evaluations FROM intermediate.int_reconciliation__coverage"
+# Per rule, the evaluations what is printed calls for and those missing (dbt, int_reconciliation__coverage).
+COVERAGE_QUERY = "SELECT check_name, expected_evaluations, missing_evaluations, missing_check_ids FROM intermediate.int_reconciliation__coverage"
+SEVERITY_ORDER = {"warning": 0, "error": 1}
 
 
 def read_rows(con):
-    return con.execute(ROWS_QUERY).df().astype({"abs_delta_micro": "int64", "tolerance_micro": "int64"})
+    """The mart's rows; |delta| and tolerance in integer millionths (NULL for a check not evaluable)."""
+    return con.execute(ROWS_QUERY).df().astype({"abs_delta_micro": "Int64", "tolerance_micro": "Int64"})
 
 
-def read_coverage(con) -> dict[str, int]:
-    return dict(con.execute(COVERAGE_QUERY).fetchall())
+def _plain(value, decimals: int | None = None) -> str:
+    import pandas as pd
+
+    if value is None or pd.isna(value):
+        return "—"
+    return format_plain(value, decimals) if decimals is not None else format_plain(value)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    expected: int
+    missing: int
+    missing_check_ids: tuple[str, ...]
+
+
+def read_coverage(con) -> dict[str, Coverage]:
+    return {
+        name: Coverage(expected, missing, tuple(ids)) for name, expected, missing, ids in con.execute(COVERAGE_QUERY).fetchall()
+    }
+
+
+def evaluable(rows):
+    """The rows Great Expectations judges: a check whose figure is missing is a failure of its own."""
+    return rows[rows["status"] != "not_evaluable"]
 
 
 def _fail_closed(rule: Rule, reason: str, metadata: dict) -> dg.AssetCheckResult:
@@ -60,10 +86,14 @@ def _fail_closed(rule: Rule, reason: str, metadata: dict) -> dg.AssetCheckResult
     )
 
 
-def check_result(rule: Rule, rows, verdict: "Verdict | None", expected: int | None = None) -> dg.AssetCheckResult:
-    """rows: this rule's rows of marts.reconciliation_checks (pandas); verdict: GX's, if any;
-    expected: the evaluations what is printed calls for (None: unknown, at least one)."""
+def check_result(rule: Rule, rows, verdict: "Verdict | None", coverage: "Coverage | int | None" = None) -> dg.AssetCheckResult:
+    """rows: this rule's rows of marts.reconciliation_checks (pandas); verdict: GX's over its
+    evaluable rows, if any; coverage: the evaluations what is printed calls for and those the check
+    models did not make (an int: the expected count only; None: unknown, at least one)."""
     records = rows.to_dict("records")
+    if isinstance(coverage, int):
+        coverage = Coverage(coverage, 0, ())
+    expected = coverage.expected if coverage is not None else None
     if not records and expected == 0:
         # nothing printed calls for this rule (no table of its kind, no figure of its role loaded)
         return dg.AssetCheckResult(
@@ -74,18 +104,21 @@ def check_result(rule: Rule, rows, verdict: "Verdict | None", expected: int | No
             metadata={"evaluated": 0, "expected": 0, "check_kind": rule.kind, "gx_suite": GX_SUITE, "suite": rule.suite},
         )
     failed = [r for r in records if r["status"] == "failed"]
+    not_evaluable = [r for r in records if r["status"] == "not_evaluable"]
     acknowledged = [r for r in records if r["status"] == "acknowledged"]
     metadata = {
         "evaluated": len(records),
         "expected": expected if expected is not None else len(records),
         "failed": len(failed),
+        "not_evaluable": len(not_evaluable),
         "acknowledged": len(acknowledged),
         "check_kind": rule.kind,
         "gx_suite": GX_SUITE,
         "suite": rule.suite,
     }
-    if records:
-        worst = max(records, key=lambda r: abs(r["delta"]) - r["tolerance"])
+    judged = [r for r in records if r["status"] != "not_evaluable"]
+    if judged:
+        worst = max(judged, key=lambda r: abs(r["delta"]) - r["tolerance"])
         metadata.update(
             {
                 "published": format_plain(worst["published_value"]),
@@ -98,7 +131,7 @@ def check_result(rule: Rule, rows, verdict: "Verdict | None", expected: int | No
                 "explanation": worst["explanation"],
             }
         )
-    shown = failed + acknowledged
+    shown = not_evaluable + failed + acknowledged
     if shown:
         metadata["discrepancies"] = dg.MetadataValue.md(
             markdown_table(
@@ -107,35 +140,48 @@ def check_result(rule: Rule, rows, verdict: "Verdict | None", expected: int | No
                     (
                         r["check_id"],
                         r["source_line"],
-                        format_plain(r["published_value"]),
-                        format_plain(r["computed_value"], 4),
-                        format_plain(r["delta"], 4),
+                        _plain(r["published_value"]),
+                        _plain(r["computed_value"], 4),
+                        _plain(r["delta"], 4),
                         r["status"],
                     )
                     for r in shown[:20]
                 ],
             )
         )
-    # Fail closed: no figure, no verdict, or a verdict that is not the mart's.
+    # Fail closed: no figure, fewer than what is printed calls for, no verdict, or not the mart's.
     if not records:
         return _fail_closed(rule, "No figure to check: the rule evaluated nothing (has the table changed?).", metadata)
-    if verdict is None or verdict.evaluated != len(records):
+    if coverage is not None and coverage.missing:
+        metadata["missing"] = dg.MetadataValue.md("\n".join(f"- `{c}`" for c in coverage.missing_check_ids))
+        return _fail_closed(
+            rule,
+            f"{coverage.missing} of the {coverage.expected} evaluations what is printed calls for were not made "
+            f"(not evaluated: {', '.join(coverage.missing_check_ids[:5])}" + (", ..." if coverage.missing > 5 else "") + ").",
+            metadata,
+        )
+    if judged and (verdict is None or verdict.evaluated != len(judged)):
         return _fail_closed(rule, "Great Expectations could not evaluate every figure of this rule.", metadata)
-    mart_failed = {r["check_id"] for r in records if not r["passed"]}
-    if verdict.failed_check_ids != mart_failed or verdict.success != (not mart_failed):
+    mart_failed = {r["check_id"] for r in judged if not r["passed"]}
+    if judged and (verdict.failed_check_ids != mart_failed or verdict.success != (not mart_failed)):
         disagree = sorted(verdict.failed_check_ids ^ mart_failed)
         return _fail_closed(
             rule,
             f"Great Expectations and marts.reconciliation_checks disagree on {', '.join(disagree) or 'the verdict'}.",
             metadata,
         )
-    if failed:
+    if failed or not_evaluable:
+        # the rule's severity is its most severe failing row's, not its first's
+        worst_row = max(failed + not_evaluable, key=lambda r: SEVERITY_ORDER[r["severity"]])
+        parts = [f"{len(failed)} of {len(records)} figures outside tolerance"] if failed else []
+        if not_evaluable:
+            parts.append(f"{len(not_evaluable)} not evaluable (a figure is missing)")
         return dg.AssetCheckResult(
             asset_key=rule.guards,
             check_name=rule.check_name,
             passed=False,
-            severity=SEVERITY[failed[0]["severity"]],
-            description=f"{len(failed)} of {len(records)} figures outside tolerance. {failed[0]['explanation']}",
+            severity=SEVERITY[worst_row["severity"]],
+            description=f"{'; '.join(parts)}. {worst_row['explanation']}",
             metadata=metadata,
         )
     if acknowledged:
@@ -187,7 +233,9 @@ def build_checks() -> list[dg.AssetChecksDefinition]:
             verdicts = validate(
                 GX_SUITE,
                 [rule.check_name for rule in rules],
-                rows[["check_id", "check_name", "abs_delta_micro", "tolerance_micro"]],
+                evaluable(rows)[["check_id", "check_name", "abs_delta_micro", "tolerance_micro"]].astype(
+                    {"abs_delta_micro": "int64", "tolerance_micro": "int64"}
+                ),
             )
         except Exception as exc:  # fail closed: every rule fails with the reason
             context.log.error("Great Expectations could not validate the reconciliation rows: %s", exc)

@@ -50,9 +50,7 @@ def _read(path: Path) -> list[dict[str, str]]:
 @cache
 def load_suites(seeds: Path = SEEDS) -> dict[str, Suite]:
     return {
-        row["suite"]: Suite(
-            row["suite"], row["document_kind"] or None, dg.AssetKey(row["guards"].split("/")), row["description"]
-        )
+        row["suite"]: Suite(row["suite"], row["document_kind"] or None, dg.AssetKey(row["guards"].split("/")), row["description"])
         for row in _read(seeds / "reconciliation_suites.csv")
     }
 

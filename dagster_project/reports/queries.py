@@ -250,10 +250,10 @@ def whatif_envelope_ids(con: duckdb.DuckDBPyConnection, department_code: str | N
 # ------------------------------------------------------------------ index.html
 
 
-# The deliberations' checks; the official tables' own totals (check_kind official_total, issue 13)
-# are counted apart: their "documents" are files of INSEE and DREES, not deliberations.
-DELIBERATIONS = "check_kind <> 'official_total'"
-OFFICIAL = "check_kind = 'official_total'"
+# The deliberations' checks; the official publications' own checks (issue 13) are counted apart:
+# their "documents" are files of INSEE, DREES or CNSA, not deliberations (the mart's source_kind).
+DELIBERATIONS = "source_kind = 'deliberation'"
+OFFICIAL = "source_kind = 'official_publication'"
 
 
 def reconciliation_status(con: duckdb.DuckDBPyConnection, where: str = DELIBERATIONS) -> pl.DataFrame | None:
@@ -308,7 +308,21 @@ def reconciliation_discrepancies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame
                l.line_text
         FROM marts.reconciliation_checks c
         LEFT JOIN marts.document_lines l ON l.document_id = c.document_id AND l.source_line = c.source_line
-        WHERE c.status <> 'passed' AND c.check_kind <> 'official_total'
+        WHERE c.status <> 'passed' AND c.source_kind = 'deliberation'
         ORDER BY c.severity = 'error' DESC, c.status = 'failed' DESC, c.document_id, c.source_line, c.check_id
+        """,
+    )
+
+
+def reconciliation_low_power(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every passed deliberation check whose tolerance is so large a part of the printed figure that
+    it could hardly fail (is_low_power), by document and line."""
+    return _frame(
+        con,
+        """
+        SELECT check_id, check_kind, document_id, source_line, table_id, measure, tolerance_share, explanation
+        FROM marts.reconciliation_checks
+        WHERE is_low_power AND source_kind = 'deliberation'
+        ORDER BY document_id, source_line, check_id
         """,
     )

@@ -28,10 +28,11 @@ STATUS_FORMS = {
     "passed": ("conforme", "conformes"),
     "failed": ("en écart", "en écart"),
     "acknowledged": ("écart accepté", "écarts acceptés"),
+    "not_evaluable": ("non évaluable", "non évaluables"),
 }
 STATUS_LABELS = {status: forms[0] for status, forms in STATUS_FORMS.items()}
 SEVERITY_LABELS = {"error": "bloquant", "warning": "non bloquant"}
-STATUS_ORDER = ("passed", "failed", "acknowledged")
+STATUS_ORDER = ("passed", "failed", "not_evaluable", "acknowledged")
 _COLOURS = {
     ("passed", "error"): OKABE_ITO["bluish_green"],
     ("passed", "warning"): OKABE_ITO["sky_blue"],
@@ -39,6 +40,8 @@ _COLOURS = {
     ("acknowledged", "warning"): OKABE_ITO["grey"],
     ("failed", "warning"): OKABE_ITO["orange"],
     ("failed", "error"): OKABE_ITO["vermillion"],
+    ("not_evaluable", "warning"): OKABE_ITO["yellow"],
+    ("not_evaluable", "error"): OKABE_ITO["black"],
 }
 
 
@@ -88,6 +91,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
         headline=_headline(counts) + _official_headline(official),
         closing_html=_counts_table(counts, docs)
         + _discrepancies(issues, docs)
+        + _low_power(queries.reconciliation_low_power(con), docs)
         + _official_section(official, queries.official_discrepancies(con)),
     )
 
@@ -188,7 +192,7 @@ def _figure(value, decimals: int, sign: bool = False) -> str:
 
 def _discrepancies(issues: pl.DataFrame, docs: dict[str, Document]) -> str:
     """One block per check, grouped by document: line, printed text, figures, status, explanation."""
-    title = "Écarts et écarts acceptés, contrôle par contrôle"
+    title = "Écarts, contrôles non évaluables et écarts acceptés, contrôle par contrôle"
     if issues.is_empty():
         return html_section("ecarts", title, html_note("Aucun écart : tous les chiffres contrôlés sont conformes."))
     blocks = []
@@ -217,6 +221,26 @@ def _check_block(row: dict) -> str:
     )
 
 
+def _low_power(rows: pl.DataFrame, docs: dict[str, Document]) -> str:
+    """The passed checks that could hardly have failed: their tolerance is a large part of the figure."""
+    if rows.is_empty():
+        return ""
+    note = html_note(
+        "Ces contrôles sont conformes, mais leur tolérance, qui suit la précision des chiffres imprimés, est une "
+        "grande part du chiffre contrôlé (plus d'un quart) : ils ne pourraient déceler qu'une erreur grossière."
+    )
+    table = html_table(
+        ["Délibération", "Ligne", "Contrôle", "Chiffre", "Tolérance / chiffre imprimé"],
+        [[_document_label(docs[r["document_id"]]) if r["document_id"] in docs else r["document_id"], format_count(r["source_line"]),
+          KIND_LABELS.get(r["check_kind"], r["check_kind"]), r["measure"], f"{format_number(r['tolerance_share'] * 100, 0)} %"]
+         for r in rows.iter_rows(named=True)],
+        numeric=[1, 4],
+    )  # fmt: skip
+    return html_section(
+        "peu-discriminants", f"Contrôles conformes mais peu discriminants ({format_count(rows.height)})", note + table
+    )
+
+
 def _headline(counts: pl.DataFrame) -> list[tuple[str, str]]:
     def total(status: str, severity: str | None = None) -> int:
         rows = counts.filter(pl.col("status") == status)
@@ -234,6 +258,7 @@ def _headline(counts: pl.DataFrame) -> list[tuple[str, str]]:
         ("Conformes", format_count(total("passed"))),
         (category_label("failed", "warning"), format_count(total("failed", "warning"))),
         ("Écarts acceptés après examen", format_count(total("acknowledged"))),
+        ("Non évaluables (un chiffre manque : le contrôle échoue)", format_count(total("not_evaluable"))),
         (
             category_label("failed", "error"),
             f"{format_count(total('failed', 'error'))} (un écart bloquant empêche toute publication)",
@@ -308,7 +333,7 @@ def _official_headline(official: pl.DataFrame) -> list[tuple[str, str]]:
 
 def _official_section(official: pl.DataFrame, issues: pl.DataFrame) -> str:
     """Counts per official file, then every total the publisher prints that its rows do not add up to."""
-    title = "Publications officielles : chaque total imprimé comparé à la somme de ses lignes"
+    title = "Publications officielles : chaque total imprimé comparé à ce que donnent ses lignes"
     if official.is_empty():
         return ""
     keys = _present(official)
@@ -320,9 +345,12 @@ def _official_section(official: pl.DataFrame, issues: pl.DataFrame) -> str:
     counts = html_table(["Publication et édition", *(CATEGORIES[k][0] for k in keys), "Total"], rows, numeric_from=1)
     note = html_note(
         "Pour chaque tableau et chaque année : les totaux France métropolitaine, DROM et France de la DREES et de "
-        "l'INSEE contre la somme de leurs départements, chaque ligne régionale contre ses départements, et pour "
-        "l'INSEE Hommes + Femmes = Ensemble et la somme des tranches d'âge = Total. Un écart est une incohérence "
-        "de la publication elle-même : il est signalé sans bloquer la publication."
+        "l'INSEE contre la somme de leurs départements, chaque ligne régionale contre ses départements, les totaux "
+        "imprimés sous les régions contre la somme des régions et contre les mêmes totaux imprimés sous les "
+        "départements, un territoire imprimé entier et en parties (Corse 20 = 2A + 2B, Rhône 69 = 69D + 69M) quand "
+        "toutes ses parties ont une valeur, et pour l'INSEE Hommes + Femmes = Ensemble et la somme des tranches "
+        "d'âge = Total. Un écart est une incohérence de la publication elle-même : il est signalé sans bloquer la "
+        "publication."
     )
     blocks = [
         f'<article class="check" id="{html.escape(r["check_id"])}"><h4>{html.escape(r["document_id"])}, feuille '

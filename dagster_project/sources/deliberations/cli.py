@@ -32,12 +32,14 @@ def _check(args: argparse.Namespace) -> int:
             totals = sum(1 for r in rows if r["is_total"])
             print(
                 f"  table {spec.table_id} [{spec.kind}] lines {spec.header_line}-{spec.last_line}: "
-                f"{len(rows) - totals} rows" + (f" + TOTAL" if totals else "") + f", {len(spec.columns)} columns"
+                f"{len(rows) - totals} rows" + (" + TOTAL" if totals else "") + f", {len(spec.columns)} columns"
             )
         for spec in prose:
             roles = sorted({f.role for f in spec.figures if f.role})
             print(f"  prose {spec.table_id}: {len(spec.figures)} figures" + (f" (roles: {', '.join(roles)})" if roles else ""))
-    print(f"{len(load.documents)} document(s), {len(load.catalogue.tables)} table(s), {len(load.catalogue.prose)} prose group(s): entries OK")
+    print(
+        f"{len(load.documents)} document(s), {len(load.catalogue.tables)} table(s), {len(load.catalogue.prose)} prose group(s): entries OK"
+    )
     if load.acknowledged:
         print(f"register: {len(load.acknowledged)} acknowledged discrepancy(ies) apply to these documents")
     return 0
@@ -70,7 +72,9 @@ def _kinds(args: argparse.Namespace) -> int:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("deliberations", help="the deliberations of raw/deliberations/: check the entries, list the kinds")
+    parser = subparsers.add_parser(
+        "deliberations", help="the deliberations of raw/deliberations/: check the entries, list the kinds"
+    )
     sub = parser.add_subparsers(dest="deliberations_command", required=True)
     check = sub.add_parser(
         "check",

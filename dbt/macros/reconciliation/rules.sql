@@ -216,5 +216,8 @@
     severity,
     passed,
     status,
-    explanation
+    explanation,
+    cast(tolerance_share as decimal(18, 6)) as tolerance_share,
+    is_low_power,
+    source_kind
 {%- endmacro %}

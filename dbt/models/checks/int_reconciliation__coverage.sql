@@ -32,42 +32,40 @@ cells as (
 ),
 
 totals_printed as (
-    select r.suite, r.expectation, count(*) as expected
+    select r.suite, r.expectation, {{ check_id('f.table_id', 'r.kind', 'f.column_name', 'f.source_line') }} as check_id
     from rules as r
     cross join unnest(string_split(r.inputs, '|')) as c (kind_column)
     inner join cells as f on f.kind = r.document_kind and f.kind_column = c.kind_column and f.is_total
     where r.rule_type = 'total_row'
-    group by all
 ),
 
 rows_printed as (
-    select r.suite, r.expectation, count(*) as expected
+    select r.suite, r.expectation, {{ check_id('f.table_id', 'r.kind', 'r.name', 'f.source_line') }} as check_id
     from rules as r
     inner join cells as f on f.kind = r.document_kind and f.kind_column = r.published
     where r.rule_type in ('share_of_total', 'row_formula', 'implied_population') and not f.is_total and f.value is not null
-    group by all
 ),
 
 aggregates_printed as (
-    select r.suite, r.expectation, count(*) as expected
+    select r.suite, r.expectation, {{ check_id('f.table_id', 'r.kind', 'r.name', 'f.source_line') }} as check_id
     from rules as r
     inner join cells as f on f.kind = r.document_kind and f.kind_column = r.published
     where r.rule_type = 'regional_aggregate' and f.is_total and f.value is not null
-    group by all
 ),
 
 matching_printed as (
-    select r.suite, r.expectation, count(*) as expected
+    select r.suite, r.expectation, {{ check_id('f.table_id', 'r.kind', 'r.name', 'f.source_line') }} as check_id
     from rules as r
     inner join cells as f on f.kind = r.document_kind and f.kind_column = r.published
     where r.rule_type = 'matching_rows' and not f.is_total and f.value is not null
         and (select count(distinct o.table_id) from cells as o where o.document_id = f.document_id and o.kind = f.kind) > 1
-    group by all
 ),
 
 formulas_printed as (
 {%- for rule in formulas %}
-    select {{ sql_string(rule.suite) }} as suite, {{ sql_string(rule.expectation) }} as expectation, count(*) as expected
+    {%- set name = sql_string(rule.name) ~ (" || '.' || p.figure_id" if published_by_figure(rule.published) else '') %}
+    select {{ sql_string(rule.suite) }} as suite, {{ sql_string(rule.expectation) }} as expectation,
+           {{ check_id('p.table_id', sql_string(rule.kind), name, 'p.source_line') }} as check_id
     from (select * from figures where {{ published_predicate(rule.published) }}) as p
     {%- for reference in rule.inputs %}
     left join lateral {{ input_lookup(reference) }} as i{{ loop.index0 }} on true
@@ -78,40 +76,34 @@ formulas_printed as (
     {%- endfor %}
     {% if not loop.last %}union all{% endif %}
 {%- else %}
-    select null::varchar as suite, null::varchar as expectation, 0::bigint as expected
+    select null::varchar as suite, null::varchar as expectation, null::varchar as check_id
     where false
 {%- endfor %}
 ),
 
-envelope_annexes as (
-    -- the annexes whose envelope we split on their hours, and those the FAP exports cover
-    select
-        a.table_id,
-        count(*) as printed_rows,
-        bool_or(e.envelope_id is not null) as allocated,
-        bool_or(c.table_id is not null) as covered
-    from {{ ref('stg_deliberations__sad_envelope_annex') }} as a
-    left join {{ ref('int_envelopes') }} as e on e.table_id = a.table_id and e.envelope_kind = 'published'
-    left join (select distinct table_id from {{ ref('fap_annex_hours_comparison') }}) as c on c.table_id = a.table_id
-    group by a.table_id
-),
-
 engines_printed as (
+    -- every printed row (SAD and TOTAL) of an annex whose envelope we split on its hours
     select 'envelope_allocation' as suite, 'engine__allocation_per_sad' as expectation,
-           coalesce(sum(printed_rows) filter (where allocated), 0) as expected
-    from envelope_annexes
+           {{ check_id('f.table_id', "'engine'", "'allocation_per_sad'", 'f.source_line') }} as check_id
+    from cells as f
+    inner join {{ ref('int_envelopes') }} as e
+        on e.table_id = f.table_id and e.envelope_kind = 'published' and f.kind_column = e.published_amount_column
     union all
     -- every row compared: the annex's rows, its TOTAL, and a SAD of the registry the annex does not print
-    select 'fap_hours', 'engine__hours_per_sad', count(*)
-    from {{ ref('fap_annex_hours_comparison') }}
+    select 'fap_hours', 'engine__hours_per_sad',
+           {{ check_id('c.table_id', "'engine'", "'hours_per_sad' || coalesce(case when c.source_line is null then '.' || c.sad_key end, '')", 'c.source_line') }}
+    from {{ ref('fap_annex_hours_comparison') }} as c
 ),
 
 official_printed as (
-    select e.suite, e.expectation, count(*) as expected
+    -- the official files' checks are made for every figure they name (counted by their own models)
+    select e.suite, e.expectation, e.check_id
     from {{ ref('int_reconciliation__evaluations') }} as e
     inner join rules as r on r.suite = e.suite and r.expectation = e.expectation
-    where r.rule_type in ('official_total', 'official_cross_source')
-    group by all
+    where r.rule_type not in (
+        'total_row', 'share_of_total', 'row_formula', 'implied_population', 'regional_aggregate', 'matching_rows',
+        'formula', 'engine'
+    )
 ),
 
 expected as (
@@ -128,6 +120,19 @@ evaluated as (
     select suite, expectation, count(*) as evaluated
     from {{ ref('int_reconciliation__evaluations') }}
     group by all
+),
+
+missing as (
+    select x.suite, x.expectation, count(*) as missing_count,
+           list(x.check_id order by x.check_id)[1:20] as missing_check_ids
+    from expected as x
+    anti join {{ ref('int_reconciliation__evaluations') }} as v
+        on v.suite = x.suite and v.expectation = x.expectation and v.check_id = x.check_id
+    group by all
+),
+
+expected_counts as (
+    select suite, expectation, count(*) as expected from expected group by all
 )
 
 select
@@ -137,9 +142,11 @@ select
     r.rule_type,
     r.document_kind,
     cast(coalesce(x.expected, 0) as integer) as expected_evaluations,
-    cast(coalesce(v.evaluated, 0) as integer) as evaluated
+    cast(coalesce(v.evaluated, 0) as integer) as evaluated,
+    cast(coalesce(m.missing_count, 0) as integer) as missing_evaluations,
+    coalesce(m.missing_check_ids, []) as missing_check_ids
 from rules as r
-left join (select suite, expectation, sum(expected) as expected from expected group by all) as x
-    on x.suite = r.suite and x.expectation = r.expectation
+left join expected_counts as x on x.suite = r.suite and x.expectation = r.expectation
 left join evaluated as v on v.suite = r.suite and v.expectation = r.expectation
+left join missing as m on m.suite = r.suite and m.expectation = r.expectation
 order by r.suite, r.expectation

@@ -3,8 +3,10 @@
 -- amount printed twice, a budget line against the totals it finances), cross_source (a figure
 -- against another source's or another year's figures). Rules name roles, kinds and indicators
 -- (macros/reconciliation/rules.sql), so each applies to every document whose entries give them:
--- one evaluation per published figure whose inputs the document prints. An empty input counts
--- as zero; a figure whose inputs are not all printed yields no row.
+-- one evaluation per published figure of a document that prints at least one of its inputs. An
+-- input the document does not print (or prints empty) is missing, never zero: the check is not
+-- evaluable and says which input is missing. A copied figure (rule on `copies`) is compared at
+-- tolerance 0.
 -- depends_on: {{ ref('reconciliation_rules') }} {{ ref('reconciliation_suites') }} {{ ref('stg_deliberations__row_links') }}
 {%- set rules = reconciliation_rules('formula') %}
 with figures as (
@@ -15,10 +17,12 @@ evaluated as (
 {%- for rule in rules %}
     {%- set values = [] %}{% set inputs = [] %}{% set sources = [] %}
     {%- for reference in rule.inputs %}
-        {%- do values.append('coalesce(i' ~ loop.index0 ~ '.value, 0)') %}
-        {%- do inputs.append(('coalesce(i' ~ loop.index0 ~ '.value, 0)', 'i' ~ loop.index0 ~ '.rounding')) %}
+        {%- do values.append('i' ~ loop.index0 ~ '.value') %}
+        {%- do inputs.append(('i' ~ loop.index0 ~ '.value', 'coalesce(i' ~ loop.index0 ~ '.rounding, 0)')) %}
         {%- do sources.append('i' ~ loop.index0 ~ '.document_id || \' l.\' || i' ~ loop.index0 ~ '.source_line') %}
     {%- endfor %}
+    {%- set copy = rule.published == 'copies' %}
+    {%- set tolerance = '0' if copy else tolerance_corners(rule.formula, inputs, 'p.decimals', 'p.unit', apply_formula(rule.formula, values)) %}
     {%- set name = sql_string(rule.name) ~ (" || '.' || p.figure_id" if published_by_figure(rule.published) else '') %}
     select
         {{ sql_string(rule.suite) }} as suite,
@@ -33,14 +37,27 @@ evaluated as (
         cast(p.value as decimal(38, 10)) as published_value,
         p.decimals as published_decimals,
         cast({{ apply_formula(rule.formula, values) }} as decimal(38, 10)) as computed_value,
-        cast({{ tolerance_corners(rule.formula, inputs, 'p.decimals') }} as decimal(38, 10)) as tolerance,
+        cast({{ tolerance }} as decimal(38, 10)) as tolerance,
         {{ sql_string(rule.formula_desc ~ " (d'après ") }}
-            || array_to_string(list_sort(list_distinct([{{ sources | join(', ') }}])), ', ') || ')' as computed_desc,
-        {{ describe_tolerance(sql_string(rule.kind), 'p.decimals') }} as tolerance_desc,
-        cast(null as varchar) as hint_if_failed
+            || coalesce(array_to_string(list_sort(list_distinct(list_filter([{{ sources | join(', ') }}], lambda x: x is not null))), ', '), '')
+            || ')' as computed_desc,
+        {% if copy %}{{ copy_tolerance_text() }}{% else %}{{ describe_tolerance(sql_string(rule.kind), 'p.decimals', unit='p.unit', tolerance=tolerance, computed=apply_formula(rule.formula, values)) }}{% endif %} as tolerance_desc,
+        case
+        {%- for reference in rule.inputs %}
+            when i{{ loop.index0 }}.value is null
+                then 'Le document n''imprime pas « ' || {{ sql_string(reference) }} || ' »'
+                     || case when coalesce(i{{ loop.index0 }}.found, 0) > 0 then ' (cellule vide)' else '' end
+                     || ' : le chiffre ne peut pas être recalculé.'
+        {%- endfor %}
+        end as hint_if_failed
     from (select * from figures where {{ published_predicate(rule.published) }}) as p
     {%- for reference in rule.inputs %}
-    inner join lateral {{ input_lookup(reference) }} as i{{ loop.index0 }} on i{{ loop.index0 }}.found > 0
+    left join lateral {{ input_lookup(reference) }} as i{{ loop.index0 }} on true
+    {%- endfor %}
+    -- the rule applies to a document that prints at least one of its inputs
+    where false
+    {%- for reference in rule.inputs %}
+        or coalesce(i{{ loop.index0 }}.found, 0) > 0
     {%- endfor %}
     {% if not loop.last %}union all{% endif %}
 {%- else %}

@@ -2,7 +2,8 @@
 -- population it was computed on. A rate r printed ± h (half a unit) and a count c admit any
 -- population in [c / (r + h) ; c / (r − h)] × scale; the rows must share one. The reference is the
 -- midpoint of the segment covered by the most intervals (their intersection when it exists: a
--- sweep over the interval ends); each row's rate is recomputed on it.
+-- sweep over the interval ends); each row's rate is recomputed on it. A row whose rate or count
+-- is zero or empty implies no population: it is not evaluable, and says why.
 with figures as (
     select * from {{ ref('int_reconciliation__figures') }}
     where figure_kind = 'cell'
@@ -28,6 +29,20 @@ intervals as (
     inner join figures as count on count.table_id = rate.table_id and count.source_line = rate.source_line
                       and count.kind_column = rules.count_column
     where rate.value <> 0 and count.value <> 0
+),
+
+-- the rows printing a rate that implies no population (a zero or an empty count or rate)
+unusable as (
+    select
+        rules.*,
+        rate.table_id, rate.document_id, rate.source_line, rate.measure, rate.row_label,
+        rate.value as rate, rate.decimals, {{ half_unit('rate.decimals') }} as h,
+        count.value as count
+    from rules
+    inner join figures as rate on rate.kind = rules.document_kind and rate.kind_column = rules.rate_column and not rate.is_total
+    left join figures as count on count.table_id = rate.table_id and count.source_line = rate.source_line
+                     and count.kind_column = rules.count_column
+    where rate.value is not null and (rate.value = 0 or count.value is null or count.value = 0)
 ),
 
 -- interval starts (+1) and ends (−1) in order, starts before ends at the same point
@@ -79,6 +94,26 @@ evaluated as (
             || {{ french_number('i.high', 0) }} || ' habitants, incompatible avec les autres lignes.' as hint_if_failed
     from intervals as i
     inner join reference as r using (suite, name, table_id)
+    union all
+    select
+        u.suite,
+        u.expectation,
+        {{ check_id('u.table_id', 'u.kind', 'u.name', 'u.source_line') }},
+        u.kind,
+        u.document_id,
+        u.source_line,
+        u.table_id,
+        u.measure,
+        u.row_label,
+        cast(u.rate as decimal(38, 10)),
+        u.decimals,
+        cast(null as decimal(38, 10)),
+        cast(u.h as decimal(38, 10)),
+        'population commune aux lignes',
+        {{ describe_tolerance('u.kind', 'u.decimals') }},
+        case when u.count is null then 'La ligne n''imprime pas d''effectif : elle n''implique aucune population.'
+             else 'Un taux ou un effectif nul n''implique aucune population : la ligne ne peut pas être vérifiée.' end
+    from unusable as u
 )
 
 select

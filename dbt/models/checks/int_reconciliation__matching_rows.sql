@@ -1,6 +1,8 @@
 -- cross_document, matching rows: the tables of one kind in one document that must print the same
--- value for the same row label (a CPOM model and an amendment model's hourly bonuses): the first
--- table of the kind in the document (by header line) against each later one.
+-- value for the same row label (a CPOM model and an amendment model's hourly bonuses). Each such
+-- table is compared, row by row, with the first other table of the kind in the document (by
+-- header line): both directions, so that a row printed on one side only is not evaluable and
+-- named, never skipped. A copied figure: tolerance 0.
 with figures as (
     select f.*, e.header_line
     from {{ ref('int_reconciliation__figures') }} as f
@@ -14,10 +16,17 @@ rules as (
     from ({{ reconciliation_rules_of_type('matching_rows') }}) as r
 ),
 
-firsts as (
-    select document_id, kind, min(header_line) as header_line
-    from figures
-    group by document_id, kind
+tables as (
+    select distinct document_id, kind, table_id, header_line from figures
+),
+
+-- each table of a kind and the table it is compared with (the first other one of its document)
+pairs as (
+    select own.table_id, arg_min(other.table_id, other.header_line) as other_table_id
+    from tables as own
+    inner join tables as other
+        on other.document_id = own.document_id and other.kind = own.kind and other.table_id <> own.table_id
+    group by own.table_id
 ),
 
 evaluated as (
@@ -34,17 +43,22 @@ evaluated as (
         cast(own.value as decimal(38, 10)) as published_value,
         own.decimals as published_decimals,
         cast(mirror.value as decimal(38, 10)) as computed_value,
-        cast({{ tolerance_sum('mirror.rounding', 'own.decimals') }} as decimal(38, 10)) as tolerance,
-        'valeur imprimée pour « ' || own.row_label || ' » (' || mirror.document_id || ' l.' || mirror.source_line || ')' as computed_desc,
-        {{ describe_tolerance('rules.kind', 'own.decimals') }} as tolerance_desc,
-        cast(null as varchar) as hint_if_failed
+        cast(0 as decimal(38, 10)) as tolerance,
+        'valeur imprimée pour « ' || own.row_label || ' » dans ' || pairs.other_table_id
+            || coalesce(' (' || mirror.document_id || ' l.' || mirror.source_line || ')', '') as computed_desc,
+        {{ copy_tolerance_text() }} as tolerance_desc,
+        case
+            when mirror.table_id is null
+                then '« ' || own.row_label || ' » n''est imprimé dans aucune ligne de ' || pairs.other_table_id || '.'
+            when mirror.value is null then '« ' || own.row_label || ' » est imprimé vide dans ' || pairs.other_table_id || '.'
+        end as hint_if_failed
     from rules
     inner join figures as own
         on own.kind = rules.document_kind and own.kind_column = rules.kind_column and not own.is_total
-    inner join firsts as f on f.document_id = own.document_id and f.kind = own.kind and f.header_line = own.header_line
-    inner join figures as mirror
-        on mirror.document_id = own.document_id and mirror.kind = own.kind and mirror.table_id <> own.table_id
-        and mirror.kind_column = rules.kind_column and not mirror.is_total and mirror.row_label = own.row_label
+    inner join pairs on pairs.table_id = own.table_id
+    left join figures as mirror
+        on mirror.table_id = pairs.other_table_id and mirror.kind_column = rules.kind_column
+        and not mirror.is_total and mirror.row_label = own.row_label
     where own.value is not null
 )
 

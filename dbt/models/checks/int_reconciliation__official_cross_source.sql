@@ -71,7 +71,8 @@ checks as (
         row_label,
         printed as published_value,
         decimals as published_decimals,
-        coalesce(official_value, 0) as computed_value,
+        -- no official value: not evaluable, never compared with zero
+        official_value as computed_value,
         {{ half_unit('decimals') }} as tolerance,
         case
             when official_value is null then 'aucune valeur officielle : ' || coalesce(note, 'pas de série pour ce territoire')

@@ -65,10 +65,10 @@ evaluated as (
         total.value as published_value,
         total.decimals as published_decimals,
         {{ apply_formula(aggregate, ['sums.num', 'sums.den', 'sums.scale']) }} as computed_value,
-        {{ tolerance_corners(aggregate, [('sums.num', 'sums.num_spread'), ('sums.den', 'sums.den_spread'), ('sums.scale', '0')], 'total.decimals') }} as tolerance,
+        {{ tolerance_corners(aggregate, [('sums.num', 'sums.num_spread'), ('sums.den', 'sums.den_spread'), ('sums.scale', '0')], 'total.decimals', 'total.unit', apply_formula(aggregate, ['sums.num', 'sums.den', 'sums.scale'])) }} as tolerance,
         case when len(rules.numerators) > 0 then 'somme des numérateurs / somme des dénominateurs des lignes'
              else 'moyenne des taux des lignes pondérée par ' || array_to_string(rules.weights, ' + ') end as computed_desc,
-        {{ describe_tolerance("'derived_column'", 'total.decimals') }} as tolerance_desc,
+        {{ describe_tolerance("'derived_column'", 'total.decimals', unit='total.unit', computed=apply_formula(aggregate, ['sums.num', 'sums.den', 'sums.scale'])) }} as tolerance_desc,
         case when abs(sums.plain_mean - total.value) <= {{ half_unit('total.decimals') }} + sums.plain_mean_spread then
             'Le chiffre régional imprimé est la moyenne simple des ' || sums.departements
             || ' valeurs départementales (' || {{ french_number('sums.plain_mean', 2) }}

@@ -44,22 +44,25 @@ evaluated as (
         own.value as published_value,
         own.decimals as published_decimals,
         {{ apply_formula(share, ['part.value', 'total.value']) }} as computed_value,
-        {{ tolerance_corners(share, [('part.value', 'part.rounding'), ('total.value', 'total.rounding')], 'own.decimals') }} as tolerance,
-        'valeur de la ligne / total imprimé (' || total.source_line || ') × 100' as computed_desc,
-        {{ describe_tolerance('rules.kind', 'own.decimals') }} as tolerance_desc,
-        case when copied_from.column_name is not null then
+        {{ tolerance_corners(share, [('part.value', 'part.rounding'), ('total.value', 'total.rounding')], 'own.decimals', 'own.unit', apply_formula(share, ['part.value', 'total.value'])) }} as tolerance,
+        'valeur de la ligne / total imprimé (' || coalesce(cast(total.source_line as varchar), 'absent') || ') × 100' as computed_desc,
+        {{ describe_tolerance('rules.kind', 'own.decimals', unit='own.unit', computed=apply_formula(share, ['part.value', 'total.value'])) }} as tolerance_desc,
+        case
+        when part.value is null then 'La ligne n''imprime pas « ' || coalesce(part.measure, rules.of_column) || ' » : sa part ne peut pas être recalculée.'
+        when total.value is null then 'La ligne TOTAL n''imprime pas le total de « ' || rules.of_column || ' » : les parts ne peuvent pas être recalculées.'
+        when copied_from.column_name is not null then
             'La colonne imprimée reproduit, ligne à ligne, la colonne n°' || copied_from.column_index
             || ' « ' || copied_from.measure || ' » du même tableau (en-tête ligne ' || header.header_line
             || ') : probable erreur de copie.'
         end as hint_if_failed
     from rules
     inner join figures as own on own.kind = rules.document_kind and own.kind_column = rules.kind_column and not own.is_total
-    inner join figures as part on part.table_id = own.table_id and part.source_line = own.source_line
+    left join figures as part on part.table_id = own.table_id and part.source_line = own.source_line
                      and part.kind_column = rules.of_column
-    inner join figures as total on total.table_id = own.table_id and total.kind_column = rules.of_column and total.is_total
+    left join figures as total on total.table_id = own.table_id and total.kind_column = rules.of_column and total.is_total
     left join copied_from on copied_from.suite = rules.suite and copied_from.name = rules.name and copied_from.table_id = own.table_id
     left join {{ ref('stg_deliberations__catalogue_entries') }} as header on header.table_id = own.table_id
-    where own.value is not null and part.value is not null
+    where own.value is not null
 )
 
 select

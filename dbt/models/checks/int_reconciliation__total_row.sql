@@ -41,16 +41,21 @@ evaluated as (
         total.row_label,
         total.value as published_value,
         total.decimals as published_decimals,
-        coalesce(parts.summed_value, 0) as computed_value,
-        {{ tolerance_sum('parts.summed_rounding', 'total.decimals') }} as tolerance,
+        -- nothing summed is missing, not zero: the check is not evaluable
+        parts.summed_value as computed_value,
+        {{ tolerance_sum('parts.summed_rounding', 'total.decimals', 'total.unit', 'parts.summed_value') }} as tolerance,
         case when coalesce(parts.summed_rows, 0) = 0
              then 'aucune ligne du tableau n''imprime de valeur dans cette colonne (somme vide)'
              else 'somme des ' || parts.summed_rows || ' lignes de la colonne' end as computed_desc,
         case when coalesce(parts.summed_rows, 0) = 0
              then 'aucune valeur additionnée : ' || {{ half_unit_text('total.decimals') }} || ' pour le total seulement'
-             else {{ describe_tolerance('rules.kind', 'total.decimals', 'parts.rounded_rows') }} end as tolerance_desc,
-        case when coalesce(parts.summed_rows, 0) = 0
-             then 'Le total imprimé ne résume aucun chiffre imprimé dans le tableau : il ne peut pas être vérifié ligne à ligne.'
+             else {{ describe_tolerance('rules.kind', 'total.decimals', 'parts.rounded_rows', 'total.unit',
+                  tolerance_sum('parts.summed_rounding', 'total.decimals', 'total.unit', 'parts.summed_value'),
+                  'parts.summed_value') }} end as tolerance_desc,
+        case
+            when total.value is null then 'La ligne TOTAL n''imprime rien dans cette colonne : il n''y a pas de total à vérifier.'
+            when coalesce(parts.summed_rows, 0) = 0
+                then 'Le total imprimé ne résume aucun chiffre imprimé dans le tableau : il ne peut pas être vérifié ligne à ligne.'
         end as hint_if_failed
     from rules
     inner join figures as total

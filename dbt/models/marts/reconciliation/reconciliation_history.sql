@@ -7,11 +7,20 @@
 -- than --vars, which would make dbt re-parse the whole project on every run); the dbt var
 -- `reconciliation_run_id` overrides it, and a manual `dbt build` records dbt's invocation id.
 -- A retried build of the same run replaces its rows.
+-- Upgrades: a column added to the results is appended to the table (earlier rows NULL), and the
+-- figures of a check that could not be evaluated are NULL: a table created before either change
+-- is altered in place, its rows kept (the history continues).
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key=['run_id', 'check_id'],
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
+    pre_hook=[
+        "{% if is_incremental() %}alter table {{ this }} alter column published_value drop not null{% endif %}",
+        "{% if is_incremental() %}alter table {{ this }} alter column computed_value drop not null{% endif %}",
+        "{% if is_incremental() %}alter table {{ this }} alter column delta drop not null{% endif %}",
+        "{% if is_incremental() %}alter table {{ this }} alter column tolerance drop not null{% endif %}",
+    ],
 ) }}
 {%- set run_id = var("reconciliation_run_id", env_var("AUTONOMY_RUN_ID", invocation_id)) %}
 
