@@ -116,7 +116,9 @@ def test_every_suite_ran_and_found_exactly_the_seed_discrepancies(con):
     )
     assert rows == SEED_DISCREPANCIES  # the official files' own totals: tests/test_opendata.py
     kinds = dict(
-        con.execute("SELECT check_kind, count(*) FROM marts.reconciliation_checks WHERE source_kind = 'deliberation' GROUP BY 1").fetchall()
+        con.execute(
+            "SELECT check_kind, count(*) FROM marts.reconciliation_checks WHERE source_kind = 'deliberation' GROUP BY 1"
+        ).fetchall()
     )
     # every kind pinned (issue 23): a rule that silently stops evaluating changes one of these
     assert kinds == {
