@@ -51,7 +51,7 @@ TIMESTAMP = Rule(
     re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?"), "a date YYYY-MM-DD [HH:MM[:SS[.fff]]]"
 )
 DATE = Rule(re.compile(r"\d{4}-\d{2}-\d{2}"), "a date YYYY-MM-DD")
-DECIMAL = Rule(re.compile(r"-?\d{1,9}(?:\.\d{1,6})?"), "a number with a decimal point")
+DECIMAL = Rule(re.compile(r"-?\d{1,6}(?:\.\d{1,2})?"), "a number with a decimal point and at most two decimals")
 INDICATOR = Rule(re.compile(r"IND-\d+"), "an indicator id IND-<number>")
 # COG: D + département code, R + région code, FRANCE (the barometer's ids)
 TERRITORY = Rule(
