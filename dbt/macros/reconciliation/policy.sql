@@ -22,9 +22,11 @@
 {%- endmacro %}
 
 {#- Severity by check kind: error when OUR figures disagree with the document (blocks publishing),
-    warning when the document disagrees with itself or with another source. -#}
+    or when one producer prints two figures for the same year (cross_publication: the same DREES
+    figure in two publications); warning when the document disagrees with itself or with another
+    source, or declares a value the law or plausibility rule out (legal_ordering, plausible_range). -#}
 {% macro severity_of(kind) -%}
-    case {{ kind }} when 'engine' then 'error' else 'warning' end
+    case {{ kind }} when 'engine' then 'error' when 'cross_publication' then 'error' else 'warning' end
 {%- endmacro %}
 
 {#- Half a unit of the last printed digit (0.005 for a figure printed to the cent), exact. -#}
