@@ -238,10 +238,14 @@ def whatif_envelope_ids(con: duckdb.DuckDBPyConnection, department_code: str | N
 # ------------------------------------------------------------------ index.html
 
 
-# The deliberations' checks; the official tables' own totals (check_kind official_total, issue 13)
-# are counted apart: their "documents" are files of INSEE and DREES, not deliberations.
-DELIBERATIONS = "check_kind <> 'official_total'"
-OFFICIAL = "check_kind = 'official_total'"
+# The deliberations' checks; the checks of the official files themselves are counted apart, their
+# "documents" being files of INSEE, DREES and CNSA, not deliberations: their own totals
+# (official_total, issue 13), one producer's two publications of a year (cross_publication), the
+# legal order of the GIR tariffs and the plausibility of the prices EHPAD declare (issue 21).
+OFFICIAL_KINDS = ("official_total", "cross_publication", "legal_ordering", "plausible_range")
+_KINDS = ", ".join(f"'{kind}'" for kind in OFFICIAL_KINDS)
+DELIBERATIONS = f"check_kind NOT IN ({_KINDS})"
+OFFICIAL = f"check_kind IN ({_KINDS})"
 
 
 def reconciliation_status(con: duckdb.DuckDBPyConnection, where: str = DELIBERATIONS) -> pl.DataFrame | None:
@@ -264,6 +268,17 @@ def reconciliation_counts(con: duckdb.DuckDBPyConnection, where: str = DELIBERAT
     )
 
 
+def reconciliation_counts_by_kind(con: duckdb.DuckDBPyConnection, where: str = OFFICIAL) -> pl.DataFrame:
+    """Checks of the latest refresh by kind, status and severity (the official files' checks by default)."""
+    return _frame(
+        con,
+        f"SELECT c.check_kind, c.status, c.severity, count(*) AS checks, any_value(k.documents) AS documents "
+        f"FROM marts.reconciliation_checks c JOIN (SELECT check_kind, count(DISTINCT document_id) AS documents "
+        f"FROM marts.reconciliation_checks WHERE {where} GROUP BY check_kind) k USING (check_kind) "
+        f"WHERE c.{where} GROUP BY ALL ORDER BY ALL",
+    )
+
+
 def reconciliation_checked_lines(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every (document, line) a check reads its printed figure from: the footnote of the counts."""
     return _frame(
@@ -276,11 +291,11 @@ def official_discrepancies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return _frame(
         con,
         f"""
-        SELECT check_id, document_id, source_line, table_id, measure, published_value, computed_value, delta,
+        SELECT check_id, check_kind, document_id, source_line, table_id, measure, published_value, computed_value, delta,
                tolerance, severity, status, explanation
         FROM marts.reconciliation_checks
         WHERE {OFFICIAL} AND status <> 'passed'
-        ORDER BY document_id, table_id, source_line, check_id
+        ORDER BY severity = 'error' DESC, document_id, table_id, source_line, check_id
         """,
     )
 
@@ -290,13 +305,13 @@ def reconciliation_discrepancies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame
     on the (document_id, source_line) key both carry), blocking ones first, then by document and line."""
     return _frame(
         con,
-        """
+        f"""
         SELECT c.check_id, c.check_kind, c.document_id, c.source_line, c.table_id, c.measure,
                c.published_value, c.computed_value, c.delta, c.tolerance, c.severity, c.status, c.explanation,
                l.line_text
         FROM marts.reconciliation_checks c
         LEFT JOIN marts.document_lines l ON l.document_id = c.document_id AND l.source_line = c.source_line
-        WHERE c.status <> 'passed' AND c.check_kind <> 'official_total'
+        WHERE c.status <> 'passed' AND c.{DELIBERATIONS}
         ORDER BY c.severity = 'error' DESC, c.status = 'failed' DESC, c.document_id, c.source_line, c.check_id
         """,
     )
