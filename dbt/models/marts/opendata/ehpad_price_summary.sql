@@ -1,6 +1,6 @@
 -- The distribution of EHPAD prices per territory and edition of CNSA's export: for the
 -- permanent single-room accommodation price and each dependency tariff, the establishments
--- listed, those that declared the figure, the median and the first and ninth deciles (DuckDB
+-- listed, those that declared the figure, the median, the quartiles and the first and ninth deciles (DuckDB
 -- quantile_cont: linear interpolation between the two nearest values, as R's type 7 or
 -- numpy's default), for every département, région (R + code), France métropolitaine (FRMET) and
 -- France (FR), and each département's rank among départements in France and in its région
@@ -52,6 +52,8 @@ stats as (
         count(value) as establishments_with_value,
         quantile_cont(value, 0.5) as median_value,
         quantile_cont(value, 0.1) as first_decile,
+        quantile_cont(value, 0.25) as first_quartile,
+        quantile_cont(value, 0.75) as third_quartile,
         quantile_cont(value, 0.9) as ninth_decile,
         min(value) as min_value,
         max(value) as max_value,
@@ -95,6 +97,8 @@ select
     establishments_with_value,
     cast(round(median_value, 4) as decimal(10, 4)) as median_eur,
     cast(round(first_decile, 4) as decimal(10, 4)) as first_decile_eur,
+    cast(round(first_quartile, 4) as decimal(10, 4)) as first_quartile_eur,
+    cast(round(third_quartile, 4) as decimal(10, 4)) as third_quartile_eur,
     cast(round(ninth_decile, 4) as decimal(10, 4)) as ninth_decile_eur,
     cast(min_value as decimal(8, 2)) as min_eur,
     cast(max_value as decimal(8, 2)) as max_eur,

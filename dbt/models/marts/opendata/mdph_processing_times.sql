@@ -13,8 +13,11 @@ with records as (
 ),
 
 measures as (
-    select * exclude (initial_value_months), coalesce(value_months, initial_value_months) as months,
-           initial_value_months is not null as is_initial_record
+    select
+        indicator_id, indicator_code, indicator_label_fr, territory_code, measured_on,
+        coalesce(value_months, initial_value_months) as months,
+        initial_value_months is not null as is_initial_record,
+        progress_rate_pct, publication_id, edition, source_file, sha256, source_line
     from records
     where target_months is null and (value_months is not null or initial_value_months is not null)
 ),
