@@ -15,7 +15,6 @@ masked (map, charts, tables and the CSV), with a visible note."""
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_number, format_pct
-from . import queries
+from . import maps, queries
 from .charts import FOCUS, MASKED_TEXT, OKABE_ITO, OTHERS, REFERENCE, base_layout, category_axis, value_axis
 from .disclosure import disclose_counts, disclose_table, masked_note
 from .export_format import Column, csv_bytes, data_cell
@@ -81,10 +80,6 @@ SERIES_STYLE = {
 }
 OUTLINE_STYLE = {"focus": (OKABE_ITO["vermillion"], 3.5), "neighbour": (REFERENCE, 2.5)}
 REFERENCE_ROLES = ("region", "metropolitan", "country")
-# Light to dark blue around Okabe-Ito sky blue: luminance falls with the rate (readable in grey), and
-# the lightest stays visible against the white page.
-SEQUENTIAL = [[0.0, "#DCEBF5"], [0.5, OKABE_ITO["sky_blue"]], [1.0, "#004B75"]]
-NOT_SHOWN = "#D9D9D9"
 
 LEVEL_LABELS = {
     "department": "département",
@@ -362,52 +357,6 @@ def _floats(values: Sequence) -> list:
 # ------------------------------------------------------------------ 1. the map
 
 
-def _rings(geometry_geojson: str) -> tuple[list, list]:
-    """Longitudes and latitudes of every ring of a (Multi)Polygon, rings separated by None."""
-    geometry = json.loads(geometry_geojson)
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    lon: list = []
-    lat: list = []
-    for polygon in polygons:
-        for ring in polygon:
-            lon += [point[0] for point in ring] + [None]
-            lat += [point[1] for point in ring] + [None]
-    return lon, lat
-
-
-def _outline_traces(records: list[dict], places: list[dict]) -> list[go.Scattergeo]:
-    """The focus and neighbour outlines as lines over the map.
-
-    They are the map's FIRST traces on purpose: plotly.js fetches its world topojson from
-    cdn.plot.ly (unreachable offline: the map is not drawn) unless the first trace of the map has
-    no `locationmode`, which a lon/lat line has and a choropleth always has. Without an outline to
-    draw (a département outside metropolitan France), an invisible point stands first instead."""
-    by_code = {r["territory_code"]: r for r in records}
-    traces = []
-    for place in places:
-        if place["role"] in OUTLINE_STYLE and place["territory_code"] in by_code:
-            colour, width = OUTLINE_STYLE[place["role"]]
-            lon, lat = _rings(by_code[place["territory_code"]]["geometry_geojson"])
-            traces.append(go.Scattergeo(lon=lon, lat=lat, mode="lines", line={"color": colour, "width": width},
-                                        name=f"{place['territory_name']} (contour)", hoverinfo="skip"))  # fmt: skip
-    if not traces:
-        lon, lat = _rings(records[0]["geometry_geojson"])
-        traces.append(go.Scattergeo(lon=lon[:1], lat=lat[:1], mode="markers", marker={"opacity": 0}, hoverinfo="skip",
-                                    showlegend=False))  # fmt: skip
-    return traces
-
-
-def _feature_collection(records: Iterable[dict]) -> dict:
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "id": r["territory_code"], "properties": {"code": r["territory_code"], "nom": r["territory_name"]},
-             "geometry": json.loads(r["geometry_geojson"])}
-            for r in records
-        ],
-    }  # fmt: skip
-
-
 def _map_chart(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, places: list[dict], threshold: int) -> Chart:
     records = rows.to_dicts()
     year = records[0]["year"]
@@ -421,43 +370,20 @@ def _map_chart(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, places: list[
         hovers.append(f"<b>{label}</b><br>{text} en {year}{rank}")
         (shown if value is not None else hidden).append(len(hovers) - 1)
     figure = go.Figure(layout=base_layout(680, margin={"l": 10, "r": 10, "t": 40, "b": 10}))
-    for trace in _outline_traces(records, places):  # first: see _outline_traces
+    outlined = [
+        (p["territory_code"], p["territory_name"], *OUTLINE_STYLE[p["role"]]) for p in places if p["role"] in OUTLINE_STYLE
+    ]
+    for trace in maps.outline_traces(records, outlined):  # first: see maps.outline_traces
         figure.add_trace(trace)
-    figure.add_choropleth(
-        geojson=_feature_collection(records[i] for i in shown),
-        featureidkey="properties.code",
-        locations=[records[i]["territory_code"] for i in shown],
-        z=_floats([values[i] for i in shown]),
-        text=[hovers[i] for i in shown],
-        hovertemplate="%{text}<extra></extra>",
-        colorscale=SEQUENTIAL,
-        marker={"line": {"color": "#ffffff", "width": 0.6}},
-        colorbar={"title": {"text": "‰"}, "ticksuffix": PERMILLE, "thickness": 14, "len": 0.7},
-        name=MAP_INDICATOR.short,
-        showlegend=False,
+    maps.shade(
+        figure,
+        records,
+        [None if i in hidden else values[i] for i in range(len(records))],
+        hovers,
+        {"title": {"text": "‰"}, "ticksuffix": PERMILLE, "thickness": 14, "len": 0.7},
+        MAP_INDICATOR.short,
     )
-    if hidden:  # drawn in grey, never left blank: a gap must not look like a value
-        figure.add_choropleth(
-            geojson=_feature_collection(records[i] for i in hidden),
-            featureidkey="properties.code",
-            locations=[records[i]["territory_code"] for i in hidden],
-            z=[0] * len(hidden),
-            text=[hovers[i] for i in hidden],
-            hovertemplate="%{text}<extra></extra>",
-            colorscale=[[0, NOT_SHOWN], [1, NOT_SHOWN]],
-            showscale=False,
-            marker={"line": {"color": "#ffffff", "width": 0.6}},
-            name="non publié ou masqué",
-            showlegend=False,
-        )
-    figure.update_geos(
-        visible=False,  # no base layer: nothing to fetch, the outlines are the map
-        fitbounds="locations",
-        # Lambert conformal conic on the parallels of Lambert-93; no projection.rotation: with one,
-        # plotly.js 4.1's fitbounds shrinks the map to a dot
-        projection={"type": "conic conformal", "parallels": [44, 49]},
-        bgcolor="#ffffff",
-    )
+    maps.frame_metropolitan(figure)
     focus = next(p for p in places if p["role"] == "focus")
     outlined = [p["territory_name"] for p in places if p["role"] in OUTLINE_STYLE]
     notes = [
