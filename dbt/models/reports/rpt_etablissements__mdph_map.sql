@@ -25,6 +25,7 @@ select
     l.gap_to_target_months,
     l.rank_france,
     l.departments_ranked_france,
+    l.edition,
     l.source_file,
     l.source_line,
     p.role

@@ -21,6 +21,7 @@ select
     m.rank_france,
     m.departments_ranked_france,
     m.is_latest,
+    m.edition,
     m.source_file,
     m.source_line,
     m.target_source_line
