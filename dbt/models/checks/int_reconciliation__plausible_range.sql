@@ -1,9 +1,11 @@
--- plausible_range: every price and tariff an EHPAD declares (CNSA's export, marts.ehpad_prices)
--- against the plausible range of its kind (seed ehpad_plausible_ranges: half the low end and twice
--- the high end of the usual range, € per day, and why). One check per value declared; a value
--- outside the range is a warning naming FINESS, edition and line, and stays in the marts (never
--- dropped). A price not declared is not evaluated (NULL stays NULL); a rule with no evaluation at
--- all fails closed.
+-- plausible_range: the prices and tariffs an EHPAD declares (CNSA's export, marts.ehpad_prices)
+-- against the plausible range of their kind (seed ehpad_plausible_ranges: half the low end and
+-- twice the high end of the usual range, € per day, and why). One check per establishment and
+-- edition, on the value furthest outside its range (when none is outside: the value closest to
+-- the edge of its range): published as declared, computed brought into its range; every value
+-- outside its range is named in the explanation. A gap is a warning naming FINESS, edition and
+-- line; the values stay in the marts (never dropped). A price not declared is not evaluated (NULL
+-- stays NULL); a rule with no evaluation at all fails closed.
 {%- if execute and reconciliation_rules('plausible_range') | length == 0 %}
 {{ no_evaluation() }}
 {%- else %}
@@ -15,7 +17,9 @@
 ] %}
 with declared as (
     {%- for column in columns %}
-    select finess, edition, publication_id, source_file, source_line, '{{ column }}' as column_name, {{ column }} as value
+    select
+        finess, edition, publication_id, source_file, source_line, {{ loop.index }} as column_order,
+        '{{ column }}' as column_name, {{ column }} as value
     from {{ ref('ehpad_prices') }}
     where {{ column }} is not null
     {% if not loop.last %}union all{% endif %}
@@ -23,10 +27,38 @@ with declared as (
 ),
 
 ranged as (
-    select d.*, c.value_code, c.label_fr, r.plausible_low_eur, r.plausible_high_eur, r.rationale
+    select
+        d.*,
+        c.label_fr,
+        r.value_code as range_code,
+        r.plausible_low_eur,
+        r.plausible_high_eur,
+        r.rationale,
+        greatest(r.plausible_low_eur - d.value, d.value - r.plausible_high_eur) as beyond
     from declared as d
     inner join {{ ref('ehpad_price_columns') }} as c using (column_name)
     inner join {{ ref('ehpad_plausible_ranges') }} as r on r.value_code = c.range_code
+),
+
+establishments as (
+    select
+        finess,
+        edition,
+        any_value(publication_id) as publication_id,
+        any_value(source_file) as source_file,
+        any_value(source_line) as source_line,
+        count(*) as declared_values,
+        arg_max(label_fr, beyond * 1000 - column_order) as worst_label,
+        arg_max(value, beyond * 1000 - column_order) as worst_value,
+        arg_max(plausible_low_eur, beyond * 1000 - column_order) as worst_low,
+        arg_max(plausible_high_eur, beyond * 1000 - column_order) as worst_high,
+        string_agg(
+            label_fr || ' ' || {{ french_number('value', 2) }} || ' € (fourchette ' || {{ french_number('plausible_low_eur', 2) }}
+            || ' à ' || {{ french_number('plausible_high_eur', 2) }} || ' €)', ' ; ' order by column_order
+        ) filter (where beyond > 0) as outside,
+        string_agg(distinct rationale, ' ') filter (where beyond > 0) as rationales
+    from ranged
+    group by finess, edition
 ),
 
 rules as (
@@ -37,24 +69,24 @@ checks as (
     select
         rules.suite,
         rules.expectation,
-        rules.table_id || '.' || rules.kind || '.' || rules.name || '.' || g.value_code || '.' || g.edition || '.' || g.finess
-            as check_id,
+        rules.table_id || '.' || rules.kind || '.' || rules.name || '.' || e.edition || '.' || e.finess as check_id,
         rules.kind as check_kind,
-        g.publication_id || ' ' || g.edition as document_id,
-        g.source_line,
-        g.publication_id as table_id,
-        g.label_fr || ' (€ par jour)' as measure,
-        'FINESS ' || g.finess || ', édition ' || g.edition || ', ' || g.source_file || ' ligne ' || g.source_line as row_label,
-        g.value as published_value,
+        e.publication_id || ' ' || e.edition as document_id,
+        e.source_line,
+        e.publication_id as table_id,
+        'Prix et tarifs déclarés dans leur fourchette plausible (' || e.worst_label || ', € par jour)' as measure,
+        'FINESS ' || e.finess || ', ' || e.declared_values || ' prix et tarifs déclarés' as row_label,
+        e.worst_value as published_value,
         2 as published_decimals,
-        least(greatest(g.value, g.plausible_low_eur), g.plausible_high_eur) as computed_value,
+        least(greatest(e.worst_value, e.worst_low), e.worst_high) as computed_value,
         cast(0 as decimal(38, 10)) as tolerance,
-        'valeur ramenée dans la fourchette plausible [' || {{ french_number('g.plausible_low_eur', 2) }} || ' € ; '
-            || {{ french_number('g.plausible_high_eur', 2) }} || ' €]' as computed_desc,
+        'ramené dans sa fourchette plausible (' || {{ french_number('e.worst_low', 2) }} || ' à '
+            || {{ french_number('e.worst_high', 2) }} || ' €)' as computed_desc,
         'aucune : la fourchette est une borne' as tolerance_desc,
-        'Valeur déclarée hors de la fourchette plausible (FINESS ' || g.finess || ', édition ' || g.edition || ', ligne '
-            || g.source_line || ') : ' || g.rationale || ' Elle est conservée dans marts.ehpad_prices.' as hint_if_failed
-    from ranged as g
+        'Hors de leur fourchette plausible (FINESS ' || e.finess || ', édition ' || e.edition || ', ' || e.source_file
+            || ' ligne ' || e.source_line || ') : ' || e.outside || '. ' || e.rationales
+            || ' Les valeurs sont conservées dans marts.ehpad_prices.' as hint_if_failed
+    from establishments as e
     cross join rules
 )
 
