@@ -68,8 +68,9 @@ SPREADSHEET_KINDS = ("official_total", "cross_publication")  # their table_id is
 OFFICIAL_KIND_TEXTS = {
     "official_total": "totaux imprimés comparés à la somme de leurs lignes",
     "cross_publication": "chiffres de la DREES comparés à ceux de son autre publication de la même année",
-    "legal_ordering": "tarifs dépendance déclarés par les EHPAD comparés à l'ordre légal GIR 1-2 ≥ GIR 3-4 ≥ GIR 5-6 > 0",
-    "plausible_range": "prix et tarifs déclarés par les EHPAD comparés à leur fourchette plausible",
+    "legal_ordering": "déclarations d'EHPAD (une par établissement et édition) dont les tarifs dépendance sont comparés "
+    "à l'ordre légal GIR 1-2 ≥ GIR 3-4 ≥ GIR 5-6 > 0",
+    "plausible_range": "déclarations d'EHPAD dont les prix et tarifs sont comparés à leur fourchette plausible",
 }
 
 
