@@ -42,9 +42,9 @@ class Rule:
     expected: str  # in words, for the refusal
 
 
-# 9 characters: the département's two (01-95, 2A, 2B) or an overseas prefix 9701-9704
+# 9 characters: the département's two (01-95 but 20, 2A, 2B) or an overseas prefix 9701-9704
 # (Guadeloupe, Martinique, Guyane, La Réunion), then digits.
-FINESS = Rule(re.compile(r"(?:0[1-9]|[1-8]\d|9[0-5])\d{7}|2[AB]\d{7}|970[1-4]\d{5}"),
+FINESS = Rule(re.compile(r"(?:0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5])\d{7}|2[AB]\d{7}|970[1-4]\d{5}"),
               "a FINESS number of 9 characters (département 01-95, 2A, 2B, or 9701-9704 overseas)")  # fmt: skip
 EUROS = Rule(re.compile(r"\d{1,6}(?:[,.]\d{1,2})?"), "an amount in euros to the cent (decimal comma or point)")
 TIMESTAMP = Rule(
@@ -55,7 +55,7 @@ DECIMAL = Rule(re.compile(r"-?\d{1,6}(?:\.\d{1,2})?"), "a number with a decimal 
 INDICATOR = Rule(re.compile(r"IND-\d+"), "an indicator id IND-<number>")
 # COG: D + département code, R + région code, FRANCE (the barometer's ids)
 TERRITORY = Rule(
-    re.compile(r"D(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])|R(?:0[1-6]|[1-9]\d)|FRANCE"),
+    re.compile(r"D(?:0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5]|2[AB]|97[1-46])|R(?:0[1-6]|[1-9]\d)|FRANCE"),
     "a territory of the COG: D + département code (D01, D2A, D971), R + région code (R32) or FRANCE",
 )
 LEVEL = Rule(re.compile(r"DEPT|REG|NAT"), "DEPT, REG or NAT")
