@@ -171,8 +171,8 @@ def _column_at(header: bytes, before: bytes, separator: str) -> str | None:
     text += '"' * (text.count('"') % 2)  # close the quoted field the byte is in
     try:
         names = _fields(head, separator)
-        index = len(_fields(text + "x", separator)) - 1  # "x": the field holding the byte
-        return names[index] if 0 <= index < len(names) else None
+        index = max(len(_fields(text, separator)) - 1, 0)  # the last field of the line so far holds the byte
+        return names[index] if index < len(names) else None
     except duckdb.Error:
         return None
 
