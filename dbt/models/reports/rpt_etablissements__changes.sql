@@ -68,8 +68,9 @@ select
     earlier_tariff_gir_1_2,
     later_tariff_gir_1_2,
     cast(tariff_gir_1_2_change_eur as decimal(8, 2)) as tariff_gir_1_2_change_eur,
-    cast(round(median(price_change_eur) over (), 4) as decimal(10, 4)) as median_price_change_eur,
-    cast(round(median(tariff_gir_1_2_change_eur) over (), 4) as decimal(10, 4)) as median_tariff_gir_1_2_change_eur,
+    cast(round(median(cast(price_change_eur as double)) over (), 4) as decimal(10, 4)) as median_price_change_eur,
+    cast(round(median(cast(tariff_gir_1_2_change_eur as double)) over (), 4) as decimal(10, 4))
+        as median_tariff_gir_1_2_change_eur,
     earlier_source_file,
     earlier_source_line,
     later_source_file,

@@ -1,8 +1,10 @@
 -- The distribution of EHPAD prices per territory and edition of CNSA's export: for the
 -- permanent single-room accommodation price and each dependency tariff, the establishments
--- listed, those that declared the figure, the median, the quartiles and the first and ninth deciles (DuckDB
--- quantile_cont: linear interpolation between the two nearest values, as R's type 7 or
--- numpy's default), for every département, région (R + code), France métropolitaine (FRMET) and
+-- listed, those that declared the figure, the median, the quartiles and the first and ninth
+-- deciles (DuckDB quantile_cont: linear interpolation between the two nearest values, as R's type
+-- 7 or numpy's default; computed in DOUBLE, then rounded to 4 decimals, which is exact for prices
+-- in cents: DuckDB's quantile of a DECIMAL(8, 2) keeps 2 decimals and would round the median of
+-- two prices), for every département, région (R + code), France métropolitaine (FRMET) and
 -- France (FR), and each département's rank among départements in France and in its région
 -- (1 = the highest median). A territory where the file lists no establishment has no row.
 {%- set measures = [
@@ -50,11 +52,11 @@ stats as (
         measure_code,
         count(distinct finess) as establishments_listed,
         count(value) as establishments_with_value,
-        quantile_cont(value, 0.5) as median_value,
-        quantile_cont(value, 0.1) as first_decile,
-        quantile_cont(value, 0.25) as first_quartile,
-        quantile_cont(value, 0.75) as third_quartile,
-        quantile_cont(value, 0.9) as ninth_decile,
+        quantile_cont(cast(value as double), 0.5) as median_value,
+        quantile_cont(cast(value as double), 0.1) as first_decile,
+        quantile_cont(cast(value as double), 0.25) as first_quartile,
+        quantile_cont(cast(value as double), 0.75) as third_quartile,
+        quantile_cont(cast(value as double), 0.9) as ninth_decile,
         min(value) as min_value,
         max(value) as max_value,
         any_value(source_file) as source_file
