@@ -98,10 +98,10 @@ def test_a_blocking_discrepancy_comes_first_and_is_counted_as_blocking(published
     with duckdb.connect(str(published_copy.warehouse)) as con:
         con.execute(
             "UPDATE marts.reconciliation_checks SET status = 'failed', passed = false, computed_value = published_value + 0.01, "
-            "delta = 0.01 WHERE check_id = (SELECT min(check_id) FROM marts.reconciliation_checks WHERE severity = 'error')"
+            "delta = 0.01 WHERE check_id = (SELECT min(check_id) FROM marts.reconciliation_checks WHERE check_kind = 'engine')"
         )
         (check_id,) = con.execute(
-            "SELECT check_id FROM marts.reconciliation_checks WHERE severity = 'error' AND NOT passed"
+            "SELECT check_id FROM marts.reconciliation_checks WHERE check_kind = 'engine' AND NOT passed"
         ).fetchone()
         report = reconciliation.build(con, threshold=5)
     assert plain(dict(report.headline)["En écart – contrôles bloquants"]).startswith("1 ")

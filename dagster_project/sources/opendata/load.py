@@ -175,12 +175,17 @@ def write_opendata(work_db: Path, load: OpendataLoad, files_fingerprint: str | N
         con.execute("BEGIN TRANSACTION")
         try:
             for publication, frame in load.tables.items():
+                # a CSV publication keeps every column of its files, some only described by the file
+                # itself (CNSA's PREST1…PREST11, a column a new edition adds): said so, never uncommented
+                printed = {
+                    c: f"Column {c!r} of the file, as printed (text; NULL for a missing-value marker)" for c in frame.columns
+                }
                 replace_table(
                     con,
                     RAW_SCHEMA,
                     table_name(publication),
                     frame.to_arrow(),
-                    COMMENTS,
+                    {**printed, **COMMENTS},
                     f"Official open-data publication {publication} (raw/opendata/manifest.yml), every edition, as read",
                 )
                 counts[publication] = frame.height

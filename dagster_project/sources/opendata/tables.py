@@ -118,6 +118,12 @@ COMMENTS = {
     "tarif_gir_56": "CNSA: dependency tariff GIR 5-6 per day (€)",
     "date_maj": "CNSA: when the establishment last updated its declaration (DATE_MAJ)",
     "autres_prix_ou_prestations": "CNSA: other prices or services, free text",
+    "autre_prestation_incluse": "CNSA: other service included in the accommodation price, free text",
+    "prix_linge": "CNSA: price of the laundry service (as printed)",
+    "unite_prix_linge": "CNSA: unit of the laundry price (as printed)",
+    **{f"prest{n}": f"CNSA: included service no. {n} of CNSA's list (1: included in the price)" for n in range(1, 12)},
+    **{f"prestsus{n}": f"CNSA: additional service no. {n} of CNSA's list (1: offered)" for n in range(1, 12)},
+    "prestsus9_1": "CNSA: additional service no. 9, its second item in CNSA's list (1: offered)",
     # barometer
     "indic_id": "Baromètre: indicator id (IND-296, IND-297...)",
     "enforce_zone_id": "Baromètre: territory (D + département code, R + région code, FRANCE)",
