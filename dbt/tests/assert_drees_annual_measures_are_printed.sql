@@ -1,7 +1,7 @@
 -- Every column of seed drees_annual_measures is printed in every edition of DREES's annual file:
 -- a renamed or removed column would silently drop its cross_publication checks. Rows returned
 -- (the columns not found) fail the refresh.
-{{ config(meta={'description': "Every column of seed drees_annual_measures (sheet, header) is printed in every edition of DREES's annual file (raw.opendata__drees_aid_beneficiaries_annual). Fails when one is not: a renamed or removed column, whose cross_publication checks would be lost."}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'stg_drees__aid_beneficiaries_annual'}}, 'description': "Every column of seed drees_annual_measures (sheet, header) is printed in every edition of DREES's annual file (staging.stg_drees__aid_beneficiaries_annual). Fails when one is not: a renamed or removed column, whose cross_publication checks would be lost."}) }}
 with editions as (
     select distinct edition from {{ ref('stg_drees__aid_beneficiaries_annual') }}
 ),
