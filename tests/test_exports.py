@@ -24,6 +24,9 @@ EXPORTS = {
     "activite_sad_beneficiaires_fap": "activite_sad",
     "activite_sad_fap_mois": "activite_sad",
     "compensations_annexes": "compensations",
+    "etablissements_prix": "etablissements",
+    "etablissements_distribution": "etablissements",
+    "etablissements_mdph": "etablissements",
 }
 EUROS = re.compile(r"^\d{1,3}( \d{3})*,\d{2} €$")  # 887 490,00 €, as the deliberation prints
 DATA_NUMBER = re.compile(r"^-?\d+(,\d+)?$")  # 887490,00: no thousands separator, decimal comma

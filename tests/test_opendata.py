@@ -203,7 +203,7 @@ def test_unchanged_official_files_are_not_read_again_and_any_change_reads_them(t
     load = od.read_opendata(manifest, folder, files)
     counts = od.write_opendata(work_db, load, first)
     recorded = od.recorded_load(work_db, first)
-    assert {p: r.row_count for p, r in recorded.items()} == counts and len(counts) == 9
+    assert {p: r.row_count for p, r in recorded.items()} == counts and len(counts) == 13
     assert recorded["insee_population_5y"].years_covered == od.years_covered(load.tables["insee_population_5y"])
     with duckdb.connect(str(work_db), read_only=True) as con:  # the recorded counts are the tables' own
         assert (

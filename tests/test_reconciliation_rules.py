@@ -112,6 +112,8 @@ SUITES = [  # suite, the kind its table rules check, guarded asset
     ("fx_prose", None, "staging/stg_deliberations__prose_figures"),
     ("envelope_allocation", "sad_envelope_annex", "marts/envelope_allocations"),
     ("fap_hours", "sad_envelope_annex", "marts/fap_annex_hours_comparison"),
+    ("fx_annual", None, "staging/stg_drees__aid_beneficiaries_annual"),
+    ("fx_cnsa", None, "marts/ehpad_prices"),
 ]
 # suite, rule_type, kind, name, published, inputs, weights, formula, formula_desc, missing_as_zero, scale
 RULES = [
@@ -164,7 +166,28 @@ RULES = [
     ("fx_u", "matching_rows", "cross_document", "bonus", "bonus", None, None, None, None, None, None),
     ("envelope_allocation", "engine", "engine", "allocation_per_sad", None, None, None, None, "répartition", None, None),
     ("fap_hours", "engine", "engine", "hours_per_sad", None, None, None, None, "heures FAP", None, None),
+    ("fx_annual", "cross_publication", "cross_publication", "same_year", None, None, None, None, None, None, None),
+    ("fx_cnsa", "legal_ordering", "legal_ordering", "gir_tariffs", None, None, None, None, None, None, None),
+    ("fx_cnsa", "plausible_range", "plausible_range", "declared_prices", None, None, None, None, None, None, None),
 ]
+# Official files (issue 21). DREES's annual file of 2020 against its long series ending 2020:
+# (territory, block, measure, annual value, long-series value); an older edition (ending 2019)
+# prints the same measure and must not be compared.
+ANNUAL = [
+    ("62", "departements", "apa", "100", "100"),
+    ("59", "departements", "apa", "200", "201"),
+    ("FR", "departements", "apa", "300", "300"),
+    ("R32", "regions", "apa", "250", "250"),
+]
+# CNSA's price export: (finess, line, permanent single-room price, GIR 1-2, GIR 3-4, GIR 5-6)
+EHPAD = [
+    ("620000001", 2, "60.00", "20.00", "13.00", "5.00"),  # ordered, every value plausible
+    ("620000002", 3, "0.01", "5.46", "12.87", "40.00"),  # GIR 3-4 above GIR 1-2 and GIR 5-6 above GIR 3-4
+    ("620000003", 4, "61.00", "20.00", "13.00", "0.00"),  # GIR 5-6 nil
+    ("620000004", 5, "62.00", None, None, None),  # no tariff declared: no ordering to check
+]
+RANGES = [("accommodation", "22.50", "300.00"), ("tariff_gir_1_2", "7.50", "60.00"), ("tariff_gir_3_4", "4.50", "38.00"),
+          ("tariff_gir_5_6", "2.00", "16.00")]  # fmt: skip
 REGISTER = [  # check_id, published, computed (as written), reason
     ("t.derived_column.share_pct.l0011", "80", "75.00", "part recopiée, revue"),
     ("t.derived_column.per_head.l0011", "11.00", "10.01", "pin périmé : ne s'applique plus"),
@@ -270,6 +293,7 @@ def _build_fixture(db: Path) -> None:
     )
     con.execute("CREATE TABLE staging.stg_fap__files AS SELECT 2024 AS year, true AS synthetic")
     # the deliberations loaded: their checks are source_kind 'deliberation'
+    _official_fixture(con)
     con.execute(
         f"CREATE TABLE staging.stg_deliberations__documents AS SELECT * FROM (VALUES ('{DOC}'), ('{DOC2}')) x(document_id)"
     )
@@ -284,6 +308,69 @@ def _build_fixture(db: Path) -> None:
     )
     con.executemany("INSERT INTO reference.reconciliation_rules VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)", RULES)
     con.close()
+
+
+def _official_fixture(con) -> None:
+    """DREES's annual file and séries longues, CNSA's price export and the plausible ranges (issue 21)."""
+    con.execute(
+        """CREATE TABLE staging.stg_drees__aid_beneficiaries_annual (publication_id VARCHAR, edition VARCHAR,
+           source_file VARCHAR, sheet VARCHAR, source_cell VARCHAR, source_row BIGINT, block VARCHAR,
+           group_header_as_printed VARCHAR, header_as_printed VARCHAR, territory_label VARCHAR, year INTEGER,
+           territory_code VARCHAR, measure_code VARCHAR, value DECIMAL(20,6))"""
+    )
+    con.execute(
+        """CREATE TABLE staging.stg_drees__aid_beneficiaries (publication_id VARCHAR, edition VARCHAR, source_file VARCHAR,
+           source_cell VARCHAR, block VARCHAR, year INTEGER, territory_code VARCHAR, measure_code VARCHAR,
+           measure_label VARCHAR, value DECIMAL(20,6))"""
+    )
+    for row, (code, block, measure, annual, series) in enumerate(ANNUAL, start=7):
+        con.execute(
+            "INSERT INTO staging.stg_drees__aid_beneficiaries_annual VALUES ('drees_annual', '2020', 'annual.xlsx', "
+            "'Tab1-pa', ?, ?, ?, NULL, 'APA (1)', ?, 2020, ?, ?, ?)",
+            [f"Tab1-pa!D{row}", row, block, code, code, measure, annual],
+        )
+        for edition, year, value in (("1996-2020", 2020, series), ("1996-2020", 2019, "1"), ("1996-2019", 2019, "2")):
+            con.execute(
+                "INSERT INTO staging.stg_drees__aid_beneficiaries VALUES ('drees_series', ?, 'series.xlsx', ?, ?, ?, ?, ?, "
+                "'APA', ?)",
+                [edition, f"Tab4-pa!V{row}", block, year, code, measure, value],
+            )
+    # a column the long series do not print: not compared
+    con.execute(
+        "INSERT INTO staging.stg_drees__aid_beneficiaries_annual VALUES ('drees_annual', '2020', 'annual.xlsx', 'Tab4-pa', "
+        "'Tab4-pa!H7', 7, 'departements', NULL, 'Type d''établissement inconnu', '62', 2020, '62', NULL, 5)"
+    )
+    prices = ", ".join(f"{c} DECIMAL(8,2)" for c in PRICE_COLUMNS)
+    con.execute(
+        f"""CREATE TABLE marts.ehpad_prices (finess VARCHAR, edition VARCHAR, edition_year INTEGER, publication_id VARCHAR,
+           source_file VARCHAR, source_line BIGINT, {prices}, tariff_gir_1_2 DECIMAL(8,2), tariff_gir_3_4 DECIMAL(8,2),
+           tariff_gir_5_6 DECIMAL(8,2))"""
+    )
+    for finess, line, price, g12, g34, g56 in EHPAD:
+        con.execute(
+            f"INSERT INTO marts.ehpad_prices VALUES (?, '2019', 2019, 'cnsa', 'cnsa.csv', ?, ?, {', '.join(['NULL'] * 7)}, ?, ?, ?)",
+            [finess, line, price, g12, g34, g56],
+        )
+    con.execute(
+        "CREATE TABLE reference.ehpad_price_columns (value_code VARCHAR, column_name VARCHAR, range_code VARCHAR, label_fr VARCHAR)"
+    )
+    for column in PRICE_COLUMNS:
+        con.execute("INSERT INTO reference.ehpad_price_columns VALUES (?, ?, 'accommodation', ?)", [column, column, column])
+    for gir in ("1_2", "3_4", "5_6"):
+        con.execute("INSERT INTO reference.ehpad_price_columns VALUES (?, ?, ?, ?)", [f"tariff_gir_{gir}"] * 3 + [f"GIR {gir}"])
+    con.execute(
+        """CREATE TABLE reference.ehpad_plausible_ranges (value_code VARCHAR, plausible_low_eur DECIMAL(8,2),
+           plausible_high_eur DECIMAL(8,2), rationale VARCHAR)"""
+    )
+    for code, low, high in RANGES:
+        con.execute("INSERT INTO reference.ehpad_plausible_ranges VALUES (?, ?, ?, ?)", [code, low, high, f"pourquoi {code}."])
+
+
+PRICE_COLUMNS = [
+    "price_permanent_single_eur", "price_permanent_double_eur", "price_permanent_single_social_aid_eur",
+    "price_permanent_double_social_aid_eur", "price_temporary_single_eur", "price_temporary_double_eur",
+    "price_temporary_single_social_aid_eur", "price_temporary_double_social_aid_eur",
+]  # fmt: skip
 
 
 def _dbt_run_checks(db, root, run_id: str) -> None:
@@ -522,6 +609,48 @@ def test_engine_agrees_to_the_cent_and_a_disagreement_is_an_error(built):
         "imprimé 110,00 (ligne 51) ; heures FAP (données FAP synthétiques : concordance par construction) : 108,00 ; écart -2,00"
         in r["explanation"]
     )
+
+
+def test_cross_publication_compares_the_same_year_of_one_producer_and_blocks_a_difference(built):
+    """The annual file against the long series ending the same year only (not the 1996-2019
+    edition, not 2019), cell by cell, block by block; tolerance 0, error severity."""
+    rows = built.execute(
+        "SELECT check_id FROM marts.reconciliation_checks WHERE check_kind = 'cross_publication' ORDER BY 1"
+    ).fetchall()
+    assert [r[0] for r in rows] == [f"drees_annual.cross_publication.same_year.2020.Tab1-pa!D{row}" for row in (10, 7, 8, 9)]
+    assert_check(built, "drees_annual.cross_publication.same_year.2020.Tab1-pa!D7", published="100", computed="100",
+                 tolerance="0", status="passed", severity="error")  # fmt: skip
+    r = assert_check(built, "drees_annual.cross_publication.same_year.2020.Tab1-pa!D8", published="200", computed="201",
+                     tolerance="0", status="failed", severity="error")  # fmt: skip
+    assert "séries longues 1996-2020" in r["explanation"] and "series.xlsx, Tab4-pa!V8" in r["explanation"]
+    assert "Un même producteur imprime deux chiffres pour la même année : la publication est bloquée" in r["explanation"]
+    assert_check(built, "drees_annual.cross_publication.same_year.2020.Tab1-pa!D10", published="250", computed="250",
+                 tolerance="0", status="passed", severity="error")  # fmt: skip
+
+
+def test_legal_ordering_of_the_gir_tariffs_is_a_warning_naming_finess_edition_and_line(built):
+    assert_check(built, "cnsa.legal_ordering.gir_tariffs.2019.620000001", published="13.00", computed="13.00",
+                 tolerance="0", status="passed")  # fmt: skip
+    # GIR 3-4 7,41 € above GIR 1-2 and GIR 5-6 27,13 € above GIR 3-4: both breaches add up, never cancel
+    r = assert_check(built, "cnsa.legal_ordering.gir_tariffs.2019.620000002", published="12.87",
+                     computed=D("12.87") + (D("12.87") - D("5.46")) + (D("40.00") - D("12.87")), tolerance="0", status="failed")  # fmt: skip
+    assert "FINESS 620000002, édition 2019, cnsa.csv ligne 3" in r["explanation"] and r["source_line"] == 3
+    assert_check(built, "cnsa.legal_ordering.gir_tariffs.2019.620000003", published="13.00", computed="13.01",
+                 tolerance="0", status="failed")  # fmt: skip  # GIR 5-6 nil: one cent short of > 0
+    assert built.execute(
+        "SELECT count(*) FROM marts.reconciliation_checks WHERE check_id LIKE 'cnsa.%.620000004'"
+    ).fetchone() == (1,)  # its price is checked; with no tariff declared, its ordering is not evaluated
+
+
+def test_a_price_outside_its_plausible_range_is_a_warning_on_the_value_furthest_outside(built):
+    assert_check(built, "cnsa.plausible_range.declared_prices.2019.620000001", published="5.00", computed="5.00",
+                 tolerance="0", status="passed")  # fmt: skip  # the value closest to its range's edge
+    # 0,01 € is 22,49 € under its range, the GIR 5-6 40 € is 24 € over its own: the latter is judged
+    r = assert_check(built, "cnsa.plausible_range.declared_prices.2019.620000002", published="40.00", computed="16.00",
+                     tolerance="0", status="failed")  # fmt: skip
+    assert "price_permanent_single_eur 0,01 € (fourchette 22,50 à 300,00 €)" in r["explanation"]
+    assert "GIR 5_6 40,00 € (fourchette 2,00 à 16,00 €)" in r["explanation"] and "pourquoi tariff_gir_5_6." in r["explanation"]
+    assert "conservées dans marts.ehpad_prices" in r["explanation"]
 
 
 def test_a_printed_row_we_compute_nothing_for_is_not_evaluable_and_blocks(built):

@@ -14,8 +14,8 @@ from dagster_project.reports import compensations, index, indicateurs
 
 pytestmark = pytest.mark.e2e
 BUILT = [
-    "activite_sad.html", "comparaisons.html", "compensations.html", "enveloppe.html", "index.html", "indicateurs.html",
-    "reconciliation.html",
+    "activite_sad.html", "comparaisons.html", "compensations.html", "enveloppe.html", "etablissements.html", "index.html",
+    "indicateurs.html", "reconciliation.html",
 ]  # fmt: skip
 
 
@@ -38,9 +38,9 @@ def test_refresh_writes_every_built_report_and_a_png_per_chart(published):
     pngs = sorted(p.name for p in (published.reports / "png").glob("*.png"))
     if not _has_browser() and not os.environ.get("CI"):
         pytest.skip("no Chromium here: kaleido cannot render PNG (the HTML reports are complete)")
-    assert len(pngs) == 25, (
+    assert len(pngs) == 30, (
         pngs
-    )  # 7 charts in indicateurs, 5 in comparaisons, 5 in compensations, 5 in activite_sad, 2 in enveloppe, 1 in reconciliation
+    )  # 7 charts in indicateurs, 5 in comparaisons, 5 in etablissements, 5 in compensations, 5 in activite_sad, 2 in enveloppe, 1 in reconciliation
     assert "indicateurs__mdph_taux.png" in pngs and "compensations__nord_annex1_salary_compensation_2022.png" in pngs
     assert {
         "activite_sad__lorenz.png",
@@ -166,8 +166,8 @@ def test_index_links_every_report_with_the_refresh_date(published, con):
     page = (published.reports / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a href="([^"]+)">', page)
     listed = [
-        "indicateurs.html", "comparaisons.html", "activite_sad.html", "enveloppe.html", "compensations.html",
-        "reconciliation.html",
+        "indicateurs.html", "comparaisons.html", "etablissements.html", "activite_sad.html", "enveloppe.html",
+        "compensations.html", "reconciliation.html",
     ]  # fmt: skip
     assert links == [*listed, "reconciliation.html"]  # the reconciliation block links its detail too
     assert "(à venir)" not in page
@@ -177,7 +177,7 @@ def test_index_links_every_report_with_the_refresh_date(published, con):
     assert format_datetime(published_at) in page
     assert (
         plain(dict(index.build(con, published.reports).headline)["Rapprochement"])
-        == "497 contrôles : 437 conformes, 59 en écart, 1 écart accepté"
+        == "498 contrôles : 437 conformes, 60 en écart, 1 écart accepté"
     )
     assert "<td>écart accepté</td><td>non bloquant</td>" in page and "acknowledged" not in page
     for name in listed:
@@ -199,8 +199,8 @@ def test_report_assets_run_after_publish_and_describe_themselves():
     specs = {s.key: s for s in defs.resolve_all_asset_specs()}
     reports = [k for k in specs if k.path[0] == "reports"]
     assert sorted(k.to_user_string() for k in reports) == [
-        "reports/activite_sad", "reports/comparaisons", "reports/compensations", "reports/enveloppe", "reports/index",
-        "reports/indicateurs", "reports/reconciliation",
+        "reports/activite_sad", "reports/comparaisons", "reports/compensations", "reports/enveloppe",
+        "reports/etablissements", "reports/index", "reports/indicateurs", "reports/reconciliation",
     ]  # fmt: skip
     for key in reports:
         spec = specs[key]

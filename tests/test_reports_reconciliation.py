@@ -32,22 +32,30 @@ def test_counts_by_document_status_and_severity(con):
         "Conformes – contrôles bloquants": [0, 0, 74, 0],  # the engine checks: 2025 allocation, FAP hours
         "Conformes – contrôles non bloquants": [7, 204, 51, 101],
         "Écarts acceptés – contrôles non bloquants": [0, 0, 0, 1],
-        "En écart – contrôles non bloquants": [0, 0, 1, 58],  # + the DRL adults TOTAL (issue 11, 6c), + 42 official
+        "En écart – contrôles non bloquants": [0, 0, 1, 59],  # + the DRL adults TOTAL (issue 11, 6c), + 43 official
     }
     assert figure.layout.barmode == "stack" and figure.layout.xaxis.title.text == "Contrôles (nombre)"
     headers, rows = chart.table
-    assert headers[-1] == "Total" and rows[-1] == ["Total", "74", "363", "1", "59", "497"]
+    assert headers[-1] == "Total" and rows[-1] == ["Total", "74", "363", "1", "60", "498"]
     assert chart.sources[1].footnote().endswith(f"(fichier {DOC_001}.txt), lignes 259 à 261, 267 à 273, 281, 283 à 285, 287, 293 à 298, 303 à 308, "
-                                                "312, 314, 316, 318, 320, 324, 357, 360 à 363, 365 à 368, 370 à 372, 374 et 566.")  # fmt: skip
+                                                "312, 314, 316, 318, 320, 324, 326, 357, 360 à 363, 365 à 368, 370 à 372, 374 et 566.")  # fmt: skip
     headline = {k: plain(v) for k, v in report.headline}
     assert headline == {
-        "Contrôles évalués": "497 sur 4 délibérations",
+        "Contrôles évalués": "498 sur 4 délibérations",
         "Conformes": "437",
-        "En écart – contrôles non bloquants": "59",
+        "En écart – contrôles non bloquants": "60",
         "Écarts acceptés après examen": "1",
         "En écart – contrôles bloquants": "0 (un écart bloquant empêche toute publication)",
-        # the official files' own totals (tests/test_opendata.py checks them against the files)
-        "Totaux des publications officielles (INSEE, DREES)": "74 126 contrôlés dans 6 fichiers, 9 en écart (contrôles non bloquants)",
+        # the official files' own checks (tests/test_opendata.py, test_opendata_cnsa.py check them against the files)
+        "Publications officielles : totaux imprimés comparés à la somme de leurs lignes": "74 126 contrôlés dans 6 fichiers, 9 en "
+        "écart (contrôles non bloquants)",
+        "Publications officielles : chiffres de la DREES comparés à ceux de son autre publication de la même année": "4 464 "
+        "contrôlés dans 1 fichier, 0 en écart (contrôles bloquants)",
+        "Publications officielles : déclarations d'EHPAD (une par établissement et édition) dont les tarifs dépendance sont "
+        "comparés à l'ordre légal GIR 1-2 ≥ GIR 3-4 ≥ GIR 5-6 > 0": "13 499 contrôlés dans 2 fichiers, 4 en écart (contrôles "
+        "non bloquants)",
+        "Publications officielles : déclarations d'EHPAD dont les prix et tarifs sont comparés à leur fourchette plausible": "13 499 "
+        "contrôlés dans 2 fichiers, 50 en écart (contrôles non bloquants)",
     }
     assert "Nombre de contrôles par délibération, statut et sévérité" in report.closing_html  # the table, visible
 
@@ -60,12 +68,12 @@ def test_every_discrepancy_with_its_printed_line_figures_tolerance_and_explanati
     page = (published.reports / "reconciliation.html").read_text(encoding="utf-8")
     blocks = _blocks(page)
     expected = con.execute(
-        "SELECT check_id FROM marts.reconciliation_checks WHERE status <> 'passed' AND check_kind <> 'official_total'"
+        "SELECT check_id FROM marts.reconciliation_checks WHERE status <> 'passed' AND source_kind = 'deliberation'"
     ).fetchall()
     official = con.execute(
-        "SELECT check_id FROM marts.reconciliation_checks WHERE status <> 'passed' AND check_kind = 'official_total'"
+        "SELECT check_id FROM marts.reconciliation_checks WHERE status <> 'passed' AND source_kind = 'official_publication'"
     ).fetchall()
-    assert sorted(blocks) == sorted(c for (c,) in expected + official) and len(blocks) == 60 + len(official)
+    assert sorted(blocks) == sorted(c for (c,) in expected + official) and len(blocks) == 61 + len(official)
     total = plain(blocks["fap_annex.total_row.previous_envelope_eur.l0128"])
     assert "Ligne 128 – ligne TOTAL : Répartition de l&#x27;enveloppe 2024 (en €) (fap_annex) – en écart, non bloquant" in total
     assert "Texte imprimé :</span>  │ TOTAL │ 4 319 502,00 │ 100,00% │ 887 490,00 € │ 887 490,00 €</p>" in total
@@ -90,10 +98,10 @@ def test_a_blocking_discrepancy_comes_first_and_is_counted_as_blocking(published
     with duckdb.connect(str(published_copy.warehouse)) as con:
         con.execute(
             "UPDATE marts.reconciliation_checks SET status = 'failed', passed = false, computed_value = published_value + 0.01, "
-            "delta = 0.01 WHERE check_id = (SELECT min(check_id) FROM marts.reconciliation_checks WHERE severity = 'error')"
+            "delta = 0.01 WHERE check_id = (SELECT min(check_id) FROM marts.reconciliation_checks WHERE check_kind = 'engine')"
         )
         (check_id,) = con.execute(
-            "SELECT check_id FROM marts.reconciliation_checks WHERE severity = 'error' AND NOT passed"
+            "SELECT check_id FROM marts.reconciliation_checks WHERE check_kind = 'engine' AND NOT passed"
         ).fetchone()
         report = reconciliation.build(con, threshold=5)
     assert plain(dict(report.headline)["En écart – contrôles bloquants"]).startswith("1 ")

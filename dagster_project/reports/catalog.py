@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import activite_sad, comparaisons, compensations, enveloppe, indicateurs, reconciliation
+from . import activite_sad, comparaisons, compensations, enveloppe, etablissements, indicateurs, reconciliation
 
 # Titles name the département the reports are about ({of}, {region_of}); where no warehouse is
 # at hand (asset descriptions), they name it generically.
@@ -62,16 +62,34 @@ REPORTS: tuple[ReportSpec, ...] = (
         "ou plus), rangs et position face à la France et à la région pour l'APA, la PCH et l'AAH, séries depuis la "
         "première année publiée, chiffres révisés entre éditions ; table complète des taux en CSV.",
         (
+            "marts/rpt_reports__places",
+            "marts/rpt_comparaisons__latest_rates",
+            "marts/rpt_comparaisons__series",
+            "marts/rpt_comparaisons__map",
+            "marts/rpt_comparaisons__revisions",
+            "marts/rpt_comparaisons__sheets",
             "marts/official_rates",
-            "marts/territories",
-            "marts/territory_outlines",
-            "marts/revisions",
-            "marts/aid_beneficiaries",
-            "marts/aid_spending",
-            "marts/population",
             "marts/rpt_reports__territories",
         ),
         comparaisons.build,
+    ),
+    ReportSpec(
+        etablissements.SLUG,
+        etablissements.TITLE,
+        "Données de la CNSA : prix d'hébergement et tarifs dépendance des EHPAD du département face à la région et à "
+        "la France, carte des prix médians, évolution d'une édition à l'autre par FINESS ; délais de traitement des "
+        "demandes à la MDPH face à la France et à la cible de 2026 (série et carte) ; tables en CSV.",
+        (
+            "marts/rpt_reports__places",
+            "marts/rpt_etablissements__price_distribution",
+            "marts/rpt_etablissements__price_map",
+            "marts/rpt_etablissements__changes",
+            "marts/rpt_etablissements__mdph_series",
+            "marts/rpt_etablissements__mdph_map",
+            "marts/ehpad_prices",
+            "marts/rpt_reports__territories",
+        ),
+        etablissements.build,
     ),
     ReportSpec(
         activite_sad.SLUG,

@@ -276,6 +276,17 @@ def reconciliation_counts(con: duckdb.DuckDBPyConnection, where: str = DELIBERAT
     )
 
 
+def reconciliation_counts_by_kind(con: duckdb.DuckDBPyConnection, where: str = OFFICIAL) -> pl.DataFrame:
+    """Checks of the latest refresh by kind, status and severity (the official files' checks by default)."""
+    return _frame(
+        con,
+        f"SELECT c.check_kind, c.status, c.severity, count(*) AS checks, any_value(k.documents) AS documents "
+        f"FROM marts.reconciliation_checks c JOIN (SELECT check_kind, count(DISTINCT document_id) AS documents "
+        f"FROM marts.reconciliation_checks WHERE {where} GROUP BY check_kind) k USING (check_kind) "
+        f"WHERE c.{where} GROUP BY ALL ORDER BY ALL",
+    )
+
+
 def reconciliation_checked_lines(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every (document, line) a check reads its printed figure from: the footnote of the counts."""
     return _frame(
@@ -288,11 +299,11 @@ def official_discrepancies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return _frame(
         con,
         f"""
-        SELECT check_id, document_id, source_line, table_id, measure, published_value, computed_value, delta,
+        SELECT check_id, check_kind, document_id, source_line, table_id, measure, published_value, computed_value, delta,
                tolerance, severity, status, explanation
         FROM marts.reconciliation_checks
         WHERE {OFFICIAL} AND status <> 'passed'
-        ORDER BY document_id, table_id, source_line, check_id
+        ORDER BY severity = 'error' DESC, document_id, table_id, source_line, check_id
         """,
     )
 

@@ -61,6 +61,19 @@ KIND_LABELS = {
     "cross_source": "deux sources ou millésimes comparés",
     "engine": "nos calculs",
     "official_total": "total d'une publication officielle",
+    "cross_publication": "même année dans deux publications du même producteur",
+    "legal_ordering": "ordre légal des tarifs dépendance",
+    "plausible_range": "prix ou tarif hors de sa fourchette plausible",
+}
+# The official files' checks (source_kind 'official_publication') as the summaries count them: (what is
+# checked, plural, for "N <what>"), and whether an écart blocks the publication.
+SPREADSHEET_KINDS = ("official_total", "cross_publication")  # their table_id is a sheet
+OFFICIAL_KIND_TEXTS = {
+    "official_total": "totaux imprimés comparés à la somme de leurs lignes",
+    "cross_publication": "chiffres de la DREES comparés à ceux de son autre publication de la même année",
+    "legal_ordering": "déclarations d'EHPAD (une par établissement et édition) dont les tarifs dépendance sont comparés "
+    "à l'ordre légal GIR 1-2 ≥ GIR 3-4 ≥ GIR 5-6 > 0",
+    "plausible_range": "déclarations d'EHPAD dont les prix et tarifs sont comparés à leur fourchette plausible",
 }
 
 
@@ -77,7 +90,8 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
             intro=INTRO,
             charts=[],
             refreshed_at=queries.refresh_info(con).get("published_at"),
-            headline=[("Contrôles évalués", no_checks_line(docs))] + _official_headline(official),
+            headline=[("Contrôles évalués", no_checks_line(docs))]
+            + _official_headline(official, queries.reconciliation_counts_by_kind(con)),
             missing=[f"{no_checks_line(docs).capitalize()}. {absence.loaded(docs)}"],
             closing_html=_official_section(official, queries.official_discrepancies(con)),
         )
@@ -88,7 +102,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
         intro=INTRO,
         charts=[chart],
         refreshed_at=queries.refresh_info(con).get("published_at"),
-        headline=_headline(counts) + _official_headline(official),
+        headline=_headline(counts) + _official_headline(official, queries.reconciliation_counts_by_kind(con)),
         closing_html=_counts_table(counts, docs)
         + _discrepancies(issues, docs)
         + _low_power(queries.reconciliation_low_power(con), docs)
@@ -293,15 +307,9 @@ def status_summary(con: duckdb.DuckDBPyConnection) -> StatusSummary | None:
     )
     if not total:
         line = no_checks_line(docs)
-    official = None
-    official_counts = queries.reconciliation_status(con, queries.OFFICIAL)
-    if official_counts is not None and not official_counts.is_empty():
-        failed = int(official_counts.filter(pl.col("status") != "passed")["checks"].sum())
-        official = (
-            f"Publications officielles (INSEE, DREES) : {format_count(int(official_counts['checks'].sum()))} totaux "
-            f"imprimés comparés à la somme de leurs lignes, {status_count('failed', failed)} (contrôles non bloquants : "
-            "incohérences des publications elles-mêmes)"
-        )
+    official = (
+        _official_line(queries.reconciliation_counts_by_kind(con)) if queries.reconciliation_status(con) is not None else None
+    )
     issues = queries.reconciliation_discrepancies(con)
     return StatusSummary(line, rows, official, [_discrepancy_line(r, docs) for r in issues.iter_rows(named=True)])
 
@@ -317,23 +325,52 @@ def _discrepancy_line(row: dict, docs: dict[str, Document]) -> str:
     )
 
 
-# ---------------------------------------------------------------- official publications (issue 13)
-def _official_headline(official: pl.DataFrame) -> list[tuple[str, str]]:
+# ---------------------------------------------------------------- official publications (issues 13, 21)
+def _kind_parts(by_kind: pl.DataFrame) -> list[tuple[str, int, int, int, bool]]:
+    """(kind, checks, écarts, files, blocking) of each official kind present, in OFFICIAL_KIND_TEXTS' order."""
+    parts = []
+    for kind in OFFICIAL_KIND_TEXTS:
+        rows = by_kind.filter(pl.col("check_kind") == kind)
+        if rows.is_empty():
+            continue
+        failed = int(rows.filter(pl.col("status") != "passed")["checks"].sum())
+        blocking = bool((rows["severity"] == "error").any())
+        parts.append((kind, int(rows["checks"].sum()), failed, int(rows["documents"].max()), blocking))
+    return parts
+
+
+def _severity_words(blocking: bool) -> str:
+    return "contrôles bloquants" if blocking else "contrôles non bloquants"
+
+
+def _official_line(by_kind: pl.DataFrame) -> str | None:
+    """One line for the run summary and index.html: each kind of the official files' checks."""
+    parts = _kind_parts(by_kind)
+    if not parts:
+        return None
+    texts = [
+        f"{format_count(checks)} {OFFICIAL_KIND_TEXTS[kind]}, {status_count('failed', failed)} ({_severity_words(blocking)})"
+        for kind, checks, failed, _, blocking in parts
+    ]
+    return "Publications officielles (INSEE, DREES, CNSA) : " + " ; ".join(texts)
+
+
+def _official_headline(official: pl.DataFrame, by_kind: pl.DataFrame) -> list[tuple[str, str]]:
     if official.is_empty():
         return []
-    failed = int(official.filter(pl.col("status") != "passed")["checks"].sum())
     return [
         (
-            "Totaux des publications officielles (INSEE, DREES)",
-            f"{format_count(int(official['checks'].sum()))} contrôlés dans {format_count(official['document_id'].n_unique())} "
-            f"fichiers, {status_count('failed', failed)} (contrôles non bloquants)",
+            f"Publications officielles : {OFFICIAL_KIND_TEXTS[kind]}",
+            f"{format_count(checks)} contrôlés dans {format_count(files)} fichier{'s' if files > 1 else ''}, "
+            f"{status_count('failed', failed)} ({_severity_words(blocking)})",
         )
+        for kind, checks, failed, files, blocking in _kind_parts(by_kind)
     ]
 
 
 def _official_section(official: pl.DataFrame, issues: pl.DataFrame) -> str:
-    """Counts per official file, then every total the publisher prints that its rows do not add up to."""
-    title = "Publications officielles : chaque total imprimé comparé à ce que donnent ses lignes"
+    """Counts per official file, then every check of an official file that is not conforme."""
+    title = "Publications officielles : leurs totaux, un même chiffre dans deux publications, les prix déclarés"
     if official.is_empty():
         return ""
     keys = _present(official)
@@ -349,14 +386,24 @@ def _official_section(official: pl.DataFrame, issues: pl.DataFrame) -> str:
         "imprimés sous les régions contre la somme des régions et contre les mêmes totaux imprimés sous les "
         "départements, un territoire imprimé entier et en parties (Corse 20 = 2A + 2B, Rhône 69 = 69D + 69M) quand "
         "toutes ses parties ont une valeur, et pour l'INSEE Hommes + Femmes = Ensemble et la somme des tranches "
-        "d'âge = Total. Un écart est une incohérence de la publication elle-même : il est signalé sans bloquer la "
-        "publication."
+        "d'âge = Total : un écart est une incohérence de la publication elle-même, signalée sans bloquer la "
+        "publication. Le fichier annuel de la DREES est comparé chiffre à chiffre à ses séries longues de la même "
+        "année : même producteur, même année, un écart bloque la publication tant qu'il n'est pas expliqué. Les "
+        "tarifs dépendance que chaque EHPAD déclare à la CNSA doivent suivre l'ordre légal GIR 1-2 ≥ GIR 3-4 ≥ "
+        "GIR 5-6 > 0, et chaque prix ou tarif tenir dans sa fourchette plausible : un écart est signalé avec le "
+        "FINESS, l'édition et la ligne, et la valeur est conservée."
     )
     blocks = [
-        f'<article class="check" id="{html.escape(r["check_id"])}"><h4>{html.escape(r["document_id"])}, feuille '
-        f"{html.escape(r['table_id'])}, ligne {r['source_line']} – {STATUS_LABELS[r['status']]}, "
-        f"{SEVERITY_LABELS[r['severity']]}</h4><p>{html.escape(french_minus(r['explanation'] or ''))}</p></article>"
+        f'<article class="check" id="{html.escape(r["check_id"])}"><h4>{html.escape(r["document_id"])}, '
+        f"{'feuille ' + html.escape(r['table_id']) + ', ' if r['check_kind'] in SPREADSHEET_KINDS else ''}"
+        f"ligne {r['source_line']} – {html.escape(KIND_LABELS.get(r['check_kind'], r['check_kind']))} : "
+        f"{STATUS_LABELS[r['status']]}, {SEVERITY_LABELS[r['severity']]}</h4>"
+        f"<p>{html.escape(french_minus(r['explanation'] or ''))}</p></article>"
         for r in issues.iter_rows(named=True)
     ]
-    detail = "".join(blocks) if blocks else html_note("Aucun écart : chaque total imprimé est la somme de ses lignes.")
+    detail = (
+        "".join(blocks)
+        if blocks
+        else html_note("Aucun écart : chaque chiffre contrôlé des publications officielles est conforme.")
+    )
     return html_section("publications-officielles", f"{title} ({format_count(issues.height)} écarts)", note + counts + detail)

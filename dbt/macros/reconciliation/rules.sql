@@ -221,3 +221,13 @@
     is_low_power,
     source_kind
 {%- endmacro %}
+
+{#- The DREES tables whose printed totals the official_total rules check: (suite, staging model).
+    Read by the check model and by the coverage contract, which counts their printed totals. -#}
+{% macro official_drees_tables() -%}
+    {{ return([
+        ('official_drees_beneficiaries', 'stg_drees__aid_beneficiaries'),
+        ('official_drees_spending', 'stg_drees__aid_spending'),
+        ('official_drees_aah', 'stg_drees__aah_recipients'),
+    ]) }}
+{%- endmacro %}

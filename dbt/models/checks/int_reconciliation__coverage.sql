@@ -13,7 +13,15 @@
 --   formula             each published figure of a document that prints at least one input
 --   engine              each row of an envelope annex split on hours (allocation), of an annex
 --                       the FAP exports cover (hours), and their TOTAL rows
---   official_*          each official figure the rule compares (counted by its own model)
+--   official_total      each total the publisher prints with a value: DREES, the TOTAL rows of the
+--                       département block (national_totals), each région row (regional_block), the
+--                       TOTAL rows of the regional block (regional_block_totals, blocks_agree), a
+--                       whole printed beside all its parts (whole_and_parts); INSEE, each total row
+--                       cell (national_totals), each Ensemble cell (sexes), each Total-age cell
+--                       (age_bands)
+--   official_cross_source  each figure printed with an indicator the seed official_cross_source maps
+--   cross_publication, legal_ordering, plausible_range  official files read whole: counted by their
+--                       own models (every cell both publications print, every declaration)
 -- depends_on: {{ ref('reconciliation_rules') }} {{ ref('reconciliation_suites') }} {{ ref('stg_deliberations__row_links') }}
 {%- set formulas = reconciliation_rules('formula') %}
 with figures as (
@@ -95,15 +103,66 @@ engines_printed as (
     from {{ ref('fap_annex_hours_comparison') }} as c
 ),
 
+drees_printed as (
+{%- for suite, model in official_drees_tables() %}
+    select '{{ suite }}' as suite, publication_id, edition, sheet, source_cell, block, header_as_printed,
+           is_total_row, territory_code, value
+    from {{ ref(model) }}
+    {% if not loop.last %}union all{% endif %}
+{%- endfor %}
+),
+
+insee_printed as (
+    select 'official_insee_population' as suite, publication_id, edition, source_cell, territory_code, sex,
+           is_total_age, population as value
+    from {{ ref('stg_insee__population') }}
+),
+
+official_totals_printed as (
+    select r.suite, r.expectation,
+           {{ check_id("d.publication_id || '@' || d.edition", 'r.kind', 'r.name', 'null') }} || '.'
+               || replace(d.source_cell, '''', '') as check_id
+    from rules as r
+    inner join drees_printed as d on d.suite = r.suite
+    where r.rule_type = 'official_total' and d.value is not null and (
+        (r.name = 'national_totals' and d.block = 'departements' and d.is_total_row)
+        or (r.name = 'regional_block' and d.block = 'regions' and not d.is_total_row)
+        or (r.name in ('regional_block_totals', 'blocks_agree') and d.block = 'regions' and d.is_total_row)
+        or (r.name = 'whole_and_parts' and d.block = 'departements' and d.territory_code in ('20', '69') and d.value <> 0
+            and (select count(*) from drees_printed as p
+                 where p.suite = d.suite and p.edition = d.edition and p.sheet = d.sheet and p.block = d.block
+                   and p.header_as_printed = d.header_as_printed and p.value <> 0
+                   and p.territory_code in (case d.territory_code when '20' then '2A' else '69D' end,
+                                            case d.territory_code when '20' then '2B' else '69M' end)) = 2)
+    )
+    union all
+    select r.suite, r.expectation,
+           {{ check_id("i.publication_id || '@' || i.edition", 'r.kind', 'r.name', 'null') }} || '.'
+               || replace(i.source_cell, '''', '')
+    from rules as r
+    inner join insee_printed as i on i.suite = r.suite
+    where r.rule_type = 'official_total' and i.value is not null and (
+        (r.name = 'national_totals' and i.territory_code in ('FRMET', 'DROM', 'FR'))
+        or (r.name = 'sexes' and i.sex = 'all' and i.is_total_age)
+        or (r.name = 'age_bands' and i.is_total_age)
+    )
+),
+
+cross_source_printed as (
+    select r.suite, r.expectation,
+           {{ check_id('f.table_id', 'r.kind', "'official_' || f.indicator_code", 'f.source_line') }} as check_id
+    from rules as r
+    inner join figures as f on f.figure_kind in ('cell', 'prose') and f.territory_code is not null
+    inner join {{ ref('official_cross_source') }} as m on m.indicator_code = f.indicator_code
+    where r.rule_type = 'official_cross_source'
+),
+
 official_printed as (
-    -- the official files' checks are made for every figure they name (counted by their own models)
+    -- the official files read whole (no printed structure to count apart): their own models' checks
     select e.suite, e.expectation, e.check_id
     from {{ ref('int_reconciliation__evaluations') }} as e
     inner join rules as r on r.suite = e.suite and r.expectation = e.expectation
-    where r.rule_type not in (
-        'total_row', 'share_of_total', 'row_formula', 'implied_population', 'regional_aggregate', 'matching_rows',
-        'formula', 'engine'
-    )
+    where r.rule_type in ('cross_publication', 'legal_ordering', 'plausible_range')
 ),
 
 expected as (
@@ -113,6 +172,8 @@ expected as (
     union all select * from matching_printed
     union all select * from formulas_printed
     union all select * from engines_printed
+    union all select * from official_totals_printed
+    union all select * from cross_source_printed
     union all select * from official_printed
 ),
 

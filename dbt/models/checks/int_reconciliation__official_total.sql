@@ -25,11 +25,7 @@
 {%- if execute and reconciliation_rules('official_total') | length == 0 %}
 {{ no_evaluation() }}
 {%- else %}
-{%- set drees = [
-    ('official_drees_beneficiaries', 'stg_drees__aid_beneficiaries'),
-    ('official_drees_spending', 'stg_drees__aid_spending'),
-    ('official_drees_aah', 'stg_drees__aah_recipients'),
-] %}
+{%- set drees = official_drees_tables() %}
 with drees as (
 {%- for suite, model in drees %}
     select '{{ suite }}' as suite, publication_id, edition, source_file, sheet, source_cell, source_row,

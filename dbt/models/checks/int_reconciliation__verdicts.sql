@@ -101,6 +101,9 @@ select
                 when severity = 'error' and status = 'acknowledged'
                     then ' Nos chiffres diffèrent du document. Écart bloquant accepté le ' || acknowledged_on
                          || ' par ' || acknowledged_by || ' (la publication n''est plus bloquée) : ' || reason
+                when check_kind = 'cross_publication' and status = 'failed'
+                    then ' Un même producteur imprime deux chiffres pour la même année : la publication est bloquée '
+                         || 'jusqu''à ce que l''écart soit expliqué (raw/acknowledged_discrepancies.yml).'
                 when severity = 'error'
                     then ' Nos chiffres diffèrent du document : la publication est bloquée.'
                 when check_kind = 'official_total'
@@ -108,6 +111,8 @@ select
                          || 'incohérence de la publication elle-même, signalée sans bloquer la publication.'
                 when check_kind = 'cross_source'
                     then ' Les deux sources (ou millésimes) comparées diffèrent : signalé, sans bloquer la publication.'
+                when check_kind in ('legal_ordering', 'plausible_range')
+                    then ' Valeur déclarée par l''établissement, conservée telle quelle : signalée, sans bloquer la publication.'
                 else ' Le document n''est pas cohérent avec lui-même : signalé, sans bloquer la publication.'
                end
             || case when severity <> 'error' and status = 'acknowledged'
