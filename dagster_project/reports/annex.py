@@ -159,9 +159,15 @@ def parse_year(value: int | str) -> int:
 
 
 def parse_cents(value: Decimal | int | str) -> Decimal:
-    """A positive amount in euros and cents ('912000', '912000.50', '912 000,50 €') or a clear error."""
+    """A positive amount in euros and cents ('912000', '912000.50', '912 000,50 €') or a clear error:
+    digits, at most 2 decimals, nothing else (no sign, no exponent)."""
+    text = str(value)
+    if not re.fullmatch(r"\d+([.,]\d{1,2})?", re.sub(r"[\s\u00a0\u202f€]", "", text)):
+        raise AnnexError(
+            f"amount {text!r}: an envelope is a positive amount in euros with at most 2 decimals (e.g. 912000 or 912000,50)"
+        )
     try:
-        return parse_amount(str(value))
+        return parse_amount(text)
     except WhatifError as exc:
         raise AnnexError(str(exc)) from None
 
