@@ -78,3 +78,19 @@ def check_and_refresh(env_paths: dict[str, str]) -> tuple[subprocess.CompletedPr
     check = subprocess.run([autonomy, "deliberations", "check"], env=env, capture_output=True, text=True, timeout=300)
     refresh = subprocess.run([autonomy, "refresh"], env=env, capture_output=True, text=True, timeout=1200)
     return check, refresh
+
+
+# A step of branch `kinds` that fails after publishing, whatever the deliberations (its report reads a
+# mart that was renamed; fixed where the reports of issue 20 are merged). Not a failure of the loading.
+KNOWN_FAILING_AFTER_PUBLISH = {"reports__compensations_nord"}
+
+
+def assert_published(refresh: subprocess.CompletedProcess) -> None:
+    """The refresh published the warehouse: it exited 0, or failed only after publishing in a step
+    known to fail for another reason; never a refused input or a blocking check."""
+    out = refresh.stdout
+    failed_steps = {line.split("FAILED step ", 1)[1].split(":", 1)[0] for line in out.splitlines() if "FAILED step " in line}
+    assert "FAILED blocking check" not in out, out[-3000:] + refresh.stderr[-3000:]
+    assert refresh.returncode == 0 or (
+        "published the warehouse but FAILED after publishing" in out and failed_steps <= KNOWN_FAILING_AFTER_PUBLISH
+    ), out[-3000:] + refresh.stderr[-3000:]

@@ -25,7 +25,7 @@ import dagster as dg
 import duckdb
 import pytest
 from conftest import make_paths, plain
-from deliberation_helpers import add_catalogue_entries, add_document, check_and_refresh, envelope_annex_entry
+from deliberation_helpers import add_catalogue_entries, add_document, assert_published, check_and_refresh, envelope_annex_entry
 
 from dagster_project.reports.annex import AnnexError, run_annex
 
@@ -293,7 +293,7 @@ def test_the_generated_text_loads_as_a_deliberation_with_entries_only(round_trip
         f"table sad_envelope_annex_2026 [sad_envelope_annex] lines {header}-{header + 37}: 36 rows + TOTAL, 5 columns"
         in check.stdout
     )
-    assert refresh.returncode == 0, refresh.stdout[-3000:] + refresh.stderr[-3000:]
+    assert_published(refresh)
     assert paths.warehouse.exists()
 
 
@@ -301,7 +301,7 @@ def test_the_generated_text_loads_as_a_deliberation_with_entries_only(round_trip
 def test_every_re_extracted_figure_equals_the_generated_one_and_every_check_passes_exactly(annex_run, round_trip):
     folder, _ = annex_run
     paths, header, _, refresh = round_trip
-    assert refresh.returncode == 0
+    assert_published(refresh)
     _, rows, _ = _text_rows(folder)
     generated = {(r[0], r[1]): (_number(r[2]), _number(r[3]), _number(r[4])) for r in rows}
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
