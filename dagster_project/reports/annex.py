@@ -119,8 +119,8 @@ class Annex:
     @property
     def rule(self) -> str:
         return (
-            "Chaque montant est l'enveloppe × heures du SAD / heures de tous les SAD, arrondi au centime (au demi-centime "
-            f"supérieur) ; les {self.totals.cents_adjusted} centime(s) d'écart entre la somme des arrondis et l'enveloppe "
+            "Chaque montant est l'enveloppe × heures du SAD / heures de tous les SAD, arrondi au centime le plus proche (un "
+            f"demi-centime vers le haut) ; les {self.totals.cents_adjusted} centime(s) d'écart entre la somme des arrondis et l'enveloppe "
             "sont donnés (ou repris) un à un aux SAD dont le reste d'arrondi est le plus fort (ou le plus faible), à reste "
             "égal dans l'ordre du nom du SAD puis de la commune tels qu'imprimés (ordre des caractères Unicode)."
         )
@@ -279,9 +279,11 @@ def annex_text(annex: Annex) -> str:
 
 def annex_docx(annex: Annex) -> bytes:
     """The annex as a .docx: named styles only (no direct formatting), A4 portrait, the header row
-    repeated on every page, 'page N sur M' in the footer."""
+    repeated on every page and no row split across two, 'page N sur M' in the footer."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
     from docx.shared import Cm
 
     document = Document()
@@ -323,6 +325,8 @@ def annex_docx(annex: Annex) -> bytes:
         for index, (cell, text) in enumerate(zip(cells, values)):
             cell.paragraphs[0].text = text
             cell.paragraphs[0].style = document.styles[styles[0] if index < 2 else styles[1]]
+    for row in table.rows:  # a row never breaks across two pages
+        row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
     for column, width in zip(table.columns, COLUMN_WIDTHS_CM):  # the grid (LibreOffice) and each cell (Word)
         column.width = Cm(width)
         for cell in column.cells:
