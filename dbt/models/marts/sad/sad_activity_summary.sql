@@ -34,7 +34,10 @@ printed_totals as (
     select 'fap_annex' as hours_source, department_code, hours_year as year, hours_billed as hours, source_line
     from {{ ref('stg_deliberations__sad_envelope_annex') }}
     where is_total
-        and table_id in (select table_id from {{ ref('int_sad_hours') }} where is_year_reference)
+        and table_id in (
+            select table_id from {{ ref('int_sad_hours') }}
+            where is_year_reference
+        )
 )
 
 select
