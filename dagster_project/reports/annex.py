@@ -298,7 +298,8 @@ def annex_docx(annex: Annex) -> bytes:
     properties.subject = f"Enveloppe {annex.year} de {format_plain(annex.amount_eur, 2)} € – département {annex.department_code}"
     properties.author = properties.last_modified_by = "autonomy-warehouse (make annex)"
     properties.language = "fr-FR"
-    properties.created = properties.modified = datetime(annex.year - 1, 1, 1)  # the same bytes for the same annex
+    if annex.published_at:  # the warehouse's publication: the same annex of the same warehouse has the same properties
+        properties.created = properties.modified = datetime.fromisoformat(annex.published_at).replace(tzinfo=None)
 
     document.add_paragraph(f"Département {annex.department_of}", style=STYLE_COLLECTIVITY)
     document.add_paragraph("ANNEXE 1", style=STYLE_TITLE)
