@@ -34,7 +34,7 @@ AUTONOMY_UI_PORT ?= 3000
 AUTONOMY_OPENDATA_MIRROR ?= $(abspath $(wildcard $(CURDIR)/../shared/opendata))
 export AUTONOMY_OPENDATA_MIRROR
 
-.PHONY: FORCE help setup run test lint format bench-refresh ui docs prepare clean whatif docs-build check-reports fap-sample bench serve rollback opendata bench-opendata
+.PHONY: FORCE help setup run test lint format bench-refresh ui docs prepare clean whatif annex docs-build check-reports fap-sample bench serve rollback opendata bench-opendata
 
 help:
 	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
@@ -47,6 +47,7 @@ help:
 	@echo "make docs   dbt documentation (writes dbt/target/index.html and serves it on 127.0.0.1:8080)"
 	@echo "make docs-build  dbt documentation written to dbt/target/ (index.html, static_index.html), not served"
 	@echo "make whatif AMOUNT=912000 [YEAR=2026]  split a new envelope between SAD: reports/whatif_<year>_<amount>.csv (data) and _imprime.csv (as printed)"
+	@echo "make annex YEAR=2026 AMOUNT=912000  the SAD envelope annex of the next deliberation: reports/annexes/annexe_sad_<year>_<amount>.docx, .txt, .pdf (LibreOffice)"
 	@echo "make opendata  the official INSEE/DREES/IGN files of raw/opendata/manifest.yml into raw/opendata/files/ (mirror, else download)"
 	@echo "make fap-sample  the synthetic 2024 FAP exports in raw/fap/, unless it already holds monthly exports"
 	@echo "make bench  FAP ingestion benchmark (10 M and 50 M lines; several GB in benchmarks/data/, ~1 h)"
@@ -148,6 +149,10 @@ docs-build: prepare
 whatif: prepare
 	@test -n "$(AMOUNT)" || { echo "usage: make whatif AMOUNT=912000 [YEAR=2026] [OUT=path.csv]"; exit 2; }
 	$(BIN)/autonomy whatif --amount "$(AMOUNT)" $(if $(YEAR),--year $(YEAR)) $(if $(OUT),--out "$(OUT)")
+
+annex: prepare
+	@test -n "$(YEAR)" -a -n "$(AMOUNT)" || { echo "usage: make annex YEAR=2026 AMOUNT=912000 [OUT=folder]"; exit 2; }
+	$(BIN)/autonomy annex --year "$(YEAR)" --amount "$(AMOUNT)" $(if $(OUT),--out-dir "$(OUT)")
 
 # Keeps .venv/ and what builds it (.cache/uv-bootstrap/, .cache/setup-python).
 clean:

@@ -135,6 +135,7 @@ def _plugins():
         "dagster_project.sources.fap.cli",
         "dagster_project.sources.deliberations.cli",
         "dagster_project.reports.whatif_cli",
+        "dagster_project.reports.annex_cli",
     ):
         try:
             registered.append(__import__(module, fromlist=["register"]).register)

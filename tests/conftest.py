@@ -127,6 +127,8 @@ def pytest_configure(config):
             f"the official open-data files are needed by the tests and are not at {OPENDATA}: put the shared "
             "folder beside the checkout (../shared/opendata) or set AUTONOMY_OPENDATA_MIRROR to a copy"
         )
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes") and libreoffice_missing():
+        raise pytest.UsageError(f"CI must render the annex's PDF: {libreoffice_missing()}")
     if BROWSER_ENV in os.environ:
         return
     from dagster_project.reports.browser import BrowserMissing, find_browser
@@ -153,6 +155,31 @@ def pytest_collection_modifyitems(config, items):
     collection order otherwise: xdist then hands them out while both workers have work left,
     instead of one worker finishing the suite alone on a 3-minute test collected last."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def libreoffice_missing() -> str | None:
+    """Why the annex's PDF cannot be made and looked at here, or None: LibreOffice converts the
+    .docx (Debian libreoffice-writer), pdftoppm renders its first page (Debian poppler-utils).
+    Required when CI=true (.ci/run installs both)."""
+    import shutil
+
+    missing = [
+        package
+        for package, commands in (("libreoffice-writer", ("soffice", "libreoffice")), ("poppler-utils", ("pdftoppm",)))
+        if not any(shutil.which(c) for c in commands)
+    ]
+    if not missing:
+        return None
+    return f"not installed: {', '.join(missing)} (apt-get install -y --no-install-recommends {' '.join(missing)})"
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> None:
+    """The annex's PDF tests: skipped without LibreOffice and pdftoppm, never on CI (the session
+    refuses to start there without them)."""
+    reason = libreoffice_missing()
+    if reason:
+        pytest.skip(f"the annex's PDF needs LibreOffice and pdftoppm: {reason}")
 
 
 @pytest.fixture(scope="session")

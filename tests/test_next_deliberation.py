@@ -10,27 +10,20 @@ published marts: the new year's envelope, allocation, year-on-year change and ch
 
 from __future__ import annotations
 
-import hashlib
-import subprocess
-import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 from conftest import DOC_002, make_paths
+from deliberation_helpers import add_catalogue_entries, add_document, check_and_refresh, envelope_annex_entry
+from deliberation_helpers import french as _french
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 DOCUMENT_ID = "005_bad_2026"
 ENVELOPE = Decimal("912000.00")
 CENT = Decimal("0.01")
-
-
-def _french(value: Decimal, decimals: int = 2) -> str:
-    """887490 -> '887 490,00' (thousands separated by a space, decimal comma), as 002 prints."""
-    text = f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
-    return text
 
 
 def _annex_2025() -> list[dict]:
@@ -114,40 +107,32 @@ def write_next_deliberation(deliberations: Path) -> dict:
     lines = head + [header, *body, total, ""]
     header_line = len(head) + 1
     text = "\n".join(lines)
-    path = deliberations / f"{DOCUMENT_ID}.txt"
-    path.write_text(text, encoding="utf-8")
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    with (deliberations / "manifest.yml").open("a", encoding="utf-8") as manifest:
-        manifest.write(
-            f"""  - document_id: {DOCUMENT_ID}
-    file: {DOCUMENT_ID}.txt
-    sha256: {sha256}
-    title: "Reversement de la compensation au titre de l'APA dans le cadre de l'accord de la branche de l'aide à domicile - BAD (2026)"
-    collectivity: Département du Pas-de-Calais
-    department_code: "62"
-    body: Commission permanente du Conseil départemental
-    date: 2026-12-07
-    deliberation_number: "2026-612"
-"""
-        )
-    catalogue = (deliberations / "catalogue.yml").read_text(encoding="utf-8")
-    table = f"""
-  - table_id: sad_envelope_annex_2026
-    document_id: {DOCUMENT_ID}
-    kind: sad_envelope_annex
-    title: Annexe 1 – activité APA 2025 facturée via FAP et répartition de l'enveloppe 2026 par SAD
-    header_line: {header_line}
-    last_line: {header_line + 37}
-    expected_rows: 36
-    parameters: {{hours_year: 2025, envelope_year: 2026}}
-    columns:
-      - {{header: Ville, name: city}}
-      - {{header: SAD, name: sad_name}}
-      - {{header: Activité APA 2025 (sur 12 mois en heures), name: hours_billed}}
-      - {{header: "Répartition de l'activité 2025 (en %)", name: activity_share_pct}}
-      - {{header: "Répartition de l'enveloppe 2025 (en €)", name: previous_envelope_eur}}
-      - {{header: "Répartition de l'enveloppe 2026 (en €)", name: envelope_eur}}
-"""
+    add_document(
+        deliberations,
+        DOCUMENT_ID,
+        text,
+        title="Reversement de la compensation au titre de l'APA dans le cadre de l'accord de la branche de l'aide à "
+        "domicile - BAD (2026)",
+        date="2026-12-07",
+        number="2026-612",
+    )
+    table = envelope_annex_entry(
+        "sad_envelope_annex_2026",
+        DOCUMENT_ID,
+        "Annexe 1 – activité APA 2025 facturée via FAP et répartition de l'enveloppe 2026 par SAD",
+        header_line,
+        36,
+        2025,
+        2026,
+        [
+            ("Ville", "city"),
+            ("SAD", "sad_name"),
+            ("Activité APA 2025 (sur 12 mois en heures)", "hours_billed"),
+            ("Répartition de l'activité 2025 (en %)", "activity_share_pct"),
+            ("Répartition de l'enveloppe 2025 (en €)", "previous_envelope_eur"),
+            ("Répartition de l'enveloppe 2026 (en €)", "envelope_eur"),
+        ],
+    )
     prose = f"""- table_id: bad_compensation_2026
   document_id: {DOCUMENT_ID}
   title: Compensation BAD 2026
@@ -155,13 +140,7 @@ def write_next_deliberation(deliberations: Path) -> dict:
   - {{figure_id: envelope_2026_decision_eur, line: 12, quote: "d'un montant de {_french(ENVELOPE, 0)} € aux Services Autonomie", number: "{_french(ENVELOPE, 0)} €", unit: eur, label: Enveloppe 2026 reversée aux SAD (article 1), role: envelope_eur}}
 """
     # tables go in the `tables:` list, prose groups at the end of the `prose:` list
-    catalogue = catalogue.replace(
-        "\n# ---------------------------------------------------------------- figures printed in prose",
-        table + "\n# ---------------------------------------------------------------- figures printed in prose",
-        1,
-    )
-    catalogue = catalogue.rstrip("\n") + "\n" + prose
-    (deliberations / "catalogue.yml").write_text(catalogue, encoding="utf-8")
+    add_catalogue_entries(deliberations, table, prose)
     return {
         "rows": rows,
         "total_hours": total_hours,
@@ -175,16 +154,9 @@ def write_next_deliberation(deliberations: Path) -> dict:
 @pytest.fixture(scope="module")
 def next_year(tmp_path_factory):
     """docs/adding-a-deliberation.md followed in a copy: entries written, checked, refreshed."""
-    import os
-
     paths = make_paths(tmp_path_factory.mktemp("next_year"))
     expected = write_next_deliberation(paths.deliberations)
-    env = {**os.environ, **paths.env}
-    for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
-        env.pop(key, None)
-    autonomy = str(Path(sys.executable).with_name("autonomy"))
-    check = subprocess.run([autonomy, "deliberations", "check"], env=env, capture_output=True, text=True, timeout=300)
-    refresh = subprocess.run([autonomy, "refresh"], env=env, capture_output=True, text=True, timeout=1200)
+    check, refresh = check_and_refresh(paths.env)
     return paths, expected, check, refresh
 
 

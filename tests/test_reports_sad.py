@@ -244,5 +244,7 @@ def test_enveloppe_shows_the_whatif_envelope_configured_for_the_refresh(publishe
     ]  # fmt: skip
     assert "variable dbt envelope_2026_eur (AUTONOMY_DBT_VARS)" in simulation.notes[0]
     assert "Aucune délibération n'a voté ce montant" in simulation.notes[0]
-    assert simulation.sources[0].footnote().endswith("lignes 92 à 127.")  # the hours of the 36 rows
+    # the hours of the 36 rows: the 2024 FAP exports (latest complete year before 2026)
+    assert simulation.sources[0].footnote().startswith("Source : heures d'APA 2024 par SAD, sommées des exports mensuels")
+    assert "fap_2024-01.csv à fap_2024-12.csv (12 fichiers, janvier 2024 à décembre 2024" in simulation.sources[0].footnote()
     assert plain(dict(report.headline)["Simulation"]) == "2026 : 912 000,00 €" and 'id="simulation"' not in report.closing_html

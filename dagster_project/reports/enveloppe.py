@@ -10,10 +10,10 @@ import html
 import duckdb
 import polars as pl
 
-from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_number, format_pct
+from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_month, format_number, format_pct
 from . import absence, exports, queries
 from .charts import OKABE_ITO, Bar, Series, bar_chart, bars_with_reference_marks, diverging_bars, room_for_labels
-from .framework import Chart, Document, Report, Source, html_note, html_section, html_table
+from .framework import Chart, Document, FileSource, Report, Source, html_note, html_section, html_table
 from .sources import source_of
 
 SLUG = "enveloppe"
@@ -43,7 +43,7 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
         history = _history(queries.envelope_history(con, place["territory_code"]), docs)
     for w in whatifs:
         if simulated[w["envelope_id"]].height:
-            charts.append(_whatif_chart(w, simulated[w["envelope_id"]], current, docs))
+            charts.append(_whatif_chart(con, w, simulated[w["envelope_id"]], current, docs))
         else:
             missing.append(
                 f"La simulation {w['year']} ({format_eur(w['envelope_eur'])}) n'a aucune heure à répartir : aucune heure "
@@ -187,7 +187,29 @@ def _change_chart(current: dict, previous: dict, change: pl.DataFrame, docs: dic
     )
 
 
-def _whatif_chart(whatif: dict, simulated: pl.DataFrame, current: dict | None, docs: dict[str, Document]) -> Chart:
+def _whatif_sources(con: duckdb.DuckDBPyConnection, simulated: pl.DataFrame, whatif: dict, docs: dict[str, Document]) -> list:
+    """Where a what-if's hours are read: the FAP exports they are summed from (hours_source
+    'fap_exports'), else the annex lines that print them."""
+    what = f"heures d'APA {whatif['basis_year']} par SAD"
+    if whatif["hours_source"] != "fap_exports":
+        return _annex_sources(simulated, whatif, docs, what)
+    files = queries.fap_files_of_year(con, whatif["basis_year"])
+    if files.is_empty():
+        return []
+    months = files["month"].to_list()
+    synthetic = " ; données synthétiques" if files["synthetic"].any() else ""
+    return [
+        FileSource(
+            what=f"{what}, sommées des exports mensuels de facturation FAP",
+            files=tuple(files["file_name"].to_list()),
+            detail=f"{format_month(months[0])} à {format_month(months[-1])}{synthetic} ; empreintes sha256 dans marts.fap_files",
+        )
+    ]
+
+
+def _whatif_chart(
+    con: duckdb.DuckDBPyConnection, whatif: dict, simulated: pl.DataFrame, current: dict | None, docs: dict[str, Document]
+) -> Chart:
     """The simulated split beside the latest published one (reference_amount_eur: the same SAD,
     matched on sad_key in marts.rpt_enveloppe__allocations), alone when none is published."""
     rows = list(simulated.iter_rows(named=True))
@@ -227,7 +249,7 @@ def _whatif_chart(whatif: dict, simulated: pl.DataFrame, current: dict | None, d
         f"simulation_{whatif['year']}",
         f"Simulation : enveloppe {whatif['year']} de {format_eur(whatif['envelope_eur'])} répartie sur les heures {whatif['basis_year']}",
         figure,
-        _annex_sources(simulated, whatif, docs, f"heures {whatif['basis_year']} par SAD"),
+        _whatif_sources(con, simulated, whatif, docs),
         notes=notes,
         table=(headers, table),
     )

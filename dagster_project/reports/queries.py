@@ -192,6 +192,11 @@ def fap_files(con: duckdb.DuckDBPyConnection, months: list[str]) -> pl.DataFrame
     )
 
 
+def fap_files_of_year(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
+    """The monthly exports of one year (marts.rpt_activite_sad__fap_files), in month order."""
+    return _frame(con, "SELECT * FROM marts.rpt_activite_sad__fap_files WHERE year = ? ORDER BY month", [year])
+
+
 def fap_beneficiaries(con: duckdb.DuckDBPyConnection, month: str, department_code: str | None = None) -> pl.DataFrame:
     """Beneficiaries billed in one month per SAD: one column per prestation and ALL (people with
     several prestations counted once), 0 where the SAD billed none, in the chart's order.

@@ -4,7 +4,11 @@
 --     envelope_eur (the decision's "d'un montant de ... €"), else the annex's printed TOTAL;
 --   * published_only: the previous year's envelope an annex prints beside its own, when no
 --     annex of that year is loaded: amounts published, hours no document gives;
---   * whatif: from dbt vars (see macros/whatif.sql).
+--   * whatif: from dbt vars (see macros/whatif.sql), split on the hours macro
+--     envelope_hours_basis chooses (latest complete year of FAP exports before the envelope's
+--     year, else the latest annex hours before it); not built when there are none.
+-- hours_table_id: the annex whose hours a published envelope is split on (its own); NULL for
+-- the others, split on the year's reference hours (macro envelope_hours_join).
 with annexes as (
     select distinct a.table_id, a.document_id, a.department_code, a.hours_year, a.envelope_year
     from {{ ref('stg_deliberations__sad_envelope_annex') }} as a
@@ -34,6 +38,7 @@ published as (
         a.envelope_year as year,
         a.hours_year as basis_year,
         'fap_annex' as hours_source,
+        a.table_id as hours_table_id,
         cast(coalesce(s.value, t.amount_eur) as decimal(14, 2)) as envelope_eur,
         a.document_id as amount_document_id,
         cast(coalesce(s.source_line, t.source_line) as integer) as amount_source_line,
@@ -56,6 +61,7 @@ published_only as (
         t.year,
         t.year - 1 as basis_year,  -- split on the year before's hours, which no loaded document gives
         cast(null as varchar) as hours_source,
+        cast(null as varchar) as hours_table_id,
         cast(t.amount_eur as decimal(14, 2)) as envelope_eur,
         t.document_id as amount_document_id,
         cast(t.source_line as integer) as amount_source_line,
@@ -75,7 +81,7 @@ published_only as (
 whatif as (
     {%- set whatifs = whatif_envelopes() %}
     {%- set department = var('whatif_department_code', var('department_code')) | string %}
-    {%- set hours_source = var('whatif_hours_source', 'fap_annex') %}
+    {%- set hours_source = var('whatif_hours_source', none) %}
     {%- set basis_year = var('whatif_basis_year', none) %}
     {%- for w in whatifs %}
     select
@@ -83,19 +89,16 @@ whatif as (
         'whatif' as envelope_kind,
         '{{ department }}' as department_code,
         {{ w.year }} as year,
-        {% if basis_year is not none -%}
-        {{ basis_year | int }}
-        {%- else -%}
-        (select max(year) from {{ ref('int_sad_hours') }}
-            where department_code = '{{ department }}' and hours_source = '{{ hours_source }}')
-        {%- endif %} as basis_year,
-        '{{ hours_source }}' as hours_source,
+        b.basis_year,
+        b.hours_source,
+        cast(null as varchar) as hours_table_id,
         cast('{{ w.amount_eur }}' as decimal(14, 2)) as envelope_eur,
         cast(null as varchar) as amount_document_id,
         cast(null as integer) as amount_source_line,
         cast(null as varchar) as table_id,
         cast(null as varchar) as published_amount_column,
         'Simulation (dbt var envelope_{{ w.year }}_eur)' as description_fr
+    from ({{ envelope_hours_basis(department, w.year, hours_source, basis_year) }}) as b
     {% if not loop.last %}union all{% endif %}
     {%- else %}
     select * from published
