@@ -709,7 +709,8 @@ def test_history_records_the_run(built):
 
 def test_history_records_a_check_again_only_when_its_result_changed(tmp_path):
     """The history is a change log: a second run records nothing when nothing changed; a third,
-    after the FAP hours of one SAD changed, records exactly the checks whose result changed."""
+    after the FAP hours of one SAD changed, records exactly the checks whose result changed; a
+    check that disappears gets one 'removed' row, and no more while it stays absent."""
     db = tmp_path / "work.duckdb"
     _build_fixture(db)
     _dbt_run_checks(db, tmp_path, "first")
@@ -734,6 +735,29 @@ def test_history_records_a_check_again_only_when_its_result_changed(tmp_path):
     assert runs["first"] == len(before) and "unchanged" not in runs
     changed = {check_id for check_id, result in after.items() if before.get(check_id) != result}
     assert changed and recorded == changed, (changed, recorded)
+    # a check that is no longer produced (table w's TOTAL row deleted) is recorded once as removed
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("DELETE FROM staging.stg_deliberations__cells WHERE table_id = 'w' AND is_total")
+    finally:
+        con.close()
+    _dbt_run_checks(db, tmp_path, "removed")
+    _dbt_run_checks(db, tmp_path, "still removed")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT run_id, status, published_value, explanation FROM marts.reconciliation_history "
+            "WHERE check_id = 'w.total_row.n.l0072' ORDER BY evaluated_at"
+        ).fetchall()
+        removed_runs = {
+            r[0] for r in con.execute("SELECT run_id FROM marts.reconciliation_history WHERE status = 'removed'").fetchall()
+        }
+    finally:
+        con.close()
+    assert [(r[0], r[1]) for r in rows] == [("first", "not_evaluable"), ("removed", "removed")]
+    assert rows[1][2] is None and rows[1][3].startswith("Contrôle disparu : ce rafraîchissement ne le produit plus")
+    assert "Dernier résultat enregistré : not_evaluable (exécution first)" in rows[1][3]
+    assert removed_runs == {"removed"}
 
 
 # --------------------------------------------------------------------- Great Expectations verdicts

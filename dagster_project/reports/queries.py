@@ -54,7 +54,7 @@ def territory(con: duckdb.DuckDBPyConnection, code: str | None = None) -> dict:
         """
         SELECT t.*, r.territory_name AS region_name, r.name_of_fr AS region_of_fr, r.name_in_fr AS region_in_fr
         FROM marts.rpt_reports__territories t
-        LEFT JOIN marts.rpt_reports__territories r ON r.territory_code = t.region_code AND r.territory_level = 'region'
+        LEFT JOIN marts.rpt_reports__territories r ON r.territory_code = t.parent_code AND r.territory_level = 'region'
         WHERE t.territory_code = ?
         """,
         [code],

@@ -13,8 +13,9 @@ select
     t.territory_code,
     t.territory_name,
     t.territory_level,
-    -- the région as marts name it (R + its COG code), for a département; NULL otherwise
-    case when t.territory_level = 'department' then 'R' || t.region_code end as region_code,
+    -- the région's COG code, as in every mart ('32'), and its territory key ('R32'), for a département
+    case when t.territory_level = 'department' then t.region_code end as region_code,
+    case when t.territory_level = 'department' then 'R' || t.region_code end as parent_code,
     coalesce(g.name_of_fr, 'de ' || t.territory_name) as name_of_fr,
     coalesce(g.name_in_fr, 'en ' || t.territory_name) as name_in_fr,
     coalesce(g.grammatical_gender, 'm') as grammatical_gender,

@@ -6,7 +6,8 @@
 -- The Dagster dbt step sets AUTONOMY_RUN_ID to the Dagster run id (an environment variable rather
 -- than --vars, which would make dbt re-parse the whole project on every run); the dbt var
 -- `reconciliation_run_id` overrides it, and a manual `dbt build` records dbt's invocation id.
--- A retried build of the same run replaces its rows.
+-- A retried build of the same run replaces its rows. A check that stops being produced gets one
+-- row with status 'removed' (its last result stays readable in its earlier rows).
 -- Upgrades: a column added to the results is appended to the table (earlier rows NULL), and the
 -- figures of a check that could not be evaluated are NULL: a table created before either change
 -- is altered in place, its rows kept (the history continues).
@@ -48,4 +49,40 @@ where last_recorded.check_id is null
    or last_recorded.published_value is distinct from this_run.published_value
    or last_recorded.computed_value is distinct from this_run.computed_value
    or last_recorded.tolerance is distinct from this_run.tolerance
+
+union all
+
+-- a check this refresh no longer produces (its document, table, figure or rule left): one row
+-- saying so, status 'removed', figures NULL; nothing more while it stays absent
+select
+    cast('{{ run_id }}' as varchar) as run_id,
+    cast(current_timestamp as timestamp with time zone) as evaluated_at,
+    gone.suite,
+    gone.expectation,
+    gone.check_id,
+    gone.check_kind,
+    gone.document_id,
+    gone.source_line,
+    gone.table_id,
+    gone.measure,
+    cast(null as decimal(38, 10)) as published_value,
+    cast(null as decimal(38, 10)) as computed_value,
+    cast(null as decimal(38, 10)) as delta,
+    cast(null as decimal(38, 10)) as tolerance,
+    gone.severity,
+    false as passed,
+    'removed' as status,
+    'Contrôle disparu : ce rafraîchissement ne le produit plus (document, tableau, chiffre ou règle retiré ou '
+        || 'renommé). Dernier résultat enregistré : ' || gone.status || ' (exécution ' || gone.run_id || ').' as explanation,
+    cast(null as decimal(18, 6)) as tolerance_share,
+    false as is_low_power,
+    gone.source_kind
+from (
+    select *
+    from {{ this }}
+    where run_id <> '{{ run_id }}'
+    qualify row_number() over (partition by check_id order by evaluated_at desc, run_id desc) = 1
+) as gone
+where gone.status <> 'removed'
+  and gone.check_id not in (select check_id from this_run)
 {%- endif %}
