@@ -30,24 +30,27 @@ def test_counts_by_document_status_and_severity(con):
     series = {trace.name: list(trace.x) for trace in figure.data}
     assert series == {
         "Conformes – contrôles bloquants": [0, 0, 74, 0],  # the engine checks: 2025 allocation, FAP hours
-        "Conformes – contrôles non bloquants": [7, 204, 51, 101],
+        "Conformes – contrôles non bloquants": [7, 218, 51, 101],  # Nord: its 14 bonus rows checked both ways
         "Écarts acceptés – contrôles non bloquants": [0, 0, 0, 1],
-        "En écart – contrôles non bloquants": [0, 0, 1, 59],  # + the DRL adults TOTAL (issue 11, 6c), + 43 official
+        "En écart – contrôles non bloquants": [0, 0, 1, 52],
+        # 0-6 ans (no official series) and the DRL adults TOTAL over empty rows: never compared with 0
+        "Non évaluables – contrôles non bloquants": [0, 0, 0, 7],
     }
     assert figure.layout.barmode == "stack" and figure.layout.xaxis.title.text == "Contrôles (nombre)"
     headers, rows = chart.table
-    assert headers[-1] == "Total" and rows[-1] == ["Total", "74", "363", "1", "60", "498"]
+    assert headers[-1] == "Total" and rows[-1] == ["Total", "74", "377", "1", "53", "7", "512"]
     assert chart.sources[1].footnote().endswith(f"(fichier {DOC_001}.txt), lignes 259 à 261, 267 à 273, 281, 283 à 285, 287, 293 à 298, 303 à 308, "
                                                 "312, 314, 316, 318, 320, 324, 326, 357, 360 à 363, 365 à 368, 370 à 372, 374 et 566.")  # fmt: skip
     headline = {k: plain(v) for k, v in report.headline}
     assert headline == {
-        "Contrôles évalués": "498 sur 4 délibérations",
-        "Conformes": "437",
-        "En écart – contrôles non bloquants": "60",
+        "Contrôles évalués": "512 sur 4 délibérations",
+        "Conformes": "451",
+        "En écart – contrôles non bloquants": "53",
         "Écarts acceptés après examen": "1",
+        "Non évaluables (un chiffre manque : le contrôle échoue)": "7",
         "En écart – contrôles bloquants": "0 (un écart bloquant empêche toute publication)",
         # the official files' own checks (tests/test_opendata.py, test_opendata_cnsa.py check them against the files)
-        "Publications officielles : totaux imprimés comparés à la somme de leurs lignes": "74 126 contrôlés dans 6 fichiers, 9 en "
+        "Publications officielles : totaux imprimés comparés à la somme de leurs lignes": "83 883 contrôlés dans 6 fichiers, 22 en "
         "écart (contrôles non bloquants)",
         "Publications officielles : chiffres de la DREES comparés à ceux de son autre publication de la même année": "4 464 "
         "contrôlés dans 1 fichier, 0 en écart (contrôles bloquants)",
@@ -58,6 +61,10 @@ def test_counts_by_document_status_and_severity(con):
         "contrôlés dans 2 fichiers, 50 en écart (contrôles non bloquants)",
     }
     assert "Nombre de contrôles par délibération, statut et sévérité" in report.closing_html  # the table, visible
+    # the passed checks that could hardly fail, named with their printed line
+    low = report.closing_html[report.closing_html.index('id="peu-discriminants"') :]
+    assert "Contrôles conformes mais peu discriminants (2)" in low
+    assert "ACTP et ACFP" in low and "121 %" in low and "51 %" in low
 
 
 def _blocks(page: str) -> dict[str, str]:

@@ -336,9 +336,11 @@ def reconciliation_low_power(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return _frame(
         con,
         """
-        SELECT check_id, check_kind, document_id, source_line, table_id, measure, tolerance_share, explanation
-        FROM marts.reconciliation_checks
-        WHERE is_low_power AND source_kind = 'deliberation'
-        ORDER BY document_id, source_line, check_id
+        SELECT c.check_id, c.check_kind, c.document_id, c.source_line, c.table_id, c.measure, c.tolerance_share,
+               c.explanation, l.line_text
+        FROM marts.reconciliation_checks c
+        LEFT JOIN marts.document_lines l ON l.document_id = c.document_id AND l.source_line = c.source_line
+        WHERE c.is_low_power AND c.source_kind = 'deliberation'
+        ORDER BY c.document_id, c.source_line, c.check_id
         """,
     )

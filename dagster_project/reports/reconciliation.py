@@ -244,11 +244,12 @@ def _low_power(rows: pl.DataFrame, docs: dict[str, Document]) -> str:
         "grande part du chiffre contrôlé (plus d'un quart) : ils ne pourraient déceler qu'une erreur grossière."
     )
     table = html_table(
-        ["Délibération", "Ligne", "Contrôle", "Chiffre", "Tolérance / chiffre imprimé"],
+        ["Délibération", "Ligne", "Contrôle", "Chiffre", "Texte imprimé", "Tolérance / chiffre imprimé"],
         [[_document_label(docs[r["document_id"]]) if r["document_id"] in docs else r["document_id"], format_count(r["source_line"]),
-          KIND_LABELS.get(r["check_kind"], r["check_kind"]), r["measure"], f"{format_number(r['tolerance_share'] * 100, 0)} %"]
+          KIND_LABELS.get(r["check_kind"], r["check_kind"]), r["measure"], (r["line_text"] or "").replace("\t", " │ "),
+          f"{format_number(r['tolerance_share'] * 100, 0)} %"]
          for r in rows.iter_rows(named=True)],
-        numeric=[1, 4],
+        numeric=[1, 5],
     )  # fmt: skip
     return html_section(
         "peu-discriminants", f"Contrôles conformes mais peu discriminants ({format_count(rows.height)})", note + table
