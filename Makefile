@@ -151,8 +151,8 @@ whatif: prepare
 	$(BIN)/autonomy whatif --amount "$(AMOUNT)" $(if $(YEAR),--year $(YEAR)) $(if $(OUT),--out "$(OUT)")
 
 annex: prepare
-	@test -n "$(YEAR)" -a -n "$(AMOUNT)" || { echo "usage: make annex YEAR=2026 AMOUNT=912000 [OUT=folder]"; exit 2; }
-	$(BIN)/autonomy annex --year "$(YEAR)" --amount "$(AMOUNT)" $(if $(OUT),--out-dir "$(OUT)")
+	@test -n "$(YEAR)" -a -n "$(AMOUNT)" || { echo "usage: make annex YEAR=2026 AMOUNT=912000 [NUMBER=1] [OUT=folder]"; exit 2; }
+	$(BIN)/autonomy annex --year "$(YEAR)" --amount "$(AMOUNT)" $(if $(OUT),--out-dir "$(OUT)") $(if $(NUMBER),--number "$(NUMBER)")
 
 # Keeps .venv/ and what builds it (.cache/uv-bootstrap/, .cache/setup-python).
 clean:

@@ -57,7 +57,7 @@ def test_dbt_test_checks_name_the_table_the_column_and_the_consequence(checks, d
         assert ("Severity warn" in text) == (severity == "warn"), text
         described += 1
     assert (
-        described == len(tests) == 301
+        described == len(tests) == 311
     )  # each dbt test of the project is a check in the UI (the document kinds' staging models have one each)
 
 

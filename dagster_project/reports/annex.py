@@ -83,6 +83,11 @@ class Annex:
     fap_source: str  # the FAP exports: files, period, synthetic or not
     run_id: str  # the refresh that published the warehouse the annex is read from
     published_at: str
+    number: int = 1  # the annex's number in the deliberation it goes with (ANNEXE 1)
+
+    @property
+    def heading(self) -> str:
+        return f"ANNEXE {self.number}"
 
     @property
     def basis_year(self) -> int:
@@ -175,7 +180,7 @@ def parse_cents(value: Decimal | int | str) -> Decimal:
 # ------------------------------------------------------------------ the marts
 
 
-def read_annex(year: int, amount: Decimal, department_code: str | None = None) -> Annex:
+def read_annex(year: int, amount: Decimal, department_code: str | None = None, number: int = 1) -> Annex:
     """The allocation of `amount` for `year` on the FAP exports' hours, read from the marts."""
     with scratch_allocation(amount, year, department_code, hours_source=HOURS_SOURCE) as scratch:
         con = scratch.con
@@ -224,6 +229,7 @@ def read_annex(year: int, amount: Decimal, department_code: str | None = None) -
             fap_source=fap_source_text(con, totals.basis_year),
             run_id=refresh.get("run_id", "inconnue"),
             published_at=refresh.get("published_at", ""),
+            number=number,
         )
 
 
@@ -245,7 +251,7 @@ def annex_text(annex: Annex) -> str:
     lines = [
         f"DÉPARTEMENT {annex.department_of.upper()}",
         "",
-        "ANNEXE 1",
+        annex.heading,
         "",
         annex.title,
         "",
@@ -302,7 +308,7 @@ def annex_docx(annex: Annex) -> bytes:
         properties.created = properties.modified = datetime.fromisoformat(annex.published_at).replace(tzinfo=None)
 
     document.add_paragraph(f"Département {annex.department_of}", style=STYLE_COLLECTIVITY)
-    document.add_paragraph("ANNEXE 1", style=STYLE_TITLE)
+    document.add_paragraph(annex.heading, style=STYLE_TITLE)
     document.add_paragraph(annex.title, style=STYLE_SUBTITLE)
     document.add_paragraph(_typographic(annex.decision, annex.amount_eur), style=STYLE_TEXT)
 
@@ -492,11 +498,20 @@ def docx_to_pdf(docx: bytes, stem: str, command: str) -> bytes:
 
 
 def run_annex(
-    year: int | str, amount: Decimal | int | str, out_dir: Path | None = None, department_code: str | None = None
+    year: int | str,
+    amount: Decimal | int | str,
+    out_dir: Path | None = None,
+    department_code: str | None = None,
+    number: int | str = 1,
 ) -> AnnexResult:
-    """Reads the marts, makes the three files in memory, then writes them (all or nothing)."""
+    """Reads the marts, makes the three files in memory, then writes them (all or nothing).
+    number: the annex's number in the deliberation it goes with (its heading, ANNEXE <number>)."""
     year, amount = parse_year(year), parse_cents(amount)
-    annex = read_annex(year, amount, department_code)
+    if not str(number).isdigit() or int(number) < 1:
+        raise AnnexError(
+            f"annex number {number!r} is not a whole number from 1 (the heading is ANNEXE <number>). Nothing written."
+        )
+    annex = read_annex(year, amount, department_code, int(number))
     folder = out_dir or get_settings().reports_dir / ANNEX_DIR
     files = {
         folder / f"{annex.stem}.txt": annex_text(annex).encode("utf-8"),

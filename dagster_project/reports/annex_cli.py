@@ -22,6 +22,9 @@ def register(subparsers) -> None:
     parser.add_argument("--amount", required=True, help="envelope in euros and cents: 912000, 912000.50 or '912 000,50'")
     parser.add_argument("--department", help="COG code of the département (default: AUTONOMY_DEPARTMENT_CODE, 62)")
     parser.add_argument("--out-dir", type=Path, help="folder to write into (default: <reports>/annexes)")
+    parser.add_argument(
+        "--number", default="1", help="the annex's number in its deliberation, printed ANNEXE <number> (default 1)"
+    )
     parser.set_defaults(func=_annex)
 
 
@@ -30,7 +33,7 @@ def _annex(args: argparse.Namespace) -> int:
     from .whatif import WhatifError
 
     try:
-        result = run_annex(args.year, args.amount, out_dir=args.out_dir, department_code=args.department)
+        result = run_annex(args.year, args.amount, out_dir=args.out_dir, department_code=args.department, number=args.number)
     except WhatifError as exc:
         print(f"annex failed: {exc}")
         return 1

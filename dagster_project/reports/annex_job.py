@@ -10,6 +10,7 @@ from pydantic import Field
 class AnnexConfig(dg.Config):
     year: int = Field(description="Year of the envelope, e.g. 2026")
     amount: str = Field(description='Envelope in euros and cents, quoted: "912000" or "912000,50"')
+    number: int = Field(default=1, description="The annex's number in its deliberation, printed ANNEXE <number>")
 
 
 @dg.op(
@@ -28,7 +29,7 @@ def write_annex(context: dg.OpExecutionContext, config: AnnexConfig):
     from .whatif import WhatifError
 
     try:
-        result = run_annex(config.year, config.amount)
+        result = run_annex(config.year, config.amount, number=config.number)
     except WhatifError as exc:
         raise dg.Failure(description=f"annex not written: {exc}") from None
     annex = result.annex
