@@ -3,17 +3,9 @@
 overlap: the Gers is '32'; FRMET, DROM, FR), and a region_code column the région's COG code, whose
 territory is 'R' + it."""
 
-import duckdb
 import pytest
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def con(published):
-    connection = duckdb.connect(str(published.warehouse), read_only=True)
-    yield connection
-    connection.close()
 
 
 def _columns(con, like: str) -> list[tuple[str, str]]:

@@ -231,3 +231,17 @@
         ('official_drees_aah', 'stg_drees__aah_recipients'),
     ]) }}
 {%- endmacro %}
+
+{#- The printed figures a formula rule checks, with its inputs i0, i1... looked up for each (LATERAL,
+    NULL when the document does not print one): the rule applies to a document that prints at
+    least one of its inputs. The FROM and WHERE of the formula model and of the coverage contract. -#}
+{% macro formula_rows(rule) -%}
+    from (select * from figures where {{ published_predicate(rule.published) }}) as p
+    {%- for reference in rule.inputs %}
+    left join lateral {{ input_lookup(reference) }} as i{{ loop.index0 }} on true
+    {%- endfor %}
+    where false
+    {%- for reference in rule.inputs %}
+        or coalesce(i{{ loop.index0 }}.found, 0) > 0
+    {%- endfor %}
+{%- endmacro %}

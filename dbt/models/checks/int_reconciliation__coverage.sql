@@ -74,14 +74,7 @@ formulas_printed as (
     {%- set name = sql_string(rule.name) ~ (" || '.' || p.figure_id" if published_by_figure(rule.published) else '') %}
     select {{ sql_string(rule.suite) }} as suite, {{ sql_string(rule.expectation) }} as expectation,
            {{ check_id('p.table_id', sql_string(rule.kind), name, 'p.source_line') }} as check_id
-    from (select * from figures where {{ published_predicate(rule.published) }}) as p
-    {%- for reference in rule.inputs %}
-    left join lateral {{ input_lookup(reference) }} as i{{ loop.index0 }} on true
-    {%- endfor %}
-    where false
-    {%- for reference in rule.inputs %}
-        or coalesce(i{{ loop.index0 }}.found, 0) > 0
-    {%- endfor %}
+    {{ formula_rows(rule) }}
     {% if not loop.last %}union all{% endif %}
 {%- else %}
     select null::varchar as suite, null::varchar as expectation, null::varchar as check_id

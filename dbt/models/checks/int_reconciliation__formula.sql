@@ -50,15 +50,7 @@ evaluated as (
                      || ' : le chiffre ne peut pas être recalculé.'
         {%- endfor %}
         end as hint_if_failed
-    from (select * from figures where {{ published_predicate(rule.published) }}) as p
-    {%- for reference in rule.inputs %}
-    left join lateral {{ input_lookup(reference) }} as i{{ loop.index0 }} on true
-    {%- endfor %}
-    -- the rule applies to a document that prints at least one of its inputs
-    where false
-    {%- for reference in rule.inputs %}
-        or coalesce(i{{ loop.index0 }}.found, 0) > 0
-    {%- endfor %}
+    {{ formula_rows(rule) }}
     {% if not loop.last %}union all{% endif %}
 {%- else %}
     {{ no_evaluation() }}

@@ -69,33 +69,6 @@ drees_area_sums as (
     group by all
 ),
 
-drees_national as (
-    select
-        t.*,
-        'national_totals' as rule_name,
-        case when t.territory_code = 'FR' then f.value + o.value else s.summed end as computed,
-        -- printed totals summed (France = two of them), whose rounding adds to the tolerance
-        case when t.territory_code = 'FR' then 2 else 0 end as rounded_inputs,
-        case when t.territory_code = 'FR' then 'total France métropolitaine + total DROM imprimés'
-             else 'somme des ' || coalesce(s.summed_rows, 0) || ' départements imprimés' end as computed_desc,
-        case
-            when t.territory_code = 'FR' and o.value is null then 'Le total DROM n''est pas imprimé : la somme ne peut pas être faite.'
-            when t.territory_code = 'FR' and f.value is null
-                then 'Le total France métropolitaine n''est pas imprimé : la somme ne peut pas être faite.'
-            when t.territory_code <> 'FR' and s.summed is null then 'Aucun département imprimé : le total ne peut pas être vérifié.'
-        end as reason_missing
-    from drees_totals as t
-    left join drees_area_sums as s
-      on s.suite = t.suite and s.edition = t.edition and s.sheet = t.sheet
-     and s.header_as_printed = t.header_as_printed and s.area = t.territory_code
-    left join drees_totals as f
-      on f.suite = t.suite and f.edition = t.edition and f.sheet = t.sheet
-     and f.header_as_printed = t.header_as_printed and f.territory_code = 'FRMET'
-    left join drees_totals as o
-      on o.suite = t.suite and o.edition = t.edition and o.sheet = t.sheet
-     and o.header_as_printed = t.header_as_printed and o.territory_code = 'DROM'
-),
-
 drees_region_sums as (
     select suite, edition, sheet, header_as_printed, region_territory, sum(value) as summed,
            count(value) as summed_rows
@@ -139,30 +112,43 @@ region_area_sums as (
     group by all
 ),
 
-drees_regional_totals as (
+{#- The France métropolitaine, DROM and France rows of a block against what they total: the
+    départements of the département block (national_totals), the régions of the regional block
+    (regional_block_totals); France = the two printed totals, whose rounding adds to the tolerance. #}
+{%- set area_checks = [
+    {'cte': 'drees_national', 'rule': 'national_totals', 'totals': 'drees_totals', 'sums': 'drees_area_sums',
+     'parts': 'départements imprimés', 'where': '', 'none': 'Aucun département imprimé'},
+    {'cte': 'drees_regional_totals', 'rule': 'regional_block_totals', 'totals': 'region_totals', 'sums': 'region_area_sums',
+     'parts': 'régions imprimées', 'where': ' sous les régions', 'none': 'Aucune région imprimée'},
+] %}
+{%- for area in area_checks %}
+{{ area.cte }} as (
     select
         t.*,
-        'regional_block_totals' as rule_name,
+        '{{ area.rule }}' as rule_name,
         case when t.territory_code = 'FR' then f.value + o.value else s.summed end as computed,
         case when t.territory_code = 'FR' then 2 else 0 end as rounded_inputs,
-        case when t.territory_code = 'FR' then 'total France métropolitaine + total DROM imprimés sous les régions'
-             else 'somme des ' || coalesce(s.summed_rows, 0) || ' régions imprimées' end as computed_desc,
+        case when t.territory_code = 'FR' then 'total France métropolitaine + total DROM imprimés{{ area.where }}'
+             else 'somme des ' || coalesce(s.summed_rows, 0) || ' {{ area.parts }}' end as computed_desc,
         case
-            when t.territory_code = 'FR' and (o.value is null or f.value is null)
-                then 'Un total métropole ou DROM du bloc régional n''est pas imprimé : la somme ne peut pas être faite.'
-            when t.territory_code <> 'FR' and s.summed is null then 'Aucune région imprimée : le total ne peut pas être vérifié.'
+            when t.territory_code = 'FR' and o.value is null
+                then 'Le total DROM{{ area.where }} n''est pas imprimé : la somme ne peut pas être faite.'
+            when t.territory_code = 'FR' and f.value is null
+                then 'Le total France métropolitaine{{ area.where }} n''est pas imprimé : la somme ne peut pas être faite.'
+            when t.territory_code <> 'FR' and s.summed is null then '{{ area.none }} : le total ne peut pas être vérifié.'
         end as reason_missing
-    from region_totals as t
-    left join region_area_sums as s
+    from {{ area.totals }} as t
+    left join {{ area.sums }} as s
       on s.suite = t.suite and s.edition = t.edition and s.sheet = t.sheet
      and s.header_as_printed = t.header_as_printed and s.area = t.territory_code
-    left join region_totals as f
+    left join {{ area.totals }} as f
       on f.suite = t.suite and f.edition = t.edition and f.sheet = t.sheet
      and f.header_as_printed = t.header_as_printed and f.territory_code = 'FRMET'
-    left join region_totals as o
+    left join {{ area.totals }} as o
       on o.suite = t.suite and o.edition = t.edition and o.sheet = t.sheet
      and o.header_as_printed = t.header_as_printed and o.territory_code = 'DROM'
 ),
+{% endfor %}
 
 drees_blocks as (
     select
