@@ -18,8 +18,13 @@ from conftest import DEV_INSTANCE_YAML, PROJECT, Paths
 
 RUN_ID = re.compile(r"\brun ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b")
 STALE_LINE = re.compile(r"^  - (\S+) : (.+)$", re.M)
-# Columns that say when or by which run a row was written: not part of a table's content.
-VOLATILE_COLUMNS = {"run_id", "loaded_at", "dbt_invocation_id", "published_at"}
+# Columns that say when or by which run a row was written (a file's load time, a dbt run): not
+# part of a table's content.
+VOLATILE_COLUMNS = {"run_id", "dbt_invocation_id", "published_at", "evaluated_at"}
+
+
+def _volatile(column: str) -> bool:
+    return column in VOLATILE_COLUMNS or column.endswith("loaded_at")
 
 
 def copy_code(dest: Path) -> Path:
@@ -109,14 +114,16 @@ def table_hashes(warehouse: Path, skip: frozenset[str] = frozenset({"meta.refres
     try:
         columns: dict[str, list[str]] = {}
         for schema, table, column in con.execute(
-            "SELECT schema_name, table_name, column_name FROM duckdb_columns() ORDER BY schema_name, table_name, column_index"
+            "SELECT c.schema_name, c.table_name, c.column_name FROM duckdb_columns() c "
+            "JOIN duckdb_tables() t USING (database_name, schema_name, table_name) "
+            "WHERE NOT t.internal AND NOT t.temporary ORDER BY c.schema_name, c.table_name, c.column_index"
         ).fetchall():
             columns.setdefault(f"{schema}.{table}", []).append(column)
         hashes = {}
         for name, cols in sorted(columns.items()):
             if name in skip:
                 continue
-            kept = [c for c in cols if c not in VOLATILE_COLUMNS]
+            kept = [c for c in cols if not _volatile(c)]
             schema, table = name.split(".", 1)
             quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in kept)
             rows = con.execute(f'SELECT {quoted} FROM "{schema}"."{table}"').fetchall()
