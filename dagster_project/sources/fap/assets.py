@@ -127,7 +127,7 @@ def fap_monthly_exports(context: dg.AssetExecutionContext, refresh_lock: Refresh
         try:
             for month in months:
                 try:
-                    result = load.load_month(con, files[month], key, context.run_id, known.get(month))
+                    result = load.load_month(con, files[month], key, context.run_id, known.get(month), cache)
                 except FileRejected as exc:
                     rejected.append(exc.errors)
                     context.log.error(str(exc.errors))
