@@ -37,7 +37,7 @@ export AUTONOMY_OPENDATA_MIRROR
 .PHONY: FORCE help setup run test lint format bench-refresh ui docs prepare clean whatif annex docs-build check-reports fap-sample bench serve rollback opendata bench-opendata
 
 help:
-	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
+	@echo "make run    refresh what changed: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/); nothing new: says so in seconds (autonomy refresh --full rebuilds everything)"
 	@echo "make test   the test suite"
 	@echo "make lint   ruff (check, format) and sqlfluff (dbt models); make format fixes what they can"
 	@echo "make ui     Dagster UI on http://127.0.0.1:3000, in the foreground, Ctrl-C stops it (full refresh: Jobs > refresh > Materialize all; AUTONOMY_UI_PORT=3100 to change)"
@@ -52,7 +52,7 @@ help:
 	@echo "make fap-sample  the synthetic 2024 FAP exports in raw/fap/, unless it already holds monthly exports"
 	@echo "make bench  FAP ingestion benchmark (10 M and 50 M lines; several GB in benchmarks/data/, ~1 h)"
 	@echo "make bench-opendata  loading every official file, 5 runs against a bare fastexcel read (target <= 10 s)"
-	@echo "make bench-refresh  the refresh 5 times into temporary paths: median and per-step breakdown -> benchmarks/RESULTS.md"
+	@echo "make bench-refresh  nothing new, one FAP month, one official file, full: 5 rounds into temporary paths, medians and ratios to the full rebuild -> benchmarks/RESULTS.md"
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 

@@ -11,6 +11,7 @@ import dagster as dg
 from ...common import OWNERS, input_refused, table_metadata
 from ...core.errors import InputError
 from ...settings import get_settings
+from ...versions import Inputs, deliberations_code_version, hash_cache
 from ...warehouse.connections import connect_work
 from ...warehouse.lock import RefreshLockResource
 from ..opendata.cog import department_codes
@@ -41,6 +42,7 @@ def _specs() -> list[dg.AssetSpec]:
             tags={"layer": "raw"},
             kinds={"duckdb"},
             owners=OWNERS,
+            code_version=deliberations_code_version(),
         )
         for name, description in LONG_TABLES.items()
     ]
@@ -69,6 +71,9 @@ def read_checked(settings) -> RawLoad:
 )
 def deliberations(context: dg.AssetExecutionContext, refresh_lock: RefreshLockResource):
     settings = get_settings()
+    cache = hash_cache(settings)
+    version = dg.DataVersion(Inputs(settings, cache).deliberations())  # of the files as they are before reading
+    cache.save()
     try:
         load = read_checked(settings)
     except InputError as exc:
@@ -81,4 +86,4 @@ def deliberations(context: dg.AssetExecutionContext, refresh_lock: RefreshLockRe
         for key in context.selected_asset_keys:
             metadata = table_metadata(con, RAW_SCHEMA, key.path[-1])
             metadata["documents"] = ", ".join(d.document_id for d in load.documents) or "none"
-            yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+            yield dg.MaterializeResult(asset_key=key, metadata=metadata, data_version=version)

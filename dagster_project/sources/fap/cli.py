@@ -8,13 +8,14 @@ from pathlib import Path
 
 def _generate(args: argparse.Namespace) -> int:
     from ...settings import get_settings
-    from . import generate
-    from .files import monthly_files
+    from .contract import EXPORT_PATTERN
 
     settings = get_settings()
     fap_dir = settings.fap_dir
-    if args.if_no_exports and monthly_files(fap_dir, strict=False):
-        return 0  # real (or earlier) exports are there: never mix synthetic months in
+    if args.if_no_exports and fap_dir.is_dir() and any(EXPORT_PATTERN.match(p.name) for p in fap_dir.iterdir()):
+        return 0  # real (or earlier) exports are there: never mix synthetic months in (and `make run` goes on at once)
+    from . import generate
+
     if args.departments == 1 and args.lines is None and args.out is None and args.start is None:
         department = settings.department_code
         if department not in generate.registry_departments(fap_dir):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import re
 from dataclasses import dataclass, field
@@ -126,11 +127,15 @@ def read_opendata(manifest: Path, folder: Path, files: list[SourceFile] | None =
 
 
 def fingerprint(manifest: Path, files: list[SourceFile]) -> str:
-    """What the raw tables are a function of: the manifest, the loader's code and every file's
-    sha256. Equal fingerprints: reading the files again would write the same tables."""
+    """What the raw tables are a function of: the manifest, the loader's code (the modules that
+    read the files, and the module of `replace_table`, which writes them with their comments), the column and
+    table comments it writes, and every file's sha256. Equal fingerprints: reading the files
+    again would write the same tables, comments included."""
     digest = hashlib.sha256(manifest.read_bytes())
     for module in LOADER_MODULES:
         digest.update((Path(__file__).parent / module).read_bytes())
+    digest.update(Path(inspect.getsourcefile(replace_table)).read_bytes())  # replace_table and its helpers
+    digest.update(json.dumps([COMMENTS, LOADS_COMMENTS], sort_keys=True, ensure_ascii=False).encode())
     for source in sorted(files, key=lambda f: f.relative):
         digest.update(f"{source.relative}\0{source.sha256}\n".encode())
     return digest.hexdigest()

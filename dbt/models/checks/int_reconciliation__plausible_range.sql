@@ -56,7 +56,7 @@ establishments as (
             label_fr || ' ' || {{ french_number('value', 2) }} || ' € (fourchette ' || {{ french_number('plausible_low_eur', 2) }}
             || ' à ' || {{ french_number('plausible_high_eur', 2) }} || ' €)', ' ; ' order by column_order
         ) filter (where beyond > 0) as outside,
-        string_agg(distinct rationale, ' ') filter (where beyond > 0) as rationales
+        string_agg(distinct rationale, ' ' order by rationale) filter (where beyond > 0) as rationales
     from ranged
     group by finess, edition
 ),
