@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +87,18 @@ def make_department_paths(root: Path, department: str, documents: tuple[str, ...
     return Paths(root, raw, root / "warehouse" / "autonomy.duckdb", root / "reports", department)
 
 
+@contextmanager
+def tree_environment(p: Paths):
+    """The tree's settings in the environment, DAGSTER_HOME and the test-only variables unset (a
+    refresh then runs in an ephemeral instance), for the duration only."""
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in p.env.items():
+            mp.setenv(key, value)
+        for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
+            mp.delenv(key, raising=False)
+        yield
+
+
 def refresh_tree(p: Paths):
     """One refresh of a tree in an ephemeral Dagster instance, its settings in the environment
     for the duration only: (Paths, RefreshSummary)."""
@@ -93,13 +106,8 @@ def refresh_tree(p: Paths):
 
     from dagster_project.refresh import run_refresh
 
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in p.env.items():
-            mp.setenv(key, value)
-        for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
-            mp.delenv(key, raising=False)
-        with dg.DagsterInstance.ephemeral() as instance:
-            summary = run_refresh(instance=instance)
+    with tree_environment(p), dg.DagsterInstance.ephemeral() as instance:
+        summary = run_refresh(instance=instance)
     return p, summary
 
 
@@ -228,25 +236,75 @@ def paths(tmp_path, monkeypatch) -> Paths:
     return p
 
 
-@pytest.fixture(scope="session")
-def _published_session(tmp_path_factory):
-    """One full refresh on the real seeds, shared by the tests that only read its results: its
-    files and, in a Dagster instance kept for the session, its run (events, metadata)."""
+def _shared_base(tmp_path_factory) -> Path:
+    """Where the trees every process of the session shares live: under pytest-xdist, the run's
+    common base temp (the parent of each worker's own); else this process's base temp."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def shared_tree(tmp_path_factory, name: str, build):
+    """`build(folder)` run ONCE per test session, whatever the number of pytest-xdist workers: a
+    session-scoped fixture runs once per worker, so with 2 workers a tree both use was refreshed
+    twice. The first worker to need it builds it under a file lock in the shared base temp; the
+    others wait for the lock and reuse the tree and `build`'s (pickled) result. A build that
+    failed is not tried again: every worker reports the first failure. For read-only users only:
+    a test that changes a tree works on a copy of it (`published_copy`)."""
+    import fcntl
+    import pickle
+
+    shared = _shared_base(tmp_path_factory) / "shared_trees"
+    shared.mkdir(exist_ok=True)
+    folder, outcome_file = shared / name, shared / f"{name}.pickle"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not outcome_file.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                outcome = ("built", build(folder))
+            except Exception as exc:
+                outcome_file.write_bytes(pickle.dumps(("failed", f"{type(exc).__name__}: {exc}")))
+                raise
+            outcome_file.write_bytes(pickle.dumps(outcome))
+        status, value = pickle.loads(outcome_file.read_bytes())
+    if status == "failed":
+        pytest.fail(f"the shared tree {name!r} failed to build (in another worker): {value}", pytrace=False)
+    return value
+
+
+def _instance_at(home: Path):
+    """The Dagster instance of `home` (its dagster.yaml: the checkout's; its pooled event log finds
+    its folder through DAGSTER_HOME, set while it is made)."""
     import dagster as dg
 
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DAGSTER_HOME", str(home))
+        return dg.DagsterInstance.from_config(str(home))
+
+
+def _build_published(folder: Path):
+    """The session's refresh on the real seeds, its run recorded in an on-disk Dagster instance
+    (the checkout's instance config) beside the tree, so that every worker can read its events."""
     from dagster_project.refresh import run_refresh
 
-    p = make_paths(tmp_path_factory.mktemp("published"))
-    instance = dg.DagsterInstance.ephemeral()
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in p.env.items():
-            mp.setenv(key, value)
-        for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
-            mp.delenv(key, raising=False)
+    p = make_paths(folder / "tree")
+    instance_dir = folder / "dagster_home"
+    instance_dir.mkdir()
+    shutil.copy(DEV_INSTANCE_YAML, instance_dir / "dagster.yaml")
+    with tree_environment(p), _instance_at(instance_dir) as instance:
         summary = run_refresh(instance=instance)
     assert summary.published, summary.render()
-    yield p, instance, summary
-    instance.dispose()
+    return p, instance_dir, summary
+
+
+@pytest.fixture(scope="session")
+def _published_session(tmp_path_factory):
+    """One full refresh on the real seeds for the whole session (all workers), shared by the tests
+    that only read its results: its files and, in a Dagster instance on disk, its run (events, metadata)."""
+    p, instance_dir, summary = shared_tree(tmp_path_factory, "published", _build_published)
+    with _instance_at(instance_dir) as instance:
+        yield p, instance, summary
 
 
 @pytest.fixture(scope="session")
@@ -261,32 +319,37 @@ def published_run(_published_session):
     return _published_session[1], _published_session[2]
 
 
+def _department_tree(tmp_path_factory, name: str, department: str, documents: tuple[str, ...] = ()):
+    """(Paths, RefreshSummary) of a département's tree, refreshed once for the session (shared_tree)."""
+    return shared_tree(tmp_path_factory, name, lambda folder: refresh_tree(make_department_paths(folder, department, documents)))
+
+
 @pytest.fixture(scope="session")
 def published_gironde(tmp_path_factory):
     """A refresh for AUTONOMY_DEPARTMENT_CODE=33 (Gironde) with an empty deliberations folder and no
     FAP export (the registry does not know its SAD): official sources only. (Paths, RefreshSummary)."""
-    return refresh_tree(make_department_paths(tmp_path_factory.mktemp("gironde"), "33"))
+    return _department_tree(tmp_path_factory, "gironde", "33")
 
 
 @pytest.fixture(scope="session")
 def published_corse_du_sud(tmp_path_factory):
     """AUTONOMY_DEPARTMENT_CODE=2A (Corse-du-Sud: DREES prints Corsica whole as 20 in some years),
     no deliberation. (Paths, RefreshSummary)."""
-    return refresh_tree(make_department_paths(tmp_path_factory.mktemp("corse_du_sud"), "2A"))
+    return _department_tree(tmp_path_factory, "corse_du_sud", "2A")
 
 
 @pytest.fixture(scope="session")
 def published_guadeloupe(tmp_path_factory):
     """AUTONOMY_DEPARTMENT_CODE=971 (Guadeloupe: no outline on the metropolitan map), no deliberation.
     (Paths, RefreshSummary)."""
-    return refresh_tree(make_department_paths(tmp_path_factory.mktemp("guadeloupe"), "971"))
+    return _department_tree(tmp_path_factory, "guadeloupe", "971")
 
 
 @pytest.fixture(scope="session")
 def published_nord(tmp_path_factory):
     """Nord's own deployment: AUTONOMY_DEPARTMENT_CODE=59, document 004 alone in the manifest and the
     folder. (Paths, RefreshSummary)."""
-    return refresh_tree(make_department_paths(tmp_path_factory.mktemp("nord"), "59", (DOC_004,)))
+    return _department_tree(tmp_path_factory, "nord", "59", (DOC_004,))
 
 
 @pytest.fixture(scope="module")
@@ -335,17 +398,37 @@ def update_manifest_hash(deliberations: Path, document_id: str) -> None:
     manifest.write_text("\n".join(lines), encoding="utf-8")
 
 
+def copy_tree(tree: Paths, root: Path) -> Paths:
+    """A private copy of a built tree (raw, work database, published file, reports) at `root`."""
+    shutil.copytree(tree.root, root)
+    return Paths(root=root, raw=root / "raw", warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
+
+
 @pytest.fixture
 def published_copy(published, tmp_path, monkeypatch) -> Paths:
     """A private copy of the session's published tree (raw, work database, published file)."""
-    root = tmp_path / "copy"
-    shutil.copytree(published.root, root)
-    p = Paths(root=root, raw=root / "raw", warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
+    p = copy_tree(published, tmp_path / "copy")
     for key, value in p.env.items():
         monkeypatch.setenv(key, value)
     for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
         monkeypatch.delenv(key, raising=False)
     return p
+
+
+@pytest.fixture(scope="session")
+def published_again(published, tmp_path_factory):
+    """A copy of the session's tree refreshed a second time on the same inputs, once for the
+    session (shared_tree): what the tests comparing two consecutive refreshes read (idempotence,
+    stable SAD keys), instead of a second refresh each. (Paths, RefreshSummary)."""
+
+    def build(folder: Path):
+        from dagster_project.refresh import run_refresh
+
+        p = copy_tree(published, folder / "tree")
+        with tree_environment(p):
+            return p, run_refresh()
+
+    return shared_tree(tmp_path_factory, "published_again", build)
 
 
 def run_step(step: str):
