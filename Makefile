@@ -107,6 +107,10 @@ PYTEST_WORKERS ?= 2
 test: prepare lint
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
+# The inner loop: everything but the tests that run refreshes of their own (marked slow).
+test-fast: prepare lint
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not slow"
+
 # Style: ruff (Python: lint and format) and sqlfluff (dbt models, dbt templater, DuckDB dialect).
 # sqlfluff's dbt templater opens the profile's database: give it a scratch file, never the work one.
 LINT_DB := $(CURDIR)/.cache/sqlfluff/lint.duckdb

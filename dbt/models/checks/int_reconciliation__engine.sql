@@ -31,6 +31,12 @@ allocated as (
 
 -- every printed row of the annex (each SAD and the TOTAL): a row our split gives no amount for
 -- is not evaluable, never compared with zero
+allocated_totals as (
+    select envelope_id, sum(amount_computed_eur) as amount_computed_eur
+    from allocated
+    group by envelope_id
+),
+
 allocation_per_sad as (
     select p.value as published_value, a.amount_computed_eur as computed_value,
            p.document_id, p.source_line, p.table_id, p.column_header as measure,
@@ -41,11 +47,17 @@ allocation_per_sad as (
     where not p.is_total
     union all
     -- our total against the printed TOTAL row
-    select p.value, (select sum(a.amount_computed_eur) from allocated as a where a.envelope_id = e.envelope_id),
+    select p.value, t.amount_computed_eur,
            p.document_id, p.source_line, p.table_id, p.column_header, 'TOTAL', p.printed_decimals
     from printed as p
     inner join split_envelopes as e on e.table_id = p.table_id and p.kind_column = e.published_amount_column
+    left join allocated_totals as t on t.envelope_id = e.envelope_id
     where p.is_total
+),
+
+table_documents as (
+    select distinct table_id, document_id
+    from {{ ref('stg_deliberations__cells') }}
 ),
 
 synthetic_fap as (
@@ -65,7 +77,7 @@ hours_per_sad as (
     from {{ ref('fap_annex_hours_comparison') }} as f
     left join {{ ref('stg_deliberations__cells') }} as c
       on c.table_id = f.table_id and c.source_line = f.source_line and c.kind_column = 'hours_billed'
-    left join (select distinct table_id, document_id from {{ ref('stg_deliberations__cells') }}) as d on d.table_id = f.table_id
+    left join table_documents as d on d.table_id = f.table_id
     left join synthetic_fap as s on s.year = f.reference_year
 ),
 
