@@ -66,10 +66,8 @@ def test_a_departement_with_no_deliberation_publishes_the_official_sources(reque
     assert con.execute("SELECT count(*) FROM raw.documents").fetchall() == [(0,)]
     for mart in ("indicator_values", "envelopes", "sad_activity", "sad_compensations", "budget_lines", "payment_schedules"):
         assert con.execute(f"SELECT count(*) FROM marts.{mart}").fetchall() == [(0,)], mart
-    kinds = dict(
-        con.execute("SELECT check_kind = 'official_total', count(*) FROM marts.reconciliation_checks GROUP BY 1").fetchall()
-    )
-    assert kinds.get(False, 0) == 0 and kinds[True] > 70_000
+    kinds = dict(con.execute("SELECT source_kind, count(*) FROM marts.reconciliation_checks GROUP BY 1").fetchall())
+    assert "deliberation" not in kinds and kinds["official_publication"] > 100_000
     assert con.execute("SELECT count(*) FROM marts.official_rates WHERE territory_code = ?", [code]).fetchall()[0][0] > 0
     # the reports are about the département, named from the COG
     (focus,) = con.execute("SELECT territory_code, territory_name FROM marts.rpt_reports__territories WHERE is_focus").fetchall()

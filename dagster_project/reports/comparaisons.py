@@ -164,8 +164,9 @@ def _places(con: duckdb.DuckDBPyConnection, focus_code: str) -> list[dict]:
     population estimate (neighbour), the région, France métropolitaine and France."""
     frame = _frame(
         con,
-        "SELECT role, territory_code, territory_name, territory_level, region_code FROM marts.rpt_reports__places "
-        "ORDER BY display_order",
+        "SELECT p.role, p.territory_code, p.territory_name, p.territory_level, p.region_code, t.agreement_suffix "
+        "FROM marts.rpt_reports__places AS p LEFT JOIN marts.rpt_reports__territories AS t USING (territory_code) "
+        "ORDER BY p.display_order",
     )
     if frame.filter((pl.col("role") == "focus") & (pl.col("territory_code") == focus_code)).height != 1:
         raise LookupError(f"marts.territories has no département {focus_code!r} (AUTONOMY_DEPARTMENT_CODE)")
@@ -395,7 +396,12 @@ def _map_chart(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, places: list[
     for name, code in wholes:
         parts = [f"{r['territory_name']} ({r['territory_code']})" for r in records if r["value_code"] == code]
         notes.append(
-            f"{_and(parts)} : la DREES publie en {year} un seul chiffre pour l'ensemble (« {name} », {code}), reporté sur chacun."
+            f"{_and(parts)} : la DREES publie en {year} un seul chiffre pour l'ensemble, « {name} » ({code}), reporté sur chacun."
+        )
+    if focus["territory_code"] not in {r["territory_code"] for r in records}:
+        notes.append(
+            f"{focus['territory_name']} ({focus['territory_code']}) : pas de contour sur cette carte des départements "
+            "métropolitains ; son taux et son rang sont dans le graphique des rangs et les séries ci-dessous."
         )
     missing = [labels[i] for i in hidden if labels[i] not in masked]
     if missing:
@@ -411,7 +417,7 @@ def _map_chart(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, places: list[
     ]  # fmt: skip
     return Chart(
         "carte_apa",
-        f"{MAP_INDICATOR.title}, par département métropolitain, en {year} ({focus['territory_name']} entouré)",
+        f"{MAP_INDICATOR.title}, par département métropolitain, en {year} {maps.focus_in_title(focus, records)}",
         figure,
         [source],
         notes=notes,

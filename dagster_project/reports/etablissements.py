@@ -115,7 +115,11 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 def _places(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     """The compared territories by role (marts.rpt_reports__places): focus, region, metropolitan, country."""
-    frame = _frame(con, "SELECT * FROM marts.rpt_reports__places ORDER BY display_order")
+    frame = _frame(
+        con,
+        "SELECT p.*, t.agreement_suffix FROM marts.rpt_reports__places AS p "
+        "LEFT JOIN marts.rpt_reports__territories AS t USING (territory_code) ORDER BY p.display_order",
+    )
     places = {r["role"]: r for r in frame.iter_rows(named=True)}
     code = queries.report_department()
     if places.get("focus", {}).get("territory_code") != code:
@@ -313,7 +317,7 @@ def _price_map_chart(rows: pl.DataFrame, focus: dict, of: str) -> Chart:
     return Chart(
         "carte_prix",
         f"Prix médian de l'hébergement permanent en chambre seule des EHPAD, par département métropolitain, en {edition} "
-        f"({focus['territory_name']} entouré)",
+        f"{maps.focus_in_title(focus, records)}",
         figure,
         [_cnsa_source(files, [edition], "toutes les lignes de l'édition"), outline],
         notes=notes,
@@ -539,7 +543,7 @@ def _mdph_map_chart(rows: pl.DataFrame, focus: dict, of: str) -> Chart:
     return Chart(
         "carte_mdph",
         f"{label_of} : délai moyen de traitement à la MDPH, par département métropolitain, {when} "
-        f"({focus['territory_name']} entouré)",
+        f"{maps.focus_in_title(focus, records)}",
         figure,
         [
             FileSource(

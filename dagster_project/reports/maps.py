@@ -106,3 +106,12 @@ def frame_metropolitan(figure: go.Figure) -> None:
         projection={"type": "conic conformal", "parallels": [44, 49]},
         bgcolor="#ffffff",
     )
+
+
+def focus_in_title(focus: dict, records: list[dict]) -> str:
+    """What a metropolitan map's title says of the home département: "(Gironde entourée)", the
+    participle agreeing with the name (agreement_suffix, marts.rpt_reports__territories); an
+    overseas département has no outline on it, and the title says so."""
+    if focus["territory_code"] in {r["territory_code"] for r in records}:
+        return f"({focus['territory_name']} entouré{focus.get('agreement_suffix') or ''})"
+    return f"({focus['territory_name']} : pas de contour sur la carte métropolitaine)"
