@@ -39,6 +39,7 @@ export AUTONOMY_OPENDATA_MIRROR
 help:
 	@echo "make run    refresh what changed: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/); nothing new: says so in seconds (autonomy refresh --full rebuilds everything)"
 	@echo "make test   the test suite"
+	@echo "make test-fast   the inner loop: all but the tests that run refreshes of their own (marked slow)"
 	@echo "make lint   ruff (check, format) and sqlfluff (dbt models); make format fixes what they can"
 	@echo "make ui     Dagster UI on http://127.0.0.1:3000, in the foreground, Ctrl-C stops it (full refresh: Jobs > refresh > Materialize all; AUTONOMY_UI_PORT=3100 to change)"
 	@echo "make serve  production services in the foreground: Dagster webserver + daemon (nightly schedule, alerts); Ctrl-C stops both"

@@ -7,8 +7,10 @@ trees, each refreshed once for the session (tests/conftest.py):
 * Nord's own deployment (59, document 004 alone): its annexes on compensations.html as its own,
   its checks on reconciliation.html, notes elsewhere, and no Pas-de-Calais focus anywhere.
 
-comparaisons.html and comparaisons_taux.csv (official files, owned by another report) list every
-département by design, Pas-de-Calais included: they are left out of the "no Pas-de-Calais" scan."""
+comparaisons.html and comparaisons_taux.csv, and the EHPAD price map's table of etablissements.html
+(official files, owned by other reports) list every département by design, Pas-de-Calais included:
+they are left out of the "no Pas-de-Calais" scan; etablissements' CSV files (the home département's
+establishments and its comparisons) are scanned."""
 
 from __future__ import annotations
 
@@ -31,6 +33,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 MINE = ["indicateurs", "activite_sad", "enveloppe", "compensations", "reconciliation"]
 BUILDERS = {"indicateurs": indicateurs, "activite_sad": activite_sad, "enveloppe": enveloppe,
             "compensations": compensations, "reconciliation": reconciliation}  # fmt: skip
+# the CNSA report's CSV files, written for any département (official files)
+ETABLISSEMENTS_CSV = [f"etablissements_{t}{form}.csv" for t in ("distribution", "mdph", "prix") for form in ("", "_imprime")]
 NOTEBOOK = PROJECT / "notebooks" / "analyse.ipynb"
 # the printed TOTAL rows of the four annexes of document 004 split PA / PH (lines 168, 414, 479, 493)
 NORD_PA = ["2 635 366,52 €", "1 215 749,94 €", "2 683 446,72 €", "336 976,00 €"]
@@ -61,7 +65,7 @@ def _pages_and_files(p) -> dict[str, str]:
     """Every HTML page and CSV file the refresh wrote, comparaisons' excepted (see the docstring)."""
     found = {}
     for path in sorted(p.reports.glob("*.html")) + sorted(p.reports.glob("*.csv")):
-        if not path.name.startswith("comparaisons"):
+        if not path.name.startswith("comparaisons") and path.name != "etablissements.html":
             found[path.name] = path.read_bytes().decode("utf-8-sig")
     return found
 
@@ -77,9 +81,11 @@ def _missing_section(page: str) -> str:
 def test_a_departement_without_deliberation_publishes_and_every_report_renders(published_gironde):
     p, summary = published_gironde
     assert summary.published and summary.success, summary.render()
-    assert sorted(x.name for x in p.reports.glob("*.html")) == sorted(f"{s}.html" for s in [*MINE, "comparaisons", "index"])
-    # no table to export but the official one: no file, rather than an empty one
-    assert sorted(x.name for x in p.reports.glob("*.csv")) == ["comparaisons_taux.csv"]
+    assert sorted(x.name for x in p.reports.glob("*.html")) == sorted(
+        f"{s}.html" for s in [*MINE, "comparaisons", "etablissements", "index"]
+    )
+    # no deliberation table to export, only the official ones: no file, rather than an empty one
+    assert sorted(x.name for x in p.reports.glob("*.csv")) == sorted(["comparaisons_taux.csv", *ETABLISSEMENTS_CSV])
     pages = _pages_and_files(p)
     for name, text in pages.items():
         assert "Pas-de-Calais" not in text and "Hauts-de-France" not in text, name
@@ -121,19 +127,19 @@ def test_gironde_index_and_run_summary_count_no_deliberation_check_and_keep_the_
     _, con = gironde
     official = con.execute("SELECT count(*) FROM marts.reconciliation_checks WHERE check_kind = 'official_total'").fetchone()[0]
     assert official > 0
-    assert con.execute("SELECT count(*) FROM marts.reconciliation_checks WHERE check_kind <> 'official_total'").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM marts.reconciliation_checks WHERE source_kind = 'deliberation'").fetchone() == (0,)
     text = plain(summary.render())
     assert "  Rapprochement : aucune délibération chargée : 0 contrôle de délibération" in text
-    assert f"Publications officielles (INSEE, DREES) : {plain(format_count(official))} totaux imprimés" in text
+    assert f"Publications officielles (INSEE, DREES, CNSA) : {plain(format_count(official))} totaux imprimés" in text
     page = plain((p.reports / "index.html").read_text(encoding="utf-8"))
     assert "<p>aucune délibération chargée : 0 contrôle de délibération</p>" in page
     assert (
         dict(index.build(con, p.reports).headline)["Rapprochement"] == "aucune délibération chargée : 0 contrôle de délibération"
     )
     report = reconciliation.build(con, threshold=5)
-    assert plain(dict(report.headline)["Totaux des publications officielles (INSEE, DREES)"]).startswith(
-        f"{plain(format_count(official))} contrôlés"
-    )
+    assert plain(
+        dict(report.headline)["Publications officielles : totaux imprimés comparés à la somme de leurs lignes"]
+    ).startswith(f"{plain(format_count(official))} contrôlés")
 
 
 @pytest.mark.parametrize(("code", "of"), [("33", "de la Gironde"), ("2A", "de la Corse-du-Sud"), ("971", "de la Guadeloupe")])
@@ -177,11 +183,12 @@ def test_nord_alone_publishes_its_annexes_and_checks_with_no_pas_de_calais_focus
     assert set(pages) == {f"{s}.html" for s in [*MINE, "index"]} | {
         "compensations_annexes.csv",
         "compensations_annexes_imprime.csv",
+        *ETABLISSEMENTS_CSV,
     }
     for name, text in pages.items():
         assert "Pas-de-Calais" not in text, name
     checks = con.execute(
-        "SELECT document_id, count(*) FROM marts.reconciliation_checks WHERE check_kind <> 'official_total' GROUP BY ALL"
+        "SELECT document_id, count(*) FROM marts.reconciliation_checks WHERE source_kind = 'deliberation' GROUP BY ALL"
     ).fetchall()
     assert [d for d, _ in checks] == [DOC_004] and checks[0][1] > 0
     assert f"  Rapprochement : {plain(format_count(checks[0][1]))} contrôles : " in plain(summary.render())
@@ -230,7 +237,7 @@ def test_the_notebook_runs_for_nord(nord):
     texts = _run_notebook(p.warehouse)
     assert "Traceback" not in texts and "Pas-de-Calais" not in texts
     assert "Département étudié : Nord (59) ; délibérations chargées : 1." in texts
-    (checked,) = con.execute("SELECT count(*) FROM marts.reconciliation_checks WHERE check_kind <> 'official_total'").fetchone()
+    (checked,) = con.execute("SELECT count(*) FROM marts.reconciliation_checks WHERE source_kind = 'deliberation'").fetchone()
     assert f"0 chiffres publiés sur {checked} contrôlés ne se rapprochent pas" in texts
     assert "Aucune délibération chargée ne donne d'enveloppe de compensation répartie entre les SAD du Nord" in texts
 
