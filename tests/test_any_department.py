@@ -131,13 +131,13 @@ def test_nord_alone_loads_its_own_deliberation_and_checks(request):
     assert con.execute("SELECT count(*) FROM marts.sad_compensations").fetchall() == [(53 + 33 + 58 + 3 * 9,)]
     checks = dict(
         con.execute(
-            "SELECT status, count(*) FROM marts.reconciliation_checks WHERE check_kind <> 'official_total' GROUP BY 1"
+            "SELECT status, count(*) FROM marts.reconciliation_checks WHERE source_kind = 'deliberation' GROUP BY 1"
         ).fetchall()
     )
-    # the 204 checks of document 004 in the full build, all passed
-    assert checks == {"passed": 204}
+    # the 218 checks of document 004 in the full build (its bonus rates both ways), all passed
+    assert checks == {"passed": 218}
     assert con.execute(
-        "SELECT DISTINCT document_id FROM marts.reconciliation_checks WHERE check_kind <> 'official_total'"
+        "SELECT DISTINCT document_id FROM marts.reconciliation_checks WHERE source_kind = 'deliberation'"
     ).fetchall() == [(DOC_004,)]
     assert con.execute("SELECT department_code FROM marts.compensation_hourly_comparison").fetchall() == [("59",)]
     (focus,) = con.execute("SELECT territory_code FROM marts.rpt_reports__territories WHERE is_focus").fetchall()

@@ -75,7 +75,7 @@ def test_the_notebook_answers_its_three_questions_from_the_published_warehouse(p
     )
 
     # (c) the published figures that failed reconciliation, and why
-    assert "61 chiffres publiés sur 498 contrôlés ne se rapprochent pas : 0 bloquant(s), 1 accepté(s) après examen." in everything
+    assert "61 chiffres publiés sur 512 contrôlés ne se rapprochent pas : 0 bloquant(s), 1 accepté(s) après examen." in everything
     assert ("[failed, warning] 002_49f42b73bb0da1f1, ligne 128 :  │ TOTAL │ 4 319 502,00 │ 100,00% │ 887 490,00 € │ "
             "887 490,00 €") in everything  # fmt: skip
     assert "somme des 36 lignes de la colonne : 887 489,98 ; écart -0,02" in everything

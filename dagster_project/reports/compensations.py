@@ -153,6 +153,8 @@ def _totals(annexes: list[pl.DataFrame], docs: dict[str, Document], comparison: 
     ]
     labels = [wrap_title(t, LABEL_CHARS) for t in titles]
     figure = grouped_bars(labels, series, "Montant (€)", "Annexe", EURO, stacked=True, height=max(380, 130 + 60 * len(labels)))
+    # the annex titles take half the width: amounts in millions of euros need few graduations
+    figure.update_xaxes(nticks=5)
     total_rows = pl.concat([frame.filter(pl.col("is_total")) for frame, _ in printed])
     return Chart(
         TOTALS_CHART,

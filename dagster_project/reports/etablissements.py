@@ -458,8 +458,14 @@ def _mdph_chart(rows: pl.DataFrame, places: dict[str, dict], focus: dict, of: st
             table.append([title, f"cible {_month_of(any_target['target_date'])}",
                           _months(by_role["focus"]["target_months"]) if "focus" in by_role else "–", "",
                           _months(by_role["country"]["target_months"]) if "country" in by_role else "–"])  # fmt: skip
-    figure.update_xaxes(tickvals=days, ticktext=[_month_of(d) for d in days], tickangle=-45, gridcolor="#eeeeee",
-                        title={"text": "Date de la mesure"})  # fmt: skip
+    # one graduation a year, each December (the target's among them), abbreviated: the quarterly
+    # measures of 2022-2023 and the 2026 target share a panel half the page wide (every date is in
+    # the hover and the table)
+    ticks = [d for d in days if d.month == 12] or days[:1]
+    figure.update_xaxes(tickvals=ticks, ticktext=[f"déc. {d.year}" if d.month == 12 else _month_of(d) for d in ticks],
+                        tickangle=0, gridcolor="#eeeeee", title={"text": "Date de la mesure"})  # fmt: skip
+    # the legend under the panels: above them it would cover the panels' titles
+    figure.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0})
     figure.update_yaxes(value_axis("Durée moyenne de traitement (mois)", MONTHS_UNIT), rangemode="tozero", row=1, col=1)
     figure.update_layout(hovermode="closest")
     if rows.filter(pl.col("role") == "focus").is_empty():

@@ -191,12 +191,23 @@ def _counts_table(counts: pl.DataFrame, docs: dict[str, Document]) -> str:
     )
 
 
-def printed_decimals(tolerance) -> int:
+def printed_decimals(row: dict) -> int:
     """The decimals the document printed, read from the check's tolerance (half a unit of the last
-    printed digit: 0.005 -> 2, 0.5 -> 0); 2 when the check has none."""
-    if tolerance is None or tolerance <= 0:
+    printed digit: 0.005 -> 2, 0.5 -> 0). An exact figure has tolerance 0: whole numbers on both
+    sides are shown without decimals (counts, hours), anything else to the cent; 2 when the check
+    has no tolerance."""
+    tolerance = row["tolerance"]
+    if tolerance is not None and tolerance == 0:
+        values = [v for v in (row["published_value"], row["computed_value"]) if v is not None]
+        return 0 if values and all(Decimal(v) == Decimal(v).to_integral_value() for v in values) else 2
+    if tolerance is None or tolerance < 0:
         return 2
     return max(0, -(Decimal(tolerance) * 2).normalize().as_tuple().exponent)
+
+
+def _tolerance(tolerance, decimals: int) -> str:
+    """A tolerance one digit finer than the figures (half a unit of their last digit); none: 0."""
+    return "0" if tolerance is not None and tolerance == 0 else _figure(tolerance, decimals + 1)
 
 
 def _figure(value, decimals: int, sign: bool = False) -> str:
@@ -219,12 +230,12 @@ def _discrepancies(issues: pl.DataFrame, docs: dict[str, Document]) -> str:
 def _check_block(row: dict) -> str:
     heading = (f"Ligne {row['source_line']} – {KIND_LABELS.get(row['check_kind'], row['check_kind'])} : {row['measure']} "
                f"({row['table_id']}) – {STATUS_LABELS[row['status']]}, {SEVERITY_LABELS[row['severity']]}")  # fmt: skip
-    shown = printed_decimals(row["tolerance"])
+    shown = printed_decimals(row)
     printed = (row["line_text"] or "(ligne introuvable dans le document)").replace("\t", " │ ")
     figures = html_table(
         ["Publié", "Recalculé", "Écart", "Tolérance", "Statut", "Sévérité"],
         [[_figure(row["published_value"], shown), _figure(row["computed_value"], shown),
-          _figure(row["delta"], shown, sign=True), _figure(row["tolerance"], shown + 1), STATUS_LABELS[row["status"]],
+          _figure(row["delta"], shown, sign=True), _tolerance(row["tolerance"], shown), STATUS_LABELS[row["status"]],
           SEVERITY_LABELS[row["severity"]]]],
         numeric=[0, 1, 2, 3],
     )  # fmt: skip
@@ -318,7 +329,7 @@ def status_summary(con: duckdb.DuckDBPyConnection) -> StatusSummary | None:
 def _discrepancy_line(row: dict, docs: dict[str, Document]) -> str:
     doc = docs.get(row["document_id"])
     where = f"délibération n°{doc.number} du {format_date(doc.date)}" if doc else row["document_id"]
-    shown = printed_decimals(row["tolerance"])  # as the check's block on reconciliation.html
+    shown = printed_decimals(row)  # as the check's block on reconciliation.html
     return (
         f"{where}, ligne {row['source_line']}, {KIND_LABELS.get(row['check_kind'], row['check_kind'])} : {row['measure']} – "
         f"publié {_figure(row['published_value'], shown)}, recalculé {_figure(row['computed_value'], shown)} – "

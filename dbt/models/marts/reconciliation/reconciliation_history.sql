@@ -24,6 +24,10 @@
     ],
 ) }}
 {%- set run_id = var("reconciliation_run_id", env_var("AUTONOMY_RUN_ID", invocation_id)) %}
+{%- set recorded_columns = [] %}
+{%- if is_incremental() and execute %}
+{%- set recorded_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
+{%- endif %}
 
 with this_run as (
     select
@@ -76,7 +80,13 @@ select
         || 'renommé). Dernier résultat enregistré : ' || gone.status || ' (exécution ' || gone.run_id || ').' as explanation,
     cast(null as decimal(18, 6)) as tolerance_share,
     false as is_low_power,
+    {% if 'source_kind' in recorded_columns -%}
     gone.source_kind
+    {%- else -%}
+    -- a history written before the column existed (an upgrade): the kinds of the official files
+    case when gone.check_kind in ('official_total', 'cross_publication', 'legal_ordering', 'plausible_range')
+         then 'official_publication' else 'deliberation' end as source_kind
+    {%- endif %}
 from (
     select *
     from {{ this }}
