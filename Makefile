@@ -1,12 +1,23 @@
 # autonomy-warehouse. Quick start: `make run` (full refresh), `make test` (the test suite).
-# Both bootstrap themselves from a clean clone: Python 3.11 + pip is all they need.
+# Both bootstrap themselves from a clean clone: a Python 3.11, 3.12 or 3.13 that can create a venv
+# is all they need (Debian, Ubuntu: python3 and python3-venv). `PYTHON=/usr/bin/python3.12 make run`
+# builds .venv/ for that interpreter instead of the `python3` on PATH.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
-UV := $(PYTHON) -m uv
 VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
+# uv: the one on PATH, else uv $(UV_VERSION) in a venv of its own inside the checkout, made by
+# $(PYTHON) the first time. Nothing is installed into the system Python or ~/.local: Debian 12/13
+# and Ubuntu 24.04 mark their Python as externally managed (PEP 668), and pip refuses it.
+UV_VERSION := 0.13.9
+UV_BOOTSTRAP := $(CURDIR)/.cache/uv-bootstrap
+ifndef UV
+UV := $(or $(shell command -v uv 2>/dev/null),$(UV_BOOTSTRAP)/bin/uv)
+endif
+# The interpreter .venv/ is built for (its path and version): rewritten when PYTHON names another one.
+PYTHON_STAMP := $(CURDIR)/.cache/setup-python
 
 # This machine sets PYTHONDONTWRITEBYTECODE=1, so no process ever kept its bytecode: every
 # dagster/dbt/GX process recompiled what it imports (dagster + GX + dagster-dbt: 20-24 s to
@@ -23,11 +34,12 @@ AUTONOMY_UI_PORT ?= 3000
 AUTONOMY_OPENDATA_MIRROR ?= $(abspath $(wildcard $(CURDIR)/../shared/opendata))
 export AUTONOMY_OPENDATA_MIRROR
 
-.PHONY: help setup run test lint format bench-refresh ui docs prepare clean whatif docs-build check-reports fap-sample bench serve rollback opendata bench-opendata
+.PHONY: FORCE help setup run test lint format bench-refresh ui docs prepare clean whatif annex docs-build check-reports fap-sample bench serve rollback opendata bench-opendata
 
 help:
-	@echo "make run    full refresh: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/)"
+	@echo "make run    refresh what changed: ingest -> dbt build -> checks -> publish (warehouse/autonomy.duckdb, reports/); nothing new: says so in seconds (autonomy refresh --full rebuilds everything)"
 	@echo "make test   the test suite"
+	@echo "make test-fast   the inner loop: all but the tests that run refreshes of their own (marked slow)"
 	@echo "make lint   ruff (check, format) and sqlfluff (dbt models); make format fixes what they can"
 	@echo "make ui     Dagster UI on http://127.0.0.1:3000, in the foreground, Ctrl-C stops it (full refresh: Jobs > refresh > Materialize all; AUTONOMY_UI_PORT=3100 to change)"
 	@echo "make serve  production services in the foreground: Dagster webserver + daemon (nightly schedule, alerts); Ctrl-C stops both"
@@ -36,18 +48,33 @@ help:
 	@echo "make docs   dbt documentation (writes dbt/target/index.html and serves it on 127.0.0.1:8080)"
 	@echo "make docs-build  dbt documentation written to dbt/target/ (index.html, static_index.html), not served"
 	@echo "make whatif AMOUNT=912000 [YEAR=2026]  split a new envelope between SAD: reports/whatif_<year>_<amount>.csv (data) and _imprime.csv (as printed)"
+	@echo "make annex YEAR=2026 AMOUNT=912000  the SAD envelope annex of the next deliberation: reports/annexes/annexe_sad_<year>_<amount>.docx, .txt, .pdf (LibreOffice)"
 	@echo "make opendata  the official INSEE/DREES/IGN files of raw/opendata/manifest.yml into raw/opendata/files/ (mirror, else download)"
 	@echo "make fap-sample  the synthetic 2024 FAP exports in raw/fap/, unless it already holds monthly exports"
 	@echo "make bench  FAP ingestion benchmark (10 M and 50 M lines; several GB in benchmarks/data/, ~1 h)"
 	@echo "make bench-opendata  loading every official file, 5 runs against a bare fastexcel read (target <= 10 s)"
-	@echo "make bench-refresh  the refresh 5 times into temporary paths: median and per-step breakdown -> benchmarks/RESULTS.md"
+	@echo "make bench-refresh  nothing new, one FAP month, one official file, full: 5 rounds into temporary paths, medians and ratios to the full rebuild -> benchmarks/RESULTS.md"
 
 setup: $(VENV)/.synced $(DAGSTER_HOME)/dagster.yaml
 
-$(VENV)/.synced: uv.lock pyproject.toml
-	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user uv 2>/dev/null || $(PYTHON) -m pip install --quiet uv
-	$(UV) sync --frozen --quiet
+# uv makes .venv/ again when the interpreter changed (uv sync --python), else only syncs it.
+$(VENV)/.synced: uv.lock pyproject.toml $(PYTHON_STAMP) | $(filter $(UV_BOOTSTRAP)/bin/uv,$(UV))
+	@py=$$(head -n 1 $(PYTHON_STAMP)); echo "$(UV) sync --frozen --python $$py"; $(UV) sync --frozen --quiet --python "$$py"
 	@touch $@
+
+$(PYTHON_STAMP): FORCE
+	@mkdir -p $(@D)
+	@id=$$($(PYTHON) -c 'import sys; print(sys.executable); print(sys.version)') || { echo "setup: PYTHON=$(PYTHON) does not run: give a Python 3.11, 3.12 or 3.13 (e.g. PYTHON=/usr/bin/python3)" >&2; exit 1; }; \
+	  [ "$$id" = "$$(cat $@ 2>/dev/null)" ] || echo "$$id" > $@
+
+# pip runs only inside the new venv, never in the system Python (Debian: the venv needs python3-venv).
+$(UV_BOOTSTRAP)/bin/uv:
+	@echo "setup: uv $(UV_VERSION) into $(UV_BOOTSTRAP) (a venv of its own, made by $(PYTHON))"
+	@rm -rf $(UV_BOOTSTRAP)
+	@$(PYTHON) -m venv $(UV_BOOTSTRAP) || { rm -rf $(UV_BOOTSTRAP); echo "setup: $(PYTHON) cannot create a venv. Debian, Ubuntu: apt install python3-venv (python3.X-venv for PYTHON=python3.X); or put uv on PATH" >&2; exit 1; }
+	@$(UV_BOOTSTRAP)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+FORCE:
 
 # The checkout's Dagster instance (telemetry off, pooled event log): updated when the template changes.
 $(DAGSTER_HOME)/dagster.yaml: deploy/dagster.dev.yaml
@@ -81,6 +108,10 @@ PYTEST_WORKERS ?= 2
 test: prepare lint
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
+# The inner loop: everything but the tests that run refreshes of their own (marked slow).
+test-fast: prepare lint
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not slow"
+
 # Style: ruff (Python: lint and format) and sqlfluff (dbt models, dbt templater, DuckDB dialect).
 # sqlfluff's dbt templater opens the profile's database: give it a scratch file, never the work one.
 LINT_DB := $(CURDIR)/.cache/sqlfluff/lint.duckdb
@@ -89,14 +120,14 @@ lint: setup
 	$(BIN)/ruff format --check .
 	@mkdir -p $(dir $(LINT_DB))
 	@# the reconciliation models read their rule seeds while compiling: load them into the scratch file
-	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(dir $(LINT_DB))target --select reconciliation_rules reconciliation_suites
+	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(dir $(LINT_DB))target --select reconciliation_rules reconciliation_suites check_kinds
 	AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/sqlfluff lint dbt/models dbt/macros dbt/tests
 
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	@mkdir -p $(dir $(LINT_DB))
-	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(dir $(LINT_DB))target --select reconciliation_rules reconciliation_suites
+	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(dir $(LINT_DB))target --select reconciliation_rules reconciliation_suites check_kinds
 	AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/sqlfluff fix dbt/models dbt/macros dbt/tests
 
 # In the foreground; Ctrl-C (or SIGTERM) stops dagster dev and all its processes (dagster_project/ui.py).
@@ -124,5 +155,10 @@ whatif: prepare
 	@test -n "$(AMOUNT)" || { echo "usage: make whatif AMOUNT=912000 [YEAR=2026] [OUT=path.csv]"; exit 2; }
 	$(BIN)/autonomy whatif --amount "$(AMOUNT)" $(if $(YEAR),--year $(YEAR)) $(if $(OUT),--out "$(OUT)")
 
+annex: prepare
+	@test -n "$(YEAR)" -a -n "$(AMOUNT)" || { echo "usage: make annex YEAR=2026 AMOUNT=912000 [NUMBER=1] [OUT=folder]"; exit 2; }
+	$(BIN)/autonomy annex --year "$(YEAR)" --amount "$(AMOUNT)" $(if $(OUT),--out-dir "$(OUT)") $(if $(NUMBER),--number "$(NUMBER)")
+
+# Keeps .venv/ and what builds it (.cache/uv-bootstrap/, .cache/setup-python).
 clean:
-	rm -rf warehouse dbt/target dbt/logs .cache
+	rm -rf warehouse dbt/target dbt/logs $(filter-out %/uv-bootstrap %/setup-python,$(wildcard $(CURDIR)/.cache/*))

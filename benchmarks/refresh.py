@@ -1,19 +1,24 @@
-"""Refresh benchmark (`make bench-refresh`): run the full refresh several times into temporary
-paths, each in its own process as `make run` does, and print the median wall time and a
-per-step breakdown taken from the Dagster run's step events.
+"""Refresh benchmark (`make bench-refresh`): the four cases of an incremental refresh, each as a
+whole `autonomy refresh` process (as `make run` runs it) on one tree in temporary paths with a
+persistent Dagster instance, in rounds, so that each case is paired with the full rebuild of the
+same round (the machine is shared: ratios pair by pair hold when absolute times drift):
+
+- nothing new: the quick answer ("Rien n'a changé depuis le run ...");
+- one FAP month: a new monthly export (the lines of December 2024 as a new month);
+- one official file: one value of the MDPH barometer changed (and its sha256 in the manifest);
+- full: `autonomy refresh --full`.
 
     python benchmarks/refresh.py [--runs 5] [--write benchmarks/RESULTS.md] [--label after]
 
-The refresh time is the one `make run` prints ("Refresh succeeded in N s": the job, imports
-excluded); the process time adds interpreter start, imports and definitions. The first run of
-a fresh tree is a cold one (dbt parses the project for the new work-database path) and is
-reported apart; the median is over the following runs, as a second `make run` would be.
+"whole process" is the wall time of the process (interpreter start, imports, plan, run);
+"refresh" is what `make run` prints ("Refresh succeeded in N s"). The first run of a fresh tree
+is a cold full build (dbt parses the project for the new work-database path), reported apart.
+The per-step breakdown is that of the full rebuilds (Dagster step events).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -27,28 +32,10 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 RESULTS = PROJECT / "benchmarks" / "RESULTS.md"
 
-# Runs in a child process: one refresh, then its step timings as JSON on the last line.
-CHILD = r"""
-import json, sys, time
-t0 = time.monotonic()
-import dagster as dg
-from dagster_project.refresh import run_refresh
-imported = time.monotonic()
-summary = run_refresh()
-steps, starts = {}, {}
-instance = dg.DagsterInstance.get()
-for record in instance.all_logs(summary.run_id):
-    event = record.dagster_event
-    if event is None or event.step_key is None:
-        continue
-    if event.event_type == dg.DagsterEventType.STEP_START:
-        starts[event.step_key] = record.timestamp
-    elif event.event_type in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
-        steps[event.step_key] = record.timestamp - starts.get(event.step_key, record.timestamp)
-print(json.dumps({"published": summary.published, "refresh_s": summary.seconds,
-                  "imports_s": imported - t0, "steps": steps,
-                  "failed": summary.failed_steps}))
-"""
+CASES = ("nothing new", "one FAP month", "one official file", "full")
+SUCCEEDED = re.compile(r"Refresh succeeded in ([0-9.]+) s \(run ([0-9a-f-]{36})\)")
+NOTHING = "Rien n'a changé depuis le run"
+MDPH_FILE = "mdph/ind-296.csv"
 
 
 def make_tree(root: Path) -> dict[str, str]:
@@ -61,7 +48,13 @@ def make_tree(root: Path) -> dict[str, str]:
     write_sample(raw / "fap", progress=False)
     from dagster_project.settings import get_settings
 
-    opendata = get_settings().opendata_dir  # the official files, read in place (several MB)
+    # The official files, as links to those in place (several MB), so that one can be changed.
+    source = get_settings().opendata_dir
+    opendata = root / "opendata"
+    for path in sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        target = opendata / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(path)
     home = root / "dagster_home"
     home.mkdir()
     shutil.copy(PROJECT / "deploy" / "dagster.dev.yaml", home / "dagster.yaml")  # as `make setup` does
@@ -76,17 +69,77 @@ def make_tree(root: Path) -> dict[str, str]:
     return env
 
 
-def one_run(env: dict[str, str]) -> dict:
+def one_run(env: dict[str, str], *args: str) -> dict:
+    """One `autonomy refresh` process: its wall time, the refresh time it prints, its run's steps."""
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-c", CHILD], env=env, cwd=PROJECT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", "refresh", *args], env=env, cwd=PROJECT, capture_output=True, text=True
+    )
     wall = time.monotonic() - started
+    out = proc.stdout + proc.stderr
     if proc.returncode != 0:
-        sys.exit(f"refresh process failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    if not result["published"]:
-        sys.exit(f"refresh did not publish: {result['failed']}")
-    result["process_s"] = wall
-    return result
+        sys.exit(f"refresh process failed:\n{out[-4000:]}")
+    if NOTHING in out:
+        return {"process_s": wall, "refresh_s": wall, "steps": {}, "assets": 0}
+    found = SUCCEEDED.search(out)
+    if found is None:
+        sys.exit(f"refresh did not succeed:\n{out[-4000:]}")
+    steps, assets = _steps(env, found.group(2))
+    return {"process_s": wall, "refresh_s": float(found.group(1)), "steps": steps, "assets": assets}
+
+
+def _steps(env: dict[str, str], run_id: str) -> tuple[dict[str, float], int]:
+    import dagster as dg
+
+    steps, starts, assets = {}, {}, 0
+    os.environ["DAGSTER_HOME"] = env["DAGSTER_HOME"]  # the event log storage finds its files through it
+    with dg.DagsterInstance.get() as instance:
+        for record in instance.all_logs(run_id):
+            event = record.dagster_event
+            if event is None or event.step_key is None:
+                continue
+            if event.event_type == dg.DagsterEventType.STEP_START:
+                starts[event.step_key] = record.timestamp
+            elif event.event_type in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE):
+                steps[event.step_key] = record.timestamp - starts.get(event.step_key, record.timestamp)
+            elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+                assets += 1
+    return steps, assets
+
+
+def add_fap_month(env: dict[str, str], n: int) -> None:
+    """A new monthly export: the lines of December 2024 as month 2025-<n>."""
+    fap = Path(env["AUTONOMY_RAW_DIR"]) / "fap"
+    month = f"{2025 + (n - 1) // 12}-{(n - 1) % 12 + 1:02d}"
+    december = (fap / "fap_2024-12.csv").read_text(encoding="utf-8")
+    (fap / f"fap_{month}.csv").write_text(december.replace("\n2024-12;", f"\n{month};"), encoding="utf-8")
+
+
+def change_official_file(env: dict[str, str], n: int) -> None:
+    """One value of the MDPH barometer (Ain) changed, and its sha256 in the tree's manifest."""
+    from dagster_project.core.hashing import sha256_of
+
+    target = Path(env["AUTONOMY_OPENDATA_DIR"]) / MDPH_FILE
+    old_sha = sha256_of(target)
+    lines = target.read_text(encoding="utf-8").split("\n")
+    cells = lines[1].split(",")
+    cells[4] = f"{3 + n / 100:.2f}"  # indic_vi of the first row
+    lines[1] = ",".join(cells)
+    target.unlink(missing_ok=True)  # a link at first: replaced by a file of the tree's own
+    target.write_text("\n".join(lines), encoding="utf-8")
+    manifest = Path(env["AUTONOMY_RAW_DIR"]) / "opendata" / "manifest.yml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(old_sha, sha256_of(target)), encoding="utf-8")
+
+
+def one_round(env: dict[str, str], n: int) -> dict[str, dict]:
+    """The four cases, in this order, each after its change."""
+    out = {"nothing new": one_run(env)}
+    add_fap_month(env, n)
+    out["one FAP month"] = one_run(env)
+    change_official_file(env, n)
+    out["one official file"] = one_run(env)
+    out["full"] = one_run(env, "--full")
+    return out
 
 
 def _group(step: str) -> str:
@@ -94,9 +147,7 @@ def _group(step: str) -> str:
     return "checks (reconciliation, summed)" if step.startswith(("reconcil", "checks")) else step
 
 
-def summarize(runs: list[dict]) -> tuple[dict, dict]:
-    keys = ["refresh_s", "process_s", "imports_s"]
-    medians = {k: statistics.median(r[k] for r in runs) for k in keys}
+def summarize(runs: list[dict]) -> dict[str, float]:
     grouped: dict[str, list[float]] = {}
     for r in runs:
         per: dict[str, float] = {}
@@ -104,30 +155,38 @@ def summarize(runs: list[dict]) -> tuple[dict, dict]:
             per[_group(step)] = per.get(_group(step), 0.0) + seconds
         for step, seconds in per.items():
             grouped.setdefault(step, []).append(seconds)
-    steps = {k: statistics.median(v) for k, v in sorted(grouped.items(), key=lambda kv: -statistics.median(kv[1]))}
-    return medians, steps
+    return {k: statistics.median(v) for k, v in sorted(grouped.items(), key=lambda kv: -statistics.median(kv[1]))}
 
 
 def _list(runs: list[dict], key: str) -> str:
     return ", ".join(f"{r[key]:.1f}" for r in runs)
 
 
-def render(label: str, runs: list[dict], cold: dict | None) -> str:
-    medians, steps = summarize(runs)
+def render(label: str, rounds: list[dict[str, dict]], cold: dict | None) -> str:
     out = [
         f"### {label}",
         "",
-        f"{len(runs)} warm runs ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}); median, seconds.",
+        f"{len(rounds)} round(s) of the four cases on one tree ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}); "
+        "each case a whole `autonomy refresh` process; median, seconds; ratio: to the full rebuild of the same round, "
+        "pair by pair (median).",
         "",
-        "| measure | median | runs |",
-        "|---|---|---|",
-        f"| refresh (as `make run` prints it) | **{medians['refresh_s']:.1f}** | {_list(runs, 'refresh_s')} |",
-        f"| whole process (start, imports, refresh) | {medians['process_s']:.1f} | {_list(runs, 'process_s')} |",
-        f"| imports + definitions | {medians['imports_s']:.1f} | |",
+        "| case | whole process | refresh (as `make run` prints it) | assets materialized | ratio to full | runs (whole process) |",
+        "|---|---|---|---|---|---|",
     ]
+    for case in CASES:
+        runs = [r[case] for r in rounds]
+        ratios = [r[case]["process_s"] / r["full"]["process_s"] for r in rounds]
+        out.append(
+            f"| {case} | **{statistics.median(x['process_s'] for x in runs):.1f}** | "
+            f"{statistics.median(x['refresh_s'] for x in runs):.1f} | {statistics.median(x['assets'] for x in runs):.0f} | "
+            f"{statistics.median(ratios):.2f} | {_list(runs, 'process_s')} |"
+        )
     if cold:
-        out.append(f"| cold first run (new paths: dbt re-parses) | {cold['refresh_s']:.1f} | |")
-    out += ["", "| step | median (s) |", "|---|---|"]
+        out.append(
+            f"| cold first run (new paths: dbt parses) | {cold['process_s']:.1f} | {cold['refresh_s']:.1f} | {cold['assets']} | | |"
+        )
+    steps = summarize([r["full"] for r in rounds])
+    out += ["", "Full rebuild, per step:", "", "| step | median (s) |", "|---|---|"]
     out += [f"| {step} | {seconds:.2f} |" for step, seconds in steps.items()]
     out.append(f"| sum of steps | {sum(steps.values()):.1f} |")
     return "\n".join(out) + "\n"
@@ -148,25 +207,22 @@ def write_results(text: str, label: str, results: Path = RESULTS) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5, help="warm runs (after one cold run)")
+    parser.add_argument("--runs", type=int, default=5, help="rounds of the four cases (after one cold full build)")
     parser.add_argument("--write", action="store_true", help=f"write the results into {RESULTS.relative_to(PROJECT)}")
     parser.add_argument("--label", default="current", help="subsection title in RESULTS.md")
     parser.add_argument("--results", type=Path, default=RESULTS, help="the file --write updates")
-    parser.add_argument("--smoke", action="store_true", help="one (cold) run only, reported as the median: `make test` runs this")
+    parser.add_argument("--smoke", action="store_true", help="one round only: `make test` runs this")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench_refresh_") as tmp:
         env = make_tree(Path(tmp))
         cold = one_run(env)
-        print(f"cold run: refresh {cold['refresh_s']:.1f} s, process {cold['process_s']:.1f} s", flush=True)
-        runs = [cold] if args.smoke else []
-        for i in range(0 if args.smoke else args.runs):
-            runs.append(one_run(env))
-            print(
-                f"run {i + 1}/{args.runs}: refresh {runs[-1]['refresh_s']:.1f} s, process {runs[-1]['process_s']:.1f} s",
-                flush=True,
-            )
-    text = render(args.label, runs, None if args.smoke else cold)
+        print(f"cold full build: process {cold['process_s']:.1f} s, refresh {cold['refresh_s']:.1f} s", flush=True)
+        rounds = []
+        for i in range(1 if args.smoke else args.runs):
+            rounds.append(one_round(env, i + 1))
+            print(f"round {i + 1}: " + ", ".join(f"{case} {rounds[-1][case]['process_s']:.1f} s" for case in CASES), flush=True)
+    text = render(args.label, rounds, cold)
     print()
     print(text)
     if args.write:

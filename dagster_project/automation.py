@@ -28,14 +28,28 @@ def build_nightly_schedule(job) -> dg.ScheduleDefinition:
         execution_timezone=TIMEZONE,
         default_status=dg.DefaultScheduleStatus.RUNNING,
         description=(
-            "Runs the `refresh` job every night at 04:30 Europe/Paris: ingest, dbt build, checks, publish, reports. "
+            "Runs the `refresh` job every night at 04:30 Europe/Paris, on what is stale (as `make run`: the assets whose "
+            "inputs, code or settings changed, and their dependents; everything after a first run, a settings change or "
+            "a failed run): ingest, dbt build, checks, publish, reports. Nothing changed: the tick is skipped, saying so. "
             "A failed run publishes nothing; the failed step, check or rejected file is named in the run."
         ),
     )
-    def nightly_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    def nightly_refresh(context: dg.ScheduleEvaluationContext):
+        from .incremental import PLAN_TAG, plan_refresh
+
         # The FAP month range (when the job has month-partitioned assets) is decided at each tick.
         resolved = context.repository_def.get_job(job.name)
-        return dg.RunRequest(tags={**refresh_tags(resolved), "autonomy/trigger": "nightly_refresh"})
+        tags = {**refresh_tags(resolved), "autonomy/trigger": "nightly_refresh"}
+        plan = plan_refresh(context.repository_def, context.instance, get_settings())
+        if plan.nothing_to_do:
+            return dg.SkipReason(plan.nothing_changed_text())
+        if plan.full:  # the whole job, as before plans existed
+            return dg.RunRequest(tags=tags)
+        return dg.RunRequest(
+            tags={**tags, PLAN_TAG: "incremental"},
+            asset_selection=sorted(plan.run_keys),
+            asset_check_keys=sorted(plan.check_keys or ()),
+        )
 
     return nightly_refresh
 

@@ -10,18 +10,18 @@ def _refresh(args: argparse.Namespace) -> int:
     from .refresh import log_path, output_to, run_refresh
 
     if args.verbose:
-        summary = run_refresh(verbose=True)
+        summary = run_refresh(verbose=True, full=args.full)
     else:  # quiet: a few progress lines here, dbt's per-node lines and library warnings in the log
         log = log_path()
         print(f"Refresh started; details in {log}", flush=True)
         with output_to(log) as console:
-            summary = run_refresh(console=console)
+            summary = run_refresh(console=console, full=args.full)
     print(summary.render())
-    return 0 if summary.published and not summary.failed_steps else 1
+    return 0 if summary.success and not summary.failed_steps else 1
 
 
 def _prepare(args: argparse.Namespace) -> int:
-    from .transform.project import ensure_manifest
+    from .transform.manifest import ensure_manifest  # light: no Dagster import when the manifest is fresh
 
     print(f"dbt manifest ready: {ensure_manifest(force=args.force)}")
     return 0
@@ -85,7 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autonomy", description="autonomy-warehouse: refresh, inspect, generate.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    refresh = sub.add_parser("refresh", help="full refresh: ingest, dbt build, checks, publish")
+    refresh = sub.add_parser(
+        "refresh",
+        help="refresh what is stale (inputs, code or settings changed): ingest, dbt build, checks, publish, reports; "
+        "nothing when nothing changed",
+    )
+    refresh.add_argument(
+        "--full", action="store_true", help="rebuild everything, stale or not (as 'Materialize all' of the refresh job)"
+    )
     refresh.add_argument(
         "-v",
         "--verbose",
@@ -131,7 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _plugins():
     """Subcommands contributed by the sources (FAP generator, what-if allocation...)."""
     registered = []
-    for module in ("dagster_project.sources.fap.cli", "dagster_project.reports.whatif_cli"):
+    for module in (
+        "dagster_project.sources.fap.cli",
+        "dagster_project.sources.deliberations.cli",
+        "dagster_project.reports.whatif_cli",
+        "dagster_project.reports.annex_cli",
+    ):
         try:
             registered.append(__import__(module, fromlist=["register"]).register)
         except ModuleNotFoundError:

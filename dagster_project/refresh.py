@@ -125,43 +125,72 @@ def output_to(path: Path) -> Iterator[TextIO]:
 
 
 def run_refresh(
-    verbose: bool = False, console: TextIO | None = None, instance: dg.DagsterInstance | None = None
+    verbose: bool = False,
+    console: TextIO | None = None,
+    instance: dg.DagsterInstance | None = None,
+    full: bool = False,
 ) -> RefreshSummary:
-    """console: where to print the progress lines (one per phase), when given. instance: the
-    Dagster instance to run in (the caller keeps it open), instead of DAGSTER_HOME's or an ephemeral one."""
-    from .definitions import defs
-    from .reports.png import close_shared_browser
+    """Materialize what is stale (dagster_project/incremental.py), then check, publish and write
+    the reports of what changed; everything with full=True (`autonomy refresh --full`), or when
+    the instance cannot vouch for the work database. console: where to print the progress lines
+    (one per phase), when given. instance: the Dagster instance to run in (the caller keeps it
+    open), instead of DAGSTER_HOME's or an ephemeral one (an ephemeral one knows no earlier run:
+    everything is rebuilt)."""
+    from .incremental import PLAN_TAG, plan_refresh, quick_check, record_digest
     from .warehouse.lock import RefreshBusy, refresh_lock
-    from .warehouse.publish import PUBLISH_KEY
 
+    settings = get_settings()
+    started = time.monotonic()
     try:  # fail fast, before loading anything, when another refresh holds the lock
-        with refresh_lock(get_settings().lock_file):
+        with refresh_lock(settings.lock_file):
             pass
     except RefreshBusy as exc:
         return RefreshSummary(failed_steps=[f"refresh_lock: {exc}"])
 
-    job = defs.resolve_job_def("refresh")
-    progress = _Progress(console) if console is not None else None
-    if progress is not None:
-        job = _with_progress(job, progress)
-    started = time.monotonic()
-    run_config = {} if verbose else {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    if progress is not None:  # loggers named in the run config are the only ones started
-        run_config = {"loggers": {**run_config.get("loggers", {"console": {}}), "progress": {}}}
     with _instance() if instance is None else contextlib.nullcontext(instance) as run_instance:
+        # Nothing changed since the last refresh: said from the instance and the files' stamps,
+        # without loading the definitions, opening DuckDB or starting dbt.
+        quick = None if full else quick_check(run_instance, settings)
+        if quick is not None:
+            return RefreshSummary(success=True, nothing_changed=quick.nothing_changed_text(), seconds=time.monotonic() - started)
+        from .definitions import defs
+        from .reports.png import close_shared_browser
+        from .warehouse.publish import PUBLISH_KEY
+
+        plan = plan_refresh(defs, run_instance, settings, full=full)
+        if plan.nothing_to_do:
+            latest = run_instance.get_runs(filters=dg.RunsFilter(job_name="refresh"), limit=1)
+            if latest and latest[0].status == dg.DagsterRunStatus.SUCCESS:  # the next night answers quickly
+                record_digest(run_instance, latest[0].run_id, settings, plan.inputs, plan.code)
+            return RefreshSummary(success=True, nothing_changed=plan.nothing_changed_text(), seconds=time.monotonic() - started)
+        plan_lines = plan.describe()
+        out = console if console is not None else sys.stdout
+        out.write("\n".join(plan_lines) + "\n")
+        out.flush()
+        job = defs.resolve_job_def("refresh")
+        tags = {**refresh_tags(job), PLAN_TAG: "full" if plan.full else "incremental"}
+        if not plan.full:
+            job = job.get_subset(asset_selection=set(plan.run_keys), asset_check_selection=set(plan.check_keys or ()))
+        progress = _Progress(console) if console is not None else None
+        if progress is not None:
+            job = _with_progress(job, progress)
+        run_config = {} if verbose else {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+        if progress is not None:  # loggers named in the run config are the only ones started
+            run_config = {"loggers": {**run_config.get("loggers", {"console": {}}), "progress": {}}}
         try:
-            result = job.execute_in_process(
-                instance=run_instance, raise_on_error=False, tags=refresh_tags(job), run_config=run_config
-            )
+            result = job.execute_in_process(instance=run_instance, raise_on_error=False, tags=tags, run_config=run_config)
         finally:
             close_shared_browser()  # the reports' PNG browser ends with the run
+        if result.success:
+            record_digest(run_instance, result.run_id, settings, plan.inputs, plan.code)
     if progress is not None:
         progress.flush_phase()
     summary = summarize(result.all_events, PUBLISH_KEY)
     summary.run_id = result.run_id
     summary.success = result.success
     summary.seconds = time.monotonic() - started
+    summary.plan = plan_lines
+    summary.full = plan.full
     if summary.published:  # the checks as index.html counts them, from the warehouse just published
-        settings = get_settings()
         summary.reconciliation = read_reconciliation(settings.warehouse, settings.reports_dir)
     return summary

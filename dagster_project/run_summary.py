@@ -71,9 +71,14 @@ class RefreshSummary:
     new_editions: list[str] = field(default_factory=list)  # official files loaded for the first time
     # the published marts.reconciliation_checks in index.html's words (read_reconciliation), once published
     reconciliation: ReconciliationText | None = None
+    nothing_changed: str | None = None  # the sentence said when nothing was stale (incremental.py)
+    plan: list[str] = field(default_factory=list)  # what the refresh materialized and why (incremental.py)
+    full: bool = False  # everything was rebuilt
 
     def render(self) -> str:
         settings = get_settings()
+        if self.nothing_changed is not None:
+            return f"{self.nothing_changed}\n  Entrepôt publié : {settings.warehouse}\n  Rapports : {settings.reports_dir}"
         lines = []
         if self.published:
             if self.failed_steps:  # the warehouse is published; a step reading it (a report) failed
@@ -90,6 +95,11 @@ class RefreshSummary:
             lines.append(f"  Reports: {index if index.exists() else settings.reports_dir}")
             if self.png_skipped:
                 lines.append(f"  PNG charts not written: {self.png_skipped}")
+        elif self.success and not self.failed_steps:  # only what reads the published file was stale
+            lines.append(f"Refresh succeeded in {self.seconds:.1f} s (run {self.run_id}).")
+            lines.append(f"  Entrepôt inchangé (rien à publier) : {settings.warehouse}")
+            index = settings.reports_dir / "index.html"
+            lines.append(f"  Reports: {index if index.exists() else settings.reports_dir}")
         else:
             lines.append(f"Refresh FAILED after {self.seconds:.1f} s (run {self.run_id}): nothing was published;")
             lines.append(f"  the previously published warehouse ({settings.warehouse}) is unchanged.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ class Paths:
     raw: Path
     warehouse: Path
     reports: Path
+    department: str | None = None  # AUTONOMY_DEPARTMENT_CODE of the tree; None: the default (62)
 
     @property
     def deliberations(self) -> Path:
@@ -35,12 +37,15 @@ class Paths:
 
     @property
     def env(self) -> dict[str, str]:
-        return {
+        env = {
             "AUTONOMY_RAW_DIR": str(self.raw),
             "AUTONOMY_WAREHOUSE": str(self.warehouse),
             "AUTONOMY_REPORTS_DIR": str(self.reports),
             "AUTONOMY_OPENDATA_DIR": str(OPENDATA),
         }
+        if self.department is not None:
+            env["AUTONOMY_DEPARTMENT_CODE"] = self.department
+        return env
 
 
 def make_paths(root: Path) -> Paths:
@@ -52,6 +57,58 @@ def make_paths(root: Path) -> Paths:
     shutil.copytree(RAW, raw, ignore=shutil.ignore_patterns("fap_*.csv", "fap_*.csv.gz", "files"))
     write_sample(raw / "fap", progress=False)
     return Paths(root=root, raw=raw, warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
+
+
+def make_department_paths(root: Path, department: str, documents: tuple[str, ...] = ()) -> Paths:
+    """A tree for another deployment: AUTONOMY_DEPARTMENT_CODE=`department`, raw/deliberations/
+    holding only `documents` (ids; manifest.yml trimmed to them, catalogue.yml kept: its entries of
+    other documents are ignored), or no file at all when none. FAP exports as `make run` makes
+    them for that département: the synthetic sample only when the SAD registry knows it."""
+    from dagster_project.sources.fap.generate import write_sample
+
+    raw = root / "raw"
+    shutil.copytree(RAW, raw, ignore=shutil.ignore_patterns("fap_*.csv", "fap_*.csv.gz", "files", "synthetic_sample.sha256"))
+    deliberations = raw / "deliberations"
+    if documents:
+        import yaml
+
+        manifest = deliberations / "manifest.yml"
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        data["documents"] = [d for d in data["documents"] if d["document_id"] in documents]
+        assert {d["document_id"] for d in data["documents"]} == set(documents), documents
+        manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        for path in deliberations.glob("*.txt"):
+            if path.stem not in documents:
+                path.unlink()
+    else:
+        for path in deliberations.iterdir():
+            path.unlink()
+    write_sample(raw / "fap", department, progress=False)
+    return Paths(root, raw, root / "warehouse" / "autonomy.duckdb", root / "reports", department)
+
+
+@contextmanager
+def tree_environment(p: Paths):
+    """The tree's settings in the environment, DAGSTER_HOME and the test-only variables unset (a
+    refresh then runs in an ephemeral instance), for the duration only."""
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in p.env.items():
+            mp.setenv(key, value)
+        for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
+            mp.delenv(key, raising=False)
+        yield
+
+
+def refresh_tree(p: Paths):
+    """One refresh of a tree in an ephemeral Dagster instance, its settings in the environment
+    for the duration only: (Paths, RefreshSummary)."""
+    import dagster as dg
+
+    from dagster_project.refresh import run_refresh
+
+    with tree_environment(p), dg.DagsterInstance.ephemeral() as instance:
+        summary = run_refresh(instance=instance)
+    return p, summary
 
 
 def link_opendata(folder: Path) -> Path:
@@ -78,6 +135,8 @@ def pytest_configure(config):
             f"the official open-data files are needed by the tests and are not at {OPENDATA}: put the shared "
             "folder beside the checkout (../shared/opendata) or set AUTONOMY_OPENDATA_MIRROR to a copy"
         )
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes") and libreoffice_missing():
+        raise pytest.UsageError(f"CI must render the annex's PDF: {libreoffice_missing()}")
     if BROWSER_ENV in os.environ:
         return
     from dagster_project.reports.browser import BrowserMissing, find_browser
@@ -104,6 +163,31 @@ def pytest_collection_modifyitems(config, items):
     collection order otherwise: xdist then hands them out while both workers have work left,
     instead of one worker finishing the suite alone on a 3-minute test collected last."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def libreoffice_missing() -> str | None:
+    """Why the annex's PDF cannot be made and looked at here, or None: LibreOffice converts the
+    .docx (Debian libreoffice-writer), pdftoppm renders its first page (Debian poppler-utils).
+    Required when CI=true (.ci/run installs both)."""
+    import shutil
+
+    missing = [
+        package
+        for package, commands in (("libreoffice-writer", ("soffice", "libreoffice")), ("poppler-utils", ("pdftoppm",)))
+        if not any(shutil.which(c) for c in commands)
+    ]
+    if not missing:
+        return None
+    return f"not installed: {', '.join(missing)} (apt-get install -y --no-install-recommends {' '.join(missing)})"
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> None:
+    """The annex's PDF tests: skipped without LibreOffice and pdftoppm, never on CI (the session
+    refuses to start there without them)."""
+    reason = libreoffice_missing()
+    if reason:
+        pytest.skip(f"the annex's PDF needs LibreOffice and pdftoppm: {reason}")
 
 
 @pytest.fixture(scope="session")
@@ -152,25 +236,75 @@ def paths(tmp_path, monkeypatch) -> Paths:
     return p
 
 
-@pytest.fixture(scope="session")
-def _published_session(tmp_path_factory):
-    """One full refresh on the real seeds, shared by the tests that only read its results: its
-    files and, in a Dagster instance kept for the session, its run (events, metadata)."""
+def _shared_base(tmp_path_factory) -> Path:
+    """Where the trees every process of the session shares live: under pytest-xdist, the run's
+    common base temp (the parent of each worker's own); else this process's base temp."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def shared_tree(tmp_path_factory, name: str, build):
+    """`build(folder)` run ONCE per test session, whatever the number of pytest-xdist workers: a
+    session-scoped fixture runs once per worker, so with 2 workers a tree both use was refreshed
+    twice. The first worker to need it builds it under a file lock in the shared base temp; the
+    others wait for the lock and reuse the tree and `build`'s (pickled) result. A build that
+    failed is not tried again: every worker reports the first failure. For read-only users only:
+    a test that changes a tree works on a copy of it (`published_copy`)."""
+    import fcntl
+    import pickle
+
+    shared = _shared_base(tmp_path_factory) / "shared_trees"
+    shared.mkdir(exist_ok=True)
+    folder, outcome_file = shared / name, shared / f"{name}.pickle"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not outcome_file.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            try:
+                outcome = ("built", build(folder))
+            except Exception as exc:
+                outcome_file.write_bytes(pickle.dumps(("failed", f"{type(exc).__name__}: {exc}")))
+                raise
+            outcome_file.write_bytes(pickle.dumps(outcome))
+        status, value = pickle.loads(outcome_file.read_bytes())
+    if status == "failed":
+        pytest.fail(f"the shared tree {name!r} failed to build (in another worker): {value}", pytrace=False)
+    return value
+
+
+def _instance_at(home: Path):
+    """The Dagster instance of `home` (its dagster.yaml: the checkout's; its pooled event log finds
+    its folder through DAGSTER_HOME, set while it is made)."""
     import dagster as dg
 
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DAGSTER_HOME", str(home))
+        return dg.DagsterInstance.from_config(str(home))
+
+
+def _build_published(folder: Path):
+    """The session's refresh on the real seeds, its run recorded in an on-disk Dagster instance
+    (the checkout's instance config) beside the tree, so that every worker can read its events."""
     from dagster_project.refresh import run_refresh
 
-    p = make_paths(tmp_path_factory.mktemp("published"))
-    instance = dg.DagsterInstance.ephemeral()
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in p.env.items():
-            mp.setenv(key, value)
-        for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
-            mp.delenv(key, raising=False)
+    p = make_paths(folder / "tree")
+    instance_dir = folder / "dagster_home"
+    instance_dir.mkdir()
+    shutil.copy(DEV_INSTANCE_YAML, instance_dir / "dagster.yaml")
+    with tree_environment(p), _instance_at(instance_dir) as instance:
         summary = run_refresh(instance=instance)
     assert summary.published, summary.render()
-    yield p, instance, summary
-    instance.dispose()
+    return p, instance_dir, summary
+
+
+@pytest.fixture(scope="session")
+def _published_session(tmp_path_factory):
+    """One full refresh on the real seeds for the whole session (all workers), shared by the tests
+    that only read its results: its files and, in a Dagster instance on disk, its run (events, metadata)."""
+    p, instance_dir, summary = shared_tree(tmp_path_factory, "published", _build_published)
+    with _instance_at(instance_dir) as instance:
+        yield p, instance, summary
 
 
 @pytest.fixture(scope="session")
@@ -183,6 +317,39 @@ def published(_published_session) -> Paths:
 def published_run(_published_session):
     """(Dagster instance, RefreshSummary) of the session's refresh: read its events, never write."""
     return _published_session[1], _published_session[2]
+
+
+def _department_tree(tmp_path_factory, name: str, department: str, documents: tuple[str, ...] = ()):
+    """(Paths, RefreshSummary) of a département's tree, refreshed once for the session (shared_tree)."""
+    return shared_tree(tmp_path_factory, name, lambda folder: refresh_tree(make_department_paths(folder, department, documents)))
+
+
+@pytest.fixture(scope="session")
+def published_gironde(tmp_path_factory):
+    """A refresh for AUTONOMY_DEPARTMENT_CODE=33 (Gironde) with an empty deliberations folder and no
+    FAP export (the registry does not know its SAD): official sources only. (Paths, RefreshSummary)."""
+    return _department_tree(tmp_path_factory, "gironde", "33")
+
+
+@pytest.fixture(scope="session")
+def published_corse_du_sud(tmp_path_factory):
+    """AUTONOMY_DEPARTMENT_CODE=2A (Corse-du-Sud: DREES prints Corsica whole as 20 in some years),
+    no deliberation. (Paths, RefreshSummary)."""
+    return _department_tree(tmp_path_factory, "corse_du_sud", "2A")
+
+
+@pytest.fixture(scope="session")
+def published_guadeloupe(tmp_path_factory):
+    """AUTONOMY_DEPARTMENT_CODE=971 (Guadeloupe: no outline on the metropolitan map), no deliberation.
+    (Paths, RefreshSummary)."""
+    return _department_tree(tmp_path_factory, "guadeloupe", "971")
+
+
+@pytest.fixture(scope="session")
+def published_nord(tmp_path_factory):
+    """Nord's own deployment: AUTONOMY_DEPARTMENT_CODE=59, document 004 alone in the manifest and the
+    folder. (Paths, RefreshSummary)."""
+    return _department_tree(tmp_path_factory, "nord", "59", (DOC_004,))
 
 
 @pytest.fixture(scope="module")
@@ -231,17 +398,37 @@ def update_manifest_hash(deliberations: Path, document_id: str) -> None:
     manifest.write_text("\n".join(lines), encoding="utf-8")
 
 
+def copy_tree(tree: Paths, root: Path) -> Paths:
+    """A private copy of a built tree (raw, work database, published file, reports) at `root`."""
+    shutil.copytree(tree.root, root)
+    return Paths(root=root, raw=root / "raw", warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
+
+
 @pytest.fixture
 def published_copy(published, tmp_path, monkeypatch) -> Paths:
     """A private copy of the session's published tree (raw, work database, published file)."""
-    root = tmp_path / "copy"
-    shutil.copytree(published.root, root)
-    p = Paths(root=root, raw=root / "raw", warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
+    p = copy_tree(published, tmp_path / "copy")
     for key, value in p.env.items():
         monkeypatch.setenv(key, value)
     for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
         monkeypatch.delenv(key, raising=False)
     return p
+
+
+@pytest.fixture(scope="session")
+def published_again(published, tmp_path_factory):
+    """A copy of the session's tree refreshed a second time on the same inputs, once for the
+    session (shared_tree): what the tests comparing two consecutive refreshes read (idempotence,
+    stable SAD keys), instead of a second refresh each. (Paths, RefreshSummary)."""
+
+    def build(folder: Path):
+        from dagster_project.refresh import run_refresh
+
+        p = copy_tree(published, folder / "tree")
+        with tree_environment(p):
+            return p, run_refresh()
+
+    return shared_tree(tmp_path_factory, "published_again", build)
 
 
 def run_step(step: str):

@@ -64,14 +64,14 @@ def test_indicator_values_holds_every_indicator_figure_of_001(con):
         Decimal("19869"),
     )
     assert con.execute(
-        "SELECT territory_name, value FROM marts.indicator_values WHERE indicator_code = 'pop_0_19' AND territory_code = '32'"
+        "SELECT territory_name, value FROM marts.indicator_values WHERE indicator_code = 'pop_0_19' AND territory_code = 'R32'"
     ).fetchone() == ("Hauts-de-France", Decimal("1545866"))
     assert con.execute(
         "SELECT reference_period, value FROM marts.indicator_values "
         "WHERE indicator_code = 'mdph_rights_per_1000__aeeh' AND territory_code = 'FR'"
     ).fetchone() == ("31/12/2023", Decimal("7.6"))
     codes = {r[0] for r in con.execute("SELECT DISTINCT territory_code FROM marts.indicator_values").fetchall()}
-    assert codes == {"62", "59", "02", "60", "80", "FR", "32"}
+    assert codes == {"62", "59", "02", "60", "80", "FR", "R32"}  # a région is R + its code in every mart
 
 
 def test_every_figure_points_at_its_printed_line(con):
@@ -94,15 +94,28 @@ def test_every_figure_points_at_its_printed_line(con):
 
 
 def test_raw_and_staging_layers_carry_every_catalogue_table(con):
-    raw_tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw'").fetchall()}
-    catalogue = {r[0] for r in con.execute("SELECT table_id FROM raw.catalogue_entries").fetchall()}
-    assert catalogue <= raw_tables
+    # every table of the catalogue reaches the staging model of its kind, each row once
     assert con.execute("SELECT count(*) FROM raw.catalogue_entries").fetchone() == (29,)
-    staged = con.execute("SELECT count(*) FROM staging.stg_pdc_cp_2025_541__fap_annex WHERE NOT is_total").fetchone()
+    kinds = con.execute("SELECT table_id, kind, row_count FROM raw.catalogue_entries WHERE entry_type = 'table'").fetchall()
+    assert len(kinds) == 17
+    for table_id, kind, row_count in kinds:
+        staged = con.execute(
+            f"SELECT count(DISTINCT source_line) FROM staging.stg_deliberations__{kind} WHERE table_id = ?", [table_id]
+        ).fetchone()
+        assert staged == (row_count,), (table_id, kind)
+    staged = con.execute(
+        "SELECT count(*) FROM staging.stg_deliberations__sad_envelope_annex WHERE table_id = 'fap_annex' AND NOT is_total"
+    ).fetchone()
     assert staged == (36,)
     assert con.execute(
-        "SELECT count(*) FROM staging.stg_nord_cd_2023_dira_415__annex5_renewed_cpom_2023 WHERE NOT is_total"
+        "SELECT count(*) FROM staging.stg_deliberations__sad_compensation_renewal_annex "
+        "WHERE table_id = 'nord_annex5_renewed_cpom_2023' AND NOT is_total"
     ).fetchone() == (9,)
+    # one row per action and year printed (4 years), twice (the CPOM model and its amendment)
+    assert con.execute("SELECT count(*), count(DISTINCT year) FROM staging.stg_deliberations__cpom_bonus_rates").fetchone() == (
+        2 * 14 * 4,
+        4,
+    )
     # 126 + advance_min_activity_months (issue 3, CPOM advance rule)
     assert con.execute("SELECT count(*) FROM staging.stg_deliberations__prose_figures").fetchone() == (127,)
 

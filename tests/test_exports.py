@@ -23,7 +23,10 @@ EXPORTS = {
     "activite_sad_heures": "activite_sad",
     "activite_sad_beneficiaires_fap": "activite_sad",
     "activite_sad_fap_mois": "activite_sad",
-    "compensations_nord_annexes": "compensations_nord",
+    "compensations_annexes": "compensations",
+    "etablissements_prix": "etablissements",
+    "etablissements_distribution": "etablissements",
+    "etablissements_mdph": "etablissements",
 }
 EUROS = re.compile(r"^\d{1,3}( \d{3})*,\d{2} €$")  # 887 490,00 €, as the deliberation prints
 DATA_NUMBER = re.compile(r"^-?\d+(,\d+)?$")  # 887490,00: no thousands separator, decimal comma
@@ -72,7 +75,7 @@ def test_envelope_annex_data_equals_the_mart_to_the_cent(published, published_co
     assert header[:2] == ["Ville", "SAD"] and header[-2:] == ["Document", "Ligne du document"]
     expected = published_con.execute(
         "SELECT coalesce(city, ''), sad_name, hours_basis, share_pct, amount_published_eur, amount_computed_eur, "
-        "document_id, source_line FROM marts.envelope_allocations WHERE envelope_id = 'pdc_2025' "
+        "document_id, source_line FROM marts.envelope_allocations WHERE envelope_id = '62_2025' "
         "AND department_code = '62' ORDER BY source_line"
     ).fetchall()
     assert len(body) == len(expected) == 36
@@ -104,19 +107,23 @@ def test_envelope_annex_as_printed_is_the_deliberation_layout(published, publish
     assert "délibération n°2025-541" in source and f"à {total_line}" in source  # the SAD lines and the TOTAL line
 
 
-def test_nord_annex_data_equals_the_mart(published, published_con):
-    rows = _read(published, "compensations_nord_annexes.csv")
+def test_compensation_annexes_data_equals_the_mart(published, published_con):
+    """The default (Pas-de-Calais) has no such annex: the file holds the Nord's, the département
+    de comparaison the page shows, every row of its four annexes."""
+    rows = _read(published, "compensations_annexes.csv")
+    assert rows[0][:2] == ["Département", "Annexe"]
     expected = published_con.execute(
-        "SELECT amount_eur, elderly_pa_eur, disabled_ph_eur, document_id, source_line, is_total "
-        "FROM marts.rpt_compensations_nord__annex_rows ORDER BY annex_code, is_total, source_line"
+        "SELECT department_name, annex_title_fr, amount_eur, elderly_pa_eur, disabled_ph_eur, document_id, source_line, is_total "
+        "FROM marts.rpt_compensations__annex_rows WHERE NOT is_home_department ORDER BY annex_order, is_total, source_line"
     ).fetchall()
-    assert len(rows) - 1 == len(expected)
-    for row, (amount, pa, ph, document, line, is_total) in zip(rows[1:], expected, strict=True):
-        cells = [None if c == "" else _dec(c) for c in row[6:9]]
+    assert len(rows) - 1 == len(expected) == 157
+    for row, (department, title, amount, pa, ph, document, line, is_total) in zip(rows[1:], expected, strict=True):
+        assert row[:2] == [department, title]
+        cells = [None if c == "" else _dec(c) for c in row[7:10]]
         assert cells == [amount, pa, ph]
-        assert (row[9], int(row[10]), row[5]) == (document, line, "oui" if is_total else "non")
-    _, body, source = _split_printed(_read(published, "compensations_nord_annexes_imprime.csv"))
-    assert all(EUROS.match(c) for r in body for c in r[6:9] if c)
+        assert (row[10], int(row[11]), row[6]) == (document, line, "oui" if is_total else "non")
+    _, body, source = _split_printed(_read(published, "compensations_annexes_imprime.csv"))
+    assert all(EUROS.match(c) for r in body for c in r[7:10] if c)
     assert "DirA/2023/415" in source
 
 

@@ -57,15 +57,15 @@ def test_fap_annex(load):
     rows = _rows(load, "fap_annex")
     first, admr = rows[0], rows[-1]
     assert (first["source_line"], first["city"], first["sad_name"]) == (92, "LONGUEUESSE", "AADCMO")
-    assert first["apa_hours_2024"] == Decimal("23596.00")
-    assert first["envelope_2025_eur"] == Decimal("4848.06")
+    assert first["hours_billed"] == Decimal("23596.00")
+    assert first["envelope_eur"] == Decimal("4848.06")
     assert (admr["source_line"], admr["sad_name"]) == (127, "FÉDÉRATION ADMR DU PAS-DE-CALAIS")
-    assert admr["apa_hours_2024"] == Decimal("1147837.00")
+    assert admr["hours_billed"] == Decimal("1147837.00")
     total = _total(load, "fap_annex")
     assert total["source_line"] == 128
     assert total["city"] is None and total["sad_name"] == "TOTAL"
-    assert total["apa_hours_2024"] == Decimal("4319502.00")
-    assert total["envelope_2025_eur"] == Decimal("887490.00")
+    assert total["hours_billed"] == Decimal("4319502.00")
+    assert total["envelope_eur"] == Decimal("887490.00")
 
 
 def test_nord_annexes(load):
@@ -105,9 +105,10 @@ def test_mdph_rights_sections_and_signs(load):
     assert cells[("mdph_overrepresentation__aeeh", "62")]["raw_text"] == "+ 84%"
 
 
-def test_hdf_regional_total_is_region_32(load):
+def test_hdf_regional_total_is_region_r32(load):
+    # a région is R + its COG code in every mart (the Gers is '32')
     cells = [c for c in load.tables["hdf_children"].cells if c["is_total"] and c["indicator_code"] == "pop_0_19"]
-    assert [(c["territory_code"], c["value"], c["source_line"]) for c in cells] == [("32", Decimal("1545866"), 298)]
+    assert [(c["territory_code"], c["value"], c["source_line"]) for c in cells] == [("R32", Decimal("1545866"), 298)]
 
 
 def test_every_cell_keeps_its_provenance(load):

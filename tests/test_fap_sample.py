@@ -23,7 +23,7 @@ def _digest(folder):
 
 def _annex_hours():
     load = read_deliberations(RAW / "deliberations", RAW / "deliberations" / "catalogue.yml")
-    return {(r["city"], r["sad_name"]): r["apa_hours_2024"] for r in load.tables["fap_annex"].rows if not r["is_total"]}
+    return {(r["city"], r["sad_name"]): r["hours_billed"] for r in load.tables["fap_annex"].rows if not r["is_total"]}
 
 
 def test_sample_is_deterministic_and_complete(paths, tmp_path):
@@ -60,7 +60,7 @@ def test_sample_apa_hours_per_sad_equal_the_annex_exactly(paths):
 
 
 def test_registry_and_profile_are_what_bootstrap_derives_from_the_annex(tmp_path):
-    registry, profile = bootstrap(RAW / "deliberations", RAW / "deliberations" / "catalogue.yml", tmp_path)
+    registry, profile = bootstrap(RAW / "deliberations", RAW / "deliberations" / "catalogue.yml", tmp_path, "62")
     assert registry.read_bytes() == (RAW / "fap" / "sad_registry.csv").read_bytes()
     assert profile.read_bytes() == (RAW / "fap" / "activity_profile_2024.csv").read_bytes()
 

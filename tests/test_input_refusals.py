@@ -133,3 +133,48 @@ def test_refresh_publishes_nothing(published_copy):
     assert "nothing was published" in summary.render()
     assert published_copy.warehouse.read_bytes() == before
     assert reports_before and {p.name: p.read_bytes() for p in published_copy.reports.glob("*.html")} == reports_before
+
+
+# ------------------------------------------------------------------ document kinds (issue 20)
+def test_the_home_departement_must_be_a_cog_code(paths, monkeypatch):
+    monkeypatch.setenv("AUTONOMY_DEPARTMENT_CODE", "99")
+    summary = run_step("deliberations")
+    assert not summary.published
+    (failure,) = [f for f in summary.failed_steps if f.startswith("deliberations")]
+    assert "column 'AUTONOMY_DEPARTMENT_CODE': AUTONOMY_DEPARTMENT_CODE is not a département of the COG" in failure
+    assert "(value '99')" in failure
+
+
+def test_a_catalogue_entry_is_refused_naming_its_line_in_the_catalogue(paths):
+    path = paths.deliberations / "catalogue.yml"
+    text = path.read_text(encoding="utf-8")
+    line = text.split("\n").index("  - table_id: fap_annex") + 1
+    path.write_text(text.replace("    kind: sad_envelope_annex\n", "    kind: envelope_annex\n", 1), encoding="utf-8")
+    with pytest.raises(CatalogueError) as refused:
+        _read(paths)
+    assert refused.value.file == str(path) and refused.value.line == line
+    assert "table 'fap_annex': unknown kind 'envelope_annex'; expected one of:" in str(refused.value)
+    assert "sad_envelope_annex" in str(refused.value)
+
+
+def test_the_manifest_lists_what_is_loaded(paths):
+    """Catalogue entries of a document the manifest does not list are ignored; a listed document
+    that is missing is refused, naming it."""
+    manifest = paths.deliberations / "manifest.yml"
+    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    data["documents"] = [d for d in data["documents"] if d["document_id"] == DOC_002]
+    manifest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    load = _read(paths)
+    assert [d.document_id for d in load.documents] == [DOC_002]
+    assert sorted(load.tables) == ["budget_decision_2025_541", "budget_report_2025_541", "fap_annex"]
+    (paths.deliberations / f"{DOC_002}.txt").unlink()
+    with pytest.raises(ManifestError, match="declared in the manifest but the file is missing") as refused:
+        _read(paths)
+    assert refused.value.file.endswith(f"{DOC_002}.txt")
+
+
+def test_no_deliberation_at_all_is_valid(paths):
+    for path in paths.deliberations.iterdir():
+        path.unlink()
+    load = _read(paths)
+    assert load.documents == [] and load.tables == {} and load.prose == {}

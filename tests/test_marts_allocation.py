@@ -36,7 +36,7 @@ def test_columns_are_exactly_the_contract(con):
 
 
 def test_2025_allocation_sums_to_the_envelope_and_matches_every_annex_row(con):
-    rows = rows_as_dicts(con, "SELECT * FROM marts.envelope_allocations WHERE envelope_id = 'pdc_2025'")
+    rows = rows_as_dicts(con, "SELECT * FROM marts.envelope_allocations WHERE envelope_id = '62_2025'")
     assert len(rows) == 36
     assert {(r["department_code"], r["year"], r["basis_year"], r["envelope_eur"]) for r in rows} == {
         ("62", 2025, 2024, Decimal("887490.00"))
@@ -52,7 +52,7 @@ def test_2025_allocation_sums_to_the_envelope_and_matches_every_annex_row(con):
 
 
 def test_2025_envelope_amount_is_read_from_the_deliberation(con):
-    (row,) = rows_as_dicts(con, "SELECT * FROM marts.envelopes WHERE envelope_id = 'pdc_2025'")
+    (row,) = rows_as_dicts(con, "SELECT * FROM marts.envelopes WHERE envelope_id = '62_2025'")
     assert (row["envelope_eur"], row["amount_document_id"], row["amount_source_line"]) == (Decimal("887490.00"), DOC_002, 54)
     assert (row["hours_total"], row["sad_count"], row["cents_adjusted"]) == (Decimal("4319502.00"), 36, 0)
     assert (row["rows_matching_published"], row["rows_differing_from_published"]) == (36, 0)
@@ -60,14 +60,14 @@ def test_2025_envelope_amount_is_read_from_the_deliberation(con):
 
 
 def test_2024_envelope_is_published_only_with_implied_2023_shares(con):
-    rows = rows_as_dicts(con, "SELECT * FROM marts.envelope_allocations WHERE envelope_id = 'pdc_2024'")
+    rows = rows_as_dicts(con, "SELECT * FROM marts.envelope_allocations WHERE envelope_id = '62_2024'")
     assert len(rows) == 36
     assert all(r["hours_basis"] is None and r["amount_computed_eur"] is None and r["delta_eur"] is None for r in rows)
     assert {(r["year"], r["basis_year"], r["envelope_eur"]) for r in rows} == {(2024, 2023, Decimal("887490.00"))}
     admr = next(r for r in rows if r["sad_name"] == "FÉDÉRATION ADMR DU PAS-DE-CALAIS")
     assert admr["amount_published_eur"] == Decimal("233363.53")
     assert admr["share_pct"] == Decimal("26.294779")  # 233 363,53 / 887 490,00 × 100
-    (envelope,) = rows_as_dicts(con, "SELECT * FROM marts.envelopes WHERE envelope_id = 'pdc_2024'")
+    (envelope,) = rows_as_dicts(con, "SELECT * FROM marts.envelopes WHERE envelope_id = '62_2024'")
     assert envelope["envelope_kind"] == "published_only" and envelope["amount_source_line"] == 128
     # the printed rows of the 2024 column add up to 2 cents less than its printed TOTAL
     assert (envelope["allocated_published_eur"], envelope["published_total_eur"]) == (Decimal("887489.98"), Decimal("887490.00"))

@@ -110,7 +110,7 @@ def test_payment_schedules(con):
 
 def test_budget_lines_balance_and_nord_proposals_equal_the_annex_parts(con):
     lines = {(r["budget_table"], r["operation_code"]): r for r in rows_as_dicts(con, "SELECT * FROM marts.budget_lines")}
-    report = lines[("pdc_cp_2025_541_report", "C02-431A01")]
+    report = lines[("budget_report_2025_541", "C02-431A01")]
     assert (report["available_eur"], report["proposed_eur"], report["balance_published_eur"], report["balance_computed_eur"]) == (
         Decimal("14240043.28"),
         Decimal("887490.00"),
@@ -118,7 +118,7 @@ def test_budget_lines_balance_and_nord_proposals_equal_the_annex_parts(con):
         Decimal("13352553.28"),
     )
     assert report["department_code"] == "62" and report["document_id"] == DOC_002
-    nord = {code: r for (table, code), r in lines.items() if table == "nord_cd_2023_dira_415_commitments"}
+    nord = {code: r for (table, code), r in lines.items() if table == "nord_budget_2023"}
     assert nord["13001OP004"]["available_eur"] == Decimal("170965502.00") - Decimal("156665114.47")
     parts = dict(
         con.execute(

@@ -35,7 +35,7 @@ def test_aeeh_rate_of_a_department_from_its_numerator_and_denominator(con):
 
 
 def test_regional_aeeh_rate_is_population_weighted_not_the_printed_plain_mean(con):
-    row = rate(con, "aeeh_rate_0_19", "32")
+    row = rate(con, "aeeh_rate_0_19", "R32")
     # Σ allocataires over Σ population 0-19 of the five départements
     assert (row["numerator"], row["denominator"]) == (Decimal("47557"), Decimal("1545866"))
     assert row["numerator_source_lines"] == [293, 294, 295, 296, 297]
@@ -47,7 +47,7 @@ def test_regional_aeeh_rate_is_population_weighted_not_the_printed_plain_mean(co
 
 
 def test_regional_drl_per_inhabitant_matches_the_printed_region(con):
-    row = rate(con, "drl_children_per_inhabitant_0_19", "32")
+    row = rate(con, "drl_children_per_inhabitant_0_19", "R32")
     assert row["numerator"] == Decimal("816908022.92")
     assert row["value_computed_rounded"] == row["value_published"] == Decimal("528.45")
     adults = rate(con, "drl_adults_per_inhabitant_20plus")
@@ -111,7 +111,7 @@ def test_printed_rates_that_cannot_be_recomputed_say_why(con):
         "apa_home_coverage_75plus",
     }
     assert all(r["value_computed"] is None and r["not_recomputable_reason_fr"] and r["value_published"] is not None for r in rows)
-    aah_region = rate(con, "aah_rate_adults", "32")
+    aah_region = rate(con, "aah_rate_adults", "R32")
     assert aah_region["value_published"] == aah_region["published_departments_plain_mean"] == Decimal("3.68")
 
 

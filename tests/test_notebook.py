@@ -47,12 +47,15 @@ def test_the_notebook_answers_its_three_questions_from_the_published_warehouse(p
     everything = "\n".join(outputs)
     assert "Traceback" not in everything
     assert f"exécution {run_id}." in outputs[0]
+    # the département: the one the published file was built for (AUTONOMY_DEPARTMENT_CODE, 62 by default)
+    assert "Département étudié : Pas-de-Calais (62) ; délibérations chargées : 5." in outputs[0]
 
     # (a) the five SAD with most hours and their share of the 2025 envelope
     assert "1. FÉDÉRATION ADMR DU PAS-DE-CALAIS (FOUQUIÈRES-LES-BÉTHUNE, fédération de 25 associations) : 1 147 837 h, " \
            "235 835,95 €, soit 26,57 % de l'enveloppe (ligne 127)" in everything  # fmt: skip
     assert "5. AIDE A LA VIE AU DOMICILE (CALAIS) : 204 741 h, 42 066,33 €, soit 4,74 % de l'enveloppe (ligne 120)" in everything
     assert "Les cinq ensemble : 479 152,74 € sur 887 490,00 €, soit 54,0 % de l'enveloppe 2025." in everything
+    assert "le plus grand, FÉDÉRATION ADMR DU PAS-DE-CALAIS, reçoit à lui seul 26,6 % de l'enveloppe 2025." in everything
 
     # (b) Pas-de-Calais against France on MDPH rights per 1000 inhabitants
     assert (
@@ -67,9 +70,12 @@ def test_the_notebook_answers_its_three_questions_from_the_published_warehouse(p
         "PCH : 6,7 ‰ dans le Pas-de-Calais contre 7,3 ‰ en France, écart imprimé -8 % (recalculé -8 %, ligne 370)" in everything
     )
     assert "Le Pas-de-Calais ouvre plus de droits que la France pour 11 prestations sur 13." in everything
+    assert (
+        "Réponse : oui, pour 11 prestations sur 13 ; l'écart le plus fort : Matériel Pédagogique Adapté (+140 %)." in everything
+    )
 
     # (c) the published figures that failed reconciliation, and why
-    assert "60 chiffres publiés sur 497 contrôlés ne se rapprochent pas : 0 bloquant(s), 1 accepté(s) après examen." in everything
+    assert "61 chiffres publiés sur 512 contrôlés ne se rapprochent pas : 0 bloquant(s), 1 accepté(s) après examen." in everything
     assert ("[failed, warning] 002_49f42b73bb0da1f1, ligne 128 :  │ TOTAL │ 4 319 502,00 │ 100,00% │ 887 490,00 € │ "
             "887 490,00 €") in everything  # fmt: skip
     assert "somme des 36 lignes de la colonne : 887 489,98 ; écart -0,02" in everything

@@ -23,4 +23,4 @@ def test_altered_sad_hours_block_publishing(published_copy):
     assert "nothing was published" in rendered
     assert published_copy.warehouse.read_bytes() == before
     # the document's own inconsistency (share, TOTAL) is reported as warnings, not errors
-    assert any("fap_annex__total_row__columns" in w for w in summary.warnings), rendered
+    assert any("sad_envelope_annex__total_row__columns" in w for w in summary.warnings), rendered

@@ -22,11 +22,14 @@ MART_COLUMNS = [
     "passed",
     "status",
     "explanation",
+    "tolerance_share",
+    "is_low_power",
+    "source_kind",
 ]
 # The discrepancies the seeds really contain (see docs/reconciliation.md and the closing note).
 SEED_DISCREPANCIES = {
     # the 36 amounts of the 2024 envelope add up to 887 489,98 €, not the printed 887 490,00 €
-    "fap_annex.total_row.envelope_2024_eur.l0128": "failed",
+    "fap_annex.total_row.previous_envelope_eur.l0128": "failed",
     # the regional AEEH allocataires 47 556 is one less than the sum of the départements (47 557)
     "hdf_children.total_row.aeeh_allocataires_0_19.l0298": "failed",
     # « €/allocataire AEEH » does not follow from the printed DRL and allocataires (0,05 to 3,98 € off)
@@ -43,8 +46,9 @@ SEED_DISCREPANCIES = {
     "pa_indicators.cross_source.pop_75plus_share.l0261": "failed",
     # schéma autonomie 7,3 % against DREES 2022's 74,0 per 1000 (7,40 %): two vintages, cross_source
     "autonomy_plan_figures.cross_source.apa_home_coverage_60plus.l0312": "failed",
-    # the TOTAL prints 100 % in « répartition régionale DRL adultes % » whose rows print nothing
-    "hdf_adults.total_row.drl_adults_regional_share_pct.l0308": "failed",
+    # the TOTAL prints 100 % in « répartition régionale DRL adultes % » whose rows print nothing:
+    # nothing to add up, so the check cannot be made (never "0 against 100")
+    "hdf_adults.total_row.drl_adults_regional_share_pct.l0308": "not_evaluable",
     # the INSEE/DREES/CNAF figures of 2022-2024 against the official files, which end in 2019-2023:
     # never the printed year, so each says which year and edition come closest and by how much
     **{
@@ -65,17 +69,22 @@ SEED_DISCREPANCIES = {
         ]
     },
     # the population columns of the Hauts-de-France tables print no year: each differs from every
-    # INSEE estimate of the files' last five years (the closest is named); 0-6 ans has no official
-    # series at all (five-year bands), a check that cannot evaluate fails
+    # INSEE estimate of the files' last five years (the closest is named)
     **{
         f"{table}.cross_source.official_{code}.l{line:04d}": "failed"
         for table, codes, lines in [
-            ("hdf_children", ("pop_0_19", "pop_0_6"), range(293, 299)),
+            ("hdf_children", ("pop_0_19",), range(293, 299)),
             ("hdf_adults", ("pop_20_59", "pop_60plus"), range(303, 309)),
         ]
         for code in codes
         for line in lines
     },
+    # 0-6 ans has no official series at all (INSEE prints five-year bands): not evaluable, which
+    # fails the check (never a comparison with 0)
+    **{f"hdf_children.cross_source.official_pop_0_6.l{line:04d}": "not_evaluable" for line in range(293, 299)},
+    # the deliberation's "132 EHPAD" against the EHPAD CNSA's 2019 price export lists (124): a
+    # cross_source warning that names the edition and why they differ (issue 21)
+    "autonomy_plan_figures.cross_source.official_ehpad_count.l0326": "failed",
     # the schéma autonomie figures (no year printed) against the DREES files' last five years
     **{
         f"autonomy_plan_figures.cross_source.official_{code}.l{line:04d}": "failed"
@@ -105,15 +114,25 @@ def test_mart_columns_are_the_contract(con):
 def test_every_suite_ran_and_found_exactly_the_seed_discrepancies(con):
     rows = dict(
         con.execute(
-            "SELECT check_id, status FROM marts.reconciliation_checks WHERE status <> 'passed' AND check_kind <> 'official_total'"
+            "SELECT check_id, status FROM marts.reconciliation_checks WHERE status <> 'passed' AND source_kind = 'deliberation'"
         ).fetchall()
     )
-    assert rows == SEED_DISCREPANCIES  # the official files' own totals: tests/test_opendata.py
-    kinds = dict(con.execute("SELECT check_kind, count(*) FROM marts.reconciliation_checks GROUP BY 1").fetchall())
-    assert kinds["total_row"] == 31  # every column with a printed total, in the 6 tables that have one
-    assert kinds["engine"] == 74  # 36 SAD + the TOTAL, of the 2025 allocation and of the FAP hours
-    assert kinds["cross_row"] == 26  # 13 MDPH rights x (France, Pas-de-Calais)
-    assert set(kinds) >= {"total_row", "derived_column", "regional_aggregate", "cross_row", "cross_document", "cross_source"}
+    assert rows == SEED_DISCREPANCIES  # the official files' own checks: tests/test_opendata.py, test_opendata_cnsa.py
+    kinds = dict(
+        con.execute(
+            "SELECT check_kind, count(*) FROM marts.reconciliation_checks WHERE source_kind = 'deliberation' GROUP BY 1"
+        ).fetchall()
+    )
+    # every kind pinned (issue 23): a rule that silently stops evaluating changes one of these
+    assert kinds == {
+        "total_row": 31,  # every column with a printed total, in the 6 tables that have one
+        "derived_column": 275,
+        "regional_aggregate": 5,  # the TOTAL rows' rates and amounts per inhabitant: 3 children, 2 adults
+        "cross_row": 26,  # 13 MDPH rights x (France, Pas-de-Calais)
+        "cross_document": 56,  # the 14 bonus rows of the 2 CPOM models each against the other (28), 28 copies
+        "cross_source": 45,  # 44 INSEE / DREES / CNAF figures and the 132 EHPAD against CNSA
+        "engine": 74,  # 36 SAD + the TOTAL, of the 2025 allocation and of the FAP hours
+    }
     assert con.execute("SELECT count(*) FROM marts.reconciliation_checks WHERE severity = 'error' AND NOT passed").fetchone() == (
         0,
     )
@@ -126,7 +145,7 @@ def test_each_check_points_at_the_line_that_prints_its_figure(con):
         """
         SELECT r.check_id FROM marts.reconciliation_checks r
         LEFT JOIN raw.document_lines l ON l.document_id = r.document_id AND l.source_line = r.source_line
-        WHERE l.text IS NULL AND r.check_kind <> 'official_total'
+        WHERE l.text IS NULL AND r.source_kind = 'deliberation'
         """
     ).fetchall()
     assert missing == []
@@ -169,7 +188,7 @@ def test_explanations_say_what_and_by_how_much(con):
     assert (float(published), round(float(computed), 4)) == (2.98, 3.0764)
     assert "imprimé 2,98 (ligne 298)" in explanation and "moyenne simple" in explanation
     (explanation,) = con.execute(
-        "SELECT explanation FROM marts.reconciliation_checks WHERE check_id = 'fap_annex.total_row.envelope_2025_eur.l0128'"
+        "SELECT explanation FROM marts.reconciliation_checks WHERE check_id = 'fap_annex.total_row.envelope_eur.l0128'"
     ).fetchone()
     assert explanation.startswith("Cohérent : « Répartition de l'enveloppe 2025 (en €) »")
     assert "887 490" in explanation and "somme des 36 lignes" in explanation

@@ -100,24 +100,31 @@ def test_the_published_summary_says_what_index_html_says_and_names_reconciliatio
         counts = dict(
             con.execute(
                 "SELECT status || '/' || severity, count(*) FROM marts.reconciliation_checks "
-                "WHERE check_kind <> 'official_total' GROUP BY ALL"
+                "WHERE source_kind = 'deliberation' GROUP BY ALL"
             ).fetchall()
         )
         issues = con.execute(
-            "SELECT count(*) FROM marts.reconciliation_checks WHERE status <> 'passed' AND check_kind <> 'official_total'"
+            "SELECT count(*) FROM marts.reconciliation_checks WHERE status <> 'passed' AND source_kind = 'deliberation'"
         ).fetchone()[0]
-    assert counts == {"passed/error": 74, "passed/warning": 363, "failed/warning": 59, "acknowledged/warning": 1}
-    line = "497 contrôles : 437 conformes, 59 en écart, 1 écart accepté"
+    assert counts == {
+        "passed/error": 74,
+        "passed/warning": 377,
+        "failed/warning": 53,
+        "not_evaluable/warning": 7,
+        "acknowledged/warning": 1,
+    }
+    line = "512 contrôles : 451 conformes, 53 en écart, 7 non évaluables, 1 écart accepté"
     assert f"  Rapprochement : {line}" in text
-    for words, n in [("conforme, bloquant", 74), ("conforme, non bloquant", 363), ("en écart, non bloquant", 59),
-                     ("écart accepté, non bloquant", 1)]:  # fmt: skip
+    for words, n in [("conforme, bloquant", 74), ("conforme, non bloquant", 377), ("en écart, non bloquant", 53),
+                     ("non évaluable, non bloquant", 7), ("écart accepté, non bloquant", 1)]:  # fmt: skip
         assert f"    {words} : {n}\n" in text
     # index.html: the same line and the same rows
     index = plain((published.reports / "index.html").read_text(encoding="utf-8"))
     assert f"<p>{line}</p>" in index
-    assert '<td>en écart</td><td>non bloquant</td><td class="num">59</td>' in index
+    assert '<td>en écart</td><td>non bloquant</td><td class="num">53</td>' in index
+    assert '<td>non évaluable</td><td>non bloquant</td><td class="num">7</td>' in index
     # the discrepancies in words, not check ids; the Dagster check names are gone from a published summary
-    assert f"  Écarts des délibérations ({issues}) :" in text and issues == 60
+    assert f"  Écarts des délibérations ({issues}) :" in text and issues == 61
     total_row = ("délibération n°2025-541 du 8 décembre 2025, ligne 128, ligne TOTAL : Répartition de l'enveloppe 2024 "
                  "(en €) – publié 887 490,00, recalculé 887 489,98 – en écart, non bloquant")  # fmt: skip
     assert [d for d in summary.reconciliation.discrepancies if plain(d) == total_row]

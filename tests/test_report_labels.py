@@ -4,7 +4,7 @@ report mart that names SAD carries it, so a federation reads the same everywhere
 import pytest
 from conftest import plain
 
-from dagster_project.reports import activite_sad, compensations_nord, enveloppe
+from dagster_project.reports import activite_sad, compensations, enveloppe
 
 pytestmark = pytest.mark.e2e
 ADMR = "FÉDÉRATION ADMR DU PAS-DE-CALAIS"
@@ -14,7 +14,7 @@ MARTS = (
     "rpt_activite_sad__fap_beneficiaries",
     "rpt_enveloppe__allocations",
     "rpt_enveloppe__changes",
-    "rpt_compensations_nord__annex_rows",
+    "rpt_compensations__annex_rows",
 )
 
 
@@ -45,8 +45,7 @@ def test_every_report_mart_gives_each_sad_one_label(con):
             assert label in printed and "associations)" not in label, (key, label, printed)
     # a SAD printed with two spellings (Nord annexes: GRANDE-SYNTHE, GRANDE-SYNTHÉ) has one label
     spelled = con.execute(
-        "SELECT count(DISTINCT city), count(DISTINCT sad_label) FROM marts.rpt_compensations_nord__annex_rows "
-        "WHERE sad_name = 'SPSB'"
+        "SELECT count(DISTINCT city), count(DISTINCT sad_label) FROM marts.rpt_compensations__annex_rows WHERE sad_name = 'SPSB'"
     ).fetchone()
     assert spelled == (2, 1)
 
@@ -68,4 +67,4 @@ def test_the_admr_bar_reads_the_same_in_every_report(con):
     assert list(shown) == [expected], shown
     assert {"heures_par_sad", "fap_beneficiaires_par_sad", "repartition_2025", "evolution_2024_2025"} <= shown[expected]
     assert "FOUQUIÈRES-LES-BÉTHUNE" not in repr([c.figure.to_dict() for c in hours.charts])
-    assert compensations_nord.build(con, threshold=5).charts  # the Nord report builds from sad_label too
+    assert compensations.build(con, threshold=5).charts  # the compensations report (Nord's annexes) builds from sad_label too

@@ -191,7 +191,7 @@ def test_the_figure_scan_finds_each_kind_of_defect():
 @pytest.mark.e2e
 def test_every_report_prints_figures_with_one_precision_per_unit_and_the_french_minus(published):
     pages = sorted(published.reports.glob("*.html"))
-    assert len(pages) == 7
+    assert len(pages) == 8
     defects = [d for p in pages for d in figure_defects(p.name, p.read_text(encoding="utf-8"))]
     assert defects == []
     activity = (published.reports / "activite_sad.html").read_text(encoding="utf-8")

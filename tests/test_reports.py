@@ -10,12 +10,12 @@ import pytest
 from conftest import DOC_001, DOC_004, plain, session_browser
 
 from dagster_project.core.frenchfmt import THOUSANDS, UNIT_SPACE
-from dagster_project.reports import compensations_nord, index, indicateurs
+from dagster_project.reports import compensations, index, indicateurs
 
 pytestmark = pytest.mark.e2e
 BUILT = [
-    "activite_sad.html", "comparaisons.html", "compensations_nord.html", "enveloppe.html", "index.html", "indicateurs.html",
-    "reconciliation.html",
+    "activite_sad.html", "comparaisons.html", "compensations.html", "enveloppe.html", "etablissements.html", "index.html",
+    "indicateurs.html", "reconciliation.html",
 ]  # fmt: skip
 
 
@@ -38,10 +38,10 @@ def test_refresh_writes_every_built_report_and_a_png_per_chart(published):
     pngs = sorted(p.name for p in (published.reports / "png").glob("*.png"))
     if not _has_browser() and not os.environ.get("CI"):
         pytest.skip("no Chromium here: kaleido cannot render PNG (the HTML reports are complete)")
-    assert len(pngs) == 25, (
+    assert len(pngs) == 30, (
         pngs
-    )  # 7 charts in indicateurs, 5 in comparaisons, 5 in compensations_nord, 5 in activite_sad, 2 in enveloppe, 1 in reconciliation
-    assert "indicateurs__mdph_taux.png" in pngs and "compensations_nord__annex1_par_sad.png" in pngs
+    )  # 7 charts in indicateurs, 5 in comparaisons, 5 in etablissements, 5 in compensations, 5 in activite_sad, 2 in enveloppe, 1 in reconciliation
+    assert "indicateurs__mdph_taux.png" in pngs and "compensations__nord_annex1_salary_compensation_2022.png" in pngs
     assert {
         "activite_sad__lorenz.png",
         "enveloppe__evolution_2024_2025.png",
@@ -121,15 +121,25 @@ def test_disclosure_threshold_comes_from_the_environment(published, tmp_path, mo
     assert "Chiffre clé" in event.metadata["preview"].value
 
 
-def test_compensations_nord_splits_each_annex_between_pa_and_ph(con):
-    report = compensations_nord.build(con, threshold=5)
+def test_compensations_shows_the_comparison_annexes_split_between_pa_and_ph(con):
+    """Pas-de-Calais (the default) has no such annex: the page shows the Nord's (document 004), says
+    so, and takes every title from the catalogue (marts.rpt_compensations__annex_rows)."""
+    report = compensations.build(con, threshold=5)
+    assert report.title.startswith("Nord (département de comparaison) : ")
+    assert [n.split(".")[0] for n in report.missing] == [
+        "Aucune délibération chargée ne donne d'annexe de montants versés aux SAD du Pas-de-Calais répartis entre "
+        "personnes âgées et personnes handicapées"
+    ]
+    assert "cette page montre celles du Nord (département de comparaison) : ces montants ne sont pas ceux du Pas-de-Calais" in (
+        report.intro
+    )
     charts = {c.chart_id: c for c in report.charts}
     assert list(charts) == [
         "totaux_par_annexe",
-        "annex1_par_sad",
-        "annex4_par_sad",
-        "annex5_first_par_sad",
-        "annex5_renewed_par_sad",
+        "nord_annex1_salary_compensation_2022",
+        "nord_annex4_quality_complement_2023",
+        "nord_annex5_first_cpom_2023",
+        "nord_annex5_renewed_cpom_2023",
     ]
     totals = charts["totaux_par_annexe"].figure
     assert [t.name for t in totals.data] == ["Personnes âgées (PA)", "Personnes en situation de handicap (PH)"]
@@ -137,24 +147,27 @@ def test_compensations_nord_splits_each_annex_between_pa_and_ph(con):
     assert [plain(t) for t in totals.data[1].text] == ["250 161,77 €", "247 116,06 €", "1 520 331,30 €", "88 005,73 €"]
     assert totals.layout.barmode == "stack"
     assert [len(charts[k].figure.data[0].y) for k in list(charts)[1:]] == [53, 33, 58, 9]
-    annex1 = charts["annex1_par_sad"]
+    annex1 = charts["nord_annex1_salary_compensation_2022"]
     assert annex1.figure.data[0].y[0] == "AIDE AU QUOTIDIEN (MAUBEUGE)"  # sorted by amount
     assert [plain(c) for c in annex1.table[1][-1]] == ["TOTAL imprimé", "2 885 528,29 €", "2 635 366,52 €", "250 161,77 €"]
     footnote = annex1.sources[0].footnote()
-    assert footnote.startswith("Source : Annexe 1 – compensations BAD et FEHAP (2022) ; données 2022 ; Département du Nord")
+    assert footnote.startswith(
+        "Source : Annexe 1 – montant des compensations de la BAD et de la FEHAP pour 2022 (Nord) ; données 2022 ; "
+        "Département du Nord"
+    )
     assert footnote.endswith(f"(fichier {DOC_004}.txt), lignes 114 à 148 et 150 à 168.")  # 149 is blank
     headline = dict(report.headline)
-    assert plain(headline["Annexe 5 – dotations qualité, nouveau CPOM (reste à verser) (2023)"]) == (
-        "424 981,73 € dont PA 336 976,00 €, PH 88 005,73 € (part PH 20,7 %)"
-    )
+    assert plain(
+        headline["Annexe 5 – dotations qualité 2023, structures signant un nouveau CPOM en 2023 (abrogeant celui de 2022) (Nord)"]
+    ) == ("424 981,73 € dont PA 336 976,00 €, PH 88 005,73 € (part PH 20,7 %)")
 
 
 def test_index_links_every_report_with_the_refresh_date(published, con):
     page = (published.reports / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a href="([^"]+)">', page)
     listed = [
-        "indicateurs.html", "comparaisons.html", "activite_sad.html", "enveloppe.html", "compensations_nord.html",
-        "reconciliation.html",
+        "indicateurs.html", "comparaisons.html", "etablissements.html", "activite_sad.html", "enveloppe.html",
+        "compensations.html", "reconciliation.html",
     ]  # fmt: skip
     assert links == [*listed, "reconciliation.html"]  # the reconciliation block links its detail too
     assert "(à venir)" not in page
@@ -164,7 +177,7 @@ def test_index_links_every_report_with_the_refresh_date(published, con):
     assert format_datetime(published_at) in page
     assert (
         plain(dict(index.build(con, published.reports).headline)["Rapprochement"])
-        == "497 contrôles : 437 conformes, 59 en écart, 1 écart accepté"
+        == "512 contrôles : 451 conformes, 53 en écart, 7 non évaluables, 1 écart accepté"
     )
     assert "<td>écart accepté</td><td>non bloquant</td>" in page and "acknowledged" not in page
     for name in listed:
@@ -186,8 +199,8 @@ def test_report_assets_run_after_publish_and_describe_themselves():
     specs = {s.key: s for s in defs.resolve_all_asset_specs()}
     reports = [k for k in specs if k.path[0] == "reports"]
     assert sorted(k.to_user_string() for k in reports) == [
-        "reports/activite_sad", "reports/comparaisons", "reports/compensations_nord", "reports/enveloppe", "reports/index",
-        "reports/indicateurs", "reports/reconciliation",
+        "reports/activite_sad", "reports/comparaisons", "reports/compensations", "reports/enveloppe",
+        "reports/etablissements", "reports/index", "reports/indicateurs", "reports/reconciliation",
     ]  # fmt: skip
     for key in reports:
         spec = specs[key]
@@ -224,5 +237,5 @@ def test_dbt_models_carry_row_counts_column_schemas_and_mart_previews(published_
     assert [(c.name, c.type) for c in columns[:2]] == [("document_id", "VARCHAR"), ("source_line", "INTEGER")]
     assert (columns[7].name, columns[7].type) == ("value", "DECIMAL(18,4)") and columns[7].description
     assert "| document_id |" in mart["preview"].value
-    staging = events["staging/stg_pdc_cp_2025_541__fap_annex"]
+    staging = events["staging/stg_deliberations__sad_envelope_annex"]
     assert staging["dagster/row_count"].value == 37 and "preview" not in staging

@@ -17,8 +17,9 @@ def test_every_report_loads_without_javascript_errors_and_draws_its_charts(publi
     assert outcome == {
         "activite_sad.html": (5, 5, [], [], []),
         "comparaisons.html": (5, 5, [], [], []),
-        "compensations_nord.html": (5, 5, [], [], []),
+        "compensations.html": (5, 5, [], [], []),
         "enveloppe.html": (2, 2, [], [], []),
+        "etablissements.html": (5, 5, [], [], []),
         "index.html": (0, 0, [], [], []),
         "indicateurs.html": (7, 7, [], [], []),
         "reconciliation.html": (1, 1, [], [], []),

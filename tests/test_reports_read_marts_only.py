@@ -82,11 +82,39 @@ def _string_literals(path: Path) -> list[str]:
     ]
 
 
+# a territory, a document or an annex named in code or report text: names come from the marts
+# (rpt_reports__territories, documents), annex titles from the catalogue through the marts
+NAMED = re.compile(
+    r"Pas-de-Calais|Hauts-de-France|\bNord\b|2025-541|2026-150|2025-53\b|2023-331|DirA|\b(pdc|nord)_\w+|\bannexe\s+\d",
+    re.IGNORECASE,
+)
+
+
+def test_the_names_scan_catches_what_it_forbids():
+    for text in ("Pas-de-Calais", "l'annexe 1 de la délibération", "délibération n°2025-541", "pdc_2025", "Département du Nord"):
+        assert NAMED.search(text), text
+    for text in ("nordique", "Annexe", "les annexes", "2025", "rpt_compensations__annex_rows"):
+        assert not NAMED.search(text), text
+
+
 def test_report_code_names_no_territory_the_marts_name():
     """Which département a report is about is AUTONOMY_DEPARTMENT_CODE; its name, its région and
-    the comparison territories come from the marts (reference.territories, territory_labels)."""
-    literal = re.compile(r"^(62|59|32|FR)$|Pas-de-Calais|Hauts-de-France|\bNord\b")
+    the comparison territories come from the marts (rpt_reports__territories), documents from
+    marts.documents, annex titles from the marts: no code string names one."""
+    literal = re.compile(r"^(62|59|32|R32|FR)$")
     offending = {
-        p.name: hits for p in sorted(REPORTS.glob("*.py")) if (hits := [s for s in _string_literals(p) if literal.search(s)])
+        p.name: hits
+        for p in sorted(REPORTS.glob("*.py"))
+        if (hits := [s for s in _string_literals(p) if literal.search(s) or NAMED.search(s)])
     }
     assert offending == {}
+
+
+def test_the_notebook_names_no_territory_or_document():
+    """The notebook answers for the département of the published file: neither its code nor its
+    text (markdown included) names one, nor a document."""
+    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    hits = [m.group(0) for c in notebook["cells"] for m in NAMED.finditer("".join(c["source"]))]
+    assert hits == []
+    code = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    assert not re.search(r"'(62|59|33)'", code)

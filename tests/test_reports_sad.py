@@ -2,6 +2,7 @@
 deliberation 2025-541, their lines, the concentration read from the summary mart, the change
 against the published 2024 amounts, and the what-if envelope when one is configured."""
 
+import html
 import json
 from decimal import Decimal
 
@@ -162,7 +163,7 @@ def test_enveloppe_shows_the_2025_split_and_its_change_against_the_published_202
     bars = split.figure.data[0]
     assert len(bars.y) == 36 and bars.y[0] == f"{ADMR} (25 associations)"
     assert plain(bars.text[0]) == "235 835,95 € · 26,57 %" and plain(bars.text[-1]) == "2 296,65 € · 0,26 %"
-    assert sum(queries.envelope_allocation(con, "pdc_2025")["amount_eur"]) == Decimal("887490.00")  # to the cent
+    assert sum(queries.envelope_allocation(con, "62_2025")["amount_eur"]) == Decimal("887490.00")  # to the cent
     assert [plain(c) for c in split.table[1][-1]] == ["Total", "4 319 502", "100,00 %", "887 490,00 €", "887 490,00 €"]
     assert "identiques au centime aux montants publiés pour 36 SAD sur 36" in split.notes[0]
     amount, annex = split.sources
@@ -194,6 +195,30 @@ def test_enveloppe_shows_the_2025_split_and_its_change_against_the_published_202
     assert "make whatif AMOUNT=912000" in report.closing_html
 
 
+def test_enveloppe_lists_the_amounts_of_every_loaded_year_per_sad(con):
+    """marts.sad_envelope_history when two years or more are loaded (2025, and 2024 printed beside
+    it): per SAD each year's amount and the change, checked against the two envelopes in plain SQL."""
+    from dagster_project.core.frenchfmt import format_eur, format_pct
+
+    page = enveloppe.build(con, threshold=5).closing_html
+    assert 'id="historique"' in page and "Montants par SAD, année après année (2024 à 2025)" in page
+    assert '<th scope="col">Montant 2024</th><th scope="col">Montant 2025</th><th scope="col">Écart 2025 − 2024</th>' in page
+    pairs = con.execute(
+        "SELECT c.sad_label, p.amount_published_eur, c.amount_published_eur FROM marts.rpt_enveloppe__allocations c "
+        "JOIN marts.envelope_allocations p ON p.sad_key = c.sad_key AND p.envelope_id = '62_2024' "
+        "WHERE c.envelope_id = '62_2025'"
+    ).fetchall()
+    assert len(pairs) == 36
+    for label, before, after in pairs:
+        change = f"{format_eur(after - before, sign=True)} ({format_pct((after - before) / before * 100, 1, sign=True)})"
+        cells = "".join(f'<td class="num">{c}</td>' for c in (format_eur(before), format_eur(after), change))
+        assert f"<td>{html.escape(label)}</td>{cells}" in page, label
+    admr = f"<td>{ADMR} (25 associations)</td>"
+    assert plain(page[page.index(admr) :].split("</tr>")[0]).endswith(
+        '<td class="num">233 363,53 €</td><td class="num">235 835,95 €</td><td class="num">+2 472,42 € (+1,1 %)</td>'
+    )  # lines 127 of the annex: 2024 and 2025 amounts as printed
+
+
 @pytest.mark.slow
 def test_enveloppe_shows_the_whatif_envelope_configured_for_the_refresh(published_copy, monkeypatch):
     """The analysts' path: a refresh with AUTONOMY_DBT_VARS publishes whatif_2026 and the report draws it."""
@@ -219,5 +244,7 @@ def test_enveloppe_shows_the_whatif_envelope_configured_for_the_refresh(publishe
     ]  # fmt: skip
     assert "variable dbt envelope_2026_eur (AUTONOMY_DBT_VARS)" in simulation.notes[0]
     assert "Aucune délibération n'a voté ce montant" in simulation.notes[0]
-    assert simulation.sources[0].footnote().endswith("lignes 92 à 127.")  # the hours of the 36 rows
-    assert plain(dict(report.headline)["Simulation"]) == "2026 : 912 000,00 €" and report.closing_html == ""
+    # the hours of the 36 rows: the 2024 FAP exports (latest complete year before 2026)
+    assert simulation.sources[0].footnote().startswith("Source : heures d'APA 2024 par SAD, sommées des exports mensuels")
+    assert "fap_2024-01.csv à fap_2024-12.csv (12 fichiers, janvier 2024 à décembre 2024" in simulation.sources[0].footnote()
+    assert plain(dict(report.headline)["Simulation"]) == "2026 : 912 000,00 €" and 'id="simulation"' not in report.closing_html

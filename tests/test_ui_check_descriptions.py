@@ -57,16 +57,16 @@ def test_dbt_test_checks_name_the_table_the_column_and_the_consequence(checks, d
         assert ("Severity warn" in text) == (severity == "warn"), text
         described += 1
     assert (
-        described == len(tests) == 245
-    )  # each dbt test of the project is a check in the UI (3 on int_sad__labels, 5 on int_sad__federations)
+        described == len(tests) == 311
+    )  # each dbt test of the project is a check in the UI (the document kinds' staging models have one each)
 
 
 def test_a_not_null_check_reads_as_a_sentence(checks):
-    text = checks["staging/stg_deliberations__documents:not_null_stg_deliberations__documents_slug"].description
+    text = checks["staging/stg_deliberations__documents:not_null_stg_deliberations__documents_sha256"].description
     assert text.startswith(
-        "Every row of staging.stg_deliberations__documents has a value in column slug (slug: Short name of the deliberation"
+        "Every row of staging.stg_deliberations__documents has a value in column sha256 (sha256: SHA-256 of the file"
     )
-    assert "Fails when some rows have slug empty (NULL)" in text
+    assert "Fails when some rows have sha256 empty (NULL)" in text
     assert text.endswith(
         "Severity error: a failure fails dbt build (the models downstream are skipped) and nothing is published."
     )

@@ -64,7 +64,9 @@ def test_every_table_and_column_has_a_comment(published_con):
     counted = published_con.execute("SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database()").fetchone()[
         0
     ]
-    assert counted > 2000  # the whole file was looked at, not an empty one
+    # the whole file was looked at, not an empty one (no per-table raw copies since the document
+    # kinds: the cells are in raw.deliberation_cells, staged per kind)
+    assert counted > 1500
 
 
 def test_marts_and_reference_comments_are_the_french_label_then_the_yml_description(published_con):

@@ -40,7 +40,8 @@ def test_whatif_writes_a_balanced_annex_in_the_deliberation_layout(published_cop
     before = published_copy.warehouse.stat().st_mtime_ns
     out = tmp_path / "annex.csv"
     result = run_whatif(Decimal("912000"), out=out)
-    assert (result.year, result.basis_year, result.department_code) == (2026, 2024, "62")
+    # split on the latest complete year of FAP exports before 2026 (the 2024 sample), as `make annex` is
+    assert (result.year, result.basis_year, result.department_code, result.hours_source) == (2026, 2024, "62", "fap_exports")
     assert result.printed_path == tmp_path / "annex_imprime.csv" and result.relinked == []  # not beside the reports
     rows = _csv(result.printed_path)
     assert rows[0] == [
@@ -52,13 +53,15 @@ def test_whatif_writes_a_balanced_annex_in_the_deliberation_layout(published_cop
     ]
     body, total, blank, source = rows[1:-3], rows[-3], rows[-2], rows[-1]
     assert len(body) == 36
-    assert body[0] == ["LONGUEUESSE", "AADCMO", "23 596,00", "0,55%", "4 981,95 €"]  # the annex's order
+    assert body[0] == ["LONGUEUESSE", "AADCMO", "23 596,00", "0,55%", "4 981,95 €"]  # the latest published annex's order
     assert body[-1][:3] == ["FOUQUIÈRES-LES-BÉTHUNE", "FÉDÉRATION ADMR DU PAS-DE-CALAIS", "1 147 837,00"]
     assert total == ["", "TOTAL", "4 319 502,00", "100,00%", "912 000,00 €"]
     assert blank == [] and source[0].startswith("Source : simulation de l'enveloppe 2026 de 912 000,00 €")
-    assert "délibération n°2025-541" in source[0] and "lignes 92 à 127" in source[0]
+    assert (
+        "exports mensuels de facturation FAP fap_2024-01.csv à fap_2024-12.csv (12 fichiers, janvier à décembre 2024" in source[0]
+    )
     assert sum(_euros(r[4]) for r in body) == Decimal("912000.00")
-    # every amount is the rule applied by hand to the annex hours
+    # every amount is the rule applied by hand to the hours (the FAP exports' equal the annex's: synthetic sample)
     hours = [(r[1], Fraction(_euros(r[2]))) for r in body]
     expected = _largest_remainder(hours, 91200000)
     assert {r[1]: _euros(r[4]) for r in body} == {name: Decimal(c) / 100 for name, c in expected.items()}
@@ -66,7 +69,7 @@ def test_whatif_writes_a_balanced_annex_in_the_deliberation_layout(published_cop
     # the data form: the same figures as plain numbers (decimal comma, no thousands separator), with their line
     data = _csv(out)
     assert data[0][-2:] == ["Document", "Ligne du document"] and len(data) == 37
-    assert data[1] == ["LONGUEUESSE", "AADCMO", "23596,00", "0,546267", "4981,95", "002_49f42b73bb0da1f1", "92"]
+    assert data[1] == ["LONGUEUESSE", "AADCMO", "23596,00", "0,546267", "4981,95", "", ""]  # FAP hours: no document line
     amounts = {r[1]: Decimal(r[4].replace(",", ".")) for r in data[1:]}
     assert amounts == {name: Decimal(c) / 100 for name, c in expected.items()}
     assert sum(amounts.values()) == Decimal("912000.00")

@@ -4,10 +4,14 @@ asset its suite guards, evaluated in one step after dbt has built marts.reconcil
 dbt computes every figure, tolerance and verdict row (dbt/models/checks/, docs/reconciliation.md);
 here Great Expectations re-judges those rows and Dagster reports them. The check fails closed,
 with severity ERROR, when GX could not evaluate a rule, when GX's failing rows are not the rows
-the mart marks as not passed, or when a rule has no row at all (a table that changed shape).
+the mart marks as not passed, or when a rule has no row at all although what is printed calls for
+some (int_reconciliation__coverage; a rule nothing loaded calls for, e.g. no table of its kind,
+passes with nothing to check).
 Otherwise an error-severity failure (our figures disagree with the document) blocks everything
 downstream, publish included; a warning is recorded without blocking.
 """
+
+from dataclasses import dataclass
 
 import dagster as dg
 
@@ -35,8 +39,40 @@ ORDER BY c.document_id, c.source_line, c.check_id
 """
 
 
+# Per rule, the evaluations what is printed calls for and those missing (dbt, int_reconciliation__coverage).
+COVERAGE_QUERY = "SELECT check_name, expected_evaluations, missing_evaluations, missing_check_ids FROM intermediate.int_reconciliation__coverage"
+SEVERITY_ORDER = {"warning": 0, "error": 1}
+
+
 def read_rows(con):
-    return con.execute(ROWS_QUERY).df().astype({"abs_delta_micro": "int64", "tolerance_micro": "int64"})
+    """The mart's rows; |delta| and tolerance in integer millionths (NULL for a check not evaluable)."""
+    return con.execute(ROWS_QUERY).df().astype({"abs_delta_micro": "Int64", "tolerance_micro": "Int64"})
+
+
+def _plain(value, decimals: int | None = None) -> str:
+    import pandas as pd
+
+    if value is None or pd.isna(value):
+        return "—"
+    return format_plain(value, decimals) if decimals is not None else format_plain(value)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    expected: int
+    missing: int
+    missing_check_ids: tuple[str, ...]
+
+
+def read_coverage(con) -> dict[str, Coverage]:
+    return {
+        name: Coverage(expected, missing, tuple(ids)) for name, expected, missing, ids in con.execute(COVERAGE_QUERY).fetchall()
+    }
+
+
+def evaluable(rows):
+    """The rows Great Expectations judges: a check whose figure is missing is a failure of its own."""
+    return rows[rows["status"] != "not_evaluable"]
 
 
 def _fail_closed(rule: Rule, reason: str, metadata: dict) -> dg.AssetCheckResult:
@@ -50,21 +86,39 @@ def _fail_closed(rule: Rule, reason: str, metadata: dict) -> dg.AssetCheckResult
     )
 
 
-def check_result(rule: Rule, rows, verdict: "Verdict | None") -> dg.AssetCheckResult:
-    """rows: this rule's rows of marts.reconciliation_checks (pandas); verdict: GX's, if any."""
+def check_result(rule: Rule, rows, verdict: "Verdict | None", coverage: "Coverage | int | None" = None) -> dg.AssetCheckResult:
+    """rows: this rule's rows of marts.reconciliation_checks (pandas); verdict: GX's over its
+    evaluable rows, if any; coverage: the evaluations what is printed calls for and those the check
+    models did not make (an int: the expected count only; None: unknown, at least one)."""
     records = rows.to_dict("records")
+    if isinstance(coverage, int):
+        coverage = Coverage(coverage, 0, ())
+    expected = coverage.expected if coverage is not None else None
+    if not records and expected == 0:
+        # nothing printed calls for this rule (no table of its kind, no figure of its role loaded)
+        return dg.AssetCheckResult(
+            asset_key=rule.guards,
+            check_name=rule.check_name,
+            passed=True,
+            description="Rien à contrôler : aucun document chargé n'imprime ce que cette règle compare.",
+            metadata={"evaluated": 0, "expected": 0, "check_kind": rule.kind, "gx_suite": GX_SUITE, "suite": rule.suite},
+        )
     failed = [r for r in records if r["status"] == "failed"]
+    not_evaluable = [r for r in records if r["status"] == "not_evaluable"]
     acknowledged = [r for r in records if r["status"] == "acknowledged"]
     metadata = {
         "evaluated": len(records),
+        "expected": expected if expected is not None else len(records),
         "failed": len(failed),
+        "not_evaluable": len(not_evaluable),
         "acknowledged": len(acknowledged),
         "check_kind": rule.kind,
         "gx_suite": GX_SUITE,
         "suite": rule.suite,
     }
-    if records:
-        worst = max(records, key=lambda r: abs(r["delta"]) - r["tolerance"])
+    judged = [r for r in records if r["status"] != "not_evaluable"]
+    if judged:
+        worst = max(judged, key=lambda r: abs(r["delta"]) - r["tolerance"])
         metadata.update(
             {
                 "published": format_plain(worst["published_value"]),
@@ -77,7 +131,7 @@ def check_result(rule: Rule, rows, verdict: "Verdict | None") -> dg.AssetCheckRe
                 "explanation": worst["explanation"],
             }
         )
-    shown = failed + acknowledged
+    shown = not_evaluable + failed + acknowledged
     if shown:
         metadata["discrepancies"] = dg.MetadataValue.md(
             markdown_table(
@@ -86,35 +140,48 @@ def check_result(rule: Rule, rows, verdict: "Verdict | None") -> dg.AssetCheckRe
                     (
                         r["check_id"],
                         r["source_line"],
-                        format_plain(r["published_value"]),
-                        format_plain(r["computed_value"], 4),
-                        format_plain(r["delta"], 4),
+                        _plain(r["published_value"]),
+                        _plain(r["computed_value"], 4),
+                        _plain(r["delta"], 4),
                         r["status"],
                     )
                     for r in shown[:20]
                 ],
             )
         )
-    # Fail closed: no figure, no verdict, or a verdict that is not the mart's.
+    # Fail closed: no figure, fewer than what is printed calls for, no verdict, or not the mart's.
     if not records:
         return _fail_closed(rule, "No figure to check: the rule evaluated nothing (has the table changed?).", metadata)
-    if verdict is None or verdict.evaluated != len(records):
+    if coverage is not None and coverage.missing:
+        metadata["missing"] = dg.MetadataValue.md("\n".join(f"- `{c}`" for c in coverage.missing_check_ids))
+        return _fail_closed(
+            rule,
+            f"{coverage.missing} of the {coverage.expected} evaluations what is printed calls for were not made "
+            f"(not evaluated: {', '.join(coverage.missing_check_ids[:5])}" + (", ..." if coverage.missing > 5 else "") + ").",
+            metadata,
+        )
+    if judged and (verdict is None or verdict.evaluated != len(judged)):
         return _fail_closed(rule, "Great Expectations could not evaluate every figure of this rule.", metadata)
-    mart_failed = {r["check_id"] for r in records if not r["passed"]}
-    if verdict.failed_check_ids != mart_failed or verdict.success != (not mart_failed):
+    mart_failed = {r["check_id"] for r in judged if not r["passed"]}
+    if judged and (verdict.failed_check_ids != mart_failed or verdict.success != (not mart_failed)):
         disagree = sorted(verdict.failed_check_ids ^ mart_failed)
         return _fail_closed(
             rule,
             f"Great Expectations and marts.reconciliation_checks disagree on {', '.join(disagree) or 'the verdict'}.",
             metadata,
         )
-    if failed:
+    if failed or not_evaluable:
+        # the rule's severity is its most severe failing row's, not its first's
+        worst_row = max(failed + not_evaluable, key=lambda r: SEVERITY_ORDER[r["severity"]])
+        parts = [f"{len(failed)} of {len(records)} figures outside tolerance"] if failed else []
+        if not_evaluable:
+            parts.append(f"{len(not_evaluable)} not evaluable (a figure is missing)")
         return dg.AssetCheckResult(
             asset_key=rule.guards,
             check_name=rule.check_name,
             passed=False,
-            severity=SEVERITY[failed[0]["severity"]],
-            description=f"{len(failed)} of {len(records)} figures outside tolerance. {failed[0]['explanation']}",
+            severity=SEVERITY[worst_row["severity"]],
+            description=f"{'; '.join(parts)}. {worst_row['explanation']}",
             metadata=metadata,
         )
     if acknowledged:
@@ -160,19 +227,24 @@ def build_checks() -> list[dg.AssetChecksDefinition]:
     def reconciliation(context: dg.AssetCheckExecutionContext, refresh_lock: RefreshLockResource):
         with connect_work(get_settings().work_db) as con:
             rows = read_rows(con)
+            coverage = read_coverage(con)
             fault_point("checks")  # tests kill the refresh here, the work database open
         try:
             verdicts = validate(
                 GX_SUITE,
                 [rule.check_name for rule in rules],
-                rows[["check_id", "check_name", "abs_delta_micro", "tolerance_micro"]],
+                evaluable(rows)[["check_id", "check_name", "abs_delta_micro", "tolerance_micro"]].astype(
+                    {"abs_delta_micro": "int64", "tolerance_micro": "int64"}
+                ),
             )
         except Exception as exc:  # fail closed: every rule fails with the reason
             context.log.error("Great Expectations could not validate the reconciliation rows: %s", exc)
             verdicts = {}
         selected = context.selected_asset_check_keys
         for rule in rules:
-            result = check_result(rule, rows[rows["check_name"] == rule.check_name], verdicts.get(rule.check_name))
+            result = check_result(
+                rule, rows[rows["check_name"] == rule.check_name], verdicts.get(rule.check_name), coverage.get(rule.check_name)
+            )
             if dg.AssetCheckKey(rule.guards, rule.check_name) in selected:
                 yield result
 

@@ -37,7 +37,7 @@ class Rule:
 @dataclass(frozen=True)
 class Suite:
     name: str
-    table_id: str
+    document_kind: str | None  # the kind of table whose every table the suite's table rules check
     guards: dg.AssetKey
     description: str
 
@@ -50,7 +50,7 @@ def _read(path: Path) -> list[dict[str, str]]:
 @cache
 def load_suites(seeds: Path = SEEDS) -> dict[str, Suite]:
     return {
-        row["suite"]: Suite(row["suite"], row["table_id"], dg.AssetKey(row["guards"].split("/")), row["description"])
+        row["suite"]: Suite(row["suite"], row["document_kind"] or None, dg.AssetKey(row["guards"].split("/")), row["description"])
         for row in _read(seeds / "reconciliation_suites.csv")
     }
 

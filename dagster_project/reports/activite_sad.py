@@ -11,8 +11,8 @@ import duckdb
 import plotly.graph_objects as go
 import polars as pl
 
-from ..core.frenchfmt import UNIT_SPACE, format_count, format_number, format_pct, format_value
-from . import exports, queries
+from ..core.frenchfmt import UNIT_SPACE, format_count, format_date, format_number, format_pct, format_value
+from . import absence, exports, queries
 from .activite_sad_fap import fap_charts
 from .charts import OKABE_ITO, REFERENCE, Bar, bar_chart, base_layout, room_for_labels, value_axis
 from .framework import Chart, Document, Report, Source
@@ -32,36 +32,47 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     docs = queries.documents(con)
     place = queries.territory(con)
     activity = queries.sad_activity(con, place["territory_code"])
-    if activity.is_empty():
-        raise LookupError(
-            f"marts.rpt_activite_sad__hours has no hours of source {queries.HOURS_SOURCE!r} for département {place['territory_code']}"
-        )
-    year = activity["year"][0]
-    summary = queries.sad_activity_summary(con, place["territory_code"], queries.HOURS_SOURCE, year)
-    sources = _sources(activity, summary, docs, place)
-    federation = _federation_note(activity, docs)
+    charts, headline, missing = [], [], []
+    if activity.height:
+        year = activity["year"][0]
+        summary = queries.sad_activity_summary(con, place["territory_code"], queries.HOURS_SOURCE, year)
+        sources = _sources(activity, summary, docs, place)
+        charts = [_hours(activity, sources, _federation_note(activity, docs)), _lorenz(activity, summary, sources),
+                  _pareto(activity, summary, sources)]  # fmt: skip
+        headline = _headline(activity, summary)
+    else:
+        missing.append(absence.no_deliberation(docs, f"d'heures d'APA facturées par SAD {place['name_of_fr']}"))
+    fap = fap_charts(con, threshold, place, with_annex=bool(activity.height))
+    if not fap:
+        missing.append(absence.no_fap(place))
     report = Report(
         slug=SLUG,
         title=TITLE.format(of=place["name_of_fr"]),
-        intro=(
-            f"Heures d'APA à domicile facturées en {year} par chacun des services autonomie à domicile (SAD) "
-            f"{place['name_of_fr']}, telles que les imprime l'annexe 1 de la délibération qui répartit la compensation "
-            "versée aux SAD, puis la concentration de cette activité : courbe de Lorenz avec l'indice de Gini, "
-            "et part cumulée des plus grands services. Ce sont des heures par service, non des effectifs de "
-            "personnes : aucun de ces chiffres n'est masqué. Enfin, les exports mensuels de facturation FAP dont "
-            "l'annexe est la somme : heures par mois et par prestation, bénéficiaires par SAD (les effectifs "
-            "inférieurs au seuil du secret statistique sont masqués)."
-        ),
-        charts=[
-            _hours(activity, sources, federation),
-            _lorenz(activity, summary, sources),
-            _pareto(activity, summary, sources),
-            *fap_charts(con, threshold, place),
-        ],
+        intro=_intro(activity, docs, place),
+        charts=charts + fap,
         refreshed_at=queries.refresh_info(con).get("published_at"),
-        headline=_headline(activity, summary),
+        headline=headline,
+        missing=missing,
     )
     return exports.attach(report, con, threshold)  # its CSV files, linked under their tables
+
+
+def _intro(activity: pl.DataFrame, docs: dict[str, Document], place: dict) -> str:
+    if activity.height:
+        row = activity.row(0, named=True)
+        annex = (
+            f"telles que les imprime la délibération n°{docs[row['document_id']].number} du "
+            f"{format_date(docs[row['document_id']].date)} (« {row['table_title']} »)"
+        )
+    else:
+        annex = "telles que les imprime l'annexe de répartition d'une délibération"
+    return (
+        f"Heures d'APA à domicile facturées par chacun des services autonomie à domicile (SAD) {place['name_of_fr']}, "
+        f"{annex}, puis la concentration de cette activité : courbe de Lorenz avec l'indice de Gini, et part cumulée "
+        "des plus grands services. Ce sont des heures par service, non des effectifs de personnes : aucun de ces "
+        "chiffres n'est masqué. Enfin, les exports mensuels de facturation FAP : heures par mois et par prestation, "
+        "bénéficiaires par SAD (les effectifs inférieurs au seuil du secret statistique sont masqués)."
+    )
 
 
 def _label(row: dict) -> str:

@@ -22,8 +22,9 @@ PRESTATIONS = {
 }
 
 
-def fap_charts(con: duckdb.DuckDBPyConnection, threshold: int, place: dict) -> list[Chart]:
-    """The two FAP charts, or none when no monthly export has been loaded."""
+def fap_charts(con: duckdb.DuckDBPyConnection, threshold: int, place: dict, with_annex: bool = True) -> list[Chart]:
+    """The two FAP charts, or none when no monthly export of the département has been loaded.
+    with_annex: the page shows the annex hours the FAP APA hours are reconciled with."""
     if not queries.table_exists(con, "marts", "rpt_activite_sad__fap_months"):
         return []
     monthly = queries.fap_monthly_hours(con, place["territory_code"])
@@ -34,7 +35,7 @@ def fap_charts(con: duckdb.DuckDBPyConnection, threshold: int, place: dict) -> l
     source = _source(files, monthly["year"][0], place)
     synthetic = files.filter(pl.col("synthetic"))["month"].to_list()
     return [
-        _monthly_hours(monthly, source, synthetic),
+        _monthly_hours(monthly, source, synthetic, with_annex),
         _beneficiaries(con, months[-1], place["territory_code"], threshold, source),
     ]
 
@@ -47,7 +48,7 @@ def _source(files: pl.DataFrame, year: int, place: dict) -> FileSource:
     )
 
 
-def _monthly_hours(monthly: pl.DataFrame, source: FileSource, synthetic: list[str]) -> Chart:
+def _monthly_hours(monthly: pl.DataFrame, source: FileSource, synthetic: list[str], with_annex: bool) -> Chart:
     months = monthly["month"].to_list()
     series = []
     for (name, column), colour in zip(PRESTATIONS.values(), SERIES, strict=False):
@@ -74,7 +75,10 @@ def _monthly_hours(monthly: pl.DataFrame, source: FileSource, synthetic: list[st
     notes = [
         f"Les heures d'APA facturées via FAP en {year} ({_hours(apa_year)} sur {format_count(months_in_year)} mois) sont "
         "rapprochées à chaque actualisation des heures imprimées par SAD dans l'annexe ci-dessus (contrôle bloquant "
-        "fap_hours, rapport « Rapprochement »).",
+        "fap_hours, rapport « Rapprochement »)."
+        if with_annex
+        else f"Heures facturées via FAP en {year} : {_hours(apa_year)} d'APA sur {format_count(months_in_year)} mois. Aucune "
+        "annexe de délibération chargée ne les imprime par SAD : elles ne sont rapprochées d'aucun chiffre publié.",
     ]
     if synthetic:
         which = (
@@ -87,8 +91,8 @@ def _monthly_hours(monthly: pl.DataFrame, source: FileSource, synthetic: list[st
         )
         notes.append(
             f"{which} l'échantillon synthétique livré avec le projet (make fap-sample, docs/fap_format.md), pas des "
-            "facturations réelles : ses heures d'APA annuelles par SAD égalent l'annexe, ses bénéficiaires et ses "
-            "heures PCH et ASG sont fictifs."
+            "facturations réelles : ses heures d'APA annuelles par SAD égalent l'annexe de répartition de l'enveloppe, "
+            "ses bénéficiaires et ses heures PCH et ASG sont fictifs."
         )
     if months_in_year < 12:
         notes.append(f"Seuls {format_count(months_in_year)} mois de {year} ont été reçus : l'année est incomplète.")

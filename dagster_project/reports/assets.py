@@ -5,6 +5,7 @@ import dagster as dg
 
 from ..common import OWNERS, markdown_table
 from ..settings import get_settings
+from ..versions import code_version
 from ..warehouse.connections import connect
 from ..warehouse.publish import PUBLISH_KEY
 from . import index
@@ -24,6 +25,7 @@ def _metadata(report: Report, written: Written) -> dict:
         "charts": len(report.charts),
         "preview": dg.MetadataValue.md(f"**{report.title}**\n\n" + markdown_table(["Chiffre clé", "Valeur"], report.headline)),
         "masked": dg.MetadataValue.md("\n".join(f"- {n}" for n in report.masked_notes) or "aucune donnée masquée"),
+        "missing": dg.MetadataValue.md("\n".join(f"- {n}" for n in report.missing) or "aucune donnée absente"),
     }
     if written.pngs:
         metadata["png"] = dg.MetadataValue.md("\n".join(f"- `{p}`" for p in written.pngs))
@@ -40,6 +42,7 @@ def build_report_asset(spec: ReportSpec) -> dg.AssetsDefinition:
         owners=OWNERS,
         kinds={"plotly", "html"},
         tags={"layer": "reports"},
+        code_version=code_version("reports"),
         description=(
             f"{spec.file_name} — {spec.title}. {spec.summary} Reads the published warehouse "
             f"({', '.join(spec.reads)}); self-contained HTML in AUTONOMY_REPORTS_DIR (default reports/), "
@@ -68,6 +71,7 @@ REPORT_ASSETS = [build_report_asset(spec) for spec in built_reports()]
     owners=OWNERS,
     kinds={"html"},
     tags={"layer": "reports"},
+    code_version=code_version("reports"),
     description=(
         "index.html — the entry page: links every report (and lists those still to come), the date of the "
         "refresh (meta.refresh.published_at) and the reconciliation status (marts.reconciliation_checks, when present)."

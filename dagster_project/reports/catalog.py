@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import activite_sad, comparaisons, compensations_nord, enveloppe, indicateurs, reconciliation
+from . import activite_sad, comparaisons, compensations, enveloppe, etablissements, indicateurs, reconciliation
 
 # Titles name the département the reports are about ({of}, {region_of}); where no warehouse is
 # at hand (asset descriptions), they name it generically.
@@ -44,7 +44,7 @@ REPORTS: tuple[ReportSpec, ...] = (
         indicateurs.TITLE,
         "Droits MDPH pour 1\u202f000 habitants et surreprésentation par rapport à la France, indicateurs enfance "
         "et adultes des départements de la région avec la référence régionale, population de 75 ans "
-        "et plus de 2024 à 2030.",
+        "et plus et sa projection, tels que les délibérations chargées les impriment.",
         (
             "marts/rpt_indicateurs__mdph_rights",
             "marts/rpt_indicateurs__territory_values",
@@ -62,16 +62,34 @@ REPORTS: tuple[ReportSpec, ...] = (
         "ou plus), rangs et position face à la France et à la région pour l'APA, la PCH et l'AAH, séries depuis la "
         "première année publiée, chiffres révisés entre éditions ; table complète des taux en CSV.",
         (
+            "marts/rpt_reports__places",
+            "marts/rpt_comparaisons__latest_rates",
+            "marts/rpt_comparaisons__series",
+            "marts/rpt_comparaisons__map",
+            "marts/rpt_comparaisons__revisions",
+            "marts/rpt_comparaisons__sheets",
             "marts/official_rates",
-            "marts/territories",
-            "marts/territory_outlines",
-            "marts/revisions",
-            "marts/aid_beneficiaries",
-            "marts/aid_spending",
-            "marts/population",
             "marts/rpt_reports__territories",
         ),
         comparaisons.build,
+    ),
+    ReportSpec(
+        etablissements.SLUG,
+        etablissements.TITLE,
+        "Données de la CNSA : prix d'hébergement et tarifs dépendance des EHPAD du département face à la région et à "
+        "la France, carte des prix médians, évolution d'une édition à l'autre par FINESS ; délais de traitement des "
+        "demandes à la MDPH face à la France et à la cible de 2026 (série et carte) ; tables en CSV.",
+        (
+            "marts/rpt_reports__places",
+            "marts/rpt_etablissements__price_distribution",
+            "marts/rpt_etablissements__price_map",
+            "marts/rpt_etablissements__changes",
+            "marts/rpt_etablissements__mdph_series",
+            "marts/rpt_etablissements__mdph_map",
+            "marts/ehpad_prices",
+            "marts/rpt_reports__territories",
+        ),
+        etablissements.build,
     ),
     ReportSpec(
         activite_sad.SLUG,
@@ -95,25 +113,28 @@ REPORTS: tuple[ReportSpec, ...] = (
     ReportSpec(
         enveloppe.SLUG,
         enveloppe.TITLE,
-        "Répartition 2025 par SAD, évolution par rapport aux montants et parts 2024 publiés, et simulation quand elle "
-        "est configurée.",
+        "Répartition par SAD de la dernière enveloppe publiée, évolution par rapport aux montants publiés l'année "
+        "précédente, montants de chaque année chargée, et simulation quand elle est configurée.",
         (
             "marts/rpt_enveloppe__envelopes",
             "marts/rpt_enveloppe__allocations",
             "marts/rpt_enveloppe__changes",
             "marts/envelope_allocations",
             "marts/envelopes",
+            "marts/sad_envelope_history",
             "marts/rpt_reports__territories",
             "marts/documents",
         ),
         enveloppe.build,
     ),
     ReportSpec(
-        compensations_nord.SLUG,
-        compensations_nord.CATALOG_TITLE,
-        "Répartition PA / PH des compensations 2022 et des dotations qualité 2023, par annexe et par SAD.",
-        ("marts/rpt_compensations_nord__annex_rows", "marts/rpt_reports__territories", "marts/documents"),
-        compensations_nord.build,
+        compensations.SLUG,
+        compensations.CATALOG_TITLE,
+        "Annexes des délibérations qui répartissent les montants versés à chaque SAD entre personnes âgées (PA) et "
+        "personnes handicapées (PH) : totaux par annexe et montants par SAD ; à défaut, celles d'un département de "
+        "comparaison.",
+        ("marts/rpt_compensations__annex_rows", "marts/rpt_reports__territories", "marts/documents"),
+        compensations.build,
     ),
     ReportSpec(
         reconciliation.SLUG,

@@ -22,7 +22,7 @@ OKABE_ITO = {
     "reddish_purple": "#CC79A7",
     "grey": "#999999",
 }
-FOCUS = OKABE_ITO["blue"]  # the territory the report is about (Pas-de-Calais)
+FOCUS = OKABE_ITO["blue"]  # the territory the report is about (AUTONOMY_DEPARTMENT_CODE)
 OTHERS = OKABE_ITO["grey"]
 REFERENCE = OKABE_ITO["black"]  # national / regional reference
 SERIES = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"], OKABE_ITO["reddish_purple"])

@@ -4,10 +4,10 @@ position against France and the départements of its région, series from the fi
 and the figures the latest edition revised. The whole rate table is written beside the page as
 comparaisons_taux.csv (`;`, decimal comma, UTF-8 with BOM), linked from it.
 
-Reads marts only: official_rates, territories, territory_outlines, revisions, and for the
-footnotes aid_beneficiaries, aid_spending and population (publication, edition, sheet). The SQL
-is kept here rather than in queries.py while that module is being reworked; it selects rows,
-every rate, rank and revision is computed in dbt.
+Reads marts only: the rpt_ models made for it in dbt (rpt_reports__places: the département, its
+neighbour, its région, France métropolitaine and France; rpt_comparaisons__latest_rates, __series,
+__map, __revisions, __sheets) and official_rates for the CSV. The SQL here only selects rows: the
+compared territories, latest years, ranks and revisions are computed in dbt.
 
 Rates rest on counts of people: a rate whose count of people is under the disclosure threshold is
 masked (map, charts, tables and the CSV), with a visible note."""
@@ -15,7 +15,6 @@ masked (map, charts, tables and the CSV), with a visible note."""
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_number, format_pct
-from . import queries
+from . import maps, queries
 from .charts import FOCUS, MASKED_TEXT, OKABE_ITO, OTHERS, REFERENCE, base_layout, category_axis, value_axis
 from .disclosure import disclose_counts, disclose_table, masked_note
 from .export_format import Column, csv_bytes, data_cell
@@ -81,10 +80,6 @@ SERIES_STYLE = {
 }
 OUTLINE_STYLE = {"focus": (OKABE_ITO["vermillion"], 3.5), "neighbour": (REFERENCE, 2.5)}
 REFERENCE_ROLES = ("region", "metropolitan", "country")
-# Light to dark blue around Okabe-Ito sky blue: luminance falls with the rate (readable in grey), and
-# the lightest stays visible against the white page.
-SEQUENTIAL = [[0.0, "#DCEBF5"], [0.5, OKABE_ITO["sky_blue"]], [1.0, "#004B75"]]
-NOT_SHOWN = "#D9D9D9"
 
 LEVEL_LABELS = {
     "department": "département",
@@ -132,11 +127,10 @@ class PublicationSource:
 def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     place = queries.territory(con)
     places = _places(con, place["territory_code"])
-    codes = [p["territory_code"] for p in places]
-    latest = _latest_rates(con, [i.code for i in INDICATORS], codes, place["region_code"])
-    series = _series(con, [i.code for i in INDICATORS], codes)
+    latest = _latest_rates(con, [i.code for i in INDICATORS])
+    series = _series(con, [i.code for i in INDICATORS])
     map_rows = _map_rows(con, MAP_INDICATOR.code)
-    revisions, revised = _revisions(con, place["territory_code"], MAX_REVISIONS)
+    revisions, revised = _revisions(con, MAX_REVISIONS)
     rates_csv, csv_rows, csv_masked = _rates_csv(con, threshold)
     charts = [_map_chart(con, map_rows, places, threshold)]
     charts.append(_position_chart(con, latest, places, place, threshold))
@@ -165,39 +159,16 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 
 def _places(con: duckdb.DuckDBPyConnection, focus_code: str) -> list[dict]:
-    """The compared territories in display order, each with its role: the département (focus), the
-    most populous other département of its région at the latest population estimate (neighbour),
-    the région, France métropolitaine and France (marts.territories, marts.population)."""
+    """The compared territories in display order, each with its role (marts.rpt_reports__places):
+    the département (focus), the most populous other département of its région at the latest
+    population estimate (neighbour), the région, France métropolitaine and France."""
     frame = _frame(
         con,
-        """
-        WITH focus AS (
-            SELECT territory_code, region_code FROM marts.territories WHERE territory_code = ? AND territory_level = 'department'
-        ),
-        neighbour AS (
-            SELECT p.territory_code
-            FROM marts.population p
-            JOIN marts.territories t ON t.territory_code = p.territory_code AND t.territory_level = 'department'
-            JOIN focus f ON t.region_code = f.region_code AND t.territory_code <> f.territory_code
-            WHERE p.sex = 'all' AND p.age_min = 0 AND p.age_max IS NULL
-            ORDER BY p.reference_date DESC, p.is_latest_edition DESC, p.population DESC
-            LIMIT 1
-        ),
-        roles AS (
-            SELECT territory_code, 'focus' AS role, 0 AS display FROM focus
-            UNION ALL SELECT territory_code, 'neighbour', 1 FROM neighbour
-            UNION ALL SELECT t.territory_code, 'region', 2 FROM marts.territories t JOIN focus f
-                ON t.territory_level = 'region' AND t.region_code = f.region_code
-            UNION ALL SELECT territory_code, 'metropolitan', 3 FROM marts.territories WHERE territory_level = 'metropolitan_france'
-            UNION ALL SELECT territory_code, 'country', 4 FROM marts.territories WHERE territory_level = 'country'
-        )
-        SELECT r.role, t.territory_code, t.territory_name, t.territory_level, t.region_code
-        FROM roles r JOIN marts.territories t USING (territory_code)
-        ORDER BY r.display
-        """,
-        [focus_code],
+        "SELECT p.role, p.territory_code, p.territory_name, p.territory_level, p.region_code, t.agreement_suffix "
+        "FROM marts.rpt_reports__places AS p LEFT JOIN marts.rpt_reports__territories AS t USING (territory_code) "
+        "ORDER BY p.display_order",
     )
-    if frame.filter(pl.col("role") == "focus").height != 1:
+    if frame.filter((pl.col("role") == "focus") & (pl.col("territory_code") == focus_code)).height != 1:
         raise LookupError(f"marts.territories has no département {focus_code!r} (AUTONOMY_DEPARTMENT_CODE)")
     return frame.to_dicts()
 
@@ -208,140 +179,71 @@ _RATE_COLUMNS = (
 )
 
 
-def _latest_rates(con: duckdb.DuckDBPyConnection, indicators: list[str], codes: list[str], region_code: str) -> pl.DataFrame:
+def _latest_rates(con: duckdb.DuckDBPyConnection, indicators: list[str]) -> pl.DataFrame:
     """Each indicator in its latest year with ranked départements: the compared territories and
-    every département of the région, with how many départements are ranked in France and in the région."""
+    every département of the région, with how many départements are ranked in France and in the
+    région (marts.rpt_comparaisons__latest_rates)."""
     return _frame(
         con,
-        f"""
-        WITH rates AS (
-            SELECT {_RATE_COLUMNS},
-                   count(rank_france) OVER (PARTITION BY indicator_code, year) AS ranked_france,
-                   count(rank_region) OVER (PARTITION BY indicator_code, year, region_code) AS ranked_region,
-                   max(year) FILTER (WHERE rank_france IS NOT NULL) OVER (PARTITION BY indicator_code) AS latest_year
-            FROM marts.official_rates
-            WHERE indicator_code IN (SELECT unnest(?))
-        )
-        SELECT * FROM rates
-        WHERE year = latest_year AND (territory_code IN (SELECT unnest(?)) OR (region_code = ? AND rank_france IS NOT NULL))
-        ORDER BY indicator_code, territory_code
-        """,
-        [indicators, codes, region_code],
+        f"SELECT {_RATE_COLUMNS}, ranked_france, ranked_region, latest_year FROM marts.rpt_comparaisons__latest_rates "
+        "WHERE indicator_code IN (SELECT unnest(?)) ORDER BY indicator_code, territory_code",
+        [indicators],
     )
 
 
-def _series(con: duckdb.DuckDBPyConnection, indicators: list[str], codes: list[str]) -> pl.DataFrame:
-    """Every year of the indicators for the compared territories."""
+def _series(con: duckdb.DuckDBPyConnection, indicators: list[str]) -> pl.DataFrame:
+    """Every year of the indicators for the compared territories (marts.rpt_comparaisons__series)."""
     return _frame(
         con,
-        f"SELECT {_RATE_COLUMNS} FROM marts.official_rates "
-        "WHERE indicator_code IN (SELECT unnest(?)) AND territory_code IN (SELECT unnest(?)) ORDER BY indicator_code, year",
-        [indicators, codes],
+        f"SELECT {_RATE_COLUMNS} FROM marts.rpt_comparaisons__series WHERE indicator_code IN (SELECT unnest(?)) "
+        "ORDER BY indicator_code, year",
+        [indicators],
     )
 
 
 def _map_rows(con: duckdb.DuckDBPyConnection, indicator: str) -> pl.DataFrame:
-    """One row per metropolitan département outline (marts.territory_outlines) with the indicator in
-    its latest year. A département the DREES prints only as part of a whole (Corsica, printed as
-    one territory in some years) takes the value of that whole (value_code, value_name)."""
+    """One row per metropolitan département outline with the indicator in its latest year; a
+    département the DREES prints only as part of a whole (Corsica, in some years) takes the value of
+    that whole (value_code, value_name) (marts.rpt_comparaisons__map)."""
     return _frame(
         con,
-        """
-        WITH latest AS (
-            SELECT max(year) AS year FROM marts.official_rates WHERE indicator_code = ? AND rank_france IS NOT NULL
-        ),
-        rates AS (
-            SELECT r.*, count(r.rank_france) OVER () AS ranked_france
-            FROM marts.official_rates r JOIN latest USING (year)
-            WHERE r.indicator_code = ? AND r.rank_france IS NOT NULL
-        )
-        SELECT o.territory_code, o.territory_name, o.geometry_geojson, o.edition AS outline_edition,
-               o.source_file AS outline_file, (SELECT year FROM latest) AS year,
-               coalesce(r.territory_code, w.territory_code) AS value_code,
-               coalesce(r.territory_name, w.territory_name) AS value_name,
-               coalesce(r.numerator, w.numerator) AS numerator,
-               coalesce(r.rate_per_1000, w.rate_per_1000) AS rate_per_1000,
-               coalesce(r.rank_france, w.rank_france) AS rank_france,
-               coalesce(r.ranked_france, w.ranked_france) AS ranked_france,
-               coalesce(r.numerator_edition, w.numerator_edition) AS numerator_edition,
-               coalesce(r.denominator_edition, w.denominator_edition) AS denominator_edition,
-               coalesce(r.population_reference_date, w.population_reference_date) AS population_reference_date
-        FROM marts.territory_outlines o
-        JOIN marts.territories t ON t.territory_code = o.territory_code
-        LEFT JOIN rates r ON r.territory_code = o.territory_code
-        LEFT JOIN rates w ON r.territory_code IS NULL AND w.territory_level = 'department_whole' AND w.region_code = t.region_code
-        WHERE o.territory_level = 'department'
-        ORDER BY o.territory_code
-        """,
-        [indicator, indicator],
+        "SELECT territory_code, territory_name, geometry_geojson, outline_edition, outline_file, year, value_code, "
+        "value_name, numerator, rate_per_1000, rank_france, ranked_france, numerator_edition, denominator_edition, "
+        "population_reference_date FROM marts.rpt_comparaisons__map WHERE indicator_code = ? ORDER BY territory_code",
+        [indicator],
     )
 
 
 def _numerator_sheets(con: duckdb.DuckDBPyConnection, measure: str, editions: list[str], years: list[int]) -> pl.DataFrame:
-    """Publication and sheets the numerators of a rate were read from (marts.aid_beneficiaries)."""
+    """Publication and sheets the numerators of a rate were read from (marts.rpt_comparaisons__sheets)."""
     return _frame(
         con,
-        "SELECT publisher, publication_id, edition, list(DISTINCT sheet) AS sheets FROM marts.aid_beneficiaries "
-        "WHERE measure_code = ? AND edition IN (SELECT unnest(?)) AND year IN (SELECT unnest(?)) GROUP BY ALL ORDER BY ALL",
+        "SELECT publisher, publication_id, edition, list(DISTINCT sheet) AS sheets FROM marts.rpt_comparaisons__sheets "
+        "WHERE part = 'numerator' AND measure_code = ? AND edition IN (SELECT unnest(?)) AND year IN (SELECT unnest(?)) "
+        "GROUP BY ALL ORDER BY ALL",
         [measure, editions, years],
     )
 
 
 def _population_sheets(con: duckdb.DuckDBPyConnection, editions: list[str], dates: list) -> pl.DataFrame:
-    """Publication and sheets the denominators (population at 1 January) were read from (marts.population)."""
+    """Publication and sheets the denominators (population at 1 January) were read from."""
     return _frame(
         con,
-        "SELECT publisher, publication_id, edition, list(DISTINCT sheet) AS sheets FROM marts.population "
-        "WHERE sex = 'all' AND edition IN (SELECT unnest(?)) AND reference_date IN (SELECT unnest(?)) GROUP BY ALL ORDER BY ALL",
+        "SELECT publisher, publication_id, edition, list(DISTINCT sheet) AS sheets FROM marts.rpt_comparaisons__sheets "
+        "WHERE part = 'population' AND edition IN (SELECT unnest(?)) AND reference_date IN (SELECT unnest(?)) "
+        "GROUP BY ALL ORDER BY ALL",
         [editions, dates],
     )
 
 
-def _revisions(con: duckdb.DuckDBPyConnection, code: str, limit: int) -> tuple[pl.DataFrame, int]:
-    """The revised figures of a territory (marts.revisions, delta <> 0), largest |delta| first, at
-    most `limit`, with the label and publisher of each measure; and how many there are in all."""
-    # fetchall, not fetchone: DuckDB refuses a new relation while a result is left unfinished
-    [(total,)] = con.execute("SELECT count(*) FROM marts.revisions WHERE territory_code = ? AND delta <> 0", [code]).fetchall()
+def _revisions(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[pl.DataFrame, int]:
+    """The revised figures of the reports' département (marts.rpt_comparaisons__revisions), largest
+    |delta| first, at most `limit`, with the label, publisher and sheets of each measure; and how
+    many there are in all."""
     frame = _frame(
-        con,
-        """
-        WITH measures AS (
-            SELECT publication_id, measure_code, any_value(publisher) AS publisher, any_value(measure_label) AS measure_label,
-                   false AS is_amount
-            FROM marts.aid_beneficiaries GROUP BY ALL
-            UNION ALL
-            SELECT publication_id, measure_code, any_value(publisher), any_value(measure_label), true
-            FROM marts.aid_spending GROUP BY ALL
-        ),
-        publishers AS (SELECT DISTINCT publication_id, publisher FROM marts.population)
-        SELECT r.*, coalesce(m.publisher, p.publisher) AS publisher, m.measure_label, coalesce(m.is_amount, false) AS is_amount
-        FROM marts.revisions r
-        LEFT JOIN measures m ON m.publication_id = r.publication AND m.measure_code = r.measure
-        LEFT JOIN publishers p ON p.publication_id = r.publication
-        WHERE r.territory_code = ? AND r.delta <> 0
-        ORDER BY abs(r.delta) DESC, r.year, r.publication, r.measure
-        LIMIT ?
-        """,
-        [code, limit],
+        con, "SELECT * FROM marts.rpt_comparaisons__revisions WHERE revision_rank <= ? ORDER BY revision_rank", [limit]
     )
-    return frame, total
-
-
-def _revision_sheets(con: duckdb.DuckDBPyConnection, code: str, keys: list[str], editions: list[str]) -> pl.DataFrame:
-    """Sheets of the revised DREES measures (keys 'publication_id:measure_code'), per publication and edition."""
-    return _frame(
-        con,
-        """
-        SELECT publication_id, edition, list(DISTINCT sheet) AS sheets FROM (
-            SELECT publication_id, measure_code, edition, sheet, territory_code FROM marts.aid_beneficiaries
-            UNION ALL
-            SELECT publication_id, measure_code, edition, sheet, territory_code FROM marts.aid_spending
-        )
-        WHERE territory_code = ? AND publication_id || ':' || measure_code IN (SELECT unnest(?)) AND edition IN (SELECT unnest(?))
-        GROUP BY ALL ORDER BY ALL
-        """,
-        [code, keys, editions],
-    )
+    return frame, int(frame["revisions_total"][0]) if frame.height else 0
 
 
 # ------------------------------------------------------------------ footnotes
@@ -456,52 +358,6 @@ def _floats(values: Sequence) -> list:
 # ------------------------------------------------------------------ 1. the map
 
 
-def _rings(geometry_geojson: str) -> tuple[list, list]:
-    """Longitudes and latitudes of every ring of a (Multi)Polygon, rings separated by None."""
-    geometry = json.loads(geometry_geojson)
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    lon: list = []
-    lat: list = []
-    for polygon in polygons:
-        for ring in polygon:
-            lon += [point[0] for point in ring] + [None]
-            lat += [point[1] for point in ring] + [None]
-    return lon, lat
-
-
-def _outline_traces(records: list[dict], places: list[dict]) -> list[go.Scattergeo]:
-    """The focus and neighbour outlines as lines over the map.
-
-    They are the map's FIRST traces on purpose: plotly.js fetches its world topojson from
-    cdn.plot.ly (unreachable offline: the map is not drawn) unless the first trace of the map has
-    no `locationmode`, which a lon/lat line has and a choropleth always has. Without an outline to
-    draw (a département outside metropolitan France), an invisible point stands first instead."""
-    by_code = {r["territory_code"]: r for r in records}
-    traces = []
-    for place in places:
-        if place["role"] in OUTLINE_STYLE and place["territory_code"] in by_code:
-            colour, width = OUTLINE_STYLE[place["role"]]
-            lon, lat = _rings(by_code[place["territory_code"]]["geometry_geojson"])
-            traces.append(go.Scattergeo(lon=lon, lat=lat, mode="lines", line={"color": colour, "width": width},
-                                        name=f"{place['territory_name']} (contour)", hoverinfo="skip"))  # fmt: skip
-    if not traces:
-        lon, lat = _rings(records[0]["geometry_geojson"])
-        traces.append(go.Scattergeo(lon=lon[:1], lat=lat[:1], mode="markers", marker={"opacity": 0}, hoverinfo="skip",
-                                    showlegend=False))  # fmt: skip
-    return traces
-
-
-def _feature_collection(records: Iterable[dict]) -> dict:
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "id": r["territory_code"], "properties": {"code": r["territory_code"], "nom": r["territory_name"]},
-             "geometry": json.loads(r["geometry_geojson"])}
-            for r in records
-        ],
-    }  # fmt: skip
-
-
 def _map_chart(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, places: list[dict], threshold: int) -> Chart:
     records = rows.to_dicts()
     year = records[0]["year"]
@@ -515,43 +371,20 @@ def _map_chart(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, places: list[
         hovers.append(f"<b>{label}</b><br>{text} en {year}{rank}")
         (shown if value is not None else hidden).append(len(hovers) - 1)
     figure = go.Figure(layout=base_layout(680, margin={"l": 10, "r": 10, "t": 40, "b": 10}))
-    for trace in _outline_traces(records, places):  # first: see _outline_traces
+    outlined = [
+        (p["territory_code"], p["territory_name"], *OUTLINE_STYLE[p["role"]]) for p in places if p["role"] in OUTLINE_STYLE
+    ]
+    for trace in maps.outline_traces(records, outlined):  # first: see maps.outline_traces
         figure.add_trace(trace)
-    figure.add_choropleth(
-        geojson=_feature_collection(records[i] for i in shown),
-        featureidkey="properties.code",
-        locations=[records[i]["territory_code"] for i in shown],
-        z=_floats([values[i] for i in shown]),
-        text=[hovers[i] for i in shown],
-        hovertemplate="%{text}<extra></extra>",
-        colorscale=SEQUENTIAL,
-        marker={"line": {"color": "#ffffff", "width": 0.6}},
-        colorbar={"title": {"text": "‰"}, "ticksuffix": PERMILLE, "thickness": 14, "len": 0.7},
-        name=MAP_INDICATOR.short,
-        showlegend=False,
+    maps.shade(
+        figure,
+        records,
+        [None if i in hidden else values[i] for i in range(len(records))],
+        hovers,
+        {"title": {"text": "‰"}, "ticksuffix": PERMILLE, "thickness": 14, "len": 0.7},
+        MAP_INDICATOR.short,
     )
-    if hidden:  # drawn in grey, never left blank: a gap must not look like a value
-        figure.add_choropleth(
-            geojson=_feature_collection(records[i] for i in hidden),
-            featureidkey="properties.code",
-            locations=[records[i]["territory_code"] for i in hidden],
-            z=[0] * len(hidden),
-            text=[hovers[i] for i in hidden],
-            hovertemplate="%{text}<extra></extra>",
-            colorscale=[[0, NOT_SHOWN], [1, NOT_SHOWN]],
-            showscale=False,
-            marker={"line": {"color": "#ffffff", "width": 0.6}},
-            name="non publié ou masqué",
-            showlegend=False,
-        )
-    figure.update_geos(
-        visible=False,  # no base layer: nothing to fetch, the outlines are the map
-        fitbounds="locations",
-        # Lambert conformal conic on the parallels of Lambert-93; no projection.rotation: with one,
-        # plotly.js 4.1's fitbounds shrinks the map to a dot
-        projection={"type": "conic conformal", "parallels": [44, 49]},
-        bgcolor="#ffffff",
-    )
+    maps.frame_metropolitan(figure)
     focus = next(p for p in places if p["role"] == "focus")
     outlined = [p["territory_name"] for p in places if p["role"] in OUTLINE_STYLE]
     notes = [
@@ -563,7 +396,12 @@ def _map_chart(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, places: list[
     for name, code in wholes:
         parts = [f"{r['territory_name']} ({r['territory_code']})" for r in records if r["value_code"] == code]
         notes.append(
-            f"{_and(parts)} : la DREES publie en {year} un seul chiffre pour l'ensemble (« {name} », {code}), reporté sur chacun."
+            f"{_and(parts)} : la DREES publie en {year} un seul chiffre pour l'ensemble, « {name} » ({code}), reporté sur chacun."
+        )
+    if focus["territory_code"] not in {r["territory_code"] for r in records}:
+        notes.append(
+            f"{focus['territory_name']} ({focus['territory_code']}) : pas de contour sur cette carte des départements "
+            "métropolitains ; son taux et son rang sont dans le graphique des rangs et les séries ci-dessous."
         )
     missing = [labels[i] for i in hidden if labels[i] not in masked]
     if missing:
@@ -579,7 +417,7 @@ def _map_chart(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, places: list[
     ]  # fmt: skip
     return Chart(
         "carte_apa",
-        f"{MAP_INDICATOR.title}, par département métropolitain, en {year} ({focus['territory_name']} entouré)",
+        f"{MAP_INDICATOR.title}, par département métropolitain, en {year} {maps.focus_in_title(focus, records)}",
         figure,
         [source],
         notes=notes,
@@ -757,11 +595,9 @@ def _revisions_section(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, total
 
 
 def _revisions_source(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame, place: dict) -> PublicationSource:
-    editions = sorted(set(rows["earlier_edition"].to_list()) | set(rows["later_edition"].to_list()))
-    keys = sorted({f"{r['publication']}:{r['measure']}" for r in rows.iter_rows(named=True)})
     sheets: dict[str, set[str]] = {}
-    for r in _revision_sheets(con, place["territory_code"], keys, editions).iter_rows(named=True):
-        sheets.setdefault(r["publication_id"], set()).update(r["sheets"])
+    for r in rows.iter_rows(named=True):
+        sheets.setdefault(r["publication"], set()).update(r["sheets"] or ())
     parts = []
     for publication in sorted(set(rows["publication"].to_list())):
         mine = rows.filter(pl.col("publication") == publication)

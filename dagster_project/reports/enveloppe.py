@@ -5,13 +5,15 @@ Amounts in euros per service, not counts of people: nothing to mask."""
 
 from __future__ import annotations
 
+import html
+
 import duckdb
 import polars as pl
 
-from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_number, format_pct
-from . import exports, queries
+from ..core.frenchfmt import UNIT_SPACE, format_count, format_eur, format_month, format_number, format_pct
+from . import absence, exports, queries
 from .charts import OKABE_ITO, Bar, Series, bar_chart, bars_with_reference_marks, diverging_bars, room_for_labels
-from .framework import Chart, Document, Report, Source, html_note, html_section
+from .framework import Chart, Document, FileSource, Report, Source, html_note, html_section, html_table
 from .sources import source_of
 
 SLUG = "enveloppe"
@@ -26,40 +28,62 @@ def build(con: duckdb.DuckDBPyConnection, threshold: int) -> Report:
     docs = queries.documents(con)
     place = queries.territory(con)
     envelopes = queries.envelopes(con, place["territory_code"])
-    current = _current(envelopes, place)
-    previous = envelopes.get(current["previous_envelope_id"]) if current["previous_envelope_id"] else None
-    allocation = queries.envelope_allocation(con, current["envelope_id"])
-    charts = [_allocation_chart(current, allocation, docs)]
-    change = None
-    if previous is not None:
-        change = queries.envelope_change(con, current["envelope_id"])
-        charts.append(_change_chart(current, previous, change, docs))
+    current = _current(envelopes)
     whatifs = [envelopes[e] for e in queries.whatif_envelope_ids(con, place["territory_code"])]
-    charts += [_whatif_chart(w, queries.envelope_allocation(con, w["envelope_id"]), current, docs) for w in whatifs]
+    simulated = {w["envelope_id"]: queries.envelope_allocation(con, w["envelope_id"]) for w in whatifs}
+    charts, missing, change, history = [], [], None, ""
+    if current is None:
+        missing.append(absence.no_deliberation(docs, f"d'enveloppe de compensation répartie entre les SAD {place['name_of_fr']}"))
+    else:
+        previous = envelopes.get(current["previous_envelope_id"]) if current["previous_envelope_id"] else None
+        charts.append(_allocation_chart(current, queries.envelope_allocation(con, current["envelope_id"]), docs))
+        if previous is not None:
+            change = queries.envelope_change(con, current["envelope_id"])
+            charts.append(_change_chart(current, previous, change, docs))
+        history = _history(queries.envelope_history(con, place["territory_code"]), docs)
+    for w in whatifs:
+        if simulated[w["envelope_id"]].height:
+            charts.append(_whatif_chart(con, w, simulated[w["envelope_id"]], current, docs))
+        else:
+            missing.append(
+                f"La simulation {w['year']} ({format_eur(w['envelope_eur'])}) n'a aucune heure à répartir : aucune heure "
+                f"d'APA par SAD n'est chargée pour les SAD {place['name_of_fr']}."
+            )
     report = Report(
         slug=SLUG,
         title=TITLE.format(of=place["name_of_fr"]),
-        intro=(
-            f"Le Département {place['name_of_fr']} reverse aux SAD une compensation de {format_eur(current['envelope_eur'])} au "
-            f"titre de {current['year']}, répartie au prorata des heures d'APA facturées en {current['basis_year']}. "
-            "Cette page montre la répartition par SAD, son évolution par rapport aux montants publiés l'année "
-            "précédente et, quand elle est configurée, une simulation pour un autre montant. Montants en euros, au "
-            "centime ; ce sont des montants par service, non des effectifs de personnes : rien n'est masqué."
-        ),
+        intro=_intro(current, place),
         charts=charts,
         refreshed_at=queries.refresh_info(con).get("published_at"),
         headline=_headline(current, docs, change, whatifs),
-        closing_html="" if whatifs else _no_whatif(current),
+        closing_html=history + ("" if whatifs or current is None else _no_whatif(current)),
+        missing=missing,
     )
     return exports.attach(report, con)  # its CSV files, linked under their tables
 
 
-def _current(envelopes: dict[str, dict], place: dict) -> dict:
-    """The latest published envelope of the département (flagged by marts.rpt_enveloppe__envelopes)."""
+def _intro(current: dict | None, place: dict) -> str:
+    if current is None:
+        return (
+            f"Cette page montre comment le Département {place['name_of_fr']} répartit entre ses services autonomie à "
+            "domicile (SAD) l'enveloppe de compensation qu'il leur reverse, telle que l'imprime l'annexe de répartition "
+            "d'une délibération, et son évolution d'une année à l'autre. Montants en euros, au centime ; ce sont des "
+            "montants par service, non des effectifs de personnes : rien n'est masqué."
+        )
+    return (
+        f"Le Département {place['name_of_fr']} reverse aux SAD une compensation de {format_eur(current['envelope_eur'])} au "
+        f"titre de {current['year']}, répartie au prorata des heures d'APA facturées en {current['basis_year']}. "
+        "Cette page montre la répartition par SAD, son évolution par rapport aux montants publiés l'année "
+        "précédente et, quand elle est configurée, une simulation pour un autre montant. Montants en euros, au "
+        "centime ; ce sont des montants par service, non des effectifs de personnes : rien n'est masqué."
+    )
+
+
+def _current(envelopes: dict[str, dict]) -> dict | None:
+    """The latest published envelope of the département (flagged by marts.rpt_enveloppe__envelopes),
+    or None when no loaded deliberation gives one."""
     latest = [e for e in envelopes.values() if e["is_latest_published"]]
-    if not latest:
-        raise LookupError(f"marts.envelopes has no published envelope for département {place['territory_code']}")
-    return latest[0]
+    return latest[0] if latest else None
 
 
 def _cents(count: int) -> str:
@@ -163,21 +187,49 @@ def _change_chart(current: dict, previous: dict, change: pl.DataFrame, docs: dic
     )
 
 
-def _whatif_chart(whatif: dict, simulated: pl.DataFrame, current: dict, docs: dict[str, Document]) -> Chart:
+def _whatif_sources(con: duckdb.DuckDBPyConnection, simulated: pl.DataFrame, whatif: dict, docs: dict[str, Document]) -> list:
+    """Where a what-if's hours are read: the FAP exports they are summed from (hours_source
+    'fap_exports'), else the annex lines that print them."""
+    what = f"heures d'APA {whatif['basis_year']} par SAD"
+    if whatif["hours_source"] != "fap_exports":
+        return _annex_sources(simulated, whatif, docs, what)
+    files = queries.fap_files_of_year(con, whatif["basis_year"])
+    if files.is_empty():
+        return []
+    months = files["month"].to_list()
+    synthetic = " ; données synthétiques" if files["synthetic"].any() else ""
+    return [
+        FileSource(
+            what=f"{what}, sommées des exports mensuels de facturation FAP",
+            files=tuple(files["file_name"].to_list()),
+            detail=f"{format_month(months[0])} à {format_month(months[-1])}{synthetic} ; empreintes sha256 dans marts.fap_files",
+        )
+    ]
+
+
+def _whatif_chart(
+    con: duckdb.DuckDBPyConnection, whatif: dict, simulated: pl.DataFrame, current: dict | None, docs: dict[str, Document]
+) -> Chart:
     """The simulated split beside the latest published one (reference_amount_eur: the same SAD,
-    matched on sad_key in marts.rpt_enveloppe__allocations)."""
+    matched on sad_key in marts.rpt_enveloppe__allocations), alone when none is published."""
     rows = list(simulated.iter_rows(named=True))
     labels = [r["sad_label"] for r in rows]
     amounts = [r["amount_eur"] for r in rows]
     before = [r["reference_amount_eur"] for r in rows]
-    figure = bars_with_reference_marks(
-        labels,
-        Series(f"Simulation {whatif['year']}", amounts, [format_eur(v) for v in amounts], OKABE_ITO["bluish_green"]),
-        Series(f"Montant {current['year']} publié (trait noir)", before, [format_eur(v) for v in before], OKABE_ITO["black"]),
-        "Montant (€)",
-        "Service autonomie à domicile (commune)",
-        EURO,
-    )
+    if current is None:
+        figure = bar_chart([Bar(label, v, format_eur(v), True) for label, v in zip(labels, amounts, strict=True)],
+                           "Montant (€)", "Service autonomie à domicile (commune)", EURO, horizontal=True,
+                           height=110 + 24 * len(labels), text_outside=True)  # fmt: skip
+        room_for_labels(figure, amounts, share=0.3)
+    else:
+        figure = bars_with_reference_marks(
+            labels,
+            Series(f"Simulation {whatif['year']}", amounts, [format_eur(v) for v in amounts], OKABE_ITO["bluish_green"]),
+            Series(f"Montant {current['year']} publié (trait noir)", before, [format_eur(v) for v in before], OKABE_ITO["black"]),
+            "Montant (€)",
+            "Service autonomie à domicile (commune)",
+            EURO,
+        )
     notes = [
         f"Simulation : enveloppe {whatif['year']} de {format_eur(whatif['envelope_eur'])}, montant fixé par la variable dbt "
         f"envelope_{whatif['year']}_eur (AUTONOMY_DBT_VARS), répartie par le même moteur sur les heures "
@@ -188,24 +240,62 @@ def _whatif_chart(whatif: dict, simulated: pl.DataFrame, current: dict, docs: di
               format_eur(r["reference_amount_eur"]),
               format_eur(r["change_vs_reference_eur"], sign=True) if r["change_vs_reference_eur"] is not None else "–"]
              for label, r in zip(labels, rows, strict=True)]  # fmt: skip
+    headers = ["SAD (commune)", f"Heures {whatif['basis_year']}", "Part", f"Simulation {whatif['year']}"]
+    if current is None:  # nothing published to compare with
+        table = [row[:4] for row in table]
+    else:
+        headers += [f"Publié {current['year']}", "Écart"]
     return Chart(
         f"simulation_{whatif['year']}",
         f"Simulation : enveloppe {whatif['year']} de {format_eur(whatif['envelope_eur'])} répartie sur les heures {whatif['basis_year']}",
         figure,
-        _annex_sources(simulated, whatif, docs, f"heures {whatif['basis_year']} par SAD"),
+        _whatif_sources(con, simulated, whatif, docs),
         notes=notes,
-        table=(
-            [
-                "SAD (commune)",
-                f"Heures {whatif['basis_year']}",
-                "Part",
-                f"Simulation {whatif['year']}",
-                f"Publié {current['year']}",
-                "Écart",
-            ],
-            table,
-        ),  # fmt: skip
+        table=(headers, table),
     )
+
+
+def _history(history: pl.DataFrame, docs: dict[str, Document]) -> str:
+    """Every loaded year per SAD (marts.sad_envelope_history), when two or more are loaded: one
+    column per year, then the change from each year to the next; '–' where a SAD has no amount."""
+    years = sorted(set(history["envelope_year"].to_list()))
+    if len(years) < 2:
+        return ""
+    by_sad: dict[str, dict[int, dict]] = {}
+    for row in history.iter_rows(named=True):
+        by_sad.setdefault(row["sad_label"], {})[row["envelope_year"]] = row
+    pairs = list(zip(years, years[1:], strict=False))
+    headers = ["SAD (commune)", *(f"Montant {y}" for y in years), *(f"Écart {b} − {a}" for a, b in pairs)]
+    rows = []
+    for label, by_year in sorted(
+        by_sad.items(), key=lambda item: (-(item[1].get(years[-1], {}).get("amount_eur") or 0), item[0])
+    ):
+        amounts = [format_eur(by_year[y]["amount_eur"]) if y in by_year else "–" for y in years]
+        changes = []
+        for a, b in pairs:
+            row = by_year.get(b)
+            if row is None or row["previous_envelope_year"] != a or row["amount_change_eur"] is None:
+                changes.append("–")
+            else:
+                pct = f" ({format_pct(row['amount_change_pct'], 1, sign=True)})" if row["amount_change_pct"] is not None else ""
+                changes.append(f"{format_eur(row['amount_change_eur'], sign=True)}{pct}")
+        rows.append([label, *amounts, *changes])
+    kinds = {r["envelope_year"]: r["envelope_kind"] for r in history.iter_rows(named=True)}
+    printed_only = [str(y) for y in years if kinds.get(y) == "published_only"]
+    notes = [
+        f"Montants publiés de chaque année chargée ({', '.join(map(str, years))}), SAD par SAD (même SAD d'une année à "
+        "l'autre : clé stable sad_key), du plus gros montant de la dernière année au plus petit ; l'écart est celui du "
+        "montant d'une année à la suivante, en euros et en pourcentage."
+    ]
+    if printed_only:
+        notes.append(
+            f"Pour {', '.join(printed_only)}, seuls les montants imprimés à côté de l'année suivante sont chargés : les "
+            "heures sur lesquelles ils ont été répartis ne le sont pas."
+        )
+    sources = source_of(history.select("document_id", "source_line").drop_nulls(), docs, what="montants par SAD et par année")
+    body = "".join(html_note(n) for n in notes) + html_table(headers, rows)
+    body += "".join(f'<p class="source">{html.escape(s.footnote())}</p>' for s in sources)
+    return html_section("historique", f"Montants par SAD, année après année ({years[0]} à {years[-1]})", body)
 
 
 def _no_whatif(current: dict) -> str:
@@ -223,8 +313,14 @@ def _no_whatif(current: dict) -> str:
 
 
 def _headline(
-    current: dict, docs: dict[str, Document], change: pl.DataFrame | None, whatifs: list[dict]
+    current: dict | None, docs: dict[str, Document], change: pl.DataFrame | None, whatifs: list[dict]
 ) -> list[tuple[str, str]]:
+    simulation = (
+        "Simulation",
+        "; ".join(f"{w['year']} : {format_eur(w['envelope_eur'])}" for w in whatifs) or "aucune configurée",
+    )
+    if current is None:
+        return [simulation] if whatifs else []
     where = ""
     if current["amount_document_id"]:
         where = f" (délibération n°{docs[current['amount_document_id']].number}, ligne {current['amount_source_line']})"
@@ -240,7 +336,5 @@ def _headline(
             ("Plus forte baisse", compared.row(-1, named=True)),
         ):
             lines.append((label, f"{row['sad_label']} : {format_eur(row['change_eur'], sign=True)}"))
-    lines.append(
-        ("Simulation", "; ".join(f"{w['year']} : {format_eur(w['envelope_eur'])}" for w in whatifs) or "aucune configurée")
-    )
+    lines.append(simulation)
     return lines

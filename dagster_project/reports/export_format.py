@@ -49,6 +49,7 @@ class Column:
     decimals: int | None = None  # as printed (None: the value's own significant digits)
     suffix: str | None = None  # as printed, after the figure (default by kind: " €", " %", " ‰")
     printed: bool = True  # False: provenance columns, in the data form only
+    data: bool = True  # False: in the printed form only (e.g. a share rounded for print beside the exact one)
 
 
 DEFAULT_SUFFIX = {"eur": " €", "pct": " %", "permille": " ‰"}
@@ -135,8 +136,9 @@ def printed_cell(value, column: Column) -> str:
 
 
 def data_csv(table: Table) -> bytes:
+    keep = [i for i, c in enumerate(table.columns) if c.data]
     return csv_bytes(
-        [[c.header for c in table.columns]] + [[data_cell(v, c) for v, c in zip(row, table.columns)] for row in table.rows]
+        [[table.columns[i].header for i in keep]] + [[data_cell(row[i], table.columns[i]) for i in keep] for row in table.rows]
     )
 
 

@@ -78,14 +78,17 @@ def _enveloppe(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list[Ta
     return [allocation_table(con, e) for e in current]
 
 
-def _compensations_nord(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list[Table]:
-    """Every row of the Nord annexes split PA / PH (SAD rows and printed TOTAL rows), one file."""
-    rows = _records(
-        con,
-        "SELECT annex_code, measure_label_fr, year, sad_name, city, is_total, amount_eur, elderly_pa_eur, disabled_ph_eur, "
-        "document_id, source_line FROM marts.rpt_compensations_nord__annex_rows ORDER BY annex_code, is_total, source_line",
-    )
+def _compensations(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list[Table]:
+    """Every row of the annexes the page shows, split PA / PH (SAD rows and printed TOTAL rows), one
+    file; none when no loaded deliberation gives such an annex."""
+    from .queries import shown_compensation_annexes
+
+    frame, _ = shown_compensation_annexes(con)
+    if frame.is_empty():
+        return []
+    rows = list(frame.iter_rows(named=True))
     columns = [
+        Column("Département"),
         Column("Annexe"),
         Column("Mesure"),
         Column("Année", "text"),
@@ -97,22 +100,25 @@ def _compensations_nord(con: duckdb.DuckDBPyConnection, threshold: int | None) -
         Column("dont personnes en situation de handicap (PH, en €)", "eur"),
         *PROVENANCE,
     ]
-    from .queries import NORD_ANNEXES
-
     table_rows = [
-        [NORD_ANNEXES.get(r["annex_code"], (None, r["annex_code"]))[1], r["measure_label_fr"], str(r["year"]),
-         "TOTAL" if r["is_total"] else r["sad_name"], r["city"] or "", r["is_total"], r["amount_eur"], r["elderly_pa_eur"],
-         r["disabled_ph_eur"], r["document_id"], r["source_line"]]
+        [r["department_name"], r["annex_title_fr"], r["measure_label_fr"], str(r["year"]), "TOTAL" if r["is_total"] else r["sad_name"],
+         r["city"] or "", r["is_total"], r["amount_eur"], r["elderly_pa_eur"], r["disabled_ph_eur"], r["document_id"],
+         r["source_line"]]
         for r in rows
     ]  # fmt: skip
+    count = len({r["table_id"] for r in rows})
     return [
         Table(
-            "compensations_nord",
-            "compensations_nord_annexes",
-            "les lignes des annexes 1, 4 et 5 (montants par SAD et totaux imprimés, répartis PA / PH)",
+            "compensations",
+            "compensations_annexes",
+            f"les lignes des {count} annexes (montants par SAD et totaux imprimés, répartis PA / PH)"
+            if count > 1
+            else "les lignes de l'annexe (montants par SAD et total imprimé, répartis PA / PH)",
             columns,
             table_rows,
-            footnote(con, [(r["document_id"], r["source_line"]) for r in rows], "annexes 1, 4 et 5, répartition PA / PH"),
+            footnote(
+                con, [(r["document_id"], r["source_line"]) for r in rows], "annexes de montants par SAD, répartition PA / PH"
+            ),
             chart_id="totaux_par_annexe",
         )
     ]
@@ -128,6 +134,8 @@ def _indicateurs(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list[
         "numerator_document_id, numerator_source_lines, denominator_document_id, denominator_source_lines "
         "FROM marts.indicator_rates ORDER BY rate_code, territory_code",
     )
+    if not rows:  # no loaded deliberation prints a rate: no file (see attach)
+        return []
     labels = [f"{r['rate_label_fr']} – {r['territory_name']}" for r in rows]
     people = [_people(r) for r in rows]
     masked = _masked(people, labels, threshold)
@@ -208,7 +216,7 @@ def _activite_sad(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list
             Table(
                 "activite_sad",
                 "activite_sad_heures",
-                f"les heures d'APA facturées en {year} par SAD (annexe 1)",
+                f"les heures d'APA facturées en {year} par SAD ({rows[0]['table_title']})",
                 [
                     Column("Rang", "count"),
                     Column("SAD"),
@@ -324,17 +332,117 @@ def _fap_beneficiaries(con: duckdb.DuckDBPyConnection, department: str, threshol
     ]
 
 
+def _etablissements(con: duckdb.DuckDBPyConnection, threshold: int | None) -> list[Table]:
+    """The EHPAD of the reports' département as CNSA lists them (every price and tariff, by FINESS,
+    each edition), the price distributions beside the région and France, and the MDPH processing
+    times: establishments and months, no count of people to mask."""
+    del threshold
+    prices = _records(
+        con,
+        "SELECT p.* FROM marts.ehpad_prices p JOIN marts.rpt_reports__places f ON f.role = 'focus' "
+        "AND f.territory_code = p.department_code ORDER BY p.finess, p.edition_year",
+    )
+    eur = [
+        ("price_permanent_single_eur", "Hébergement permanent, chambre seule (€ par jour)"),
+        ("price_permanent_double_eur", "Hébergement permanent, chambre double (€ par jour)"),
+        ("price_permanent_single_social_aid_eur", "Hébergement permanent, chambre seule, aide sociale (€ par jour)"),
+        ("price_permanent_double_social_aid_eur", "Hébergement permanent, chambre double, aide sociale (€ par jour)"),
+        ("price_temporary_single_eur", "Hébergement temporaire, chambre seule (€ par jour)"),
+        ("price_temporary_double_eur", "Hébergement temporaire, chambre double (€ par jour)"),
+        ("price_temporary_single_social_aid_eur", "Hébergement temporaire, chambre seule, aide sociale (€ par jour)"),
+        ("price_temporary_double_social_aid_eur", "Hébergement temporaire, chambre double, aide sociale (€ par jour)"),
+        ("tariff_gir_1_2", "Tarif dépendance GIR 1-2 (€ par jour)"),
+        ("tariff_gir_3_4", "Tarif dépendance GIR 3-4 (€ par jour)"),
+        ("tariff_gir_5_6", "Tarif dépendance GIR 5-6 (€ par jour)"),
+    ]
+    files = sorted({r["source_file"] for r in prices})
+    editions = sorted({r["edition_year"] for r in prices})
+    cnsa = "CNSA, export des prix déclarés par les EHPAD (portail pour-les-personnes-agees.gouv.fr)"
+    tables = [
+        Table(
+            "etablissements",
+            "etablissements_prix",
+            "les prix et tarifs dépendance déclarés par chaque EHPAD du département (numéro FINESS, chaque édition)",
+            [Column("FINESS"), Column("Édition", "text"), Column("Département", printed=False),
+             *(Column(label, "eur") for _, label in eur), Column("Mise à jour de la déclaration", printed=False),
+             Column("Fichier", printed=False), Column("Ligne du fichier", "count", printed=False)],
+            [[r["finess"], str(r["edition_year"]), r["department_code"], *(r[c] for c, _ in eur),
+              r["updated_at"].isoformat(sep=" ") if r["updated_at"] else None, r["source_file"], r["source_line"]]
+             for r in prices],
+            f"Source : {cnsa}, édition(s) {', '.join(str(e) for e in editions) or 'aucune'} ; "
+            f"{', '.join(files) or 'aucun établissement listé'} (une ligne par établissement, colonne Ligne du fichier "
+            "de la forme données).",
+            chart_id="evolution",
+        )
+    ]  # fmt: skip
+    distribution = _records(
+        con, "SELECT * FROM marts.rpt_etablissements__price_distribution ORDER BY edition_year, measure_code, display_order"
+    )
+    quantiles = [("min_eur", "Minimum"), ("first_decile_eur", "1er décile"), ("first_quartile_eur", "1er quartile"),
+                 ("median_eur", "Médiane"), ("third_quartile_eur", "3e quartile"), ("ninth_decile_eur", "9e décile"),
+                 ("max_eur", "Maximum")]  # fmt: skip
+    tables.append(
+        Table(
+            "etablissements",
+            "etablissements_distribution",
+            "la distribution des prix et tarifs du département, de sa région et de la France (médiane, quartiles, déciles)",
+            [Column("Code du territoire", printed=False), Column("Territoire"), Column("Édition", "text"), Column("Mesure"),
+             Column("EHPAD listés", "count"), Column("EHPAD ayant déclaré ce prix", "count"),
+             *(Column(f"{label} (€ par jour)", "eur") for _, label in quantiles),
+             Column("Rang de la médiane en France", "count"), Column("Départements classés", "count"),
+             Column("Fichier", printed=False)],
+            [[r["territory_code"], r["territory_name"], str(r["edition_year"]), r["measure_label"], r["establishments_listed"],
+              r["establishments_with_value"], *(r[c] for c, _ in quantiles), r["rank_france"],
+              r["departments_ranked_france"], r["source_file"]] for r in distribution],
+            f"Source : {cnsa} ; {', '.join(sorted({r['source_file'] for r in distribution}))} (toutes les lignes des "
+            "territoires ; médiane et déciles calculés par marts.ehpad_price_summary).",
+            chart_id="distribution",
+        )
+    )  # fmt: skip
+    mdph = _records(
+        con, "SELECT * FROM marts.rpt_etablissements__mdph_series ORDER BY indicator_code, display_order, measured_on"
+    )
+    tables.append(
+        Table(
+            "etablissements",
+            "etablissements_mdph",
+            "les délais moyens de traitement à la MDPH du département et de la France, avec la cible de 2026",
+            [Column("Code du territoire", printed=False), Column("Territoire"), Column("Indicateur"),
+             Column("Indicateur du baromètre", printed=False), Column("Date de la mesure", "date"),
+             Column("Délai moyen de traitement (mois)", "decimal", 2, " mois"), Column("Rang en France", "count"),
+             Column("Départements classés", "count"), Column("Cible (mois)", "decimal", 2, " mois"),
+             Column("Date de la cible", "date"), Column("Écart à la cible (mois)", "decimal", 2, " mois"),
+             Column("Fichier", printed=False), Column("Ligne du fichier", "count", printed=False),
+             Column("Ligne de la cible", "count", printed=False)],
+            [[r["territory_code"], r["territory_name"], r["indicator_label"], r["indicator_id"], r["measured_on"], r["months"],
+              r["rank_france"], r["departments_ranked_france"], r["target_months"], r["target_date"],
+              r["gap_to_target_months"], r["source_file"], r["source_line"], r["target_source_line"]] for r in mdph],
+            "Source : Baromètre des résultats de l'action publique (DITP), indicateurs IND-296 et IND-297, chiffres du "
+            f"baromètre des MDPH de la CNSA ; {', '.join(sorted({r['source_file'] for r in mdph}))} (ligne de chaque "
+            "mesure et de la cible dans la forme données).",
+            chart_id="mdph_delais",
+        )
+    )  # fmt: skip
+    return tables
+
+
 BUILDERS: dict[str, Callable[[duckdb.DuckDBPyConnection, int | None], list[Table]]] = {
     "enveloppe": _enveloppe,
     "indicateurs": _indicateurs,
     "activite_sad": _activite_sad,
-    "compensations_nord": _compensations_nord,
+    "compensations": _compensations,
+    "etablissements": _etablissements,
 }
 
 
 def attach(report: Report, con: duckdb.DuckDBPyConnection, threshold: int | None = None) -> Report:
     """Adds the report's exports to its files (written beside the page) and links each under the
-    table it exports (or at the end of the page when no chart shows it)."""
+    table it exports (or at the end of the page when no chart shows it).
+
+    A table with no row for the département (no deliberation gives it, no FAP export is loaded)
+    has NO file: the builders return no Table for it, the page says what is missing
+    (Report.missing), and writing the report removes the file an earlier night left
+    (framework.write_report), so index.html never lists it."""
     builder = BUILDERS.get(report.slug)
     tables = builder(con, threshold) if builder else []
     charts = {c.chart_id: c for c in report.charts}

@@ -40,6 +40,7 @@ class Document:
     body: str
     collectivity: str
     date: object  # datetime.date or datetime
+    title: str | None = None  # as the manifest gives it
 
     def citation(self) -> str:
         return (
@@ -72,7 +73,7 @@ class Source:
 class FileSource:
     """Figures read from data files rather than a deliberation (the FAP monthly exports)."""
 
-    what: str  # e.g. "exports mensuels de facturation FAP du Département du Pas-de-Calais, 2024"
+    what: str  # e.g. "exports mensuels de facturation FAP du Département <de …>, 2024"
     files: tuple[str, ...]
     detail: str  # lines, where the hashes are kept...
 
@@ -121,6 +122,9 @@ class Report:
     extra_html: str = ""  # report-specific blocks before the charts (e.g. the index's list of reports)
     closing_html: str = ""  # report-specific blocks after the charts (e.g. the detail of every discrepancy)
     files: dict[str, bytes] = field(default_factory=dict)  # written beside the page (e.g. a CSV it links), by name
+    # what the page cannot show and why (no deliberation gives it, no FAP export...): French notes,
+    # shown in their own block before the charts; a page may be only these notes
+    missing: list[str] = field(default_factory=list)
 
     @property
     def file_name(self) -> str:
@@ -201,6 +205,16 @@ def _chart_html(chart: Chart) -> str:
     return html_section(chart.chart_id, chart.title, f"{plot}{notes}{table}{chart.downloads}{sources}")
 
 
+MISSING_ID = "donnees-absentes"
+MISSING_TITLE = "Données absentes"
+
+
+def _missing_html(report: Report) -> str:
+    if not report.missing:
+        return ""
+    return html_section(MISSING_ID, MISSING_TITLE, "".join(html_note(n) for n in report.missing))
+
+
 def _plotlyjs(report: Report) -> str:
     return f'<script type="text/javascript">{get_plotlyjs()}</script>' if report.charts else ""
 
@@ -228,7 +242,7 @@ def render_html(report: Report) -> str:
 <p class="meta">Données publiées le {_esc(refreshed)} (heure de Paris).</p></header>
 <main data-report="{_esc(report.slug)}" data-charts="{len(report.charts)}">
 <p class="intro">{_esc(report.intro)}</p>
-{headline}{report.extra_html}{charts}{report.closing_html}
+{headline}{_missing_html(report)}{report.extra_html}{charts}{report.closing_html}
 </main>
 <footer>autonomy-warehouse · chiffres lus dans l'entrepôt publié ; chaque graphique cite son document et ses lignes.</footer>
 </body>
@@ -264,8 +278,20 @@ def write_report(report: Report, reports_dir: Path, png: bool = True) -> Written
     for name, data in report.files.items():  # before the page: a link in it never points to nothing
         write_atomic(reports_dir / name, data)
     write_atomic(path, render_html(report).encode("utf-8"))
+    _remove_stale(reports_dir.glob(f"{report.slug}_*.csv"), keep=set(report.files))
     pngs, skipped = ([], "désactivés") if not png else export_pngs(report, reports_dir / PNG_DIR)
+    if png and skipped is None:
+        _remove_stale((reports_dir / PNG_DIR).glob(f"{report.slug}__*.png"), keep={p.name for p in pngs})
     return Written(path, pngs, skipped)
+
+
+def _remove_stale(paths, keep: set[str]) -> None:
+    """The files of the report an earlier run wrote and this one did not (a table whose data is no
+    longer loaded, a renamed chart): removed once the page no longer links them, so the index never
+    lists a figure of another night."""
+    for path in paths:
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
 
 
 PNG_WIDTH = 1100  # px, the width of the HTML page's charts

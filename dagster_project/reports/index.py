@@ -107,10 +107,14 @@ def _reconciliation(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> tuple[
     status = reconciliation.status_summary(con)
     if status is None:
         return f'<h2>Rapprochement</h2><p class="note">{html.escape(UNAVAILABLE.capitalize())}.</p>', UNAVAILABLE
-    table = html_table(
-        ["Statut", "Sévérité", "Contrôles"],
-        [[reconciliation.STATUS_LABELS[s], reconciliation.SEVERITY_LABELS[v], format_count(n)] for s, v, n in status.rows],
-        numeric_from=2,
+    table = (
+        html_table(
+            ["Statut", "Sévérité", "Contrôles"],
+            [[reconciliation.STATUS_LABELS[s], reconciliation.SEVERITY_LABELS[v], format_count(n)] for s, v, n in status.rows],
+            numeric_from=2,
+        )
+        if status.rows
+        else ""
     )
     if status.official:
         table += f"<p>{html.escape(status.official)}.</p>"

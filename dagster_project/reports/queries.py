@@ -39,14 +39,14 @@ def refresh_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def documents(con: duckdb.DuckDBPyConnection) -> dict[str, Document]:
     rows = con.execute(
-        "SELECT document_id, deliberation_number, body, collectivity, deliberation_date FROM marts.documents"
+        "SELECT document_id, deliberation_number, body, collectivity, deliberation_date, title FROM marts.documents"
     ).fetchall()
     return {r[0]: Document(*r) for r in rows}
 
 
 def territory(con: duckdb.DuckDBPyConnection, code: str | None = None) -> dict:
     """A territory as sentences name it (marts.rpt_reports__territories): territory_name,
-    name_of_fr ("du Pas-de-Calais"), name_in_fr ("dans le Pas-de-Calais"), and for a département
+    name_of_fr ("du Nord", "de la Gironde"), name_in_fr ("dans le Nord", "en Gironde"), and for a département
     its région (region_name, region_of_fr, region_in_fr). Default: the reports' département."""
     code = code or report_department()
     frame = _frame(
@@ -54,7 +54,7 @@ def territory(con: duckdb.DuckDBPyConnection, code: str | None = None) -> dict:
         """
         SELECT t.*, r.territory_name AS region_name, r.name_of_fr AS region_of_fr, r.name_in_fr AS region_in_fr
         FROM marts.rpt_reports__territories t
-        LEFT JOIN marts.rpt_reports__territories r ON r.territory_code = t.region_code AND r.territory_level = 'region'
+        LEFT JOIN marts.rpt_reports__territories r ON r.territory_code = t.parent_code AND r.territory_level = 'region'
         WHERE t.territory_code = ?
         """,
         [code],
@@ -68,7 +68,7 @@ def territory(con: duckdb.DuckDBPyConnection, code: str | None = None) -> dict:
 
 _INDICATOR_COLUMNS = (
     "document_id, source_line, table_id, territory_code, territory_name, territory_level, is_focus, is_focus_region, "
-    "indicator_code, indicator_label, value, printed_decimals, unit, source, reference_period"
+    "is_in_focus_region, indicator_code, indicator_label, value, printed_decimals, unit, source, reference_period"
 )
 
 
@@ -79,18 +79,22 @@ def mdph_rights(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def territory_indicator(con: duckdb.DuckDBPyConnection, indicator_code: str) -> pl.DataFrame:
-    """One indicator for every territory that printed it (départements, region, France),
-    départements first in code order, then the region and the country (the references)."""
+    """One indicator for the départements of the reports' région and the région itself, as
+    printed: départements first in code order, then the région (the reference). Empty when no
+    loaded table prints it for that région (a table of another région is not the home one's)."""
     return _frame(
         con,
         f"SELECT {_INDICATOR_COLUMNS} FROM marts.rpt_indicateurs__territory_values "
-        "WHERE indicator_code = ? ORDER BY level_order, territory_code",
+        "WHERE indicator_code = ? AND (is_in_focus_region OR is_focus_region) ORDER BY level_order, territory_code",
         [indicator_code],
     )
 
 
-def indicators(con: duckdb.DuckDBPyConnection, codes: list[str], territory_code: str | None = None) -> pl.DataFrame:
-    """Named indicators of one territory (default: the reports' département), in the order asked."""
+def indicators(
+    con: duckdb.DuckDBPyConnection, codes: list[str], territory_code: str | None = None, required: bool = True
+) -> pl.DataFrame:
+    """Named indicators of one territory (default: the reports' département), in the order asked.
+    required: every code must be printed (LookupError otherwise); else the rows found."""
     territory_code = territory_code or report_department()
     frame = _frame(
         con,
@@ -99,7 +103,7 @@ def indicators(con: duckdb.DuckDBPyConnection, codes: list[str], territory_code:
         [codes, territory_code],
     )
     missing = set(codes) - set(frame["indicator_code"].to_list())
-    if missing:
+    if missing and required:
         raise LookupError(f"marts.indicator_values has no {sorted(missing)} for territory {territory_code}")
     return frame.sort(pl.col("indicator_code").replace_strict(codes, list(range(len(codes)))))
 
@@ -113,28 +117,26 @@ def indicator_rate(con: duckdb.DuckDBPyConnection, rate_code: str, territory_cod
     return rows[0][0] if rows else None
 
 
-# ------------------------------------------------------------------ compensations_nord.html
-
-# The Nord annexes split between PA and PH, by annex_code of marts.rpt_compensations_nord__annex_rows:
-# (chart key, title). Titles are layout; amounts, years and the split come from the rpt model.
-NORD_ANNEXES = {
-    "annex1_salary_compensation_2022": ("annex1", "Annexe 1 – compensations BAD et FEHAP"),
-    "annex4_quality_complement_2023": ("annex4", "Annexe 4 – compléments de dotation qualité"),
-    "annex5_first_cpom_2023": ("annex5_first", "Annexe 5 – dotations qualité, 1er CPOM"),
-    "annex5_renewed_cpom_2023": ("annex5_renewed", "Annexe 5 – dotations qualité, nouveau CPOM (reste à verser)"),
-}
+# ------------------------------------------------------------------ compensations.html
 
 
-def nord_annex(con: duckdb.DuckDBPyConnection, annex_code: str) -> pl.DataFrame:
-    """The rows of one Nord annex: SAD, PA and PH amounts (euros, exact), printed TOTAL last.
+def compensation_annexes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every row of the annexes of amounts per SAD split PA / PH of the loaded documents
+    (marts.rpt_compensations__annex_rows: SAD rows, then each annex's printed TOTAL), in annex
+    order, with is_home_department for the annexes of the reports' département.
 
-    For the renewed CPOM the PA/PH split is printed for the amount still to pay in 2023, so
-    `amount_eur` is that amount there (its TOTAL row prints only still-to-pay, PA and PH)."""
-    return _frame(
-        con,
-        "SELECT * FROM marts.rpt_compensations_nord__annex_rows WHERE annex_code = ? ORDER BY is_total, source_line",
-        [annex_code],
-    )
+    For a renewal annex the split is printed for the amount still to pay, so `amount_eur` is
+    that amount there (its TOTAL row prints only still-to-pay, PA and PH)."""
+    return _frame(con, "SELECT * FROM marts.rpt_compensations__annex_rows ORDER BY annex_order, is_total, source_line")
+
+
+def shown_compensation_annexes(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, bool]:
+    """(rows, is_comparison): the home département's annexes when a loaded document gives some,
+    else those of the other départements loaded (départements de comparaison); the page and its
+    CSV export show the same rows."""
+    rows = compensation_annexes(con)
+    home = rows.filter(pl.col("is_home_department"))
+    return (home, False) if home.height else (rows, rows.height > 0)
 
 
 # ------------------------------------------------------------------ activite_sad.html
@@ -190,6 +192,11 @@ def fap_files(con: duckdb.DuckDBPyConnection, months: list[str]) -> pl.DataFrame
     )
 
 
+def fap_files_of_year(con: duckdb.DuckDBPyConnection, year: int) -> pl.DataFrame:
+    """The monthly exports of one year (marts.rpt_activite_sad__fap_files), in month order."""
+    return _frame(con, "SELECT * FROM marts.rpt_activite_sad__fap_files WHERE year = ? ORDER BY month", [year])
+
+
 def fap_beneficiaries(con: duckdb.DuckDBPyConnection, month: str, department_code: str | None = None) -> pl.DataFrame:
     """Beneficiaries billed in one month per SAD: one column per prestation and ALL (people with
     several prestations counted once), 0 where the SAD billed none, in the chart's order.
@@ -226,6 +233,16 @@ def envelope_change(con: duckdb.DuckDBPyConnection, envelope_id: str) -> pl.Data
     return _frame(con, "SELECT * FROM marts.rpt_enveloppe__changes WHERE envelope_id = ? ORDER BY change_rank", [envelope_id])
 
 
+def envelope_history(con: duckdb.DuckDBPyConnection, department_code: str | None = None) -> pl.DataFrame:
+    """Every loaded year per SAD (marts.sad_envelope_history: amount, share, change from the
+    year before), published envelopes only, by SAD label then year."""
+    return _frame(
+        con,
+        "SELECT * FROM marts.sad_envelope_history WHERE department_code = ? ORDER BY sad_label, envelope_year",
+        [department_code or report_department()],
+    )
+
+
 def whatif_envelope_ids(con: duckdb.DuckDBPyConnection, department_code: str | None = None) -> list[str]:
     """Simulated envelopes (dbt vars envelope_<year>_eur), in year order."""
     rows = con.execute(
@@ -238,10 +255,10 @@ def whatif_envelope_ids(con: duckdb.DuckDBPyConnection, department_code: str | N
 # ------------------------------------------------------------------ index.html
 
 
-# The deliberations' checks; the official tables' own totals (check_kind official_total, issue 13)
-# are counted apart: their "documents" are files of INSEE and DREES, not deliberations.
-DELIBERATIONS = "check_kind <> 'official_total'"
-OFFICIAL = "check_kind = 'official_total'"
+# The deliberations' checks; the official publications' own checks (issue 13) are counted apart:
+# their "documents" are files of INSEE, DREES or CNSA, not deliberations (the mart's source_kind).
+DELIBERATIONS = "source_kind = 'deliberation'"
+OFFICIAL = "source_kind = 'official_publication'"
 
 
 def reconciliation_status(con: duckdb.DuckDBPyConnection, where: str = DELIBERATIONS) -> pl.DataFrame | None:
@@ -264,6 +281,17 @@ def reconciliation_counts(con: duckdb.DuckDBPyConnection, where: str = DELIBERAT
     )
 
 
+def reconciliation_counts_by_kind(con: duckdb.DuckDBPyConnection, where: str = OFFICIAL) -> pl.DataFrame:
+    """Checks of the latest refresh by kind, status and severity (the official files' checks by default)."""
+    return _frame(
+        con,
+        f"SELECT c.check_kind, c.status, c.severity, count(*) AS checks, any_value(k.documents) AS documents "
+        f"FROM marts.reconciliation_checks c JOIN (SELECT check_kind, count(DISTINCT document_id) AS documents "
+        f"FROM marts.reconciliation_checks WHERE {where} GROUP BY check_kind) k USING (check_kind) "
+        f"WHERE c.{where} GROUP BY ALL ORDER BY ALL",
+    )
+
+
 def reconciliation_checked_lines(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every (document, line) a check reads its printed figure from: the footnote of the counts."""
     return _frame(
@@ -276,11 +304,11 @@ def official_discrepancies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return _frame(
         con,
         f"""
-        SELECT check_id, document_id, source_line, table_id, measure, published_value, computed_value, delta,
+        SELECT check_id, check_kind, document_id, source_line, table_id, measure, published_value, computed_value, delta,
                tolerance, severity, status, explanation
         FROM marts.reconciliation_checks
         WHERE {OFFICIAL} AND status <> 'passed'
-        ORDER BY document_id, table_id, source_line, check_id
+        ORDER BY severity = 'error' DESC, document_id, table_id, source_line, check_id
         """,
     )
 
@@ -296,7 +324,23 @@ def reconciliation_discrepancies(con: duckdb.DuckDBPyConnection) -> pl.DataFrame
                l.line_text
         FROM marts.reconciliation_checks c
         LEFT JOIN marts.document_lines l ON l.document_id = c.document_id AND l.source_line = c.source_line
-        WHERE c.status <> 'passed' AND c.check_kind <> 'official_total'
+        WHERE c.status <> 'passed' AND c.source_kind = 'deliberation'
         ORDER BY c.severity = 'error' DESC, c.status = 'failed' DESC, c.document_id, c.source_line, c.check_id
+        """,
+    )
+
+
+def reconciliation_low_power(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every passed deliberation check whose tolerance is so large a part of the printed figure that
+    it could hardly fail (is_low_power), by document and line."""
+    return _frame(
+        con,
+        """
+        SELECT c.check_id, c.check_kind, c.document_id, c.source_line, c.table_id, c.measure, c.tolerance_share,
+               c.explanation, l.line_text
+        FROM marts.reconciliation_checks c
+        LEFT JOIN marts.document_lines l ON l.document_id = c.document_id AND l.source_line = c.source_line
+        WHERE c.is_low_power AND c.source_kind = 'deliberation'
+        ORDER BY c.document_id, c.source_line, c.check_id
         """,
     )

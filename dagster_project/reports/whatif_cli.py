@@ -20,7 +20,12 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--amount", required=True, help="envelope in euros: 912000, 912000.50 or '912 000,50'")
     parser.add_argument("--year", type=int, help="year of the envelope (default: the year after the last published one)")
-    parser.add_argument("--basis-year", type=int, help="year of the hours it is split on (default: the latest year with hours)")
+    parser.add_argument(
+        "--basis-year",
+        type=int,
+        help="year of the hours it is split on (default: the latest complete year of FAP exports before --year, else "
+        "the latest year of annex hours before it)",
+    )
     parser.add_argument("--department", help="COG code of the département (default: AUTONOMY_DEPARTMENT_CODE, 62)")
     parser.add_argument(
         "--out", type=Path, help="data CSV to write, the printed one beside it (default: <reports>/whatif_<year>_<amount>.csv)"
@@ -45,7 +50,8 @@ def _whatif(args: argparse.Namespace) -> int:
         return 1
     print(
         f"Envelope {result.year} of {format_plain(result.amount_eur, 2)} € for département {result.department_code}, "
-        f"split on {result.basis_year} hours between {len(result.rows)} SAD "
+        f"split on {result.basis_year} hours ({'FAP exports' if result.hours_source == 'fap_exports' else 'printed annex'}) "
+        f"between {len(result.rows)} SAD "
         f"({result.cents_adjusted} cent(s) placed by largest remainder); total {format_plain(result.allocated_eur, 2)} €."
     )
     print(f"  Annex written: {result.path} (data) and {result.printed_path} (as printed)")

@@ -3,6 +3,7 @@
 import json
 import os
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ from dagster_shared.record import replace
 
 from ..common import OWNERS
 from ..core.faults import fault_point
-from ..settings import get_settings
+from ..settings import DBT_PROJECT_DIR, get_settings
+from ..versions import code_version, digest
 from ..warehouse.lock import RefreshLockResource
 from .check_descriptions import describe_test
 from .metadata import with_table_metadata
@@ -25,6 +27,53 @@ from .resource import WorkDbtCliResource
 LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts", "reference": "reference"}
 
 
+@cache
+def _manifest_index() -> tuple[dict, dict[str, list[dict]]]:
+    """The manifest's macros by id, and the tests by each node they read."""
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text(encoding="utf-8"))
+    tests: dict[str, list[dict]] = {}
+    for node in manifest.get("nodes", {}).values():
+        if node.get("resource_type") == "test":
+            for parent in (node.get("depends_on") or {}).get("nodes") or []:
+                tests.setdefault(parent, []).append(node)
+    return manifest.get("macros", {}), tests
+
+
+def _macros_of(node: Mapping[str, Any], macros: dict) -> list[str]:
+    """The SQL of every macro a node calls, directly or through other macros."""
+    seen: dict[str, str] = {}
+    stack = list((node.get("depends_on") or {}).get("macros") or [])
+    while stack:
+        macro_id = stack.pop()
+        if macro_id in seen or macro_id not in macros:
+            continue
+        macro = macros[macro_id]
+        seen[macro_id] = macro.get("macro_sql", "")
+        stack.extend((macro.get("depends_on") or {}).get("macros") or [])
+    return [f"{k}\0{v}" for k, v in sorted(seen.items())]
+
+
+# Python read by a dbt model's consumers in the same step: the reconciliation checks judge
+# marts.reconciliation_checks, so a change in how they judge re-runs them (with the mart).
+EXTRA_CODE = {"reconciliation_checks": lambda: code_version("checks")}
+
+
+def dbt_code_version(props: Mapping[str, Any]) -> str:
+    """A dbt node's code version: its SQL (or a seed's file checksum), configuration, columns and
+    description (published as comments), the macros it calls (transitively), the tests that read
+    it (a changed test re-runs the model and its tests), dbt_project.yml and profiles.yml. Its
+    upstream models are not in it: their data versions are."""
+    macros, tests = _manifest_index()
+    own = {k: props.get(k) for k in ("raw_code", "checksum", "config", "columns", "description", "alias", "schema")}
+    attached = [
+        json.dumps({k: t.get(k) for k in ("raw_code", "test_metadata", "config")}, sort_keys=True, default=str)
+        for t in sorted(tests.get(props.get("unique_id", ""), []), key=lambda t: t["unique_id"])
+    ]
+    project_files = [(DBT_PROJECT_DIR / name).read_bytes() for name in ("dbt_project.yml", "profiles.yml")]
+    extra = EXTRA_CODE.get(props.get("name", ""), lambda: "")()
+    return digest(json.dumps(own, sort_keys=True, default=str), *_macros_of(props, macros), *attached, *project_files, extra)
+
+
 class AutonomyDbtTranslator(DagsterDbtTranslator):
     """Keys <schema>/<model> for models and seeds; sources keep the raw asset keys from their meta."""
 
@@ -33,6 +82,9 @@ class AutonomyDbtTranslator(DagsterDbtTranslator):
             return super().get_asset_key(dbt_resource_props)
         # alias: a mart named like a seed (marts.territories beside reference.territories)
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props.get("alias") or dbt_resource_props["name"]])
+
+    def get_code_version(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_code_version(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return LAYER_GROUPS.get(dbt_resource_props.get("schema"), "staging")

@@ -2,50 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from dagster_dbt import DbtProject
 
-from ..settings import DBT_PROJECT_DIR, get_settings
+from ..settings import DBT_PROJECT_DIR
+from .manifest import DBT_EXECUTABLE, MANIFEST_PATH, ensure_manifest
+
+__all__ = ["DBT_EXECUTABLE", "DBT_PROJECT_DIR", "dbt_project", "ensure_manifest"]
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-# The dbt installed beside this interpreter (the venv), whether or not the venv is on PATH.
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
-
-
-def _newest_source_mtime() -> float:
-    skip = {"target", "logs", "dbt_packages"}
-    return max(
-        p.stat().st_mtime
-        for p in DBT_PROJECT_DIR.rglob("*")
-        if p.is_file() and not skip.intersection(p.relative_to(DBT_PROJECT_DIR).parts)
-    )
-
-
-def ensure_manifest(force: bool = False) -> Path:
-    """Parse the dbt project if its manifest is missing or older than any project file.
-
-    Everything (`dagster dev`, `make run`, tests, `dagster definitions validate`) relies on this:
-    definitions.py calls it before the dbt assets are defined.
-    """
-    manifest = dbt_project.manifest_path
-    if not force and manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime():
-        return manifest
-    import fcntl
-
-    # One parse at a time (parallel test workers, `make run` beside `make ui`): dbt writes
-    # target/manifest.json in place; whoever waited finds it fresh and does not parse again.
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    with open(manifest.parent / ".parse.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not force and manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime():
-            return manifest
-        subprocess.run(
-            [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
-            check=True,
-            env={**os.environ, **get_settings().dbt_env()},
-        )
-    return manifest
+assert dbt_project.manifest_path == MANIFEST_PATH, (dbt_project.manifest_path, MANIFEST_PATH)

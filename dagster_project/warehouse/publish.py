@@ -11,10 +11,33 @@ import dagster as dg
 from ..common import OWNERS
 from ..core.faults import fault_point
 from ..settings import PROJECT_ROOT, get_settings
+from ..versions import code_version, file_stamp, settings_fingerprint
 from .connections import connect, publish
 from .lock import RefreshLockResource
 
 PUBLISH_KEY = dg.AssetKey(["publish", "warehouse"])
+# Metadata of each publish that the refresh planner (incremental.py) compares with the present:
+# the settings it was built with, and which work and published files it left in place.
+SETTINGS_META, WORK_DB_META, WORK_STAMP_META, PUBLISHED_META, PUBLISHED_STAMP_META = (
+    "settings_fingerprint",
+    "work_db",
+    "work_db_stamp",
+    "published_file",
+    "published_stamp",
+)
+
+
+def failed_blocking_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """The blocking checks of this run that failed with severity ERROR. Dagster already skips
+    the publish step after one; a refresh of a subset checks again here, so that nothing is
+    published past a failed check whatever the subset (fail closed)."""
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
+    failed = []
+    for record in records:
+        evaluation = record.event_log_entry.dagster_event.event_specific_data
+        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR and evaluation.blocking:
+            failed.append(f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}")
+    return failed
 
 
 def _git_commit() -> str:
@@ -33,6 +56,7 @@ def build_publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
         owners=OWNERS,
         kinds={"duckdb"},
         tags={"layer": "publish"},
+        code_version=code_version("warehouse"),
         description=(
             "The published warehouse (default warehouse/autonomy.duckdb, AUTONOMY_WAREHOUSE to override): "
             "a consistent copy of the work database, readable by DuckDB 1.4 clients, replaced atomically. "
@@ -41,6 +65,11 @@ def build_publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
     )
     def published_warehouse(context: dg.AssetExecutionContext, refresh_lock: RefreshLockResource) -> dg.MaterializeResult:
         settings = get_settings()
+        if failed := failed_blocking_checks(context.instance, context.run_id):
+            raise dg.Failure(
+                description=f"{len(failed)} blocking check(s) failed in this run: nothing is published ({', '.join(failed[:5])})",
+                allow_retries=False,
+            )
         result = publish(
             settings.work_db,
             settings.warehouse,
@@ -60,6 +89,11 @@ def build_publish_asset(upstream: list[dg.AssetKey]) -> dg.AssetsDefinition:
                 "bytes": result.bytes,
                 "seconds": result.seconds,
                 "marts": dg.MetadataValue.md("\n".join(f"- marts.{name}" for name, _ in marts)),
+                SETTINGS_META: settings_fingerprint(settings),
+                WORK_DB_META: str(settings.work_db),
+                WORK_STAMP_META: file_stamp(settings.work_db),
+                PUBLISHED_META: str(settings.warehouse),
+                PUBLISHED_STAMP_META: file_stamp(settings.warehouse),
             }
         )
 

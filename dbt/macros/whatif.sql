@@ -1,6 +1,6 @@
 {#- What-if envelopes from dbt vars: `envelope_<year>_eur: <amount>` (e.g.
     dbt build --vars '{envelope_2026_eur: 912000}'), for département `whatif_department_code`
-    (default '62'), split on the hours of `whatif_basis_year` (default: the latest year with
+    (default: the home département, var department_code), split on the hours of `whatif_basis_year` (default: the latest year with
     hours) from `whatif_hours_source` (default 'fap_annex'). Returns a list of
     {year, amount_eur}; refuses an amount that is not a positive number of euros and cents. -#}
 {% macro whatif_envelopes() %}

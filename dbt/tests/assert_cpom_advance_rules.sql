@@ -1,6 +1,7 @@
 -- The CPOM advance macros against the rule's own thresholds (no figure typed here): each
 -- boundary case must give the expected advance level, and a validated total of
 -- months_averaged × 100,00 € must give an advance of advance_pct € (the monthly average is 100 €).
+-- With no rule loaded (no document prints one) there is nothing to test.
 with rules as (
     select
         max(case when benefit_code = 'apa' then monthly_min_beneficiaries end) as monthly_apa,
@@ -8,7 +9,8 @@ with rules as (
         max(case when benefit_code = 'apa' then quarterly_min_beneficiaries end) as quarterly_apa,
         max(case when benefit_code = 'pch' then quarterly_min_beneficiaries end) as quarterly_pch,
         max(min_activity_months) as min_months
-    from {{ ref('cpom_advance_rules') }}
+    from {{ cpom_rule(ref('cpom_advance_rules')) }}
+    having count(*) > 0
 ),
 
 cases as (
@@ -40,7 +42,7 @@ amounts as (
             when 'apa' then {{ cpom_advance_amount_eur('apa', 'cast(r.months_averaged * 100 as decimal(14, 2))') }}
             when 'pch' then {{ cpom_advance_amount_eur('pch', 'cast(r.months_averaged * 100 as decimal(14, 2))') }}
         end as actual_eur
-    from {{ ref('cpom_advance_rules') }} as r
+    from {{ cpom_rule(ref('cpom_advance_rules')) }} as r
 )
 
 select case_name, expected, actual from levels

@@ -89,6 +89,14 @@ def _edit_catalogue(raw: Path, a: dict, figure: bool = False) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+def _edit_manifest(raw: Path, a: dict) -> None:
+    path = raw / "deliberations" / "manifest.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    (entry,) = [d for d in data["documents"] if d["document_id"] == a["document_id"]]
+    entry.update(a["set"])
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
 # ---------------------------------------------------------------- official files (issue 13)
 def opendata_folder(raw: Path) -> Path:
     """raw/opendata/files/ of the copy, made of links to the official files on first use (the
@@ -154,6 +162,35 @@ def _opendata_edition(raw: Path, a: dict) -> None:
     _write_xlsx(path, parts)
 
 
+def _opendata_csv_edition(raw: Path, a: dict) -> None:
+    """A new edition of an official CSV file (a copy under a new name, in the file's own encoding)
+    with one defect: a value replaced on one line (`replace: [line, old, new]`), or a column
+    removed from the header and every record (`drop_column`, rewritten by the csv module)."""
+    import csv
+    import io
+
+    folder = opendata_folder(raw)
+    path = _own_copy(folder, a["file"], a.get("as"))
+    encoding = a.get("encoding", "utf-8")
+    text = path.read_bytes().decode(encoding)
+    if "replace" in a:
+        line, old, new = a["replace"]
+        lines = text.split("\n")
+        assert old in lines[line - 1], f"{old!r} not on line {line} of {path.name}"
+        lines[line - 1] = lines[line - 1].replace(old, new, 1)
+        text = "\n".join(lines)
+    if "drop_column" in a:
+        separator = a.get("separator", ";")
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+        index = rows[0].index(a["drop_column"])
+        out = io.StringIO()
+        csv.writer(out, delimiter=separator, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(
+            [r[:index] + r[index + 1 :] for r in rows if r]
+        )
+        text = out.getvalue()
+    path.write_bytes(text.encode(encoding))
+
+
 def _opendata_change_byte(raw: Path, a: dict) -> None:
     """A known edition changed in place: one byte of its end replaced."""
     path = _own_copy(opendata_folder(raw), a["file"])
@@ -177,7 +214,9 @@ OPS = {
     "update_manifest": _update_manifest,
     "edit_catalogue": _edit_catalogue,
     "edit_figure": lambda raw, a: _edit_catalogue(raw, a, figure=True),
+    "edit_manifest": _edit_manifest,
     "opendata_edition": _opendata_edition,
+    "opendata_csv_edition": _opendata_csv_edition,
     "opendata_change_byte": _opendata_change_byte,
     "opendata_delete": _opendata_delete,
 }

@@ -1,38 +1,77 @@
 """Analysts read the published warehouse while the nightly refresh runs; two refreshes never
-write at once."""
+write at once.
+
+Both tests look at ONE refresh of a copy of the session's tree (`refresh_under_watch`): an
+analyst's reader is connected before it starts and queries all through it, and a second refresh
+is started while the first holds the lock. A refresh is the expensive part (70-90 s); each test
+keeps all its assertions on that run."""
 
 import fcntl
 import json
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
+from conftest import copy_tree, tree_environment
 
 from .conftest import PROJECT, refresh_process, wait_for
 
+# one worker runs both tests: the module's refresh is made once, not once per worker
+pytestmark = pytest.mark.xdist_group("concurrency")
+
+
+def _held(lock_file) -> bool:
+    if not lock_file.exists():
+        return False
+    with open(lock_file) as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+@pytest.fixture(scope="module")
+def refresh_under_watch(published, tmp_path_factory):
+    """A copy of the session's tree; a reader process connected to its published file; then the
+    refresh, and while it holds the lock, a second refresh. Everything each test reads afterwards."""
+    tmp_path = tmp_path_factory.mktemp("concurrency")
+    copy = copy_tree(published, tmp_path / "copy")
+    before = copy.warehouse.read_bytes()
+    out, stop = tmp_path / "reader.json", tmp_path / "stop"
+    with tree_environment(copy):
+        reader = subprocess.Popen(
+            [sys.executable, str(PROJECT / "tests" / "reliability" / "reader.py"), str(copy.warehouse), str(stop), str(out)],
+            cwd=PROJECT,
+        )
+        try:
+            wait_for(lambda: (tmp_path / "reader.json.ready").exists(), 60, "the reader to connect")
+            first = refresh_process(copy.env)
+            try:
+                wait_for(lambda: _held(copy.warehouse.parent / ".work" / "refresh.lock"), 120,
+                         "the first refresh to take the lock", interval=0.05)  # fmt: skip
+                second = refresh_process(copy.env)
+                second_output, _ = second.communicate(timeout=120)
+            finally:
+                first_output, _ = first.communicate(timeout=600)
+        finally:
+            stop.write_text("stop")
+            reader_code = reader.wait(timeout=60)
+    return SimpleNamespace(
+        copy=copy, before=before, reader_code=reader_code, report=out,
+        first=first.returncode, first_output=first_output, second=second.returncode, second_output=second_output,
+    )  # fmt: skip
+
 
 @pytest.mark.slow
-def test_reader_keeps_its_snapshot_and_never_fails_during_a_refresh(published_copy, tmp_path):
-    before = published_copy.warehouse.read_bytes()
-    out, stop = tmp_path / "reader.json", tmp_path / "stop"
-    reader = subprocess.Popen(
-        [
-            sys.executable,
-            str(PROJECT / "tests" / "reliability" / "reader.py"),
-            str(published_copy.warehouse),
-            str(stop),
-            str(out),
-        ],
-        cwd=PROJECT,
-    )
-    wait_for(lambda: (tmp_path / "reader.json.ready").exists(), 60, "the reader to connect")
-    refresh = refresh_process(published_copy.env)
-    output, _ = refresh.communicate(timeout=600)
-    stop.write_text("stop")
-    assert reader.wait(timeout=60) == 0
-    assert refresh.returncode == 0, output
-    assert "Refresh succeeded" in output
-    report = json.loads(out.read_text())
+def test_reader_keeps_its_snapshot_and_never_fails_during_a_refresh(refresh_under_watch):
+    run = refresh_under_watch
+    assert run.reader_code == 0
+    assert run.first == 0, run.first_output
+    assert "Refresh succeeded" in run.first_output
+    report = json.loads(run.report.read_text())
     assert report["errors"] == []
     assert report["queries"] > 10
     # The open connection saw one consistent snapshot: the night before, all through the refresh.
@@ -41,30 +80,13 @@ def test_reader_keeps_its_snapshot_and_never_fails_during_a_refresh(published_co
     # A new connection sees the new night; the old file was replaced, not written over.
     assert report["after"][0] != old_run_id
     assert report["after"][1:] == json.loads(report["seen"][0])[1:]
-    assert published_copy.warehouse.read_bytes() != before
+    assert run.copy.warehouse.read_bytes() != run.before
 
 
 @pytest.mark.slow
-def test_a_second_refresh_refuses_while_the_first_runs(published_copy):
-    first = refresh_process(published_copy.env)
-    lock_file = published_copy.warehouse.parent / ".work" / "refresh.lock"
-
-    def held() -> bool:
-        if not lock_file.exists():
-            return False
-        with open(lock_file) as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            return False
-
-    wait_for(held, 120, "the first refresh to take the lock", interval=0.05)
-    second = refresh_process(published_copy.env)
-    second_output, _ = second.communicate(timeout=120)
-    assert second.returncode == 1
-    assert "another refresh is running (pid" in second_output
-    assert "this one refuses to start" in second_output
-    first_output, _ = first.communicate(timeout=600)
-    assert first.returncode == 0, first_output
+def test_a_second_refresh_refuses_while_the_first_runs(refresh_under_watch):
+    run = refresh_under_watch
+    assert run.second == 1
+    assert "another refresh is running (pid" in run.second_output
+    assert "this one refuses to start" in run.second_output
+    assert run.first == 0, run.first_output

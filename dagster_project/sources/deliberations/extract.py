@@ -23,6 +23,7 @@ class TableExtract:
     spec: TableSpec
     rows: list[dict]  # one dict per table row (wide), in printed order
     cells: list[dict]  # one dict per cell (long), with provenance
+    links: list[dict]  # one dict per (budget row, total it finances), from the catalogue's rows
 
 
 def extract_table(spec: TableSpec, lines: list[str], file: str) -> TableExtract:
@@ -45,6 +46,7 @@ def extract_table(spec: TableSpec, lines: list[str], file: str) -> TableExtract:
     total = re.compile(spec.total_pattern)
     rows: list[dict] = []
     cells: list[dict] = []
+    links: list[dict] = []
     section = None
     row_specs = {r.label: r for r in spec.rows}
     seen_labels: set[str] = set()
@@ -76,22 +78,33 @@ def extract_table(spec: TableSpec, lines: list[str], file: str) -> TableExtract:
             "section": section,
             "is_total": is_total,
         }
-        row_spec = None
-        if spec.layout in ("rows_are_indicators", "rows_are_items") and not is_total:
-            row_spec = row_specs.get(keys[0] if keys else "")
-            if row_spec is None:
-                raise CatalogueError(
-                    f"table {spec.table_id!r}: row label not declared in the catalogue's rows",
-                    file=file,
-                    line=line_no,
-                    column=spec.columns[0].header,
-                    value=keys[0] if keys else "",
-                )
+        row_spec = None if is_total else row_specs.get(keys[0] if keys else "")
+        if row_spec is not None:
             seen_labels.add(row_spec.label)
+            links += [
+                {
+                    "document_id": spec.document_id,
+                    "table_id": spec.table_id,
+                    "source_line": line_no,
+                    "row_label": row_label,
+                    "finances_table_id": table_id,
+                    "finances_column": column,
+                }
+                for table_id, column in row_spec.finances
+            ]
+        if spec.layout in ("rows_are_indicators", "rows_are_items") and not is_total and row_spec is None:
+            raise CatalogueError(
+                f"table {spec.table_id!r}: row label not declared in the catalogue's rows",
+                file=file,
+                line=line_no,
+                column=spec.columns[0].header,
+                value=keys[0] if keys else "",
+            )
         for index, (raw, column) in enumerate(zip(parts, spec.columns), start=1):
             cell = {
                 "document_id": spec.document_id,
                 "table_id": spec.table_id,
+                "kind": spec.kind,
                 "source_line": line_no,
                 "row_number": row["row_number"],
                 "row_label": row_label,
@@ -99,7 +112,9 @@ def extract_table(spec: TableSpec, lines: list[str], file: str) -> TableExtract:
                 "is_total": is_total,
                 "column_index": index,
                 "column_header": column.header,
-                "column_name": column.name,
+                "column_name": column.key,
+                "kind_column": column.name,
+                "column_year": column.year,
                 "raw_text": raw,
                 "value": None,
                 "text_value": None,
@@ -108,7 +123,7 @@ def extract_table(spec: TableSpec, lines: list[str], file: str) -> TableExtract:
                 **dict.fromkeys(_INDICATOR_FIELDS),
             }
             if column.type == "text":
-                row[column.name] = raw.strip() or None
+                row[column.key] = raw.strip() or None
                 cell["text_value"] = raw.strip() or None
             else:
                 where = Where(file, line_no, column.header)
@@ -132,7 +147,7 @@ def extract_table(spec: TableSpec, lines: list[str], file: str) -> TableExtract:
                         column=column.header,
                         value=raw,
                     )
-                row[column.name] = None if parsed is None else parsed.value
+                row[column.key] = None if parsed is None else parsed.value
                 cell.update(
                     value=None if parsed is None else parsed.value,
                     printed_unit=None if parsed is None else parsed.unit,
@@ -153,7 +168,7 @@ def extract_table(spec: TableSpec, lines: list[str], file: str) -> TableExtract:
     missing = [r.label for r in spec.rows if r.label not in seen_labels]
     if missing:
         raise CatalogueError(f"table {spec.table_id!r}: declared rows not found: {missing}", file=file, line=spec.header_line)
-    return TableExtract(spec=spec, rows=rows, cells=cells)
+    return TableExtract(spec=spec, rows=rows, cells=cells, links=links)
 
 
 def _allowed_units(marker: str) -> set[str | None]:
@@ -279,6 +294,9 @@ def extract_prose(spec: ProseSpec, lines: list[str], file: str) -> list[dict]:
                 "territory_code": fig.territory_code,
                 "source": fig.source,
                 "reference_period": fig.reference_period,
+                "role": fig.role,
+                "subject": fig.subject,
+                "copy_of": fig.copy_of,
             }
         )
     return out

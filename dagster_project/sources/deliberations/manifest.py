@@ -16,7 +16,6 @@ _REQUIRED = (
     "document_id",
     "file",
     "sha256",
-    "slug",
     "title",
     "collectivity",
     "department_code",
@@ -31,20 +30,32 @@ class Document:
     document_id: str
     file: str
     sha256: str
-    slug: str
     title: str
     collectivity: str
     department_code: str
     body: str
     date: date
     deliberation_number: str
+    slug: str | None = None  # a short name (collectivity, body, number), for people
 
 
 def load_manifest(deliberations_dir: Path) -> list[Document]:
+    """The documents a deployment loads. No manifest: no document (a département may start with
+    the official sources only); a deliberation file that no manifest declares is refused."""
     path = deliberations_dir / MANIFEST_FILE
     if not path.exists():
-        raise ManifestError("manifest not found: every deliberation must be declared with its sha256", file=str(path))
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        undeclared = sorted(p.name for p in deliberations_dir.glob("*.txt")) if deliberations_dir.exists() else []
+        if undeclared:
+            raise ManifestError(
+                f"manifest not found, but {len(undeclared)} deliberation(s) are here: declare each with its sha256",
+                file=str(path),
+                value=undeclared[0],
+            )
+        return []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ManifestError(f"not valid YAML: {exc}", file=str(path)) from exc
     documents = []
     for index, entry in enumerate(data.get("documents") or [], start=1):
         missing = [key for key in _REQUIRED if not entry.get(key)]
@@ -58,14 +69,28 @@ def load_manifest(deliberations_dir: Path) -> list[Document]:
             )
         documents.append(
             Document(
-                **{key: entry[key] for key in _REQUIRED if key != "date"},
+                **{key: str(entry[key]) for key in _REQUIRED if key != "date"},
                 date=entry["date"] if isinstance(entry["date"], date) else date.fromisoformat(str(entry["date"])),
+                slug=entry.get("slug"),
             )
         )
-    slugs = [d.slug for d in documents]
-    if len(set(slugs)) != len(slugs):
-        raise ManifestError("two documents share a slug", file=str(path))
+    ids = [d.document_id for d in documents]
+    if len(set(ids)) != len(ids):
+        raise ManifestError("a document is declared twice", file=str(path), value=sorted({i for i in ids if ids.count(i) > 1})[0])
     return documents
+
+
+def check_departments(documents: list[Document], cog_departments: set[str], deliberations_dir: Path) -> None:
+    """Every document's département must be a département of the COG ('62', '2A', '971')."""
+    for index, document in enumerate(documents, start=1):
+        if document.department_code not in cog_departments:
+            raise ManifestError(
+                f"document entry #{index} ({document.document_id}): department_code is not a département of the COG "
+                "(a code such as '62', '2A' or '971', quoted)",
+                file=str(deliberations_dir / MANIFEST_FILE),
+                column="department_code",
+                value=document.department_code,
+            )
 
 
 def verify_document(deliberations_dir: Path, document: Document) -> Path:

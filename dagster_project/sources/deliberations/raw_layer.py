@@ -15,9 +15,9 @@ import pyarrow as pa
 from ...core.errors import CatalogueError
 from ...core.faults import fault_point
 from ...warehouse.connections import connect_work, replace_table
-from .catalogue import Catalogue, TableSpec, load_catalogue
+from .catalogue import Catalogue, load_catalogue
 from .extract import TableExtract, extract_prose, extract_table
-from .manifest import Document, load_manifest, read_lines, verify_document
+from .manifest import Document, check_departments, load_manifest, read_lines, verify_document
 from .register import COMMENTS as REGISTER_COMMENTS
 from .register import register_table
 
@@ -46,6 +46,7 @@ CELLS_SCHEMA = pa.schema(
     [
         ("document_id", pa.string()),
         ("table_id", pa.string()),
+        ("kind", pa.string()),
         ("source_line", pa.int32()),
         ("row_number", pa.int32()),
         ("row_label", pa.string()),
@@ -54,6 +55,8 @@ CELLS_SCHEMA = pa.schema(
         ("column_index", pa.int16()),
         ("column_header", pa.string()),
         ("column_name", pa.string()),
+        ("kind_column", pa.string()),
+        ("column_year", pa.int16()),
         ("raw_text", pa.string()),
         ("value", VALUE_TYPE),
         ("text_value", pa.string()),
@@ -85,18 +88,35 @@ PROSE_SCHEMA = pa.schema(
         ("territory_code", pa.string()),
         ("source", pa.string()),
         ("reference_period", pa.string()),
+        ("role", pa.string()),
+        ("subject", pa.string()),
+        ("copy_of", pa.string()),
     ]
 )
 CATALOGUE_SCHEMA = pa.schema(
     [
         ("table_id", pa.string()),
         ("document_id", pa.string()),
+        ("entry_type", pa.string()),
         ("kind", pa.string()),
         ("title", pa.string()),
         ("header_line", pa.int32()),
         ("last_line", pa.int32()),
         ("expected_rows", pa.int32()),
         ("row_count", pa.int32()),
+        ("column_count", pa.int32()),
+        ("entry_line", pa.int32()),
+    ]
+)
+PARAMETERS_SCHEMA = pa.schema([("table_id", pa.string()), ("parameter", pa.string()), ("value", pa.string())])
+LINKS_SCHEMA = pa.schema(
+    [
+        ("document_id", pa.string()),
+        ("table_id", pa.string()),
+        ("source_line", pa.int32()),
+        ("row_label", pa.string()),
+        ("finances_table_id", pa.string()),
+        ("finances_column", pa.string()),
     ]
 )
 # Column comments of the raw tables (DuckDB comments, copied into the published file).
@@ -110,7 +130,13 @@ _COMMENTS = {
     "is_total": "True for the printed TOTAL / Total général row",
     "column_index": "1-based position of the column in the printed table",
     "column_header": "Column header exactly as printed",
-    "column_name": "Column name given by the catalogue",
+    "column_name": "Column of the table: its kind's column, with _<year> for a column printed once per year",
+    "kind": "Kind of the table (reference.deliberation_kinds)",
+    "kind_column": "Column of the kind the printed header is mapped to (reference.deliberation_kind_columns)",
+    "column_year": "Year of a column the kind prints once per year (NULL otherwise)",
+    "role": "Role the prose figure plays (reference.deliberation_figure_roles): what the checks compare it with",
+    "subject": "What the figure is about, for roles that take one: a printed row label, table ids (joined by |), an instalment",
+    "copy_of": "The figure of the same document this one repeats (compared with it)",
     "raw_text": "The figure's text exactly as printed",
     "value": "Parsed number (NULL for an empty cell, '-' or '- €', or a text figure)",
     "text_value": "The figure as text, for text columns and text figures (codes, due dates)",
@@ -118,7 +144,7 @@ _COMMENTS = {
     "printed_decimals": "Digits printed after the decimal comma (the printed precision)",
     "indicator_code": "Indicator the figure publishes, when it feeds marts.indicator_values",
     "indicator_label": "Indicator label as printed (without its source and period)",
-    "territory_code": "COG code of the territory the figure is about ('62', 'FR', '32'...)",
+    "territory_code": "COG code of the territory the figure is about (a département, 'FR', a région as R + its code)",
     "unit": "What the number measures (count, pct, per_1000, eur, ...)",
     "source": "Producer named in the document (INSEE, DREES, CNSA, CNAF, MDPH, ARS, Département)",
     "reference_period": "Reference period as printed ('2022', 'T2_2024', '31/12/2023')",
@@ -133,7 +159,7 @@ _DOCUMENTS_COMMENTS = {
     "sha256": "SHA-256 of the file, equal to the manifest's (ingestion refuses anything else)",
     "title": "Title of the deliberation as printed",
     "collectivity": "Département that published it",
-    "department_code": "COG code of that département ('62', '59')",
+    "department_code": "COG code of that département (checked against the COG)",
     "body": "Deliberating body (Commission permanente, Conseil départemental)",
     "deliberation_date": "Date of the meeting",
     "deliberation_number": "Deliberation (or report) number as printed",
@@ -148,7 +174,10 @@ _LINES_COMMENTS = {
 _CATALOGUE_COMMENTS = {
     "table_id": "Catalogue identifier of the table or prose group",
     "document_id": "Deliberation file name without extension",
-    "kind": "table or prose",
+    "entry_type": "table or prose",
+    "kind": "Kind of the table (reference.deliberation_kinds); NULL for a prose group",
+    "column_count": "Printed columns of the table mapped by the catalogue",
+    "entry_line": "Line of the entry in catalogue.yml",
     "title": "Title of the table or prose group (French)",
     "header_line": "1-based line of the printed header (tables)",
     "last_line": "1-based last line of the table",
@@ -160,7 +189,9 @@ _DESCRIPTIONS = {
     "document_lines": "Every line of every deliberation, as printed (1-based line numbers)",
     "deliberation_cells": "Every cell of every catalogue table, with its raw text, parsed value and provenance",
     "prose_figures": "Every figure printed in prose, with the exact quote and its line",
-    "catalogue_entries": "The catalogue entries (tables and prose groups) with their lines and row counts",
+    "catalogue_entries": "The catalogue entries (tables and prose groups) with their kinds, lines and row counts",
+    "catalogue_parameters": "The parameters of each catalogue table (those its kind takes: years, measure)",
+    "catalogue_row_links": "The totals each budget line pays for, as the catalogue says (rows: finances)",
     "acknowledged_discrepancies": (
         "The register of reviewed discrepancies (raw/acknowledged_discrepancies.yml), one row per entry, both figures pinned"
     ),
@@ -170,6 +201,7 @@ _DESCRIPTIONS = {
 @dataclass
 class RawLoad:
     documents: list[Document]
+    catalogue: Catalogue | None = None  # the entries of the listed documents
     tables: dict[str, TableExtract] = field(default_factory=dict)
     prose: dict[str, list[dict]] = field(default_factory=dict)
     lines: dict[str, list[str]] = field(default_factory=dict)
@@ -182,12 +214,18 @@ class RawLoad:
         return counts
 
 
-def read_deliberations(deliberations_dir: Path, catalogue_path: Path) -> RawLoad:
-    """Verify hashes and extract everything, in memory. Raises on the first problem."""
+def read_deliberations(deliberations_dir: Path, catalogue_path: Path, cog_departments: set[str] | None = None) -> RawLoad:
+    """Verify hashes and extract everything, in memory. Raises on the first problem.
+
+    The manifest lists what the deployment loads: catalogue entries of documents it does not
+    list are ignored, a listed document that is missing is refused. cog_departments, when given,
+    are the COG's département codes every document's département must be one of."""
     documents = load_manifest(deliberations_dir)
-    catalogue = load_catalogue(catalogue_path)
-    _check_catalogue_documents(catalogue, documents)
-    load = RawLoad(documents=documents)
+    if cog_departments is not None:
+        check_departments(documents, cog_departments, deliberations_dir)
+    catalogue = load_catalogue(catalogue_path).only({d.document_id for d in documents})
+    _check_one_annex_per_year(catalogue, documents)
+    load = RawLoad(documents=documents, catalogue=catalogue)
     for document in documents:
         path = verify_document(deliberations_dir, document)
         lines = read_lines(path)
@@ -200,26 +238,50 @@ def read_deliberations(deliberations_dir: Path, catalogue_path: Path) -> RawLoad
     return load
 
 
-def _check_catalogue_documents(catalogue: Catalogue, documents: list[Document]) -> None:
-    known = {d.document_id for d in documents}
-    for entry in (*catalogue.tables, *catalogue.prose):
-        if entry.document_id not in known:
+def _check_one_annex_per_year(catalogue: Catalogue, documents: list[Document]) -> None:
+    """Two envelope annexes for one département and year would split one envelope twice."""
+    department = {d.document_id: d.department_code for d in documents}
+    seen: dict[tuple[str, str], str] = {}
+    for spec in catalogue.tables:
+        if spec.kind != "sad_envelope_annex":
+            continue
+        key = (department[spec.document_id], spec.parameters["envelope_year"])
+        if key in seen:
             raise CatalogueError(
-                f"entry {entry.table_id!r} points into a document that is not in the manifest",
+                f"tables {seen[key]!r} and {spec.table_id!r} are both the envelope annex of département {key[0]} "
+                f"for {key[1]}: keep the one the département adopted (a corrected deliberation replaces the other)",
                 file=str(catalogue.path),
-                value=entry.document_id,
+                line=spec.entry_line,
+                value=spec.table_id,
             )
+        seen[key] = spec.table_id
 
 
-def write_raw_layer(work_db: Path, load: RawLoad, catalogue_path: Path) -> dict[str, int]:
-    """Replace the whole raw layer (except FAP lines) in one transaction."""
-    catalogue = load_catalogue(catalogue_path)
+def write_raw_layer(work_db: Path, load: RawLoad) -> dict[str, int]:
+    """Replace the whole raw layer of the deliberations in one transaction."""
+    catalogue = load.catalogue
     payload: list[tuple[str, pa.Table, dict[str, str], str]] = [
         ("documents", _documents_table(load), _DOCUMENTS_COMMENTS, _DESCRIPTIONS["documents"]),
         ("document_lines", _lines_table(load), _LINES_COMMENTS, _DESCRIPTIONS["document_lines"]),
         ("deliberation_cells", _cells_table(load), _COMMENTS, _DESCRIPTIONS["deliberation_cells"]),
         ("prose_figures", _prose_table(load), _COMMENTS, _DESCRIPTIONS["prose_figures"]),
         ("catalogue_entries", _catalogue_table(catalogue, load), _CATALOGUE_COMMENTS, _DESCRIPTIONS["catalogue_entries"]),
+        (
+            "catalogue_parameters",
+            _parameters_table(catalogue),
+            {"table_id": _COMMENTS["table_id"], "parameter": "Parameter of the table's kind", "value": "Its value, as written"},
+            _DESCRIPTIONS["catalogue_parameters"],
+        ),
+        (
+            "catalogue_row_links",
+            pa.Table.from_pylist([link for x in load.tables.values() for link in x.links], schema=LINKS_SCHEMA),
+            {
+                **_COMMENTS,
+                "finances_table_id": "Table whose printed TOTAL the budget line pays for",
+                "finances_column": "Column of that table",
+            },
+            _DESCRIPTIONS["catalogue_row_links"],
+        ),
         (
             "acknowledged_discrepancies",
             register_table(load.acknowledged),
@@ -231,15 +293,6 @@ def write_raw_layer(work_db: Path, load: RawLoad, catalogue_path: Path) -> dict[
             _DESCRIPTIONS["acknowledged_discrepancies"],
         ),
     ]
-    for spec in catalogue.tables:
-        wide = _wide_table(spec, load.tables[spec.table_id])
-        payload.append((spec.table_id, wide, _wide_comments(spec), f"{spec.title} ({spec.document_id}, one row per printed row)"))
-    for spec in catalogue.prose:
-        rows = load.prose[spec.table_id]
-        prose = pa.Table.from_pylist(rows, schema=PROSE_SCHEMA)
-        payload.append(
-            (spec.table_id, prose, _COMMENTS, f"{spec.title} ({spec.document_id}, one row per figure printed in prose)")
-        )
     counts = {}
     with connect_work(work_db) as con:
         con.execute("BEGIN TRANSACTION")
@@ -314,51 +367,40 @@ def _catalogue_table(catalogue: Catalogue, load: RawLoad) -> pa.Table:
         {
             "table_id": t.table_id,
             "document_id": t.document_id,
-            "kind": "table",
+            "entry_type": "table",
+            "kind": t.kind,
             "title": t.title,
             "header_line": t.header_line,
             "last_line": t.last_line,
             "expected_rows": t.expected_rows,
             "row_count": len(load.tables[t.table_id].rows),
+            "column_count": len(t.columns),
+            "entry_line": t.entry_line,
         }
         for t in catalogue.tables
     ] + [
         {
             "table_id": p.table_id,
             "document_id": p.document_id,
-            "kind": "prose",
+            "entry_type": "prose",
+            "kind": None,
             "title": p.title,
             "header_line": None,
             "last_line": None,
             "expected_rows": len(p.figures),
             "row_count": len(load.prose[p.table_id]),
+            "column_count": None,
+            "entry_line": p.entry_line,
         }
         for p in catalogue.prose
     ]
     return pa.Table.from_pylist(rows, schema=CATALOGUE_SCHEMA)
 
 
-def wide_schema(spec: TableSpec) -> pa.Schema:
-    fields = [
-        ("document_id", pa.string()),
-        ("source_line", pa.int32()),
-        ("row_number", pa.int32()),
-        ("row_label", pa.string()),
-        ("section", pa.string()),
-        ("is_total", pa.bool_()),
+def _parameters_table(catalogue: Catalogue) -> pa.Table:
+    rows = [
+        {"table_id": t.table_id, "parameter": name, "value": value}
+        for t in catalogue.tables
+        for name, value in t.parameters.items()
     ]
-    fields += [(c.name, pa.string() if c.type == "text" else VALUE_TYPE) for c in spec.columns]
-    return pa.schema(fields)
-
-
-def _wide_table(spec: TableSpec, extract: TableExtract) -> pa.Table:
-    rows = [{"document_id": spec.document_id, **row} for row in extract.rows]
-    return pa.Table.from_pylist(rows, schema=wide_schema(spec))
-
-
-def _wide_comments(spec: TableSpec) -> dict[str, str]:
-    comments = dict(_COMMENTS)
-    for column in spec.columns:
-        printed = column.header or "(no header printed)"
-        comments[column.name] = f"Printed header: {printed}" + (f" [unit: {column.unit}]" if column.unit else "")
-    return comments
+    return pa.Table.from_pylist(rows, schema=PARAMETERS_SCHEMA)

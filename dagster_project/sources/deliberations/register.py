@@ -3,7 +3,9 @@ at ingestion into raw.acknowledged_discrepancies; dbt stages it and applies it i
 (int_reconciliation__verdicts).
 
 The data team acknowledges a discrepancy it has reviewed, with a reason, for the figures it saw:
-every entry pins both the published and the computed value. If either changes, the
+every entry pins both the published and the computed value. A check of error severity (our
+engines' figures against the document's, seeds/reconciliation/check_kinds.csv) cannot be
+acknowledged: such an entry is refused. If either changes, the
 acknowledgement no longer applies and the discrepancy shows as failed again. A file that breaks
 these rules is refused whole, naming the file, the entry and the field.
 """
@@ -17,6 +19,20 @@ import pyarrow as pa
 import yaml
 
 from ...core.errors import InputError
+from ...settings import DBT_PROJECT_DIR
+from .catalogue import load_catalogue
+
+CHECK_KINDS = DBT_PROJECT_DIR / "seeds" / "reconciliation" / "check_kinds.csv"
+
+
+def error_kinds(path: Path = CHECK_KINDS) -> set[str]:
+    """The check kinds of error severity (our figures against a document's), which no entry may
+    acknowledge: the same list dbt's severity_of reads."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["check_kind"] for row in csv.DictReader(handle) if row["severity"] == "error"}
+
 
 REGISTER_FILE = "acknowledged_discrepancies.yml"
 REQUIRED = ("check_id", "reason", "acknowledged_by", "acknowledged_on", "published_value", "computed_value")
@@ -60,8 +76,19 @@ def _pinned(path: Path, index: int, entry: dict, field: str) -> Decimal:
     return value
 
 
-def load_register(raw_dir: Path) -> list[dict]:
-    """The register's entries as rows of raw.acknowledged_discrepancies (empty without a file)."""
+def load_register(raw_dir: Path, catalogue_path: Path | None = None, listed=None) -> list[dict]:
+    """The register's entries as rows of raw.acknowledged_discrepancies (empty without a file).
+
+    listed: the catalogue of the documents the deployment loads; an entry about a table of the
+    full catalogue (catalogue_path) that is not listed is ignored, like its document."""
+    rows = _read_register(raw_dir)
+    if listed is None or catalogue_path is None:
+        return rows
+    ignored = set(load_catalogue(catalogue_path).table_ids) - set(listed.table_ids)
+    return [row for row in rows if row["check_id"].split(".")[0] not in ignored]
+
+
+def _read_register(raw_dir: Path) -> list[dict]:
     path = raw_dir / REGISTER_FILE
     if not path.exists():
         return []
@@ -87,6 +114,15 @@ def load_register(raw_dir: Path) -> list[dict]:
                 value=str(entry.get("check_id")),
             )
         check_id = str(entry["check_id"]).strip()
+        kind = check_id.split(".")[1] if check_id.count(".") >= 2 else None
+        if kind in error_kinds():
+            raise InputError(
+                f"entry #{index}: {check_id} is an error-severity check ({kind}: our figures against the document's); "
+                "it cannot be acknowledged: fix our figures (or the input they are computed from) instead",
+                file=str(path),
+                column="check_id",
+                value=check_id,
+            )
         if check_id in seen:
             raise InputError(f"entry #{index}: check acknowledged twice", file=str(path), column="check_id", value=check_id)
         seen.add(check_id)

@@ -15,6 +15,7 @@ import dagster as dg
 from ...common import OWNERS, table_metadata
 from ...core.errors import InputError
 from ...settings import get_settings
+from ...versions import Inputs, code_version, hash_cache
 from ...warehouse.connections import connect_work
 from ...warehouse.lock import RefreshLockResource
 from . import load, pseudonymise
@@ -61,6 +62,7 @@ def _spec(key: dg.AssetKey, description: str, **tags: str) -> dg.AssetSpec:
         kinds={"duckdb"},
         tags={"layer": "raw", "source": "fap", **tags},
         description=description,
+        code_version=code_version("sources/fap"),
     )
 
 
@@ -70,14 +72,16 @@ def _spec(key: dg.AssetKey, description: str, **tags: str) -> dg.AssetSpec:
     owners=OWNERS,
     kinds={"duckdb"},
     tags={"layer": "raw", "source": "fap"},
+    code_version=code_version("sources/fap"),
     description=(
         "SAD registry (raw/fap/sad_registry.csv): links each FAP sad_id and FINESS to the SAD name and city "
-        "printed in the annex of deliberation 2025-541. Table raw.fap_sad_registry. FINESS numbers are fictitious."
+        "printed in the envelope annex of their département. Table raw.fap_sad_registry. FINESS numbers are fictitious."
     ),
 )
 def sad_registry(context: dg.AssetExecutionContext, refresh_lock: RefreshLockResource) -> dg.MaterializeResult:
     settings = get_settings()
     path = settings.fap_dir / "sad_registry.csv"
+    version = dg.DataVersion(Inputs(settings).fap_registry())  # of the file as it is before reading
     try:
         with connect_work(settings.work_db) as con:
             rows = load.load_registry(con, path)
@@ -85,7 +89,7 @@ def sad_registry(context: dg.AssetExecutionContext, refresh_lock: RefreshLockRes
     except (InputError, OSError) as exc:
         raise _failure("SAD registry refused", exc) from None
     context.log.info("SAD registry: %d services", rows)
-    return dg.MaterializeResult(metadata={**metadata, "source_file": dg.MetadataValue.path(str(path))})
+    return dg.MaterializeResult(metadata={**metadata, "source_file": dg.MetadataValue.path(str(path))}, data_version=version)
 
 
 @dg.multi_asset(
@@ -104,6 +108,9 @@ def sad_registry(context: dg.AssetExecutionContext, refresh_lock: RefreshLockRes
 )
 def fap_monthly_exports(context: dg.AssetExecutionContext, refresh_lock: RefreshLockResource):
     settings = get_settings()
+    cache = hash_cache(settings)
+    version = dg.DataVersion(Inputs(settings, cache).fap_exports())  # of the files as they are before reading
+    cache.save()
     try:
         files = monthly_files(settings.fap_dir)
         key = pseudonymise.pseudonym_key()
@@ -120,7 +127,7 @@ def fap_monthly_exports(context: dg.AssetExecutionContext, refresh_lock: Refresh
         try:
             for month in months:
                 try:
-                    result = load.load_month(con, files[month], key, context.run_id, known.get(month))
+                    result = load.load_month(con, files[month], key, context.run_id, known.get(month), cache)
                 except FileRejected as exc:
                     rejected.append(exc.errors)
                     context.log.error(str(exc.errors))
@@ -144,8 +151,8 @@ def fap_monthly_exports(context: dg.AssetExecutionContext, refresh_lock: Refresh
             metadata={"rejected_files": dg.MetadataValue.json([e.file for e in rejected])},
             allow_retries=False,
         )
-    yield dg.MaterializeResult(asset_key=LINES_KEY, metadata=lines_metadata)
-    yield dg.MaterializeResult(asset_key=FILES_KEY, metadata=files_metadata)
+    yield dg.MaterializeResult(asset_key=LINES_KEY, metadata=lines_metadata, data_version=version)
+    yield dg.MaterializeResult(asset_key=FILES_KEY, metadata=files_metadata, data_version=version)
 
 
 def _months_to_load(context: dg.AssetExecutionContext, files: dict[str, MonthlyFile]) -> list[str]:

@@ -5,7 +5,11 @@ One definition used by the validator, the loader, the generator and the docs tes
 
 from __future__ import annotations
 
+import re
+
 SEPARATOR = ";"
+# The name of a monthly export: fap_YYYY-MM.csv or fap_YYYY-MM.csv.gz.
+EXPORT_PATTERN = re.compile(r"^fap_(?P<month>\d{4}-(?:0[1-9]|1[0-2]))\.csv(?:\.gz)?$")
 # Columns of a monthly export, in order.
 COLUMNS = (
     "month",

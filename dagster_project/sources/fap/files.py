@@ -8,7 +8,6 @@ since silently skipping it would silently lose a month.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import dagster as dg
 
 from ...core.errors import InputError
 from ...core.hashing import sha256_of
+from .contract import EXPORT_PATTERN
 
 # The months an export may hold: room for a five-year history before the 2024 sample, up to the
 # current month (an export may be dropped in before the month ends). A validity window only.
@@ -24,7 +24,6 @@ MONTHS = dg.MonthlyPartitionsDefinition(start_date=PARTITION_START, fmt="%Y-%m",
 # The partitions the UI shows: one per month that has an export (added by the file sensor and by
 # each refresh, removed when the file goes), not every calendar month since PARTITION_START.
 FAP_MONTHS = dg.DynamicPartitionsDefinition(name="fap_months")
-EXPORT_PATTERN = re.compile(r"^fap_(?P<month>\d{4}-(?:0[1-9]|1[0-2]))\.csv(?:\.gz)?$")
 REGISTRY_FILE = "sad_registry.csv"
 PROFILE_FILE = "activity_profile_2024.csv"
 # Written by the sample generator: the sha256 of each synthetic export it wrote, so the warehouse

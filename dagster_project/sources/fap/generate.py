@@ -1,7 +1,7 @@
 """Synthetic monthly FAP exports, deterministic, from the committed activity profile.
 
 No real FAP export is public, so the sample is generated: twelve 2024 files for the 36
-Pas-de-Calais SAD whose yearly hours per SAD and prestation are exactly the profile's (the
+SAD of the registry whose yearly hours per SAD and prestation are exactly the profile's (the
 APA hours are those of the annex). The same code writes any volume for the benchmarks
 (N départements x 36 SAD x M months, more beneficiaries per SAD with `scale`).
 
@@ -27,7 +27,7 @@ from .files import SAMPLE_HASHES_FILE, sample_sums, sha256_of
 from .profile import Sad, finess_for, read_csv_rows, read_registry, sad_id_for, sad_number, write_csv
 
 SEED = 20240101
-# Département codes used for synthetic national volumes, after the profile's own ('62').
+# Département codes used for synthetic national volumes, after the profile's own.
 DEPARTMENTS = (
     [f"{n:02d}" for n in range(1, 20)] + ["2A", "2B"] + [f"{n:02d}" for n in range(21, 96)] + ["971", "972", "973", "974", "976"]
 )
@@ -92,7 +92,7 @@ def months_from(start: str, count: int) -> list[str]:
     return out
 
 
-def department_list(count: int, first: str = "62") -> list[str]:
+def department_list(count: int, first: str) -> list[str]:
     return [first] + [d for d in DEPARTMENTS if d != first][: count - 1]
 
 
@@ -233,20 +233,34 @@ def _decimal_text(cents: pl.Expr) -> pl.Expr:
     return pl.concat_str((cents // 100).cast(pl.String), pl.lit(","), (cents % 100).cast(pl.String).str.zfill(2))
 
 
-def sample_plan(fap_dir: Path, year: int = 2024) -> Plan:
-    return Plan(out_dir=fap_dir, months=months_from(f"{year}-01", 12), departments=["62"])
+def registry_departments(fap_dir: Path) -> set[str]:
+    """The départements whose SAD the registry (raw/fap/sad_registry.csv) knows."""
+    path = fap_dir / "sad_registry.csv"
+    return {s.department_code for s in read_registry(path)} if path.exists() else set()
 
 
-def missing_sample_months(fap_dir: Path, year: int = 2024) -> list[str]:
-    plan = sample_plan(fap_dir, year)
+def sample_plan(fap_dir: Path, department_code: str, year: int = 2024) -> Plan:
+    return Plan(out_dir=fap_dir, months=months_from(f"{year}-01", 12), departments=[department_code])
+
+
+def missing_sample_months(fap_dir: Path, department_code: str, year: int = 2024) -> list[str]:
+    plan = sample_plan(fap_dir, department_code, year)
     return [m for m in plan.months if not any((fap_dir / f"fap_{m}.csv{ext}").exists() for ext in ("", ".gz"))]
 
 
-def write_sample(fap_dir: Path, progress: bool = True, only_missing: bool = True) -> list[Path]:
-    """The twelve 2024 files for the 36 Pas-de-Calais SAD, from the committed profile."""
-    plan = sample_plan(fap_dir)
+def write_sample(
+    fap_dir: Path, department_code: str | None = None, progress: bool = True, only_missing: bool = True
+) -> list[Path]:
+    """The twelve 2024 files of the registry's SAD, from the committed profile. Only for the
+    département the registry and profile are of (default: theirs): a département whose SAD the
+    registry does not know gets no sample (its FAP marts stay empty)."""
+    known = registry_departments(fap_dir)
+    department_code = department_code or (min(known) if known else None)
+    if department_code not in known:
+        return []
+    plan = sample_plan(fap_dir, department_code)
     if only_missing:
-        months = missing_sample_months(fap_dir)
+        months = missing_sample_months(fap_dir, department_code)
         if not months:
             return []
         plan = Plan(out_dir=fap_dir, months=months, departments=plan.departments)
@@ -279,7 +293,7 @@ def write_volume(
     """Benchmark volumes: a registry for N départements and their monthly files. Returns (paths, lines)."""
     profile = read_profile(base_fap_dir / "activity_profile_2024.csv")
     base = read_registry(base_fap_dir / "sad_registry.csv")
-    codes = department_list(departments)
+    codes = department_list(departments, base[0].department_code)
     if lines is not None:
         scale = scale_for_lines(profile, departments, len(months), lines)
     registry = registry_for(base, codes)

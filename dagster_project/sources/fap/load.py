@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from ...core.errors import InputError
+from ...core.hashing import HashCache
 from ...settings import get_settings
 from ...warehouse.connections import replace_table
 from . import pseudonymise
@@ -126,16 +127,23 @@ def recorded(con: duckdb.DuckDBPyConnection) -> dict[str, Loaded]:
 
 
 def load_month(
-    con: duckdb.DuckDBPyConnection, file: MonthlyFile, key: bytes, run_id: str | None, known: Loaded | None
+    con: duckdb.DuckDBPyConnection,
+    file: MonthlyFile,
+    key: bytes,
+    run_id: str | None,
+    known: Loaded | None,
+    hashes: HashCache | None = None,
 ) -> MonthLoad:
-    """Load one month unless its file is the one already loaded, with the same key. Raises FileRejected."""
+    """Load one month unless its file is the one already loaded, with the same key. Raises FileRejected.
+    hashes: the refresh's hash cache (the step has just hashed every export for its data version:
+    a file is not read twice for its sha256)."""
     fingerprint = pseudonymise.key_fingerprint(key)
     same_key = known is not None and known.key_fingerprint == fingerprint
     samples = synthetic_hashes(file.path.parent)
     if same_key and (known.size, known.mtime_ns) == (file.size, file.mtime_ns):
         con.execute("UPDATE raw.fap_files SET synthetic = ? WHERE month = ?", [known.sha256 in samples, file.month])
         return MonthLoad(file.month, file.name, known.sha256, 0, "unchanged")
-    sha = sha256_of(file.path)
+    sha = hashes.sha256(file.path) if hashes is not None else sha256_of(file.path)
     if same_key and known.sha256 == sha:
         con.execute(
             "UPDATE raw.fap_files SET size_bytes = ?, mtime_ns = ?, synthetic = ? WHERE month = ?",
@@ -208,8 +216,8 @@ def load_registry(con: duckdb.DuckDBPyConnection, path: Path) -> int:
         {
             "sad_id": "FAP identifier of the home-care service (SAD)",
             "finess": "FINESS number of the SAD (fictitious in the synthetic sample)",
-            "department_code": "Département of the SAD ('62')",
-            "sad_name": "SAD name exactly as printed in the annex of deliberation 2025-541",
+            "department_code": "COG code of the département of the SAD",
+            "sad_name": "SAD name exactly as printed in the envelope annex of its département",
             "city": "City exactly as printed in the annex",
         },
         "The FAP registry of home-care services (SAD): FAP identifier, FINESS, name and city as printed in the annex",

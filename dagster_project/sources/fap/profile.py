@@ -1,4 +1,5 @@
-"""The SAD registry and activity profile, derived once from the annex of deliberation 2025-541.
+"""The SAD registry and activity profile, derived once from an envelope annex (kind
+sad_envelope_annex) of the home département: the one whose hours are of the profile's year.
 
 The committed files raw/fap/sad_registry.csv and raw/fap/activity_profile_2024.csv were written
 by `autonomy fap bootstrap` (this module), never typed by hand. From then on they are inputs of
@@ -22,9 +23,8 @@ import numpy as np
 from ..deliberations.raw_layer import read_deliberations
 from .contract import PROFILE_COLUMNS, REGISTRY_COLUMNS, SEPARATOR
 
-ANNEX_TABLE = "fap_annex"
-ANNEX_DEPARTMENT = "62"
 SEED = 2024
+PROFILE_YEAR = 2024  # the year of the annex hours the profile reproduces
 # National floor hourly rate for APA/PCH home help in 2024 (docs: domain-notes.md); the
 # synthetic SAD rates sit between it and 3 € above it.
 FLOOR_RATE_2024_EUR = Decimal("23.50")
@@ -55,23 +55,36 @@ def sad_number(sad_id: str) -> int:
     return int(sad_id.rsplit("-", 1)[1])
 
 
-def bootstrap(deliberations_dir: Path, catalogue_path: Path, fap_dir: Path) -> tuple[Path, Path]:
-    """Write sad_registry.csv and activity_profile_2024.csv from the extracted annex."""
-    annex = read_deliberations(deliberations_dir, catalogue_path).tables[ANNEX_TABLE]
+def annex_of(load, department_code: str, hours_year: int):
+    """The envelope annex of a département whose hours are of hours_year, as extracted."""
+    departments = {d.document_id: d.department_code for d in load.documents}
+    for spec in load.catalogue.tables:
+        if (
+            spec.kind == "sad_envelope_annex"
+            and departments[spec.document_id] == department_code
+            and int(spec.parameters["hours_year"]) == hours_year
+        ):
+            return load.tables[spec.table_id]
+    raise LookupError(f"no envelope annex of département {department_code} with the hours of {hours_year} in the catalogue")
+
+
+def bootstrap(deliberations_dir: Path, catalogue_path: Path, fap_dir: Path, department_code: str) -> tuple[Path, Path]:
+    """Write sad_registry.csv and activity_profile_2024.csv from the home département's annex."""
+    annex = annex_of(read_deliberations(deliberations_dir, catalogue_path), department_code, PROFILE_YEAR)
     rows = [r for r in annex.rows if not r["is_total"]]
     rng = np.random.default_rng(SEED)
     registry, profile = [], []
     for row in rows:
         number = row["row_number"]
         sad = Sad(
-            sad_id_for(ANNEX_DEPARTMENT, number),
-            finess_for(ANNEX_DEPARTMENT, number),
-            ANNEX_DEPARTMENT,
+            sad_id_for(department_code, number),
+            finess_for(department_code, number),
+            department_code,
             row["sad_name"],
             row["city"],
         )
         registry.append(sad)
-        apa_hours = row["apa_hours_2024"].quantize(CENT)
+        apa_hours = row["hours_billed"].quantize(CENT)
         shares = {"APA": Decimal(1), "PCH": Decimal(str(rng.uniform(0.04, 0.12))), "ASG": Decimal(str(rng.uniform(0.01, 0.05)))}
         for prestation, share in shares.items():
             hours = (apa_hours * share).quantize(CENT, ROUND_HALF_UP)

@@ -6,6 +6,7 @@ import dagster as dg
 from ...common import OWNERS, input_refused
 from ...core.errors import InputError
 from ...settings import get_settings
+from ...versions import Inputs, code_version, hash_cache
 from ...warehouse.lock import RefreshLockResource
 from .load import (
     RAW_SCHEMA,
@@ -38,6 +39,7 @@ def _specs() -> list[dg.AssetSpec]:
             tags={"layer": "raw", "publisher": p.publisher.lower()},
             kinds={"duckdb"},
             owners=OWNERS,
+            code_version=code_version("sources/opendata"),
         )
         for p in load_manifest(get_settings().opendata_manifest)
     ]
@@ -51,6 +53,9 @@ def _specs() -> list[dg.AssetSpec]:
 )
 def opendata(context: dg.AssetExecutionContext, refresh_lock: RefreshLockResource):
     settings = get_settings()
+    cache = hash_cache(settings)
+    versions = Inputs(settings, cache).opendata()  # of the files as they are before reading
+    cache.save()
     try:
         files = discover(load_manifest(settings.opendata_manifest), settings.opendata_dir)  # hashes checked
         files_fingerprint = fingerprint(settings.opendata_manifest, files)
@@ -65,7 +70,9 @@ def opendata(context: dg.AssetExecutionContext, refresh_lock: RefreshLockResourc
         recorded = {p: RecordedLoad(counts[p], years_covered(frame), "") for p, frame in load.tables.items()}
     else:
         context.log.info("official files unchanged since %s: raw tables kept", min(r.loaded_at for r in recorded.values()))
-    for source in (f for f in files if not f.known):
+    # A new edition is said once, by the refresh that reads it first (not at every refresh it stays in place).
+    new_editions = [f for f in files if not f.known] if load is not None else []
+    for source in new_editions:
         context.log.warning(
             "new edition loaded: %s, edition %s (%s)", source.publication.publication_id, source.edition, source.relative
         )
@@ -75,9 +82,11 @@ def opendata(context: dg.AssetExecutionContext, refresh_lock: RefreshLockResourc
         load_info = recorded[publication]
         yield dg.MaterializeResult(
             asset_key=key,
+            data_version=dg.DataVersion(versions[publication]),
             metadata={
                 "editions": ", ".join(f.edition for f in mine),
-                "new_editions": ", ".join(f.edition for f in mine if not f.known) or "none",
+                "new_editions": ", ".join(f.edition for f in mine if f in new_editions) or "none",
+                "editions_not_in_manifest": ", ".join(f.edition for f in mine if not f.known) or "none",
                 "files": "\n".join(f.relative for f in mine),
                 "sha256": "\n".join(f.sha256 for f in mine),
                 "dagster/row_count": dg.MetadataValue.int(load_info.row_count),

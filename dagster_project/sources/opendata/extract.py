@@ -203,6 +203,53 @@ def drees_series(sheet: Sheet) -> Iterator[dict]:
             row += 1
 
 
+def drees_annual(sheet: Sheet) -> Iterator[dict]:
+    """DREES annual file of one year ("… en 2020"): the blocks of the séries longues ('Code région'
+    then 'Code département' or 'Région'), but one column per aid instead of one per year. A header
+    may have a second row (Tab5-ph: 'ACTP' above 'Bénéficiaires de moins de 60 ans'…): the upper
+    cell, carried over its merged columns, is the group, the lower one the header. A block ends at
+    a blank row or a row that is neither a territory nor a 'TOTAL' row (a footnote)."""
+    starts = [r for r in range(len(sheet.rows)) if sheet.get(r, 0).lower().replace(" ", "") == "coderégion"]
+    width = max(len(r) for r in sheet.rows)
+    blocks = {}
+    for start in starts:
+        second = sheet.get(start, 1).lower().replace(" ", "")
+        block = "departements" if second.startswith("codedépartement") else "regions" if second.startswith("région") else None
+        if block is None:
+            sheet.refuse(f"unknown block header {sheet.get(start, 1)!r} beside 'Code région'", start, 1, sheet.get(start, 1))
+        blocks[start] = block
+    if "departements" not in blocks.values():
+        sheet.refuse("no header row starting with 'Code région', 'Code département' (moved or renamed header?)")
+    for start, block in blocks.items():
+        two_rows = _blank(sheet, start + 1, range(0, 3)) and not _blank(sheet, start + 1, range(3, width))
+        first = sheet.get(start + (2 if two_rows else 1), 1)
+        if block == "departements" and start != starts[0] and first and not DEPARTMENT_CODE.match(first):
+            block = "regions"  # Tab5-ph prints its regional block under the départements' header
+        groups, headers, current = {}, {}, ""
+        for col in range(3, width):
+            top = sheet.get(start, col)
+            current = top or (current if two_rows else "")
+            lower = sheet.get(start + 1, col) if two_rows else ""
+            if lower or top:
+                headers[col] = lower or top
+                groups[col] = current if lower else ""
+        if not headers:
+            sheet.refuse("no aid column right of 'Département'", start, 3)
+        row = start + (2 if two_rows else 1)
+        while row < len(sheet.rows) and not _blank(sheet, row, range(0, 3)):
+            a, b, c = sheet.get(row, 0), sheet.get(row, 1), sheet.get(row, 2)
+            if a.upper().startswith("TOTAL"):
+                where = {"region_code": "", "territory_code": "", "territory_label": a}
+            elif not re.fullmatch(r"\d{1,3}", a):
+                break  # a footnote under the table
+            elif block == "departements":
+                where = {"region_code": a, "territory_code": b, "territory_label": c}
+            else:
+                where = {"region_code": a, "territory_code": a, "territory_label": b}
+            yield from _cells(sheet, row, 3, headers, groups, block=block, **where)
+            row += 1
+
+
 def drees_minima(sheet: Sheet) -> Iterator[dict]:
     """DREES minima sociaux par département: 'N° Dep' / 'Libelle Dep' / years, one row per
     département, then the France métropolitaine, DOM and France rows (no code)."""
@@ -239,7 +286,12 @@ def _check_territory(sheet: Sheet, cell: dict, seen: dict[tuple[str, str], int])
         sheet.refuse(f"territory code {code!r} printed twice, rows {first} and {row}", row - 1, None, code)
 
 
-LAYOUTS = {"insee_population": insee_population, "drees_series": drees_series, "drees_minima": drees_minima}
+LAYOUTS = {
+    "insee_population": insee_population,
+    "drees_series": drees_series,
+    "drees_annual": drees_annual,
+    "drees_minima": drees_minima,
+}
 
 
 def _sheet_names(source: SourceFile, reader: fastexcel.ExcelReader) -> list[str]:

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ...core.errors import InputError
+from ...core.hashing import sha256_of
 from ...settings import Settings, get_settings
-from .manifest import Edition, Publication, load_manifest, sha256_of
+from .manifest import Edition, Publication, load_manifest
 
 TIMEOUT_SECONDS = 60
 USER_AGENT = "autonomy-warehouse-opendata-fetch/1.0"  # some publishers refuse urllib's default agent

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import re
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from ...core.errors import InputError
 from ...warehouse.connections import connect_work, replace_table
 from .extract import read_cog, read_spreadsheet
 from .manifest import SourceFile, discover, load_manifest
+from .tables import COMMENTS as CSV_COMMENTS
+from .tables import CSV_LAYOUTS
 
 RAW_SCHEMA = "raw"
 LOADS_TABLE = "opendata_loads"
@@ -26,8 +29,8 @@ LOADS_COMMENTS = {
     "years_covered": "Years the publication's files cover",
     "loaded_at": "When the files were read (UTC)",
 }
-LOADER_MODULES = ("extract.py", "load.py", "manifest.py")
-SPREADSHEET_LAYOUTS = {"insee_population", "drees_series", "drees_minima"}
+LOADER_MODULES = ("extract.py", "load.py", "manifest.py", "tables.py")
+SPREADSHEET_LAYOUTS = {"insee_population", "drees_series", "drees_annual", "drees_minima"}
 COMMENTS = {
     "publication_id": "The publication (raw/opendata/manifest.yml)",
     "edition": "The edition of the file (manifest, or the file name for a new edition)",
@@ -64,6 +67,8 @@ COMMENTS = {
     "can": "COG: canton code",
     "comparent": "COG: parent commune of a municipal district or associated/delegated commune",
     "cheflieu": "COG: commune code of the région's chef-lieu",
+    # CNSA price exports and the results barometer (tables.py)
+    **CSV_COMMENTS,
 }
 
 
@@ -111,6 +116,8 @@ def read_opendata(manifest: Path, folder: Path, files: list[SourceFile] | None =
             frame = read_cog(source)
         elif layout == "geojson":
             frame = _read_outlines(source)
+        elif layout in CSV_LAYOUTS:
+            frame = CSV_LAYOUTS[layout](source)
         else:
             raise InputError(f"{source.relative}: unknown layout {layout!r} in raw/opendata/manifest.yml", file=str(manifest))
         publication = source.publication.publication_id
@@ -120,11 +127,15 @@ def read_opendata(manifest: Path, folder: Path, files: list[SourceFile] | None =
 
 
 def fingerprint(manifest: Path, files: list[SourceFile]) -> str:
-    """What the raw tables are a function of: the manifest, the loader's code and every file's
-    sha256. Equal fingerprints: reading the files again would write the same tables."""
+    """What the raw tables are a function of: the manifest, the loader's code (the modules that
+    read the files, and the module of `replace_table`, which writes them with their comments), the column and
+    table comments it writes, and every file's sha256. Equal fingerprints: reading the files
+    again would write the same tables, comments included."""
     digest = hashlib.sha256(manifest.read_bytes())
     for module in LOADER_MODULES:
         digest.update((Path(__file__).parent / module).read_bytes())
+    digest.update(Path(inspect.getsourcefile(replace_table)).read_bytes())  # replace_table and its helpers
+    digest.update(json.dumps([COMMENTS, LOADS_COMMENTS], sort_keys=True, ensure_ascii=False).encode())
     for source in sorted(files, key=lambda f: f.relative):
         digest.update(f"{source.relative}\0{source.sha256}\n".encode())
     return digest.hexdigest()
@@ -169,12 +180,17 @@ def write_opendata(work_db: Path, load: OpendataLoad, files_fingerprint: str | N
         con.execute("BEGIN TRANSACTION")
         try:
             for publication, frame in load.tables.items():
+                # a CSV publication keeps every column of its files, some only described by the file
+                # itself (CNSA's PREST1…PREST11, a column a new edition adds): said so, never uncommented
+                printed = {
+                    c: f"Column {c!r} of the file, as printed (text; NULL for a missing-value marker)" for c in frame.columns
+                }
                 replace_table(
                     con,
                     RAW_SCHEMA,
                     table_name(publication),
                     frame.to_arrow(),
-                    COMMENTS,
+                    {**printed, **COMMENTS},
                     f"Official open-data publication {publication} (raw/opendata/manifest.yml), every edition, as read",
                 )
                 counts[publication] = frame.height
@@ -204,8 +220,15 @@ def write_opendata(work_db: Path, load: OpendataLoad, files_fingerprint: str | N
 
 
 def years_covered(frame: pl.DataFrame) -> str:
-    """'1975-2023' from the sheets (INSEE) or the year headers (DREES)."""
-    column = "sheet" if frame["publication_id"][0].startswith("insee_population") else "header"
+    """'1975-2023' from the sheets (INSEE), the year headers (DREES séries longues), the dates of
+    the measures (barometer) or the editions (DREES annual files, CNSA exports: one year each)."""
+    publication = frame["publication_id"][0]
+    column = (
+        "sheet" if publication.startswith("insee_population")
+        else "metric_enforce_date" if "metric_enforce_date" in frame.columns
+        else "edition" if publication.startswith(("cnsa_", "drees_aid_beneficiaries_annual"))
+        else "header"
+    )  # fmt: skip
     if column not in frame.columns:
         return ""
     years = sorted({int(m.group(0)) for v in frame[column].unique().to_list() if v and (m := re.match(r"\d{4}", v))})

@@ -7,7 +7,6 @@ sha256 must match) or a new edition (named from its file name by edition_regex).
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from ...core.errors import InputError
+from ...core.hashing import sha256_of
 
 
 @dataclass(frozen=True)
@@ -78,14 +78,6 @@ def load_manifest(path: Path) -> list[Publication]:
         required = tuple(entry.pop("required_sheets", []) or [])
         publications.append(Publication(**entry, editions=editions, required_sheets=required))
     return publications
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def discover(publications: list[Publication], folder: Path) -> list[SourceFile]:

@@ -2,8 +2,9 @@
     suites in reconciliation_suites.csv). Models whose SQL depends on a rule's formula read them at
     compile time; every other check model joins the seeds in SQL. -#}
 
-{#- The rules of one rule_type, as dicts (suite, table_id, kind, name, published, inputs (list),
-    formula, formula_desc, missing_as_zero, expectation). Empty while dbt parses the project. -#}
+{#- The rules of one rule_type, as dicts (suite, document_kind, kind, name, published, inputs
+    (list), formula, formula_desc, missing_as_zero, expectation). Empty while dbt parses the
+    project. -#}
 {% macro reconciliation_rules(rule_type) -%}
     {%- set rules_relation = ref('reconciliation_rules') -%}
     {%- set suites_relation = ref('reconciliation_suites') -%}
@@ -11,7 +12,7 @@
         {{ return([]) }}
     {%- endif -%}
     {%- set query -%}
-        select r.suite, s.table_id, r.kind, r.name, coalesce(r.published, '') as published,
+        select r.suite, coalesce(s.document_kind, '') as document_kind, r.kind, r.name, coalesce(r.published, '') as published,
                coalesce(r.inputs, '') as inputs, coalesce(r.formula, '') as formula,
                coalesce(r.formula_desc, '') as formula_desc, coalesce(r.missing_as_zero, false) as missing_as_zero
         from {{ rules_relation }} r
@@ -22,7 +23,7 @@
     {%- set rules = [] -%}
     {%- for row in run_query(query).rows -%}
         {%- do rules.append({
-            'suite': row['suite'], 'table_id': row['table_id'], 'kind': row['kind'], 'name': row['name'],
+            'suite': row['suite'], 'document_kind': row['document_kind'], 'kind': row['kind'], 'name': row['name'],
             'published': row['published'], 'inputs': row['inputs'].split('|') if row['inputs'] else [],
             'formula': row['formula'], 'formula_desc': row['formula_desc'],
             'missing_as_zero': row['missing_as_zero'], 'expectation': row['kind'] ~ '__' ~ row['name'],
@@ -36,34 +37,114 @@
     '{{ text | replace("'", "''") }}'
 {%- endmacro %}
 
-{#- A printed figure named in a rule -> predicate on int_reconciliation__figures:
-      prose:<figure_id>                     a figure printed in prose
-      rows:<table>                          the number of rows of a table
-      indicator:<table>:<code>[:<territory>]  an indicator cell
-      total:<table>:<column>                the TOTAL row's cell
-      cell:<table>:<column>:<row label>     a cell by its printed row label -#}
-{% macro figure_predicate(reference) -%}
-    {%- set parts = reference.split(':', 3) -%}
-    {%- if parts[0] == 'prose' -%}
-        figure_kind = 'prose' and figure_id = {{ sql_string(parts[1]) }}
-    {%- elif parts[0] == 'rows' -%}
-        figure_kind = 'rows' and table_id = {{ sql_string(parts[1]) }}
+{#- "<kind>.<column>" -> (kind, column) -#}
+{% macro _kind_column(text) -%}
+    {%- set parts = text.split('.', 1) -%}
+    {{ return((parts[0], parts[1])) }}
+{%- endmacro %}
+
+{#- The printed figures a formula rule checks, as a predicate on int_reconciliation__figures:
+      role:<role>              figures printed in prose with that role
+      indicator:<code>         figures (cells or prose) of that indicator
+      rows:<kind>              the number of rows of each table of that kind
+      cell:<kind>.<column>     the (non-total) cells of that column of each table of that kind
+      linked:<kind>.<column>   the same, on the rows the catalogue links to totals they finance
+      copies                   figures printed in prose that repeat another one (copy_of) -#}
+{% macro published_predicate(reference) -%}
+    {%- set parts = reference.split(':', 1) -%}
+    {%- if parts[0] == 'role' -%}
+        figure_kind = 'prose' and role = {{ sql_string(parts[1]) }}
     {%- elif parts[0] == 'indicator' -%}
-        figure_kind = 'cell' and table_id = {{ sql_string(parts[1]) }} and indicator_code = {{ sql_string(parts[2]) }}
-        {%- if parts | length > 3 %} and territory_code = {{ sql_string(parts[3]) }}{% endif %}
-    {%- elif parts[0] == 'total' -%}
-        figure_kind = 'cell' and table_id = {{ sql_string(parts[1]) }} and is_total and column_name = {{ sql_string(parts[2]) }}
-    {%- elif parts[0] == 'cell' -%}
-        figure_kind = 'cell' and table_id = {{ sql_string(parts[1]) }} and column_name = {{ sql_string(parts[2]) }}
-        and row_label = {{ sql_string(parts[3]) }}
+        indicator_code = {{ sql_string(parts[1]) }}
+    {%- elif parts[0] == 'rows' -%}
+        figure_kind = 'rows' and kind = {{ sql_string(parts[1]) }}
+    {%- elif parts[0] in ('cell', 'linked') -%}
+        {%- set kc = _kind_column(parts[1]) -%}
+        figure_kind = 'cell' and not is_total and kind = {{ sql_string(kc[0]) }} and kind_column = {{ sql_string(kc[1]) }}
+        {%- if parts[0] == 'linked' %} and finances_links > 0{% endif %}
+    {%- elif parts[0] == 'copies' -%}
+        figure_kind = 'prose' and copy_of is not null
     {%- else -%}
-        {{ exceptions.raise_compiler_error("unknown figure reference in reconciliation_rules.csv: " ~ reference) }}
+        {{ exceptions.raise_compiler_error("unknown published figure in reconciliation_rules.csv: " ~ reference) }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- The first figure a reference names (in printed order), as a one-row subquery. -#}
-{% macro figure_lookup(reference) -%}
-    (select * from figures where {{ figure_predicate(reference) }} order by source_line, column_index limit 1)
+{#- Whether check ids of a published reference need the figure's id: figures of one role (or
+    copies) may share a line. -#}
+{% macro published_by_figure(reference) -%}
+    {{ return(reference.split(':', 1)[0] in ('role', 'copies')) }}
+{%- endmacro %}
+
+{#- One input of a formula rule, as a LATERAL subquery over the figures `f` correlated with the
+    published figure `p`: value, rounding (how far it may be from the value it stands for),
+    document_id, source_line, and found (how many figures it was read from; 0 = not printed).
+    Inputs are read in the published figure's document:
+      role:<role>                  the first figure of that role (same subject, for roles that take one)
+      sum:role:<role>              the sum of the figures of that role
+      indicator:<code>             the first figure of that indicator for the same territory
+      total:<kind>.<column>        the TOTAL cell of that column of the document's table of that kind
+      rows:<kind>                  the number of rows of the document's table of that kind
+      subject_total:<column>       the sum of the TOTAL cells of that column of the tables the subject names
+      subject_rows                 the sum of the rows of the tables the subject names
+      subject_cell:<kind>.<column> that column's cell on the row of the kind's table the subject names
+      same_row:<kind>.<column>     that column's cell on the row of the kind's table printed with the same label
+      financed_totals              the sum of the TOTAL cells the published budget line finances
+      copied                       the figure the published one repeats (copy_of) -#}
+{% macro input_lookup(reference) -%}
+    {%- set parts = reference.split(':', 1) -%}
+    {%- set first = "order by f.source_line, f.column_index limit 1" -%}
+    {%- set one = "f.value, f.rounding, f.document_id, f.source_line, 1 as found" -%}
+    {%- set summed = "sum(f.value) as value, sum(f.rounding) as rounding, min(f.document_id) as document_id, min(f.source_line) as source_line, count(f.value) as found" -%}
+    {%- if parts[0] == 'role' -%}
+        (select {{ one }} from figures as f
+         where f.document_id = p.document_id and f.figure_kind = 'prose' and f.role = {{ sql_string(parts[1]) }}
+           and (f.subject is null or f.subject is not distinct from p.subject) {{ first }})
+    {%- elif parts[0] == 'sum' -%}
+        {%- set role = parts[1].split(':', 1)[1] -%}
+        (select {{ summed }} from figures as f
+         where f.document_id = p.document_id and f.figure_kind = 'prose' and f.role = {{ sql_string(role) }})
+    {%- elif parts[0] == 'indicator' -%}
+        (select {{ one }} from figures as f
+         where f.document_id = p.document_id and f.indicator_code = {{ sql_string(parts[1]) }}
+           and f.territory_code is not distinct from p.territory_code {{ first }})
+    {%- elif parts[0] == 'total' -%}
+        {%- set kc = _kind_column(parts[1]) -%}
+        (select {{ one }} from figures as f
+         where f.document_id = p.document_id and f.figure_kind = 'cell' and f.is_total
+           and f.kind = {{ sql_string(kc[0]) }} and f.kind_column = {{ sql_string(kc[1]) }} {{ first }})
+    {%- elif parts[0] == 'rows' -%}
+        (select {{ one }} from figures as f
+         where f.document_id = p.document_id and f.figure_kind = 'rows' and f.kind = {{ sql_string(parts[1]) }} {{ first }})
+    {%- elif parts[0] == 'subject_total' -%}
+        (select {{ summed }} from figures as f
+         where f.document_id = p.document_id and f.figure_kind = 'cell' and f.is_total
+           and f.kind_column = {{ sql_string(parts[1]) }} and list_contains(string_split(p.subject, '|'), f.table_id))
+    {%- elif parts[0] == 'subject_rows' -%}
+        (select {{ summed }} from figures as f
+         where f.document_id = p.document_id and f.figure_kind = 'rows' and list_contains(string_split(p.subject, '|'), f.table_id))
+    {%- elif parts[0] == 'subject_cell' -%}
+        {%- set kc = _kind_column(parts[1]) -%}
+        (select {{ one }} from figures as f
+         where f.document_id = p.document_id and f.figure_kind = 'cell' and not f.is_total
+           and f.kind = {{ sql_string(kc[0]) }} and f.kind_column = {{ sql_string(kc[1]) }}
+           and list_contains(string_split(f.row_label, ' / '), p.subject) {{ first }})
+    {%- elif parts[0] == 'same_row' -%}
+        {%- set kc = _kind_column(parts[1]) -%}
+        (select {{ one }} from figures as f
+         where f.document_id = p.document_id and f.figure_kind = 'cell' and not f.is_total
+           and f.kind = {{ sql_string(kc[0]) }} and f.kind_column = {{ sql_string(kc[1]) }}
+           and f.row_label = p.row_label {{ first }})
+    {%- elif parts[0] == 'financed_totals' -%}
+        (select {{ summed }} from figures as f
+         inner join {{ ref('stg_deliberations__row_links') }} as l
+            on l.finances_table_id = f.table_id and l.finances_column = f.column_name
+         where l.table_id = p.table_id and l.source_line = p.source_line and f.figure_kind = 'cell' and f.is_total)
+    {%- elif parts[0] == 'copied' -%}
+        (select {{ one }} from figures as f
+         where f.document_id = p.document_id and f.figure_kind = 'prose' and f.figure_id = p.copy_of {{ first }})
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("unknown input figure in reconciliation_rules.csv: " ~ reference) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The common columns of every check kind model, with no row: what a model yields while no rule
@@ -107,12 +188,12 @@
     hint_if_failed
 {%- endmacro %}
 
-{#- The rules of one type (reconciliation_rules seed) with the table their suite reads and their
+{#- The rules of one type (reconciliation_rules seed) with the kind of table their suite reads and their
     expectation name (<kind>__<name>, the Dagster check is <suite>__<expectation>). -#}
 {% macro reconciliation_rules_of_type(rule_type) -%}
     select
         rules.*,
-        suites.table_id,
+        suites.document_kind,
         rules.kind || '__' || rules.name as expectation
     from {{ ref('reconciliation_rules') }} as rules
     inner join {{ ref('reconciliation_suites') }} as suites on rules.suite = suites.suite
@@ -135,5 +216,32 @@
     severity,
     passed,
     status,
-    explanation
+    explanation,
+    cast(tolerance_share as decimal(18, 6)) as tolerance_share,
+    is_low_power,
+    source_kind
+{%- endmacro %}
+
+{#- The DREES tables whose printed totals the official_total rules check: (suite, staging model).
+    Read by the check model and by the coverage contract, which counts their printed totals. -#}
+{% macro official_drees_tables() -%}
+    {{ return([
+        ('official_drees_beneficiaries', 'stg_drees__aid_beneficiaries'),
+        ('official_drees_spending', 'stg_drees__aid_spending'),
+        ('official_drees_aah', 'stg_drees__aah_recipients'),
+    ]) }}
+{%- endmacro %}
+
+{#- The printed figures a formula rule checks, with its inputs i0, i1... looked up for each (LATERAL,
+    NULL when the document does not print one): the rule applies to a document that prints at
+    least one of its inputs. The FROM and WHERE of the formula model and of the coverage contract. -#}
+{% macro formula_rows(rule) -%}
+    from (select * from figures where {{ published_predicate(rule.published) }}) as p
+    {%- for reference in rule.inputs %}
+    left join lateral {{ input_lookup(reference) }} as i{{ loop.index0 }} on true
+    {%- endfor %}
+    where false
+    {%- for reference in rule.inputs %}
+        or coalesce(i{{ loop.index0 }}.found, 0) > 0
+    {%- endfor %}
 {%- endmacro %}

@@ -1,38 +1,63 @@
 -- engine: our engines' figures against the printed figures they must reproduce, to the printed
 -- precision (tolerance half a unit of the printed cent / hundredth of an hour). Error severity:
 -- when they differ, OUR figures are wrong and publishing is blocked.
---   envelope_allocation: our allocation of the 2025 envelope (marts.envelope_allocations) per SAD
---     and in total, against the amounts printed in annex 1 of deliberation 2025-541;
+--   envelope_allocation: our allocation of each published envelope (marts.envelope_allocations)
+--     per SAD and in total, against the amounts printed in its envelope annex (kind
+--     sad_envelope_annex, column envelope_eur);
 --   fap_hours: the APA hours we sum from the monthly FAP exports (marts.fap_annex_hours_comparison)
---     against the hours the annex prints. When the loaded FAP months are the synthetic sample
+--     against the hours each annex prints, for the annexes whose year the exports cover. When the loaded FAP months are the synthetic sample
 --     (generated from the annex), agreement holds by construction and the explanation says so.
 with printed as (
     select f.city, f.sad_name, f.is_total, c.document_id, c.source_line, c.table_id,
-           c.column_header, c.printed_decimals, c.column_name, c.value
-    from {{ ref('stg_pdc_cp_2025_541__fap_annex') }} as f
+           c.column_header, c.printed_decimals, c.kind_column, c.value
+    from {{ ref('stg_deliberations__sad_envelope_annex') }} as f
     inner join {{ ref('stg_deliberations__cells') }} as c
-      on c.document_id = f.document_id and c.source_line = f.source_line
+      on c.table_id = f.table_id and c.source_line = f.source_line
+),
+
+-- the envelopes we split on hours, with the annex column printing their amounts
+split_envelopes as (
+    select envelope_id, table_id, published_amount_column
+    from {{ ref('int_envelopes') }}
+    where envelope_kind = 'published'
 ),
 
 allocated as (
-    select * from {{ ref('envelope_allocations') }}
-    where hours_basis is not null and amount_published_eur is not null
+    select a.*, e.table_id, e.published_amount_column
+    from {{ ref('envelope_allocations') }} as a
+    inner join split_envelopes as e on e.envelope_id = a.envelope_id
+    where a.hours_basis is not null
+),
+
+-- every printed row of the annex (each SAD and the TOTAL): a row our split gives no amount for
+-- is not evaluable, never compared with zero
+allocated_totals as (
+    select envelope_id, sum(amount_computed_eur) as amount_computed_eur
+    from allocated
+    group by envelope_id
 ),
 
 allocation_per_sad as (
-    select a.amount_published_eur as published_value, a.amount_computed_eur as computed_value,
+    select p.value as published_value, a.amount_computed_eur as computed_value,
            p.document_id, p.source_line, p.table_id, p.column_header as measure,
-           a.city || ' / ' || a.sad_name as row_label, p.printed_decimals
-    from allocated as a
-    inner join printed as p on p.city = a.city and p.sad_name = a.sad_name and not p.is_total
-                  and p.column_name = 'envelope_' || a.year || '_eur'
+           coalesce(p.city || ' / ', '') || p.sad_name as row_label, p.printed_decimals
+    from printed as p
+    inner join split_envelopes as e on e.table_id = p.table_id and p.kind_column = e.published_amount_column
+    left join allocated as a on a.envelope_id = e.envelope_id and a.city is not distinct from p.city and a.sad_name = p.sad_name
+    where not p.is_total
     union all
     -- our total against the printed TOTAL row
-    select max(p.value), sum(a.amount_computed_eur), p.document_id, p.source_line, p.table_id,
-           p.column_header, 'TOTAL', p.printed_decimals
-    from allocated as a
-    inner join printed as p on p.is_total and p.column_name = 'envelope_' || a.year || '_eur'
-    group by all
+    select p.value, t.amount_computed_eur,
+           p.document_id, p.source_line, p.table_id, p.column_header, 'TOTAL', p.printed_decimals
+    from printed as p
+    inner join split_envelopes as e on e.table_id = p.table_id and p.kind_column = e.published_amount_column
+    left join allocated_totals as t on t.envelope_id = e.envelope_id
+    where p.is_total
+),
+
+table_documents as (
+    select distinct table_id, document_id
+    from {{ ref('stg_deliberations__cells') }}
 ),
 
 synthetic_fap as (
@@ -41,14 +66,18 @@ synthetic_fap as (
     group by year
 ),
 
+-- every row compared: the annex's SAD and TOTAL, and a SAD of the registry the annex does not
+-- print (no line: not evaluable, named by its key)
 hours_per_sad as (
     select f.annex_apa_hours as published_value, f.fap_apa_hours as computed_value,
-           f.document_id, f.source_line, c.table_id, c.column_header as measure,
-           coalesce(f.city || ' / ', '') || f.sad_name as row_label, c.printed_decimals,
-           coalesce(s.synthetic, false) as synthetic
+           coalesce(f.document_id, d.document_id) as document_id, f.source_line, f.table_id,
+           coalesce(c.column_header, 'heures APA') as measure,
+           coalesce(f.city || ' / ', '') || f.sad_name as row_label, coalesce(c.printed_decimals, 2) as printed_decimals,
+           coalesce(s.synthetic, false) as synthetic, f.sad_key
     from {{ ref('fap_annex_hours_comparison') }} as f
-    inner join {{ ref('stg_deliberations__cells') }} as c
-      on c.document_id = f.document_id and c.source_line = f.source_line and c.column_name = 'apa_hours_2024'
+    left join {{ ref('stg_deliberations__cells') }} as c
+      on c.table_id = f.table_id and c.source_line = f.source_line and c.kind_column = 'hours_billed'
+    left join table_documents as d on d.table_id = f.table_id
     left join synthetic_fap as s on s.year = f.reference_year
 ),
 
@@ -71,7 +100,7 @@ evaluated as (
     select
         suite,
         'engine__' || name as expectation,
-        {{ check_id('table_id', "'engine'", 'name', 'source_line') }} as check_id,
+        {{ check_id('table_id', "'engine'", "name || coalesce(case when source_line is null then '.' || sad_key end, '')", 'source_line') }} as check_id,
         'engine' as check_kind,
         document_id,
         source_line,
@@ -80,12 +109,16 @@ evaluated as (
         row_label,
         cast(published_value as decimal(38, 10)) as published_value,
         printed_decimals as published_decimals,
-        -- no value of ours for a printed row: compared as zero, and said so
-        cast(coalesce(computed_value, 0) as decimal(38, 10)) as computed_value,
-        cast({{ half_unit('printed_decimals') }} as decimal(38, 10)) as tolerance,
+        -- no value of ours for a printed row: missing, not evaluable, never compared with zero
+        cast(computed_value as decimal(38, 10)) as computed_value,
+        -- euros and hours are exact: our figures must equal the printed ones
+        cast(0 as decimal(38, 10)) as tolerance,
         computed_desc || case when synthetic then ' (données FAP synthétiques : concordance par construction)' else '' end as computed_desc,
-        {{ describe_tolerance("'engine'", 'printed_decimals') }} as tolerance_desc,
-        case when computed_value is null then 'Notre calcul ne produit aucune valeur pour cette ligne.' end as hint_if_failed
+        {{ describe_tolerance("'engine'", 'printed_decimals', tolerance='0') }} as tolerance_desc,
+        case
+            when published_value is null then 'L''annexe n''imprime pas ce SAD, que les exports FAP facturent.'
+            when computed_value is null then 'Notre calcul ne produit aucune valeur pour cette ligne.'
+        end as hint_if_failed
     from described
 )
 

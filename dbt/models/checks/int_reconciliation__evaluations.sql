@@ -3,7 +3,7 @@
 -- decimals), the tolerance of the policy, and what the explanation needs.
 {%- set kinds = ['total_row', 'row_formula', 'share_of_total', 'regional_aggregate', 'implied_population',
                  'formula', 'matching_rows', 'engine', 'official_total',
-                 'official_cross_source'] %}
+                 'official_cross_source', 'cross_publication', 'legal_ordering', 'plausible_range'] %}
 with evaluations as (
 {%- for kind in kinds %}
     select * from {{ ref('int_reconciliation__' ~ kind) }}

@@ -1,9 +1,13 @@
--- One printed figure against a formula over other printed figures, in the same passage, another
--- table or another document: derived_column (a sum of votes, 60 % × the convention amount...),
--- cross_document (the same amount printed twice), cross_source (a figure against another source's
--- or another year's figures). An empty input counts as zero; a figure a rule names but the
--- documents do not print yields no row (and the Dagster check of the rule fails closed).
--- depends_on: {{ ref('reconciliation_rules') }} {{ ref('reconciliation_suites') }}
+-- One printed figure against a formula over other printed figures of the same document:
+-- derived_column (a sum of votes, 60 % × the convention amount...), cross_document (the same
+-- amount printed twice, a budget line against the totals it finances), cross_source (a figure
+-- against another source's or another year's figures). Rules name roles, kinds and indicators
+-- (macros/reconciliation/rules.sql), so each applies to every document whose entries give them:
+-- one evaluation per published figure of a document that prints at least one of its inputs. An
+-- input the document does not print (or prints empty) is missing, never zero: the check is not
+-- evaluable and says which input is missing. A copied figure (rule on `copies`) is compared at
+-- tolerance 0.
+-- depends_on: {{ ref('reconciliation_rules') }} {{ ref('reconciliation_suites') }} {{ ref('stg_deliberations__row_links') }}
 {%- set rules = reconciliation_rules('formula') %}
 with figures as (
     select * from {{ ref('int_reconciliation__figures') }}
@@ -13,14 +17,17 @@ evaluated as (
 {%- for rule in rules %}
     {%- set values = [] %}{% set inputs = [] %}{% set sources = [] %}
     {%- for reference in rule.inputs %}
-        {%- do values.append('coalesce(i' ~ loop.index0 ~ '.value, 0)') %}
-        {%- do inputs.append(('coalesce(i' ~ loop.index0 ~ '.value, 0)', 'i' ~ loop.index0 ~ '.rounding')) %}
+        {%- do values.append('i' ~ loop.index0 ~ '.value') %}
+        {%- do inputs.append(('i' ~ loop.index0 ~ '.value', 'coalesce(i' ~ loop.index0 ~ '.rounding, 0)')) %}
         {%- do sources.append('i' ~ loop.index0 ~ '.document_id || \' l.\' || i' ~ loop.index0 ~ '.source_line') %}
     {%- endfor %}
+    {%- set copy = rule.published == 'copies' %}
+    {%- set tolerance = '0' if copy else tolerance_corners(rule.formula, inputs, 'p.decimals', 'p.unit', apply_formula(rule.formula, values)) %}
+    {%- set name = sql_string(rule.name) ~ (" || '.' || p.figure_id" if published_by_figure(rule.published) else '') %}
     select
         {{ sql_string(rule.suite) }} as suite,
         {{ sql_string(rule.expectation) }} as expectation,
-        {{ check_id('p.table_id', sql_string(rule.kind), sql_string(rule.name), 'p.source_line') }} as check_id,
+        {{ check_id('p.table_id', sql_string(rule.kind), name, 'p.source_line') }} as check_id,
         {{ sql_string(rule.kind) }} as check_kind,
         p.document_id,
         p.source_line,
@@ -30,15 +37,20 @@ evaluated as (
         cast(p.value as decimal(38, 10)) as published_value,
         p.decimals as published_decimals,
         cast({{ apply_formula(rule.formula, values) }} as decimal(38, 10)) as computed_value,
-        cast({{ tolerance_corners(rule.formula, inputs, 'p.decimals') }} as decimal(38, 10)) as tolerance,
+        cast({{ tolerance }} as decimal(38, 10)) as tolerance,
         {{ sql_string(rule.formula_desc ~ " (d'après ") }}
-            || array_to_string(list_sort(list_distinct([{{ sources | join(', ') }}])), ', ') || ')' as computed_desc,
-        {{ describe_tolerance(sql_string(rule.kind), 'p.decimals') }} as tolerance_desc,
-        cast(null as varchar) as hint_if_failed
-    from {{ figure_lookup(rule.published) }} p
-    {%- for reference in rule.inputs %}
-    cross join {{ figure_lookup(reference) }} i{{ loop.index0 }}
-    {%- endfor %}
+            || coalesce(array_to_string(list_sort(list_distinct(list_filter([{{ sources | join(', ') }}], lambda x: x is not null))), ', '), '')
+            || ')' as computed_desc,
+        {% if copy %}{{ copy_tolerance_text() }}{% else %}{{ describe_tolerance(sql_string(rule.kind), 'p.decimals', unit='p.unit', tolerance=tolerance, computed=apply_formula(rule.formula, values)) }}{% endif %} as tolerance_desc,
+        case
+        {%- for reference in rule.inputs %}
+            when i{{ loop.index0 }}.value is null
+                then 'Le document n''imprime pas « ' || {{ sql_string(reference) }} || ' »'
+                     || case when coalesce(i{{ loop.index0 }}.found, 0) > 0 then ' (cellule vide)' else '' end
+                     || ' : le chiffre ne peut pas être recalculé.'
+        {%- endfor %}
+        end as hint_if_failed
+    {{ formula_rows(rule) }}
     {% if not loop.last %}union all{% endif %}
 {%- else %}
     {{ no_evaluation() }}

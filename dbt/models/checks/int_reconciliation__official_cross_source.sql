@@ -1,7 +1,6 @@
 -- official_cross_source: each figure a deliberation takes from INSEE, DREES or CNAF (seed
--- official_cross_source) against the same figure computed from the official files, for the
--- reports' département or, for the Hauts-de-France tables, for each territory row (the région on
--- the total row). With a printed year: the official value of that year when the files cover it,
+-- official_cross_source, by indicator) against the same figure computed from the official files,
+-- for the territory the figure is printed for (a région's total row is the région, R + its code). With a printed year: the official value of that year when the files cover it,
 -- otherwise the closest year (then the latest edition). Without one: the year and edition whose
 -- value comes closest to the printed figure, among the last five years the files cover. The explanation names the year, edition and
 -- convention. Kind cross_source: two sources compared, never a document contradicting itself.
@@ -10,26 +9,25 @@
 {%- else %}
 {%- set unprinted_year_window = 5 %}
 with figures as (
-    select
-        *,
-        -- a total row of a Hauts-de-France table prints the région's code
-        case when is_total then 'R' || territory_code else territory_code end as official_territory
+    select *, territory_code as official_territory
     from {{ ref('int_reconciliation__figures') }}
     where figure_kind in ('cell', 'prose') and territory_code is not null
 ),
 
 rules as (
-    select suite, table_id, kind, name, expectation
+    select suite, kind, name, expectation
     from ({{ reconciliation_rules_of_type('official_cross_source') }}) as r
 ),
 
 mapped as (
-    select rules.*, f.document_id, f.source_line, f.row_label, f.measure, f.value as printed, f.decimals,
-           f.official_territory, m.indicator_code, m.printed_year, m.series_code, m.scale, m.note
+    select rules.*, f.table_id, f.document_id, f.source_line, f.row_label, f.measure, f.value as printed, f.decimals,
+           f.official_territory, m.indicator_code,
+           -- the year the figure's printed period ends with ('2022', 'T2_2024'), if any
+           try_cast(nullif(regexp_extract(f.reference_period, '([0-9]{4})$', 1), '') as integer) as printed_year,
+           m.series_code, m.scale, m.note
     from rules
-    inner join {{ ref('official_cross_source') }} as m on m.table_id = rules.table_id
-    inner join figures as f on f.table_id = m.table_id and f.indicator_code = m.indicator_code
-    where m.rows = 'every' or f.territory_code = '{{ var("department_code") }}'
+    cross join {{ ref('official_cross_source') }} as m
+    inner join figures as f on f.indicator_code = m.indicator_code
 ),
 
 joined as (
@@ -73,7 +71,8 @@ checks as (
         row_label,
         printed as published_value,
         decimals as published_decimals,
-        coalesce(official_value, 0) as computed_value,
+        -- no official value: not evaluable, never compared with zero
+        official_value as computed_value,
         {{ half_unit('decimals') }} as tolerance,
         case
             when official_value is null then 'aucune valeur officielle : ' || coalesce(note, 'pas de série pour ce territoire')

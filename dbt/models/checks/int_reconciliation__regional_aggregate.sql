@@ -10,7 +10,7 @@ with figures as (
 ),
 
 rules as (
-    select r.suite, r.table_id, r.kind, r.name, r.expectation,
+    select r.suite, r.document_kind, r.kind, r.name, r.expectation,
            r.published as column_name,
            case when r.inputs is null then [] else string_split(r.inputs, '|') end as numerators,
            string_split(r.weights, '|') as weights,
@@ -22,21 +22,21 @@ rules as (
 -- the sums of its numerator and weight cells with their roundings.
 by_row as (
     select
-        rules.suite, rules.name, f.source_line,
-        any_value(f.value) filter (where f.column_name = rules.column_name) as rate,
-        any_value(f.rounding) filter (where f.column_name = rules.column_name) as rate_rounding,
-        sum(f.value) filter (where list_contains(rules.weights, f.column_name)) as weight,
-        sum(f.rounding) filter (where list_contains(rules.weights, f.column_name)) as weight_rounding,
-        sum(f.value) filter (where list_contains(rules.numerators, f.column_name)) as numerator,
-        sum(f.rounding) filter (where list_contains(rules.numerators, f.column_name)) as numerator_rounding
+        rules.suite, rules.name, f.table_id, f.source_line,
+        any_value(f.value) filter (where f.kind_column = rules.column_name) as rate,
+        any_value(f.rounding) filter (where f.kind_column = rules.column_name) as rate_rounding,
+        sum(f.value) filter (where list_contains(rules.weights, f.kind_column)) as weight,
+        sum(f.rounding) filter (where list_contains(rules.weights, f.kind_column)) as weight_rounding,
+        sum(f.value) filter (where list_contains(rules.numerators, f.kind_column)) as numerator,
+        sum(f.rounding) filter (where list_contains(rules.numerators, f.kind_column)) as numerator_rounding
     from rules
-    inner join figures as f on f.table_id = rules.table_id and not f.is_total
+    inner join figures as f on f.kind = rules.document_kind and not f.is_total
     group by all
 ),
 
 sums as (
     select
-        rules.suite, rules.name,
+        rules.suite, rules.name, by_row.table_id,
         count(*) as departements,
         -- numerator: summed when printed, else the rates weighted by the population
         case when len(any_value(rules.numerators)) > 0 then sum(numerator) else sum(rate * weight) end as num,
@@ -55,20 +55,20 @@ evaluated as (
     select
         rules.suite,
         rules.expectation,
-        {{ check_id('rules.table_id', 'rules.kind', 'rules.name', 'total.source_line') }} as check_id,
+        {{ check_id('total.table_id', 'rules.kind', 'rules.name', 'total.source_line') }} as check_id,
         rules.kind as check_kind,
         total.document_id,
         total.source_line,
-        rules.table_id,
+        total.table_id,
         total.measure,
         total.row_label,
         total.value as published_value,
         total.decimals as published_decimals,
         {{ apply_formula(aggregate, ['sums.num', 'sums.den', 'sums.scale']) }} as computed_value,
-        {{ tolerance_corners(aggregate, [('sums.num', 'sums.num_spread'), ('sums.den', 'sums.den_spread'), ('sums.scale', '0')], 'total.decimals') }} as tolerance,
+        {{ tolerance_corners(aggregate, [('sums.num', 'sums.num_spread'), ('sums.den', 'sums.den_spread'), ('sums.scale', '0')], 'total.decimals', 'total.unit', apply_formula(aggregate, ['sums.num', 'sums.den', 'sums.scale'])) }} as tolerance,
         case when len(rules.numerators) > 0 then 'somme des numérateurs / somme des dénominateurs des lignes'
              else 'moyenne des taux des lignes pondérée par ' || array_to_string(rules.weights, ' + ') end as computed_desc,
-        {{ describe_tolerance("'derived_column'", 'total.decimals') }} as tolerance_desc,
+        {{ describe_tolerance("'derived_column'", 'total.decimals', unit='total.unit', computed=apply_formula(aggregate, ['sums.num', 'sums.den', 'sums.scale'])) }} as tolerance_desc,
         case when abs(sums.plain_mean - total.value) <= {{ half_unit('total.decimals') }} + sums.plain_mean_spread then
             'Le chiffre régional imprimé est la moyenne simple des ' || sums.departements
             || ' valeurs départementales (' || {{ french_number('sums.plain_mean', 2) }}
@@ -76,7 +76,7 @@ evaluated as (
         end as hint_if_failed
     from rules
     inner join sums using (suite, name)
-    inner join figures as total on total.table_id = rules.table_id and total.column_name = rules.column_name and total.is_total
+    inner join figures as total on total.table_id = sums.table_id and total.kind_column = rules.column_name and total.is_total
 )
 
 select

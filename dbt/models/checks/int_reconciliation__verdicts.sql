@@ -1,11 +1,15 @@
 -- The verdict of every check and its French explanation. passed: |delta| rounded UP to millionths
 -- <= tolerance rounded DOWN to millionths (integers: no check passes by a floating-point accident;
 -- Great Expectations re-judges the same integers in the Dagster checks). status: passed, failed,
--- or acknowledged when raw/acknowledged_discrepancies.yml accepts the discrepancy with both figures
--- pinned as they are now (if either changes, the acknowledgement stops applying).
+-- acknowledged when raw/acknowledged_discrepancies.yml accepts the discrepancy with both figures
+-- pinned as they are now (if either changes, the acknowledgement stops applying), or
+-- not_evaluable when a figure is missing (never read as 0): the check fails, with its reason.
+-- tolerance_share: the tolerance as a part of the printed figure; a passed check whose tolerance
+-- is more than low_power_share() of it can hardly fail and says so ("contrôle peu discriminant").
 with evaluations as (
     select
         *,
+        published_value is not null and computed_value is not null as is_evaluable,
         {{ micro_ceil('delta') }} as abs_delta_micro,
         {{ micro_floor('tolerance') }} as tolerance_micro,
         -- shown decimals: the printed precision when the recomputed figure and the gap are exact
@@ -26,8 +30,9 @@ register as (
 judged as (
     select
         e.*,
-        e.abs_delta_micro <= e.tolerance_micro as passed,
-        r.check_id is not null
+        coalesce(e.is_evaluable and e.abs_delta_micro <= e.tolerance_micro, false) as passed,
+        -- an error-severity check is never acknowledged (the register refuses such an entry)
+        r.check_id is not null and e.severity <> 'error'
             and e.published_value = r.published_value
             and {{ scaled_half_up('e.computed_value', 'r.computed_value_decimals') }}
                 = {{ scaled_half_up('r.computed_value', 'r.computed_value_decimals') }} as pins_hold,
@@ -39,7 +44,9 @@ judged as (
 with_status as (
     select
         *,
-        case when passed then 'passed' when pins_hold then 'acknowledged' else 'failed' end as status
+        case when not is_evaluable then 'not_evaluable' when passed then 'passed' when pins_hold then 'acknowledged' else 'failed' end
+            as status,
+        {{ tolerance_share('tolerance', 'published_value') }} as tolerance_share
     from judged
 ),
 
@@ -47,10 +54,12 @@ explained as (
     select
         *,
         '« ' || measure || ' »' || coalesce(' (' || nullif(row_label, '') || ')', '')
-            || ' imprimé ' || {{ french_number('published_value', 'published_decimals') }}
-            || ' (' || coalesce('ligne ' || source_line, 'document') || ') ; ' || computed_desc || ' : '
-            || {{ french_number('computed_value', 'digits') }} || ' ; écart ' || {{ french_number('delta', 'digits') }} as facts,
-        'tolérance ' || {{ french_number('tolerance', 'digits + 1') }} || ' (' || tolerance_desc || ')' as tolerance_text
+            || ' imprimé ' || (case when published_value is null then 'vide' else {{ french_number('published_value', 'published_decimals') }} end)
+            || ' (' || coalesce('ligne ' || source_line, 'document') || ') ; ' || computed_desc
+            -- nothing computed: the description says why (the status says "Non évaluable")
+            || (case when computed_value is null then '' else ' : ' || {{ french_number('computed_value', 'digits') }} end)
+            || (case when delta is null then '' else ' ; écart ' || {{ french_number('delta', 'digits') }} end) as facts,
+        'tolérance ' || (case when tolerance is null then '—' when tolerance = 0 then '0' else {{ french_number('tolerance', 'digits + 1') }} end) || ' (' || tolerance_desc || ')' as tolerance_text
     from with_status
 )
 
@@ -70,9 +79,21 @@ select
     severity,
     passed,
     status,
+    tolerance_share,
+    {{ is_low_power('passed', 'tolerance_share', 'tolerance', 'published_decimals') }} as is_low_power,
+    -- what the check is about: a deliberation's printed figure, or an official publication's own
+    case when document_id in (select document_id from {{ ref('stg_deliberations__documents') }})
+         then 'deliberation' else 'official_publication' end as source_kind,
     abs_delta_micro,
     tolerance_micro,
     case
+        when status = 'not_evaluable' then 'Non évaluable : ' || facts || '. '
+            || coalesce(hint_if_failed, 'Une valeur manque : le contrôle ne peut pas être fait.')
+            || case when severity = 'error' then ' Nos chiffres ne peuvent pas être comparés au document : la publication est bloquée.'
+                    else ' Signalé, sans bloquer la publication.' end
+        when {{ is_low_power('passed', 'tolerance_share', 'tolerance', 'published_decimals') }} then 'Cohérent (contrôle peu discriminant : la tolérance vaut '
+            || {{ french_number('tolerance_share * 100', 0) }} || ' % du chiffre imprimé) : ' || facts || ', dans la '
+            || tolerance_text || '.'
         when passed then 'Cohérent : ' || facts || ', dans la ' || tolerance_text || '.'
         else 'Écart : ' || facts || ', au-delà de la ' || tolerance_text || '.'
             || coalesce(' ' || hint_if_failed, '')
@@ -80,13 +101,18 @@ select
                 when severity = 'error' and status = 'acknowledged'
                     then ' Nos chiffres diffèrent du document. Écart bloquant accepté le ' || acknowledged_on
                          || ' par ' || acknowledged_by || ' (la publication n''est plus bloquée) : ' || reason
+                when check_kind = 'cross_publication' and status = 'failed'
+                    then ' Un même producteur imprime deux chiffres pour la même année : la publication est bloquée '
+                         || 'jusqu''à ce que l''écart soit expliqué (raw/acknowledged_discrepancies.yml).'
                 when severity = 'error'
                     then ' Nos chiffres diffèrent du document : la publication est bloquée.'
                 when check_kind = 'official_total'
-                    then ' Le total imprimé par l''éditeur ne correspond pas à la somme des lignes qu''il totalise : '
+                    then ' Le chiffre imprimé par l''éditeur ne correspond pas à ce qu''en disent d''autres chiffres de la même publication : '
                          || 'incohérence de la publication elle-même, signalée sans bloquer la publication.'
                 when check_kind = 'cross_source'
                     then ' Les deux sources (ou millésimes) comparées diffèrent : signalé, sans bloquer la publication.'
+                when check_kind in ('legal_ordering', 'plausible_range')
+                    then ' Valeur déclarée par l''établissement, conservée telle quelle : signalée, sans bloquer la publication.'
                 else ' Le document n''est pas cohérent avec lui-même : signalé, sans bloquer la publication.'
                end
             || case when severity <> 'error' and status = 'acknowledged'

@@ -14,6 +14,6 @@ select
     f.source,
     f.reference_period
 from {{ ref('int_indicator_figures') }} as f
-left join {{ ref('territories') }} as t
+left join {{ ref('mart_territories') }} as t
     on t.territory_code = f.territory_code
 order by f.document_id, f.source_line, f.indicator_code, f.territory_code

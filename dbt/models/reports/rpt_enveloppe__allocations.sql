@@ -4,10 +4,13 @@
 -- annex row (marts.envelope_allocations), its rank by amount (the chart's order) and by hours
 -- (the annex's largest services), the running share of the envelope by hours rank, and, for a
 -- what-if, the amount the same SAD (same sad_key) got in the latest published envelope.
+-- The annex of a what-if (`make whatif`, `make annex`) prints the rows in annex_rank order and
+-- the share rounded to 2 decimals (share_rounded_pct), both made here.
 with allocations as (
     select
         a.*,
         coalesce(a.amount_published_eur, a.amount_computed_eur) as amount_eur,
+        sum(a.hours_basis) over (partition by a.envelope_id) as envelope_hours,
         row_number() over (
             partition by a.envelope_id order by a.hours_basis desc nulls last, a.sad_name asc, a.city asc
         ) as hours_rank
@@ -63,7 +66,15 @@ select
         as cumulative_envelope_share_by_hours_pct,
     f.reference_envelope_id,
     cast(c.amount_eur as decimal(14, 2)) as reference_amount_eur,
-    cast(r.amount_eur - c.amount_eur as decimal(14, 2)) as change_vs_reference_eur
+    cast(r.amount_eur - c.amount_eur as decimal(14, 2)) as change_vs_reference_eur,
+    -- hours / total hours × 100 rounded half-up to 2 decimals directly (not from the 6-decimal share)
+    cast({{ exact_ratio('r.hours_basis', 'r.envelope_hours', 2, multiplier=100) }} as decimal(5, 2)) as share_rounded_pct,
+    -- the annex's order: the rows of the latest published annex of the département in its printed
+    -- order (same sad_key; a published envelope: its own annex), then any other SAD by name and city
+    cast(row_number() over (
+        partition by r.envelope_id
+        order by coalesce(c.published_source_line, r.published_source_line, r.source_line) nulls last, r.sad_name, r.city
+    ) as integer) as annex_rank
 from ranked as r
 inner join envelopes as e on e.envelope_id = r.envelope_id
 -- the federation's associations, from the hours row the split is on

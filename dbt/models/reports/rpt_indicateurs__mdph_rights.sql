@@ -1,14 +1,28 @@
 -- indicateurs.html and the notebook: MDPH rights open per 1000 inhabitants, France beside the
 -- département the report is about (var department_code), one row per prestation in printed
--- order, with the printed over-representation and the one recomputed from the two rates.
-with v as (
+-- order, with the printed over-representation and the one recomputed from the two rates. Read
+-- from the latest table of kind mdph_rights_per_1000 that prints the département (none: no row).
+with tables as (
+    select e.table_id
+    from {{ ref('stg_deliberations__catalogue_entries') }} as e
+    inner join {{ ref('stg_deliberations__documents') }} as d on d.document_id = e.document_id
+    where e.kind = 'mdph_rights_per_1000'
+        and e.table_id in (
+            select table_id
+            from {{ ref('indicator_values') }}
+            where territory_code = '{{ var("department_code") }}'
+        )
+    qualify row_number() over (order by d.deliberation_date desc, e.table_id asc) = 1
+),
+
+v as (
     select
         split_part(indicator_code, '__', 1) as measure,
         split_part(indicator_code, '__', 2) as prestation_code,
         split_part(indicator_label, ' – ', 2) as prestation,
         *
     from {{ ref('indicator_values') }}
-    where table_id = 'mdph_rights'
+    where table_id in (select table_id from tables)
 ),
 
 pivoted as (

@@ -1,5 +1,6 @@
 -- indicateurs.html: every printed indicator value with the level of its territory and the
--- flags of the département the report is about, so the report only filters and draws.
+-- flags of the département the report is about and of its région (a table of another région
+-- is never drawn as the home région's), so the report only filters and draws.
 select
     v.document_id,
     v.source_line,
@@ -10,6 +11,7 @@ select
     t.level_order,
     t.is_focus,
     t.is_focus_region,
+    t.is_in_focus_region,
     v.indicator_code,
     v.indicator_label,
     v.value,

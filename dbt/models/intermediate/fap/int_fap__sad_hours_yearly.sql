@@ -1,5 +1,7 @@
 -- Annual hours per SAD from the FAP exports, with the SAD's name and city as printed in the
--- annex: the alternative hours basis for the allocation engine and marts.sad_activity.
+-- annex: the alternative hours basis for the allocation engine and marts.sad_activity
+-- (int_sad_hours, hours_source 'fap_exports', complete years only). A year is complete for a
+-- département when its SAD have FAP lines in all 12 months (department_months_reported = 12).
 with yearly as (
     select
         year,
@@ -13,6 +15,14 @@ with yearly as (
         max(source_loaded_at) as last_loaded_at
     from {{ ref('int_fap__hours_by_sad_month_prestation') }}
     group by year, sad_id
+),
+
+department_months as (
+    -- months of the year with at least one FAP line for a SAD of the département
+    select registry.department_code, monthly.year, count(distinct monthly.month) as months_reported
+    from {{ ref('int_fap__hours_by_sad_month_prestation') }} as monthly
+    inner join {{ ref('stg_fap__sad_registry') }} as registry on registry.sad_id = monthly.sad_id
+    group by registry.department_code, monthly.year
 )
 
 select
@@ -28,6 +38,10 @@ select
     cast(yearly.hours_billed as decimal(14, 2)) as hours_billed,
     cast(yearly.amount_eur as decimal(16, 2)) as amount_eur,
     cast(yearly.months_reported as integer) as months_reported,
+    cast(department_months.months_reported as integer) as department_months_reported,
     yearly.last_loaded_at
 from yearly
 inner join {{ ref('stg_fap__sad_registry') }} as registry on registry.sad_id = yearly.sad_id
+inner join department_months
+    on department_months.department_code = registry.department_code
+    and department_months.year = yearly.year

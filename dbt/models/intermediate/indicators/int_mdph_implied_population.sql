@@ -2,8 +2,10 @@
 -- prints none: each rate, rounded to its printed decimals, bounds it; the implied population is
 -- the middle of the interval that every rate of the territory allows (NULL when none does).
 with figures as (
-    select * from {{ ref('int_indicator_figures') }}
-    where table_id = 'mdph_rights'
+    select f.*
+    from {{ ref('int_indicator_figures') }} as f
+    inner join {{ ref('stg_deliberations__catalogue_entries') }} as e
+        on e.table_id = f.table_id and e.kind = 'mdph_rights_per_1000'
 ),
 
 pairs as (

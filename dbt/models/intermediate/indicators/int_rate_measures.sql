@@ -18,8 +18,9 @@ with figures as (
 ),
 
 departments as (
-    select territory_code, region_code
-    from {{ ref('territories') }}
+    -- the région of each département (COG), as marts name régions: R + its code
+    select territory_code, 'R' || region_code as region_code
+    from {{ ref('mart_territories') }}
     where territory_level = 'department'
 ),
 

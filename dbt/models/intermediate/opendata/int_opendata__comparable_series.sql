@@ -92,6 +92,13 @@ series as (
     inner join beneficiaries as t
         on t.territory_code = h.territory_code and t.year = h.year and t.edition = h.edition and t.measure_code = 'apa'
     where h.measure_code = 'apa_home' and t.value > 0
+    union all
+    -- EHPAD that CNSA's export lists (the count of establishments does not depend on the measure)
+    select territory_code, 'cnsa_ehpad_listed', edition_year, establishments_listed, cast(edition_year as varchar),
+           'CNSA, EHPAD listés dans l''export des prix déclarés (édition ' || edition_year || ') : un EHPAD qui n''a pas '
+           || 'déclaré ses prix n''y figure pas, et l''export est d''une autre année que le document'
+    from {{ ref('ehpad_price_summary') }}
+    where measure_code = 'price_permanent_single'
 )
 
 select territory_code, series_code, year, cast(value as decimal(38, 10)) as value, edition, convention

@@ -1,7 +1,7 @@
 -- The allocation engine: each envelope split between SAD prorata their hours, to the cent.
 -- Every share is rounded half-up to the cent; the cents that the rounded amounts miss (or
 -- exceed) are then given (or taken) one by one by largest rounding remainder, ties broken by
--- SAD name, so the amounts add up exactly to the envelope. Integer arithmetic (cents, hundredths
+-- SAD name then city (as printed), so the amounts add up exactly to the envelope. Integer arithmetic (cents, hundredths
 -- of hours): no floating point anywhere.
 with basis as (
     select
@@ -14,9 +14,7 @@ with basis as (
         sum({{ to_scaled('h.hours') }}) over (partition by e.envelope_id) as total_hours_centi
     from {{ ref('int_envelopes') }} as e
     inner join {{ ref('int_sad_hours') }} as h
-        on h.hours_source = e.hours_source
-        and h.department_code = e.department_code
-        and h.year = e.basis_year
+        on {{ envelope_hours_join('h', 'e') }}
 ),
 
 rounded as (

@@ -21,10 +21,10 @@ with registry as (
 named as (
     select department_code, sad_name, city from {{ ref('int_sad_hours') }}
     union
-    select department_code, sad_name, city from {{ ref('int_fap_annex_amounts') }}
+    select department_code, sad_name, city from {{ ref('int_sad__envelope_annex_amounts') }}
     where not is_total
     union
-    select department_code, sad_name, city from {{ ref('int_nord_compensation_amounts') }}
+    select department_code, sad_name, city from {{ ref('int_sad__compensation_amounts') }}
     where not is_total
     union
     select department_code, sad_name, city from registry

@@ -1,8 +1,8 @@
 -- The one name every report gives a home-care service (SAD), by sad_key, whatever source its
--- row comes from (annex hours, envelope annex, FAP registry, Nord annexes). Rule:
---   * a federation of associations (reference.sad_federations, e.g. the ADMR of the
---     Pas-de-Calais) is named with its number of associations as the deliberation prints it:
---     'FÉDÉRATION ADMR DU PAS-DE-CALAIS (25 associations)'; its seat would read as one service;
+-- row comes from (annex hours, envelope annexes, FAP registry, annexes of amounts per SAD). Rule:
+--   * a federation of associations (int_sad__federations, e.g. an ADMR federation) is named
+--     with its number of associations as the deliberation prints it: 'FÉDÉRATION ADMR DU ...
+--     (25 associations)'; its seat would read as one service;
 --   * any other SAD: 'NAME (CITY)', or NAME when no city is printed; the FAP registry's spelling
 --     when the SAD is in it, else the first spelling in alphabetical order (one per key).
 with keys as (

@@ -1,38 +1,50 @@
--- FAP APA hours of the annex year against the hours printed in the annex of deliberation
--- 2025-541, per SAD and in total. The annex is meant to be the aggregate of the monthly FAP
--- statements: any difference is an error (blocking check fap_hours__engine__hours_per_sad).
+-- FAP APA hours against the hours printed in every envelope annex (kind sad_envelope_annex),
+-- per SAD and in total, for each annex whose year of hours (hours_year) the monthly FAP exports
+-- of its département cover. The annex is meant to be the aggregate of the monthly FAP
+-- statements: any difference is an error (blocking check fap_hours__engine__hours_per_sad). An
+-- annex whose year no export covers has no row here (nothing to compare it with).
 -- SAD are matched on their stable sad_key (int_sad__keys: the registry's FINESS when the annex's
 -- normalised name and city are in the registry); a SAD on one side only shows with the other
 -- side empty.
-{% set annex_year = 2024 %}  {#- the annex prints "Activité APA 2024 (sur 12 mois en heures)" -#}
-
 with keys as (
     select * from {{ ref('int_sad__keys') }}
 ),
 
+fap as (
+    select yearly.department_code, yearly.year, yearly.sad_id, yearly.apa_hours_billed, yearly.months_reported
+    from {{ ref('int_fap__sad_hours_yearly') }} as yearly
+),
+
+covered as (
+    -- the annexes whose year of hours the exports of their département cover
+    select distinct a.table_id, a.department_code, a.hours_year
+    from {{ ref('stg_deliberations__sad_envelope_annex') }} as a
+    inner join fap on fap.department_code = a.department_code and fap.year = a.hours_year
+),
+
 annex as (
-    select a.document_id, a.source_line, a.is_total, a.city, a.sad_name, a.apa_hours_billed_2024 as annex_apa_hours, k.sad_key
-    from {{ ref('stg_pdc_cp_2025_541__fap_annex') }} as a
+    select
+        a.table_id, a.hours_year, a.department_code, a.document_id, a.source_line, a.is_total, a.city, a.sad_name,
+        a.hours_billed as annex_apa_hours, k.sad_key
+    from {{ ref('stg_deliberations__sad_envelope_annex') }} as a
+    inner join covered as c on c.table_id = a.table_id
     left join keys as k
         on k.department_code = a.department_code and k.sad_name = a.sad_name and k.city is not distinct from a.city
 ),
 
 registry as (
-    select r.sad_id, r.city, r.sad_name, k.sad_key
+    select c.table_id, c.hours_year, r.department_code, r.sad_id, r.city, r.sad_name, k.sad_key
     from {{ ref('stg_fap__sad_registry') }} as r
+    inner join covered as c on c.department_code = r.department_code
     left join keys as k
         on k.department_code = r.department_code and k.sad_name = r.sad_name and k.city is not distinct from r.city
-    where r.department_code = '62'  -- the annex is a Pas-de-Calais document (2025-541)
-),
-
-fap as (
-    select yearly.sad_id, yearly.apa_hours_billed, yearly.months_reported
-    from {{ ref('int_fap__sad_hours_yearly') }} as yearly
-    where yearly.year = {{ annex_year }} and yearly.department_code = '62'
 ),
 
 per_sad as (
     select
+        coalesce(annex.table_id, registry.table_id) as table_id,
+        coalesce(annex.hours_year, registry.hours_year) as reference_year,
+        coalesce(annex.department_code, registry.department_code) as department_code,
         annex.document_id,
         annex.source_line,
         false as is_total,
@@ -43,14 +55,23 @@ per_sad as (
         annex.annex_apa_hours,
         fap.apa_hours_billed as fap_apa_hours,
         coalesce(fap.months_reported, 0) as fap_months_reported
-    from (select * from annex
-    where not is_total) as annex
-    full outer join registry on registry.sad_key = annex.sad_key
-    left join fap on fap.sad_id = registry.sad_id
+    from (
+        select *
+        from annex
+        where not is_total
+    ) as annex
+    full outer join registry on registry.sad_key = annex.sad_key and registry.table_id = annex.table_id
+    left join fap
+        on fap.sad_id = registry.sad_id
+        and fap.year = coalesce(annex.hours_year, registry.hours_year)
+        and fap.department_code = coalesce(annex.department_code, registry.department_code)
 ),
 
 total as (
     select
+        annex.table_id,
+        annex.hours_year as reference_year,
+        annex.department_code,
         annex.document_id,
         annex.source_line,
         true as is_total,
@@ -59,8 +80,10 @@ total as (
         null as sad_id,
         null as sad_key,
         annex.annex_apa_hours,
-        (select sum(apa_hours_billed) from fap) as fap_apa_hours,
-        (select coalesce(max(months_reported), 0) from fap) as fap_months_reported
+        (select sum(f.apa_hours_billed) from fap as f
+            where f.department_code = annex.department_code and f.year = annex.hours_year) as fap_apa_hours,
+        (select coalesce(max(f.months_reported), 0) from fap as f
+            where f.department_code = annex.department_code and f.year = annex.hours_year) as fap_months_reported
     from annex
     where annex.is_total
 ),
@@ -72,7 +95,9 @@ compared as (
 )
 
 select
-    cast({{ annex_year }} as integer) as reference_year,
+    cast(reference_year as integer) as reference_year,
+    table_id,
+    department_code,
     document_id,
     cast(source_line as integer) as source_line,
     is_total,

@@ -3,7 +3,10 @@
 -- instalments add up to the basis) beside the printed one, its condition and due date.
 {%- set notified = var('mdph_notified_amount_eur', none) %}
 with terms as (
+    -- the schedules of the documents loaded only (the seed names documents: a deployment that
+    -- does not load one has none of its schedules)
     select * from {{ ref('payment_schedule_terms') }}
+    where document_id in (select document_id from {{ ref('stg_deliberations__documents') }})
 ),
 
 prose as (

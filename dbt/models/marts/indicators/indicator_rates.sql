@@ -13,7 +13,7 @@ published as (
 ),
 
 territories as (
-    select * from {{ ref('territories') }}
+    select * from {{ ref('mart_territories') }}
 ),
 
 rate_territories as (
@@ -29,11 +29,26 @@ rate_territories as (
     where d.formula = 'not_recomputable'
 ),
 
+located as (
+    -- the territory whose denominator each rate uses: 'region' is the rate's région (R + its
+    -- COG code; a région is its own)
+    select
+        r.*,
+        case
+            when d.denominator_territory = 'region'
+                then case when t.territory_level = 'region' then t.territory_code else 'R' || t.region_code end
+            else coalesce(d.denominator_territory, r.territory_code)
+        end as denominator_territory_code
+    from rate_territories as r
+    inner join definitions as d on d.rate_code = r.rate_code
+    left join territories as t on t.territory_code = r.territory_code
+),
+
 inputs as (
     select
         d.*,
         r.territory_code,
-        coalesce(d.denominator_territory, r.territory_code) as denominator_territory_code,
+        r.denominator_territory_code,
         n.measure_label as numerator_label,
         n.value as numerator,
         n.source as numerator_source,
@@ -45,15 +60,17 @@ inputs as (
         m.reference_period as denominator_reference_period,
         m.document_id as denominator_document_id,
         m.source_lines as denominator_source_lines
-    from rate_territories as r
+    from located as r
     inner join definitions as d on d.rate_code = r.rate_code
     left join measures as n
         on n.measure_code = d.numerator_measure
         and n.territory_code = r.territory_code
     left join measures as m
         on m.measure_code = d.denominator_measure
-        and m.territory_code = coalesce(d.denominator_territory, r.territory_code)
-    where d.territory_scope is null or r.territory_code = d.territory_scope
+        and m.territory_code = r.denominator_territory_code
+    where (d.territory_scope is null or r.territory_code = d.territory_scope)
+        -- a territory is not compared with itself (France's rate against France's)
+        and r.territory_code is distinct from d.denominator_territory
 ),
 
 computed as (
@@ -70,12 +87,12 @@ computed as (
 
 plain_means as (
     -- what a plain mean of the printed département values gives (regions print this sometimes)
-    select p.indicator_code, t.region_code as territory_code, avg(p.value) as plain_mean
+    select p.indicator_code, 'R' || t.region_code as territory_code, avg(p.value) as plain_mean
     from published as p
     inner join territories as t
         on t.territory_code = p.territory_code
         and t.territory_level = 'department'
-    group by p.indicator_code, t.region_code
+    group by p.indicator_code, 'R' || t.region_code
 )
 
 select

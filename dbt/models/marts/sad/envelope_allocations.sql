@@ -15,7 +15,7 @@ published as (
 
 -- the annex row of each SAD's hours, for the envelopes split on hours (their basis year and source)
 hours as (
-    select hours_source, department_code, year, sad_name, city, document_id, source_line
+    select hours_source, department_code, year, sad_name, city, document_id, table_id, source_line, is_year_reference
     from {{ ref('int_sad_hours') }}
 ),
 
@@ -67,9 +67,7 @@ left join {{ ref('int_sad__keys') }} as k
     and k.sad_name = r.sad_name
     and k.city is not distinct from r.city
 left join hours as h
-    on h.hours_source = e.hours_source
-    and h.department_code = e.department_code
-    and h.year = e.basis_year
+    on {{ envelope_hours_join('h', 'e') }}
     and h.sad_name = r.sad_name
     and h.city is not distinct from r.city
 order by e.year, e.envelope_id, r.sad_name, r.city

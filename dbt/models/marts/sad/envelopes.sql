@@ -19,7 +19,7 @@ adjustments as (
 ),
 
 annex_totals as (
-    select * from {{ ref('int_fap_annex_amounts') }}
+    select * from {{ ref('int_sad__envelope_annex_amounts') }}
     where is_total
 )
 
@@ -46,5 +46,5 @@ select
 from {{ ref('int_envelopes') }} as e
 left join allocations as a on a.envelope_id = e.envelope_id
 left join adjustments as j on j.envelope_id = e.envelope_id
-left join annex_totals as t on t.column_name = e.published_amount_column
+left join annex_totals as t on t.table_id = e.table_id and t.column_name = e.published_amount_column
 order by e.year, e.envelope_id

@@ -2,7 +2,9 @@
 -- département's hours, rank and cumulative share. A federation row (ADMR) stays one row and
 -- carries the number of associations it stands for.
 with hours as (
+    -- one set of hours per source, département and year (the latest annex printing a year's hours)
     select * from {{ ref('int_sad_hours') }}
+    where is_year_reference
 ),
 
 federations as (

@@ -30,10 +30,14 @@ sums as (
 ),
 
 printed_totals as (
-    -- the annex's TOTAL row, for the source read from the annex
-    select 'fap_annex' as hours_source, department_code, 2024 as year, apa_hours_billed_2024 as hours, source_line
-    from {{ ref('stg_pdc_cp_2025_541__fap_annex') }}
+    -- the TOTAL row of the annex whose hours are the year's reference (int_sad_hours), for the source read from the annexes
+    select 'fap_annex' as hours_source, department_code, hours_year as year, hours_billed as hours, source_line
+    from {{ ref('stg_deliberations__sad_envelope_annex') }}
     where is_total
+        and table_id in (
+            select table_id from {{ ref('int_sad_hours') }}
+            where is_year_reference
+        )
 )
 
 select

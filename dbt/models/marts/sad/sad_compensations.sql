@@ -1,11 +1,12 @@
--- Nord home-care services: one row per SAD and measure of annexes 1, 4 and 5, with the elderly
--- (PA) and disabled (PH) parts and the PA share.
+-- Home-care services of the annexes of amounts per SAD (every document loaded): one row per SAD
+-- and measure, with the elderly (PA) and disabled (PH) parts and the PA share.
 select
     a.department_code,
-    a.annex_code,
+    a.table_id,
+    a.annex_title_fr,
     a.measure_code,
     m.measure_label_fr,
-    cast(m.year as integer) as year,
+    a.year,
     a.sad_name,
     a.city,
     a.total_eur,
@@ -21,11 +22,11 @@ select
     a.document_id,
     cast(a.source_line as integer) as source_line,
     k.sad_key
-from {{ ref('int_nord_compensation_amounts') }} as a
+from {{ ref('int_sad__compensation_amounts') }} as a
 inner join {{ ref('compensation_measures') }} as m on m.measure_code = a.measure_code
 left join {{ ref('int_sad__keys') }} as k
     on k.department_code = a.department_code
     and k.sad_name = a.sad_name
     and k.city is not distinct from a.city
 where not a.is_total
-order by a.annex_code, a.measure_code, a.source_line
+order by a.department_code, a.document_id, a.table_id, a.measure_code, a.source_line

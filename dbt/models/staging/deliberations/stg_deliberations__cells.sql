@@ -1,6 +1,7 @@
 select
     document_id,
     table_id,
+    kind,
     source_line,
     row_number as printed_row,
     row_label,
@@ -9,6 +10,8 @@ select
     column_index,
     column_header,
     column_name,
+    kind_column,
+    cast(column_year as integer) as column_year,
     raw_text,
     value,
     text_value,

@@ -14,5 +14,8 @@ select
     indicator_code,
     territory_code,
     source,
-    reference_period
+    reference_period,
+    role,
+    subject,
+    copy_of
 from {{ source('deliberations', 'prose_figures') }}

@@ -1,0 +1,136 @@
+"""Refreshes of a tree as `make run` does them: each `autonomy refresh` in its own process, with a
+persistent Dagster instance (DAGSTER_HOME), on a copy of the code when a test changes it."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from conftest import DEV_INSTANCE_YAML, PROJECT, Paths
+
+RUN_ID = re.compile(r"\brun ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b")
+STALE_LINE = re.compile(r"^  - (\S+) : (.+)$", re.M)
+# Columns that say when or by which run a row was written (a file's load time, a dbt run): not
+# part of a table's content.
+VOLATILE_COLUMNS = {"run_id", "dbt_invocation_id", "published_at", "evaluated_at"}
+
+
+def _volatile(column: str) -> bool:
+    return column in VOLATILE_COLUMNS or column.endswith("loaded_at")
+
+
+def copy_code(dest: Path) -> Path:
+    """The project's code (dagster_project/, dbt/ with its parsed manifest) in `dest`, for a test
+    that edits it; modification times kept, so the manifest is still fresh there."""
+    shutil.copytree(PROJECT / "dagster_project", dest / "dagster_project", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(PROJECT / "dbt", dest / "dbt", ignore=shutil.ignore_patterns("logs", "target", ".user.yml"))
+    (dest / "dbt" / "target").mkdir()
+    for name in ("partial_parse.msgpack", "manifest.json"):  # the manifest last: newer than every source
+        if (PROJECT / "dbt" / "target" / name).exists():
+            shutil.copy2(PROJECT / "dbt" / "target" / name, dest / "dbt" / "target" / name)
+    return dest
+
+
+@dataclass
+class Refreshed:
+    returncode: int
+    output: str
+    run_id: str | None
+
+    @property
+    def stale(self) -> dict[str, str]:
+        """The stale assets the plan printed (key -> why)."""
+        return dict(STALE_LINE.findall(self.output))
+
+
+def dagster_home(root: Path) -> Path:
+    home = root / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DEV_INSTANCE_YAML, home / "dagster.yaml")
+    return home
+
+
+def refresh(code: Path, paths: Paths, home: Path, *args: str, env: dict[str, str] | None = None) -> Refreshed:
+    """`autonomy refresh` (quiet, as `make run`) of `code` on the tree `paths`, instance `home`."""
+    base = {k: v for k, v in os.environ.items() if k not in ("AUTONOMY_WORK_DIR", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS")}
+    full_env = {**base, **paths.env, "DAGSTER_HOME": str(home), "PYTHONPATH": str(code), **(env or {})}
+    proc = subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", "refresh", *args],
+        cwd=code,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    output = proc.stdout + proc.stderr
+    found = RUN_ID.search(output)
+    return Refreshed(proc.returncode, output, found.group(1) if found else None)
+
+
+@contextlib.contextmanager
+def open_instance(home: Path):
+    """The Dagster instance of `home` (the project's event log storage finds its files through
+    DAGSTER_HOME, so it is set while the instance is open)."""
+    import dagster as dg
+
+    saved = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(home)
+    try:
+        with dg.DagsterInstance.get() as instance:
+            yield instance
+    finally:
+        if saved is None:
+            os.environ.pop("DAGSTER_HOME", None)
+        else:
+            os.environ["DAGSTER_HOME"] = saved
+
+
+def materialized(home: Path, run_id: str) -> set[str]:
+    """The assets a run materialized (keys as 'a/b/c'); not the FAP months' partitions, which the
+    FAP step records as it loads or re-checks them."""
+    import dagster as dg
+
+    with open_instance(home) as instance:
+        records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION, limit=100_000)
+        return {
+            r.event_log_entry.dagster_event.asset_key.to_user_string()
+            for r in records.records
+            if r.event_log_entry.dagster_event.partition is None
+        }
+
+
+def table_hashes(warehouse: Path, skip: frozenset[str] = frozenset({"meta.refresh", "meta.schemas"})) -> dict[str, str]:
+    """A hash of every table of every schema, over its rows sorted (row order does not matter),
+    without the columns that say when or by which run a row was written."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        columns: dict[str, list[str]] = {}
+        for schema, table, column in con.execute(
+            "SELECT c.schema_name, c.table_name, c.column_name FROM duckdb_columns() c "
+            "JOIN duckdb_tables() t USING (database_name, schema_name, table_name) "
+            "WHERE NOT t.internal AND NOT t.temporary ORDER BY c.schema_name, c.table_name, c.column_index"
+        ).fetchall():
+            columns.setdefault(f"{schema}.{table}", []).append(column)
+        hashes = {}
+        for name, cols in sorted(columns.items()):
+            if name in skip:
+                continue
+            kept = [c for c in cols if not _volatile(c)]
+            schema, table = name.split(".", 1)
+            quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in kept)
+            rows = con.execute(f'SELECT {quoted} FROM "{schema}"."{table}"').fetchall()
+            digest = hashlib.sha256()
+            for row in sorted(repr(r) for r in rows):
+                digest.update(row.encode())
+            hashes[name] = f"{len(rows)}:{digest.hexdigest()}"
+        return hashes
+    finally:
+        con.close()

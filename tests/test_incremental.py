@@ -1,0 +1,191 @@
+"""Incremental refresh (issue 24): each kind of input change re-materializes only the stale assets
+and what depends on them, and the warehouse it leaves equals a full rebuild, table for table.
+
+One tree, refreshed as `make run` does (`autonomy refresh` processes, a persistent instance, a
+copy of the code so that a dbt model can be edited): a full build, a night with nothing new, then
+one change at a time (a deliberation, a catalogue entry, a FAP month, an official file, a dbt
+model's SQL), each followed by an incremental refresh whose materializations are checked against
+the asset graph. The changes touch disjoint parts of the graph, so one rebuild from scratch of
+the final inputs is compared with the final incremental warehouse (every table of every schema).
+A setting that changes what is built (AUTONOMY_DEPARTMENT_CODE) makes everything stale: its plan
+is checked without running it (it is a full rebuild).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import Paths, link_opendata, make_paths, update_manifest_hash
+from refresh_helpers import copy_code, dagster_home, materialized, open_instance, refresh, table_hashes
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+DOC_003 = "003_175a9451323deadd"
+MDPH_PUBLICATION = "barometre_mdph_processing_times"
+EDITED_MODEL = "mdph_processing_times"
+
+
+@dataclass
+class LinkedPaths(Paths):
+    """A tree whose official files are links (tests/conftest.link_opendata): one can be changed."""
+
+    opendata: Path | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**super().env, "AUTONOMY_OPENDATA_DIR": str(self.opendata)}
+
+
+def _graph():
+    from dagster_project.definitions import defs
+
+    return defs.resolve_job_def("refresh").asset_layer.asset_graph
+
+
+def _downstream(graph, roots: set[str]) -> set[str]:
+    import dagster as dg
+
+    keys = {k for k in graph.materializable_asset_keys}
+    out, todo = set(), [dg.AssetKey.from_user_string(r) for r in roots]
+    while todo:
+        key = todo.pop()
+        if key in out or key not in keys:
+            continue
+        out.add(key)
+        todo.extend(graph.get(key).child_keys)
+    return {k.to_user_string() for k in out}
+
+
+def _allowed(graph, roots: set[str]) -> set[str]:
+    """What a refresh of these stale roots may materialize: them and what depends on them, the
+    assets guarded by a reconciliation rule (rebuilt with the mart, see incremental.py), and the
+    other assets of a step that cannot be subset (the loaders)."""
+    from dagster_project.checks.definitions import defs as reconciliation
+
+    allowed = _downstream(graph, roots)
+    if "marts/reconciliation_checks" in allowed:
+        allowed |= {ck.asset_key.to_user_string() for c in reconciliation.asset_checks for ck in c.check_keys}
+    for key in list(allowed):
+        import dagster as dg
+
+        assets_def = graph.get(dg.AssetKey.from_user_string(key)).assets_def
+        if not assets_def.can_subset:
+            allowed |= {k.to_user_string() for k in assets_def.keys}
+    return allowed
+
+
+def _incremental(code, tree: Paths, home, graph, expected_stale: set[str], absent: set[str]) -> set[str]:
+    result = refresh(code, tree, home)
+    assert result.returncode == 0, result.output[-5000:]
+    assert "Actualisation partielle" in result.output, result.output[-3000:]
+    assert set(result.stale) == expected_stale, result.stale
+    done = materialized(home, result.run_id)
+    assert expected_stale <= done
+    assert done <= _allowed(graph, expected_stale), sorted(done - _allowed(graph, expected_stale))
+    assert not done & absent, sorted(done & absent)
+    assert "publish/warehouse" in done and "reports/index" in done
+    return done
+
+
+def _official_file_changed(opendata, raw) -> None:
+    """One value of the MDPH barometer (Ain, not the home département) changed, and the manifest's
+    sha256 of that edition with it, as for a corrected publication."""
+    from dagster_project.core.hashing import sha256_of
+
+    target = opendata / "mdph" / "ind-296.csv"
+    text = target.read_text(encoding="utf-8")
+    old_sha = sha256_of(target)
+    assert "IND-296,D01,2022-06-01,DEPT,3.01," in text
+    target.unlink()  # a link to the shared file: replaced by a file of its own
+    target.write_text(text.replace("IND-296,D01,2022-06-01,DEPT,3.01,", "IND-296,D01,2022-06-01,DEPT,3.05,", 1), encoding="utf-8")
+    manifest = raw / "opendata" / "manifest.yml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(old_sha, sha256_of(target)), encoding="utf-8")
+
+
+def test_each_input_change_rebuilds_its_part_and_equals_a_full_rebuild(tmp_path, monkeypatch):
+    code = copy_code(tmp_path / "code")
+    made = make_paths(tmp_path / "tree")
+    opendata = link_opendata(tmp_path / "opendata")
+    tree = LinkedPaths(made.root, made.raw, made.warehouse, made.reports, opendata=opendata)
+    home = dagster_home(tmp_path / "tree")
+    graph = _graph()
+    every = {k.to_user_string() for k in graph.materializable_asset_keys}
+
+    first = refresh(code, tree, home)
+    assert first.returncode == 0, first.output[-5000:]
+    assert "Reconstruction complète" in first.output and "aucune publication" in first.output
+    assert materialized(home, first.run_id) == every
+
+    # A night with nothing new: said in French, nothing rewritten.
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in [tree.warehouse, *tree.reports.glob("*.html")]}
+    quiet = refresh(code, tree, home)
+    assert quiet.returncode == 0, quiet.output[-3000:]
+    assert f"Rien n'a changé depuis le run {first.run_id} du " in quiet.output, quiet.output
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in before} == before
+
+    deliberation_tables = {k for k in every if k.startswith("raw/deliberations/")}
+    opendata_raw = {k for k in every if k.startswith("raw/opendata/")}
+    fap_raw = {"raw/fap/fap_lines", "raw/fap/fap_files", "raw/fap/sad_registry"}
+
+    # 1. A deliberation: a line added at the end of document 003, its sha256 updated.
+    document = tree.deliberations / f"{DOC_003}.txt"
+    document.write_text(document.read_text(encoding="utf-8") + "\nLigne ajoutée après publication.\n", encoding="utf-8")
+    update_manifest_hash(tree.deliberations, DOC_003)
+    _incremental(code, tree, home, graph, deliberation_tables, opendata_raw | fap_raw)
+
+    # 2. A catalogue entry: the title of a table.
+    catalogue = tree.deliberations / "catalogue.yml"
+    text = catalogue.read_text(encoding="utf-8")
+    title = "title: Indicateurs « Personnes Âgées » dans le Pas-de-Calais (données ARS)"
+    assert title in text
+    catalogue.write_text(text.replace(title, title + " - titre corrigé", 1), encoding="utf-8")
+    _incremental(code, tree, home, graph, deliberation_tables, opendata_raw | fap_raw)
+
+    # 3. A new FAP month (January 2025, the lines of December 2024).
+    december = (tree.raw / "fap" / "fap_2024-12.csv").read_text(encoding="utf-8")
+    (tree.raw / "fap" / "fap_2025-01.csv").write_text(december.replace("\n2024-12;", "\n2025-01;"), encoding="utf-8")
+    done = _incremental(code, tree, home, graph, {"raw/fap/fap_lines", "raw/fap/fap_files"}, deliberation_tables | opendata_raw)
+    assert "marts/fap_hours_by_sad_month" in done and "marts/population" not in done
+
+    # 4. An official file: one value of the MDPH barometer.
+    _official_file_changed(opendata, tree.raw)
+    done = _incremental(code, tree, home, graph, {f"raw/opendata/{MDPH_PUBLICATION}"}, deliberation_tables | fap_raw)
+    assert f"marts/{EDITED_MODEL}" in done and "marts/fap_hours_by_sad_month" not in done
+
+    # 5. A dbt model's SQL (in the copy of the code).
+    model = code / "dbt" / "models" / "marts" / "opendata" / f"{EDITED_MODEL}.sql"
+    model.write_text(model.read_text(encoding="utf-8") + "\n-- changed: the model's code version changes\n", encoding="utf-8")
+    done = _incremental(code, tree, home, graph, {f"marts/{EDITED_MODEL}"}, deliberation_tables | fap_raw | opendata_raw)
+    assert "marts/fap_hours_by_sad_month" not in done
+
+    # The same final inputs and code, rebuilt from scratch in a tree of their own.
+    scratch = tmp_path / "scratch"
+    shutil.copytree(tree.raw, scratch / "raw", symlinks=False)
+    rebuilt = LinkedPaths(
+        scratch, scratch / "raw", scratch / "warehouse" / "autonomy.duckdb", scratch / "reports", opendata=opendata
+    )
+    full = refresh(code, rebuilt, dagster_home(scratch))
+    assert full.returncode == 0, full.output[-5000:]
+    incremental, from_scratch = table_hashes(tree.warehouse), table_hashes(rebuilt.warehouse)
+    history = "marts.reconciliation_history"  # a change log: one full run has other rows than six
+    incremental.pop(history), from_scratch.pop(history)
+    assert sorted(incremental) == sorted(from_scratch)
+    assert {t for t in incremental if incremental[t] != from_scratch[t]} == set()
+    assert len(incremental) > 150
+
+    # 6. A setting that changes what is built: everything is stale (checked on the plan only).
+    from dagster_project.definitions import defs
+    from dagster_project.incremental import plan_refresh, quick_check
+    from dagster_project.settings import get_settings
+
+    for key, value in tree.env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("AUTONOMY_DEPARTMENT_CODE", "59")
+    with open_instance(home) as instance:
+        assert quick_check(instance, get_settings()) is None
+        plan = plan_refresh(defs, instance, get_settings())
+    assert plan.full and "AUTONOMY_DEPARTMENT_CODE" in plan.reasons[0]
+    assert {k.to_user_string() for k in plan.run_keys} == every
