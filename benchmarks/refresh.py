@@ -123,8 +123,11 @@ def change_official_file(env: dict[str, str], n: int) -> None:
     old_sha = sha256_of(target)
     lines = target.read_text(encoding="utf-8").split("\n")
     cells = lines[1].split(",")
-    cells[4] = f"{3 + n / 100:.2f}"  # indic_vi of the first row
+    before = lines[1]
+    cells[4] = f"{3.5 + n / 100:.2f}"  # indic_vi of the first row (3.01 as published: 3.51, 3.52, ...)
     lines[1] = ",".join(cells)
+    if lines[1] == before:
+        sys.exit(f"the official file was not changed: {before}")
     target.unlink(missing_ok=True)  # a link at first: replaced by a file of the tree's own
     target.write_text("\n".join(lines), encoding="utf-8")
     manifest = Path(env["AUTONOMY_RAW_DIR"]) / "opendata" / "manifest.yml"
