@@ -3,6 +3,7 @@ benchmark (`make bench`) and the refresh benchmark (`make bench-refresh`), each 
 process and into temporary paths, as `make` runs them."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -40,6 +41,13 @@ def test_refresh_benchmark_at_smoke_scale(tmp_path):
     assert text.startswith("# FAP ingestion benchmark: results\n\nkept as is\n")
     assert "# Refresh" in text and "### smoke" in text and "| dbt_models |" in text, out
     assert "refresh (as `make run` prints it)" in text
+    # the four cases: nothing new materializes nothing; a FAP month and an official file some, not all
+    assets = {
+        m[1]: int(m[2])
+        for m in re.finditer(r"^\| (nothing new|one FAP month|one official file|full) \| [^|]+\| [^|]+\| (\d+) \|", text, re.M)
+    }
+    assert assets["nothing new"] == 0 and 0 < assets["one FAP month"] < assets["full"], text
+    assert 0 < assets["one official file"] < assets["full"], text
 
 
 @pytest.mark.xdist_group("benchmarks")
