@@ -107,6 +107,14 @@ def materialized(home: Path, run_id: str) -> set[str]:
         }
 
 
+def rows_digest(rows: list[tuple]) -> str:
+    """A table's content whatever its row order: "<row count>:<sha256 of the sorted rows' repr>"."""
+    digest = hashlib.sha256()
+    for row in sorted(repr(r) for r in rows):
+        digest.update(row.encode())
+    return f"{len(rows)}:{digest.hexdigest()}"
+
+
 def table_hashes(warehouse: Path, skip: frozenset[str] = frozenset({"meta.refresh", "meta.schemas"})) -> dict[str, str]:
     """A hash of every table of every schema, over its rows sorted (row order does not matter),
     without the columns that say when or by which run a row was written."""
@@ -126,11 +134,7 @@ def table_hashes(warehouse: Path, skip: frozenset[str] = frozenset({"meta.refres
             kept = [c for c in cols if not _volatile(c)]
             schema, table = name.split(".", 1)
             quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in kept)
-            rows = con.execute(f'SELECT {quoted} FROM "{schema}"."{table}"').fetchall()
-            digest = hashlib.sha256()
-            for row in sorted(repr(r) for r in rows):
-                digest.update(row.encode())
-            hashes[name] = f"{len(rows)}:{digest.hexdigest()}"
+            hashes[name] = rows_digest(con.execute(f'SELECT {quoted} FROM "{schema}"."{table}"').fetchall())
         return hashes
     finally:
         con.close()

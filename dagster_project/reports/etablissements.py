@@ -177,6 +177,12 @@ def _label(place: dict, role: str) -> str:
     return f"{place['territory_name']} (région)" if role == "region" else place["territory_name"]
 
 
+def _outline_source(records: list[dict]) -> FileSource:
+    """The IGN outlines a metropolitan map of the page is drawn with: editions and files."""
+    return FileSource(f"{OUTLINES}, {_editions_text({r['outline_edition'] for r in records})}",
+                      tuple(sorted({r["outline_file"] for r in records})), "un contour par département")  # fmt: skip
+
+
 def _where(focus: dict) -> str:
     return f"{focus['territory_name']} ({focus['territory_code']})"
 
@@ -309,8 +315,7 @@ def _price_map_chart(rows: pl.DataFrame, focus: dict, of: str) -> Chart:
     if missing:
         notes.append(f"En gris, aucun EHPAD listé en {edition} : {_and(missing)}.")
     files = sorted({r["source_file"] for r in records if r["source_file"]})
-    outline = FileSource(f"{OUTLINES}, {_editions_text({r['outline_edition'] for r in records})}",
-                         tuple(sorted({r["outline_file"] for r in records})), "un contour par département")  # fmt: skip
+    outline = _outline_source(records)
     table = [[r["territory_name"], r["territory_code"], format_eur(r["median_eur"]) if r["median_eur"] is not None else "–",
               format_count(r["establishments_listed"]) if r["establishments_listed"] is not None else "0",
               _rank(r["rank_france"], r["departments_ranked_france"])] for r in records]  # fmt: skip
@@ -541,8 +546,7 @@ def _mdph_map_chart(rows: pl.DataFrame, focus: dict, of: str) -> Chart:
     if missing:
         notes.append(f"En gris, aucun délai publié : {_and(missing)}.")
     files = sorted({r["source_file"] for r in records if r["source_file"]})
-    outline = FileSource(f"{OUTLINES}, {_editions_text({r['outline_edition'] for r in records})}",
-                         tuple(sorted({r["outline_file"] for r in records})), "un contour par département")  # fmt: skip
+    outline = _outline_source(records)
     table = [[r["territory_name"], r["territory_code"], _months(r["months"]),
               _rank(r["rank_france"], r["departments_ranked_france"])] for r in records]  # fmt: skip
     when = _month_of(day) if day else "dernière date"
