@@ -24,7 +24,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import make_paths, plain
+from conftest import make_paths, plain, shared_tree
 from deliberation_helpers import add_catalogue_entries, add_document, assert_published, check_and_refresh, envelope_annex_entry
 
 from dagster_project.reports.annex import AnnexError, run_annex
@@ -61,20 +61,25 @@ def _largest_remainder(rows: list[tuple[str, str, Fraction]], envelope_cents: in
 
 @pytest.fixture(scope="module")
 def annex_run(published, tmp_path_factory):
-    """The Dagster job `annex` run once with the run config the Launchpad takes, on the session's
-    published warehouse; it writes into a reports folder of its own."""
-    from dagster_project.definitions import defs
+    """The Dagster job `annex` run once for the session (shared_tree: once whatever the workers)
+    with the run config the Launchpad takes, on the session's published warehouse; it writes into
+    a reports folder of its own."""
 
-    reports = tmp_path_factory.mktemp("annex_reports")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AUTONOMY_WAREHOUSE", str(published.warehouse))  # read only: the annex works on a scratch copy
-        mp.setenv("AUTONOMY_REPORTS_DIR", str(reports))
-        result = defs.resolve_job_def("annex").execute_in_process(
-            run_config={"ops": {"write_annex": {"config": {"year": YEAR, "amount": AMOUNT}}}},
-            instance=dg.DagsterInstance.ephemeral(),
-        )
-    (output,) = [e for e in result.all_events if e.is_successful_output]
-    return reports / "annexes", output.event_specific_data.metadata
+    def build(folder: Path):
+        from dagster_project.definitions import defs
+
+        reports = folder / "annex_reports"
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("AUTONOMY_WAREHOUSE", str(published.warehouse))  # read only: the annex works on a scratch copy
+            mp.setenv("AUTONOMY_REPORTS_DIR", str(reports))
+            result = defs.resolve_job_def("annex").execute_in_process(
+                run_config={"ops": {"write_annex": {"config": {"year": YEAR, "amount": AMOUNT}}}},
+                instance=dg.DagsterInstance.ephemeral(),
+            )
+        (output,) = [e for e in result.all_events if e.is_successful_output]
+        return reports / "annexes", output.event_specific_data.metadata
+
+    return shared_tree(tmp_path_factory, "annex_run", build)
 
 
 def _text_rows(folder: Path) -> tuple[list[str], list[list[str]], list[str]]:
@@ -280,9 +285,11 @@ def _load_annex(root: Path, text: str) -> tuple:
 
 @pytest.fixture(scope="module")
 def round_trip(annex_run, tmp_path_factory):
+    """The generated text loaded and refreshed once for the session (shared_tree: a module fixture
+    is made again by each worker, and again when the module's tests are not run in a row)."""
     folder, _ = annex_run
     text = (folder / f"{STEM}.txt").read_text(encoding="utf-8")
-    return _load_annex(tmp_path_factory.mktemp("annex_round_trip"), text)
+    return shared_tree(tmp_path_factory, "annex_round_trip", lambda root: _load_annex(root / "tree", text))
 
 
 @pytest.mark.slow
@@ -355,7 +362,9 @@ def one_cent_off(annex_run, tmp_path_factory):
     moved = _number(cells[4]) + CENT
     cells[4] = f"{moved:,.2f}".replace(",", " ").replace(".", ",") + " €"
     lines[index] = "\t".join(cells)
-    paths, _, check, refresh = _load_annex(tmp_path_factory.mktemp("annex_one_cent"), "\n".join(lines))
+    paths, _, check, refresh = shared_tree(
+        tmp_path_factory, "annex_one_cent", lambda root: _load_annex(root / "tree", "\n".join(lines))
+    )
     return paths, index + 1, moved, check, refresh
 
 

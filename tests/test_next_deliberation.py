@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DOC_002, make_paths
+from conftest import DOC_002, make_paths, shared_tree
 from deliberation_helpers import add_catalogue_entries, add_document, check_and_refresh, envelope_annex_entry
 from deliberation_helpers import french as _french
 
@@ -153,11 +153,16 @@ def write_next_deliberation(deliberations: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def next_year(tmp_path_factory):
-    """docs/adding-a-deliberation.md followed in a copy: entries written, checked, refreshed."""
-    paths = make_paths(tmp_path_factory.mktemp("next_year"))
-    expected = write_next_deliberation(paths.deliberations)
-    check, refresh = check_and_refresh(paths.env)
-    return paths, expected, check, refresh
+    """docs/adding-a-deliberation.md followed in a copy: entries written, checked, refreshed; once
+    for the session (shared_tree), whichever workers run this module's tests."""
+
+    def build(folder: Path):
+        paths = make_paths(folder / "tree")
+        expected = write_next_deliberation(paths.deliberations)
+        check, refresh = check_and_refresh(paths.env)
+        return paths, expected, check, refresh
+
+    return shared_tree(tmp_path_factory, "next_year", build)
 
 
 def test_the_entries_check_before_the_refresh(next_year):

@@ -7,13 +7,14 @@ is started while the first holds the lock. A refresh is the expensive part (70-9
 keeps all its assertions on that run."""
 
 import fcntl
+import hashlib
 import json
 import subprocess
 import sys
 from types import SimpleNamespace
 
 import pytest
-from conftest import copy_tree, tree_environment
+from conftest import copy_tree, shared_tree, tree_environment
 
 from .conftest import PROJECT, refresh_process, wait_for
 
@@ -33,13 +34,9 @@ def _held(lock_file) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def refresh_under_watch(published, tmp_path_factory):
-    """A copy of the session's tree; a reader process connected to its published file; then the
-    refresh, and while it holds the lock, a second refresh. Everything each test reads afterwards."""
-    tmp_path = tmp_path_factory.mktemp("concurrency")
+def _watch_a_refresh(published, tmp_path):
     copy = copy_tree(published, tmp_path / "copy")
-    before = copy.warehouse.read_bytes()
+    before = hashlib.sha256(copy.warehouse.read_bytes()).hexdigest()
     out, stop = tmp_path / "reader.json", tmp_path / "stop"
     with tree_environment(copy):
         reader = subprocess.Popen(
@@ -60,9 +57,18 @@ def refresh_under_watch(published, tmp_path_factory):
             stop.write_text("stop")
             reader_code = reader.wait(timeout=60)
     return SimpleNamespace(
-        copy=copy, before=before, reader_code=reader_code, report=out,
+        copy=copy, before_sha256=before, reader_code=reader_code, report=out,
         first=first.returncode, first_output=first_output, second=second.returncode, second_output=second_output,
     )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def refresh_under_watch(published, tmp_path_factory):
+    """A copy of the session's tree; a reader process connected to its published file; then the
+    refresh, and while it holds the lock, a second refresh. Everything each test reads afterwards.
+    Once for the session (shared_tree): a module fixture was made again, a whole refresh, when
+    the two tests did not run in a row on their worker."""
+    return shared_tree(tmp_path_factory, "concurrency", lambda folder: _watch_a_refresh(published, folder))
 
 
 @pytest.mark.slow
@@ -80,7 +86,7 @@ def test_reader_keeps_its_snapshot_and_never_fails_during_a_refresh(refresh_unde
     # A new connection sees the new night; the old file was replaced, not written over.
     assert report["after"][0] != old_run_id
     assert report["after"][1:] == json.loads(report["seen"][0])[1:]
-    assert run.copy.warehouse.read_bytes() != run.before
+    assert hashlib.sha256(run.copy.warehouse.read_bytes()).hexdigest() != run.before_sha256
 
 
 @pytest.mark.slow
