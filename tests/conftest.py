@@ -304,7 +304,7 @@ def _published_session(tmp_path_factory):
     that only read its results: its files and, in a Dagster instance on disk, its run (events, metadata)."""
     p, instance_dir, summary = shared_tree(tmp_path_factory, "published", _build_published)
     with _instance_at(instance_dir) as instance:
-        yield p, instance, summary
+        yield p, instance, summary, instance_dir
 
 
 @pytest.fixture(scope="session")
@@ -413,6 +413,23 @@ def published_copy(published, tmp_path, monkeypatch) -> Paths:
     for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
         monkeypatch.delenv(key, raising=False)
     return p
+
+
+@pytest.fixture
+def published_deployment(_published_session, tmp_path, monkeypatch):
+    """What `make run` leaves in a checkout, privately: a copy of the session's tree and of the
+    Dagster instance its refresh ran in (DAGSTER_HOME), both in the environment. (Paths, Dagster
+    home, RefreshSummary of that refresh.) For a test whose subject starts after a first refresh."""
+    published, _, summary, instance_dir = _published_session
+    p = copy_tree(published, tmp_path / "copy")
+    home = tmp_path / "dagster_home"
+    shutil.copytree(instance_dir, home)
+    for key, value in p.env.items():
+        monkeypatch.setenv(key, value)
+    for key in ("AUTONOMY_WORK_DIR", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    return p, home, summary
 
 
 @pytest.fixture(scope="session")

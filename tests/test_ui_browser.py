@@ -23,8 +23,6 @@ from conftest import PROJECT
 from dagster._core.scheduler.instigation import TickStatus
 from ui_helpers import STOP_SECONDS, dev_sessions, session_pids, start_ui, stop_ui, wait_until_serving
 
-from dagster_project.refresh import run_refresh
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.e2e]
 
 RUN_SECONDS = 900  # a full refresh takes 60-120 s alone, up to several minutes on a shared machine
@@ -126,14 +124,12 @@ def _screenshot(driver, name: str) -> None:
         driver.save_screenshot(str(path / name))
 
 
-def test_full_refresh_launched_from_the_ui_in_two_clicks(paths, browser, tmp_path, monkeypatch):
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(PROJECT / "deploy" / "dagster.dev.yaml", home / "dagster.yaml")
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    first = run_refresh()  # what `make run` leaves: a warehouse, and every export recorded as loaded
+def test_full_refresh_launched_from_the_ui_in_two_clicks(published_deployment, browser):
+    # What `make run` leaves: a warehouse, and in DAGSTER_HOME its run, every export recorded as loaded.
+    paths, home, first = published_deployment
     assert first.published, first.render()
     before = _published_run(paths.warehouse)
+    assert before["run_id"] == first.run_id
 
     process, port, log = start_ui(home)
     sessions: set[int] = set()
