@@ -416,20 +416,15 @@ def published_copy(published, tmp_path, monkeypatch) -> Paths:
 
 
 @pytest.fixture
-def published_deployment(_published_session, tmp_path, monkeypatch):
-    """What `make run` leaves in a checkout, privately: a copy of the session's tree and of the
-    Dagster instance its refresh ran in (DAGSTER_HOME), both in the environment. (Paths, Dagster
-    home, RefreshSummary of that refresh.) For a test whose subject starts after a first refresh."""
-    published, _, summary, instance_dir = _published_session
-    p = copy_tree(published, tmp_path / "copy")
+def published_deployment(published_copy, _published_session, tmp_path, monkeypatch):
+    """What `make run` leaves in a checkout, privately: `published_copy` and a copy of the Dagster
+    instance the session's refresh ran in, as DAGSTER_HOME. (Paths, Dagster home, RefreshSummary
+    of that refresh.) For a test whose subject starts after a first refresh."""
+    _, _, summary, instance_dir = _published_session
     home = tmp_path / "dagster_home"
     shutil.copytree(instance_dir, home)
-    for key, value in p.env.items():
-        monkeypatch.setenv(key, value)
-    for key in ("AUTONOMY_WORK_DIR", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
-        monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("DAGSTER_HOME", str(home))
-    return p, home, summary
+    return published_copy, home, summary
 
 
 @pytest.fixture(scope="session")
