@@ -154,6 +154,7 @@ class Settings:
             "AUTONOMY_DEPARTMENT_CODE": self.department_code,
             # A subset materialised from the UI runs the tests whose every parent it builds, not
             # (dbt's default, eager) a relationships test on a table the subset does not build.
+            # A planned incremental refresh runs eager (transform/assets.py: dbt_models).
             "DBT_INDIRECT_SELECTION": "cautious",
         }
 

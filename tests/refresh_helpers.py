@@ -107,6 +107,21 @@ def materialized(home: Path, run_id: str) -> set[str]:
         }
 
 
+def unevaluated_checks(home: Path, run_id: str, graph, assets: set[str]) -> list[str]:
+    """The checks of `assets` (keys 'a/b', in the job's asset graph) that have no evaluation in
+    the run, or only the one the dbt step gives for a test dbt did not run ("non évalué")."""
+    import dagster as dg
+
+    with open_instance(home) as instance:
+        records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION, limit=100_000)
+        evaluated = {}
+        for record in records.records:
+            evaluation = record.event_log_entry.dagster_event.event_specific_data
+            evaluated[evaluation.asset_check_key] = evaluation.description or ""
+    expected = {ck for ck in graph.asset_check_keys if ck.asset_key.to_user_string() in assets}
+    return sorted(k.to_user_string() for k in expected if k not in evaluated or evaluated[k].startswith("non évalué"))
+
+
 def rows_digest(rows: list[tuple]) -> str:
     """A table's content whatever its row order: "<row count>:<sha256 of the sorted rows' repr>"."""
     digest = hashlib.sha256()

@@ -23,3 +23,25 @@ def test_the_definitions_run_dbt_through_it():
     from dagster_project.definitions import defs
 
     assert isinstance(defs.resources["dbt"], WorkDbtCliResource)
+
+
+def test_a_selected_test_dbt_did_not_run_is_a_failed_check():
+    """Fail closed: the dbt step of a planned refresh answers for every check it was given; one
+    dbt skipped (its result missing from the events) fails, instead of Dagster's warning that a
+    blocking check "emitted no result" while the steps after it run."""
+    import dagster as dg
+
+    from dagster_project.transform.assets import unevaluated_checks
+
+    ran = dg.AssetCheckKey(dg.AssetKey(["marts", "reconciliation_checks"]), "unique_reconciliation_checks_check_id")
+    skipped = dg.AssetCheckKey(dg.AssetKey(["marts", "reconciliation_checks"]), "relationships_to_check_kinds")
+    events = [
+        dg.Output(None, output_name="marts_reconciliation_checks"),
+        dg.AssetCheckResult(asset_key=ran.asset_key, check_name=ran.name, passed=True),
+    ]
+    results = list(unevaluated_checks({ran, skipped}, events))
+    assert [(r.asset_key, r.check_name, r.passed, r.severity) for r in results] == [
+        (skipped.asset_key, skipped.name, False, dg.AssetCheckSeverity.ERROR)
+    ]
+    assert results[0].description.startswith("non évalué")
+    assert list(unevaluated_checks({ran}, events)) == []

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Paths, link_opendata, make_paths, update_manifest_hash
-from refresh_helpers import copy_code, dagster_home, materialized, open_instance, refresh, table_hashes
+from refresh_helpers import copy_code, dagster_home, materialized, open_instance, refresh, table_hashes, unevaluated_checks
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -87,6 +87,9 @@ def _incremental(code, tree: Paths, home, graph, expected_stale: set[str], absen
     assert done <= _allowed(graph, expected_stale), sorted(done - _allowed(graph, expected_stale))
     assert not done & absent, sorted(done & absent)
     assert "publish/warehouse" in done and "reports/index" in done
+    # Every check of what was rebuilt was evaluated (a relationships test towards a table not
+    # rebuilt included): a test dbt skips would be a blocking check that blocks nothing.
+    assert unevaluated_checks(home, result.run_id, graph, done) == []
     return done
 
 

@@ -2,7 +2,7 @@
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from dagster_shared.record import replace
 
 from ..common import OWNERS
 from ..core.faults import fault_point
+from ..incremental import PLAN_TAG
 from ..settings import DBT_PROJECT_DIR, get_settings
 from ..versions import code_version, digest
 from ..warehouse.lock import RefreshLockResource
@@ -129,7 +130,13 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: WorkDbtCliResource, refre
     # marts.reconciliation_history records the Dagster run id. An environment variable, not a
     # --vars entry: a var that changes on every run would make dbt re-parse the whole project.
     settings = get_settings()
+    planned = context.run.tags.get(PLAN_TAG)
     os.environ.update({**settings.dbt_env(), "AUTONOMY_RUN_ID": context.run_id})
+    if planned == "incremental":
+        # The planner selected every test that reads a model it rebuilds, a relationships test
+        # towards a table it does not rebuild included (that table is the last publish's, in the
+        # work database): dbt's eager selection runs exactly those, cautious would skip them.
+        os.environ["DBT_INDIRECT_SELECTION"] = "eager"
     events, failure = [], None
     try:
         invocation = dbt.cli(["build", *_dbt_vars()], context=context, target_path=dbt_target_path(settings.work_dir))
@@ -142,3 +149,23 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: WorkDbtCliResource, refre
     yield from with_table_metadata(context, events, settings.work_db)
     if failure is not None:
         raise failure
+    if planned:  # fail closed: a test the refresh counts on that dbt did not run is a failed check
+        yield from unevaluated_checks(context.selected_asset_check_keys, events)
+
+
+def unevaluated_checks(selected: Iterable[dg.AssetCheckKey], events: list) -> Iterator[dg.AssetCheckResult]:
+    """A failed result for each selected check that dbt's events gave none (Dagster would only
+    warn that a blocking check "emitted no result" and let its downstream steps run)."""
+    evaluated = {
+        dg.AssetCheckKey(event.asset_key, event.check_name)
+        for event in events
+        if isinstance(event, dg.AssetCheckResult | dg.AssetCheckEvaluation)
+    }
+    for key in sorted(set(selected) - evaluated, key=lambda k: k.to_user_string()):
+        yield dg.AssetCheckResult(
+            asset_key=key.asset_key,
+            check_name=key.name,
+            passed=False,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description="non évalué : dbt n'a pas exécuté ce test, que le refresh devait exécuter",
+        )
