@@ -15,8 +15,9 @@ reports, since they are downstream of everything.
 Everything is rebuilt (a "full" plan) when the instance cannot vouch for the work database:
 no publish recorded (first run, or an instance of a release without versions), settings that
 change what is built differ from the last publish's, or the work database is not the file the
-last publish left (a failed or killed refresh wrote into it since, or it was removed). When in
-doubt, stale.
+last publish left (a failed or killed refresh wrote into it since, or it was removed; its size and
+modification time say so, not its path: a deployment moved or copied with its instance stays
+incremental). When in doubt, stale.
 
 "Nothing changed" is answered without loading the definitions when the last refresh run
 succeeded with the same state digest (versions.state_digest: code, settings, every input file,
@@ -140,8 +141,6 @@ def _full_reason(publish: LastPublish | None, settings: Settings) -> str | None:
         return (
             "paramètres modifiés depuis la dernière publication (AUTONOMY_DEPARTMENT_CODE, seuil de diffusion ou variables dbt)"
         )
-    if meta.get("work_db") != str(settings.work_db):
-        return f"base de travail différente de celle de la dernière publication ({meta.get('work_db')})"
     if not settings.work_db.exists():
         return f"base de travail absente ({settings.work_db})"
     if meta.get("work_db_stamp") != file_stamp(settings.work_db):

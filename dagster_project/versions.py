@@ -77,12 +77,15 @@ def settings_fingerprint(settings: Settings) -> str:
 
 
 def file_stamp(path: Path) -> str:
-    """Which file is at `path` now (inode, size, modification time); '' when there is none."""
+    """Which content is at `path` now, as its size and modification time (nanoseconds) tell; ''
+    when there is none. Every write changes them; a copy that keeps them (cp -a, rsync -t, a
+    restored backup, a moved checkout) is the same file, so a deployment moved or copied with its
+    Dagster instance refreshes incrementally. Not the inode: a copy has another one."""
     try:
         stat = os.stat(path)
     except OSError:
         return ""
-    return f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def hash_cache(settings: Settings) -> HashCache:

@@ -86,26 +86,27 @@ def _plus(text: str, hours: str) -> str:
 
 
 @pytest.mark.slow
-def test_incremental_models_process_only_new_and_changed_months(published_copy):
-    with _work(published_copy) as con:
+def test_incremental_models_process_only_new_and_changed_months(published_deployment):
+    tree = published_deployment[0]  # the session's deployment, copied: this refresh is a partial one
+    with _work(tree) as con:
         first = con.execute(
             "SELECT DISTINCT dbt_invocation_id FROM intermediate.int_fap__hours_by_sad_month_prestation"
         ).fetchall()
     assert len(first) == 1
-    path = fap_file(published_copy.raw, "2024-03")
+    path = fap_file(tree.raw, "2024-03")
     a, b = read_fields(path, 2), read_fields(path, 3)
     edit_line(path, 2, consistent=True, hours_billed=_plus(a["hours_billed"], "1"))
     edit_line(path, 3, consistent=True, hours_billed=_plus(b["hours_billed"], "-1"))
-    plan = generate.Plan(out_dir=published_copy.raw / "fap", months=["2025-01"], departments=["62"])
+    plan = generate.Plan(out_dir=tree.raw / "fap", months=["2025-01"], departments=["62"])
     generate.generate(
         plan,
-        generate.read_profile(published_copy.raw / "fap" / "activity_profile_2024.csv"),
-        generate.read_registry(published_copy.raw / "fap" / "sad_registry.csv"),
+        generate.read_profile(tree.raw / "fap" / "activity_profile_2024.csv"),
+        generate.read_registry(tree.raw / "fap" / "sad_registry.csv"),
         progress=False,
     )
     summary = run_refresh()
     assert summary.published, summary.render()
-    with _work(published_copy) as con:
+    with _work(tree) as con:
         for model in ("int_fap__hours_by_sad_month_prestation", "int_fap__beneficiaries_by_sad_month"):
             by_run = con.execute(
                 f"SELECT dbt_invocation_id = ?, list(DISTINCT month ORDER BY month) FROM intermediate.{model} GROUP BY 1 ORDER BY 1",
@@ -128,10 +129,11 @@ def test_incremental_models_process_only_new_and_changed_months(published_copy):
         )
 
 
-def test_bad_file_is_rejected_previous_month_kept_nothing_published(published_copy):
-    published_before = _sha(published_copy.warehouse)
-    path = fap_file(published_copy.raw, "2024-05")
-    with _work(published_copy) as con:
+def test_bad_file_is_rejected_previous_month_kept_nothing_published(published_deployment):
+    tree = published_deployment[0]  # the session's deployment, copied: this refresh is a partial one
+    published_before = _sha(tree.warehouse)
+    path = fap_file(tree.raw, "2024-05")
+    with _work(tree) as con:
         before = con.execute("SELECT sha256, row_count, hours_billed FROM raw.fap_files WHERE month = '2024-05'").fetchone()
     edit_line(path, 7, hours_planned="1\u00a0000,00")
     edit_line(path, 9, sad_id="62-999")
@@ -143,8 +145,8 @@ def test_bad_file_is_rejected_previous_month_kept_nothing_published(published_co
     assert f"{path}, line 7, column 'hours_planned': hours_planned: thousands separated by a no-break space (U+00A0)" in text
     assert "(value '1\\xa0000,00')" in text
     assert f"{path}, line 9, column 'sad_id': unknown sad_id: not in sad_registry.csv (value '62-999')" in text
-    assert _sha(published_copy.warehouse) == published_before
-    with _work(published_copy) as con:
+    assert _sha(tree.warehouse) == published_before
+    with _work(tree) as con:
         assert (
             con.execute("SELECT sha256, row_count, hours_billed FROM raw.fap_files WHERE month = '2024-05'").fetchone() == before
         )
@@ -154,9 +156,10 @@ def test_bad_file_is_rejected_previous_month_kept_nothing_published(published_co
 
 
 @pytest.mark.slow
-def test_fap_hours_differing_from_the_annex_block_publishing(published_copy):
-    published_before = _sha(published_copy.warehouse)
-    edit_line(fap_file(published_copy.raw, "2024-03"), 2, consistent=True, hours_billed="1,00")
+def test_fap_hours_differing_from_the_annex_block_publishing(published_deployment):
+    tree = published_deployment[0]  # the session's deployment, copied: this refresh is a partial one
+    published_before = _sha(tree.warehouse)
+    edit_line(fap_file(tree.raw, "2024-03"), 2, consistent=True, hours_billed="1,00")
     summary = run_refresh()
     assert not summary.published
     check = [c for c in summary.failed_checks if "fap_hours__engine__hours_per_sad" in c]
@@ -166,12 +169,13 @@ def test_fap_hours_differing_from_the_annex_block_publishing(published_copy):
     )
     assert "(LONGUEUESSE / AADCMO) imprimé 23 596,00 (ligne 92)" in check[0]
     assert "Nos chiffres diffèrent du document : la publication est bloquée." in check[0]
-    assert _sha(published_copy.warehouse) == published_before
+    assert _sha(tree.warehouse) == published_before
 
 
 @pytest.mark.slow
-def test_altering_the_annex_alone_fails_the_reconciliation(published_copy):
-    deliberations = published_copy.raw / "deliberations"
+def test_altering_the_annex_alone_fails_the_reconciliation(published_deployment):
+    tree = published_deployment[0]  # the session's deployment, copied: this refresh is a partial one
+    deliberations = tree.raw / "deliberations"
     replace_line(deliberations / f"{DOC_002}.txt", 92, "23 596,00", "23 597,00")
     update_manifest_hash(deliberations, DOC_002)
     summary = run_refresh()

@@ -122,3 +122,27 @@ def test_a_new_edition_is_said_by_the_refresh_that_reads_it_not_by_the_next(tmp_
     assert first.new_editions == ["raw/opendata/drees_aid_beneficiaries, edition 1996-2021"], first.render()
     second = run_step("opendata")  # the same files: the tables are kept, nothing new to say
     assert not second.failed_steps and second.new_editions == [], second.render()
+
+
+def test_a_deployment_copied_with_its_instance_stays_incremental_until_its_work_database_changes(published_deployment):
+    """A checkout moved or copied with its Dagster instance (here: the session's, copied with its
+    modification times) is the deployment the instance knows: nothing to do, no full rebuild.
+    Its work database written since the last publish (a failed refresh, here its modification
+    time moved one second) is not: everything is rebuilt."""
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+    from dagster_project.incremental import plan_refresh
+    from dagster_project.settings import get_settings
+
+    settings = get_settings()
+    assert settings.work_db.is_relative_to(published_deployment[0].root)
+    with dg.DagsterInstance.get() as instance:
+        plan = plan_refresh(defs, instance, settings)
+        assert not plan.full and plan.nothing_to_do, plan.reasons + plan.describe()
+        stat = settings.work_db.stat()
+        os.utime(settings.work_db, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        plan = plan_refresh(defs, instance, settings)
+    assert plan.full and plan.reasons == [
+        "la base de travail a été modifiée depuis la dernière publication (refresh échoué ou interrompu, ou fichier remplacé)"
+    ]
