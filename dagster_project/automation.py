@@ -35,7 +35,8 @@ def build_nightly_schedule(job) -> dg.ScheduleDefinition:
         ),
     )
     def nightly_refresh(context: dg.ScheduleEvaluationContext):
-        from .incremental import PLAN_TAG, plan_refresh
+        from .common import PLAN_TAG
+        from .incremental import plan_refresh
 
         # The FAP month range (when the job has month-partitioned assets) is decided at each tick.
         resolved = context.repository_def.get_job(job.name)

@@ -8,6 +8,8 @@ import duckdb
 from .core.errors import InputError
 
 OWNERS = ["team:data-autonomie"]
+# Run tag of a refresh planned by incremental.py ("full" or "incremental"), read by the dbt step.
+PLAN_TAG = "autonomy/plan"
 
 
 def table_metadata(con: duckdb.DuckDBPyConnection, schema: str, table: str, preview_rows: int = 5) -> dict:

@@ -38,7 +38,6 @@ from .versions import Inputs, file_stamp, hash_cache, project_code_digest, setti
 
 JOB = "refresh"
 PUBLISH_KEY = dg.AssetKey(["publish", "warehouse"])
-PLAN_TAG = "autonomy/plan"  # full | incremental
 DIGEST_TAG = "autonomy/state_digest"
 CODE_VERSION_TAG = "dagster/code_version"
 DATA_VERSION_TAG = "dagster/data_version"

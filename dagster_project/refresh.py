@@ -136,7 +136,8 @@ def run_refresh(
     (one per phase), when given. instance: the Dagster instance to run in (the caller keeps it
     open), instead of DAGSTER_HOME's or an ephemeral one (an ephemeral one knows no earlier run:
     everything is rebuilt)."""
-    from .incremental import PLAN_TAG, plan_refresh, quick_check, record_digest
+    from .common import PLAN_TAG
+    from .incremental import plan_refresh, quick_check, record_digest
     from .warehouse.lock import RefreshBusy, refresh_lock
 
     settings = get_settings()

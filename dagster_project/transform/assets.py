@@ -11,9 +11,8 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 from dagster_shared.record import replace
 
-from ..common import OWNERS
+from ..common import OWNERS, PLAN_TAG
 from ..core.faults import fault_point
-from ..incremental import PLAN_TAG
 from ..settings import DBT_PROJECT_DIR, get_settings
 from ..versions import code_version, digest
 from ..warehouse.lock import RefreshLockResource
