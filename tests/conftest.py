@@ -404,27 +404,42 @@ def copy_tree(tree: Paths, root: Path) -> Paths:
     return Paths(root=root, raw=root / "raw", warehouse=root / "warehouse" / "autonomy.duckdb", reports=root / "reports")
 
 
-@pytest.fixture
-def published_copy(published, tmp_path, monkeypatch) -> Paths:
-    """A private copy of the session's published tree (raw, work database, published file)."""
-    p = copy_tree(published, tmp_path / "copy")
-    for key, value in p.env.items():
+def copy_deployment(session, folder: Path) -> tuple[Paths, Path]:
+    """What `make run` leaves in a checkout, copied into `folder`: the session's tree and the
+    Dagster instance its refresh ran in (`_published_session`). (Paths, Dagster home.) The next
+    `autonomy refresh` there plans from that instance: a partial refresh of what a test changed."""
+    tree, _, _, instance_dir = session
+    home = folder / "dagster_home"
+    shutil.copytree(instance_dir, home)
+    return copy_tree(tree, folder / "tree"), home
+
+
+def _use_tree(tree: Paths, monkeypatch) -> None:
+    """This process refreshes `tree` (its paths in the environment, nothing of another run's)."""
+    for key, value in tree.env.items():
         monkeypatch.setenv(key, value)
     for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
         monkeypatch.delenv(key, raising=False)
+
+
+@pytest.fixture
+def published_copy(published, tmp_path, monkeypatch) -> Paths:
+    """A private copy of the session's published tree (raw, work database, published file); no
+    Dagster instance: its next refresh is a full one."""
+    p = copy_tree(published, tmp_path / "copy")
+    _use_tree(p, monkeypatch)
     return p
 
 
 @pytest.fixture
-def published_deployment(published_copy, _published_session, tmp_path, monkeypatch):
-    """What `make run` leaves in a checkout, privately: `published_copy` and a copy of the Dagster
-    instance the session's refresh ran in, as DAGSTER_HOME. (Paths, Dagster home, RefreshSummary
-    of that refresh.) For a test whose subject starts after a first refresh."""
-    _, _, summary, instance_dir = _published_session
-    home = tmp_path / "dagster_home"
-    shutil.copytree(instance_dir, home)
+def published_deployment(_published_session, tmp_path, monkeypatch):
+    """What `make run` leaves in a checkout, privately (`copy_deployment`), the Dagster instance
+    as DAGSTER_HOME. (Paths, Dagster home, RefreshSummary of the session's refresh.) For a test
+    whose subject starts after a first refresh."""
+    tree, home = copy_deployment(_published_session, tmp_path)
+    _use_tree(tree, monkeypatch)
     monkeypatch.setenv("DAGSTER_HOME", str(home))
-    return published_copy, home, summary
+    return tree, home, _published_session[2]
 
 
 @pytest.fixture(scope="session")

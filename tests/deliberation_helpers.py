@@ -69,11 +69,16 @@ def envelope_annex_entry(table_id: str, document_id: str, title: str, header_lin
 """
 
 
-def check_and_refresh(env_paths: dict[str, str]) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
-    """Steps 4 and 5: `autonomy deliberations check`, then `autonomy refresh`, in the copy's paths."""
+def check_and_refresh(
+    env_paths: dict[str, str], home: Path | None = None
+) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
+    """Steps 4 and 5: `autonomy deliberations check`, then `autonomy refresh`, in the copy's paths;
+    with the Dagster instance of `home` when given (a deployment: the refresh is a partial one)."""
     env = {**os.environ, **env_paths}
     for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
         env.pop(key, None)
+    if home is not None:
+        env["DAGSTER_HOME"] = str(home)
     autonomy = str(Path(sys.executable).with_name("autonomy"))
     check = subprocess.run([autonomy, "deliberations", "check"], env=env, capture_output=True, text=True, timeout=300)
     refresh = subprocess.run([autonomy, "refresh"], env=env, capture_output=True, text=True, timeout=1200)

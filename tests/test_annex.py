@@ -24,7 +24,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import make_paths, plain, shared_tree
+from conftest import copy_deployment, plain, shared_tree
 from deliberation_helpers import add_catalogue_entries, add_document, assert_published, check_and_refresh, envelope_annex_entry
 
 from dagster_project.reports.annex import AnnexError, run_annex
@@ -246,11 +246,12 @@ def test_a_sad_without_hours_writes_nothing(published, tmp_path, monkeypatch):
 # ------------------------------------------------------------------ the round trip
 
 
-def _load_annex(root: Path, text: str) -> tuple:
-    """The generated .txt loaded as docs/adding-a-deliberation.md says, in a fresh copy of raw/:
-    file, manifest entry, catalogue entries (table of kind sad_envelope_annex, the decision's
-    envelope as a prose figure of role envelope_eur); then checked and refreshed."""
-    paths = make_paths(root)
+def _load_annex(session, root: Path, text: str) -> tuple:
+    """The generated .txt loaded as docs/adding-a-deliberation.md says, in a copy of the session's
+    deployment (tree and Dagster instance, as `make run` leaves them): file, manifest entry,
+    catalogue entries (table of kind sad_envelope_annex, the decision's envelope as a prose figure
+    of role envelope_eur); then checked and refreshed (a partial refresh: the new deliberation)."""
+    paths, home = copy_deployment(session, root)
     lines = text.split("\n")
     header = next(i for i, line in enumerate(lines) if line.startswith("Ville\tSAD\t")) + 1
     decision = next(i for i, line in enumerate(lines) if "d'un montant de" in line) + 1
@@ -279,17 +280,17 @@ def _load_annex(root: Path, text: str) -> tuple:
   - {{figure_id: envelope_2026_eur, line: {decision}, quote: "d'un montant de 912 000,00 €", number: "912 000,00 €", unit: eur, label: Enveloppe 2026, role: envelope_eur}}
 """
     add_catalogue_entries(paths.deliberations, table, prose)
-    check, refresh = check_and_refresh(paths.env)
+    check, refresh = check_and_refresh(paths.env, home)
     return paths, header, check, refresh
 
 
 @pytest.fixture(scope="module")
-def round_trip(annex_run, tmp_path_factory):
+def round_trip(annex_run, _published_session, tmp_path_factory):
     """The generated text loaded and refreshed once for the session (shared_tree: a module fixture
     is made again by each worker, and again when the module's tests are not run in a row)."""
     folder, _ = annex_run
     text = (folder / f"{STEM}.txt").read_text(encoding="utf-8")
-    return shared_tree(tmp_path_factory, "annex_round_trip", lambda root: _load_annex(root / "tree", text))
+    return shared_tree(tmp_path_factory, "annex_round_trip", lambda root: _load_annex(_published_session, root, text))
 
 
 @pytest.mark.slow
@@ -301,7 +302,11 @@ def test_the_generated_text_loads_as_a_deliberation_with_entries_only(round_trip
         in check.stdout
     )
     assert_published(refresh)
-    assert paths.warehouse.exists()
+    # added to a deployment, a deliberation is a partial refresh: its loaders and what reads them
+    assert (
+        "Actualisation partielle" in refresh.stdout
+        and "raw/deliberations/documents : fichiers d'entrée modifiés" in refresh.stdout
+    )
 
 
 @pytest.mark.slow
@@ -353,7 +358,7 @@ def test_every_re_extracted_figure_equals_the_generated_one_and_every_check_pass
 
 
 @pytest.fixture(scope="module")
-def one_cent_off(annex_run, tmp_path_factory):
+def one_cent_off(annex_run, _published_session, tmp_path_factory):
     """The same text with one SAD's amount moved by 1 cent (the TOTAL left as generated)."""
     folder, _ = annex_run
     lines = (folder / f"{STEM}.txt").read_text(encoding="utf-8").split("\n")
@@ -363,17 +368,17 @@ def one_cent_off(annex_run, tmp_path_factory):
     cells[4] = f"{moved:,.2f}".replace(",", " ").replace(".", ",") + " €"
     lines[index] = "\t".join(cells)
     paths, _, check, refresh = shared_tree(
-        tmp_path_factory, "annex_one_cent", lambda root: _load_annex(root / "tree", "\n".join(lines))
+        tmp_path_factory, "annex_one_cent", lambda root: _load_annex(_published_session, root, "\n".join(lines))
     )
     return paths, index + 1, moved, check, refresh
 
 
 @pytest.mark.slow
-def test_one_amount_moved_by_a_cent_fails_the_blocking_check_naming_its_line(one_cent_off):
+def test_one_amount_moved_by_a_cent_fails_the_blocking_check_naming_its_line(one_cent_off, published):
     paths, line, moved, check, refresh = one_cent_off
     assert check.returncode == 0, check.stdout  # a well-formed deliberation: only the figures disagree
     assert refresh.returncode != 0 and "nothing was published" in refresh.stdout, refresh.stdout[-3000:]
-    assert not paths.warehouse.exists()
+    assert paths.warehouse.read_bytes() == published.warehouse.read_bytes()  # the deployment's, untouched
     blocking = [t for t in refresh.stdout.splitlines() if "FAILED blocking check" in t and "allocation_per_sad" in t]
     assert blocking, refresh.stdout[-3000:]
     assert f"(ligne {line})" in blocking[0] and plain(f"{moved:,.2f}".replace(",", " ").replace(".", ",")) in blocking[0]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DOC_002, make_paths, shared_tree
+from conftest import DOC_002, copy_deployment, shared_tree
 from deliberation_helpers import add_catalogue_entries, add_document, check_and_refresh, envelope_annex_entry
 from deliberation_helpers import french as _french
 
@@ -152,14 +152,15 @@ def write_next_deliberation(deliberations: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def next_year(tmp_path_factory):
-    """docs/adding-a-deliberation.md followed in a copy: entries written, checked, refreshed; once
-    for the session (shared_tree), whichever workers run this module's tests."""
+def next_year(_published_session, tmp_path_factory):
+    """docs/adding-a-deliberation.md followed in a copy of the session's deployment (tree and
+    Dagster instance): entries written, checked, refreshed (a partial refresh); once for the
+    session (shared_tree), whichever workers run this module's tests."""
 
     def build(folder: Path):
-        paths = make_paths(folder / "tree")
+        paths, home = copy_deployment(_published_session, folder)
         expected = write_next_deliberation(paths.deliberations)
-        check, refresh = check_and_refresh(paths.env)
+        check, refresh = check_and_refresh(paths.env, home)
         return paths, expected, check, refresh
 
     return shared_tree(tmp_path_factory, "next_year", build)
