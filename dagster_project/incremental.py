@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from .settings import Settings
-from .versions import Inputs, file_stamp, hash_cache, project_code_digest, settings_fingerprint, state_digest
+from .versions import Inputs, file_stamp, hash_cache, project_code_digest, same_file, settings_fingerprint, state_digest
 
 JOB = "refresh"
 PUBLISH_KEY = dg.AssetKey(["publish", "warehouse"])
@@ -142,7 +142,7 @@ def _full_reason(publish: LastPublish | None, settings: Settings) -> str | None:
         )
     if not settings.work_db.exists():
         return f"base de travail absente ({settings.work_db})"
-    if meta.get("work_db_stamp") != file_stamp(settings.work_db):
+    if not same_file(meta.get("work_db_stamp"), file_stamp(settings.work_db)):
         return (
             "la base de travail a été modifiée depuis la dernière publication (refresh échoué ou interrompu, ou fichier remplacé)"
         )
@@ -241,7 +241,7 @@ def plan_refresh(defs, instance: dg.DagsterInstance, settings: Settings, full: b
         return Plan(True, [reason], run_keys=frozenset(keys), last_publish=publish, inputs=inputs, code=code)
 
     stale = stale_assets(graph, keys, instance, inputs)
-    if publish.metadata.get("published_stamp") != file_stamp(settings.warehouse):
+    if not same_file(publish.metadata.get("published_stamp"), file_stamp(settings.warehouse)):
         stale.setdefault(PUBLISH_KEY, "fichier publié remplacé ou absent (rollback ?)")
 
     run_keys = downstream(graph, keys, stale)

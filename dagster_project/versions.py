@@ -88,6 +88,13 @@ def file_stamp(path: Path) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
+def same_file(recorded: str | None, current: str) -> bool:
+    """Whether the file a publish recorded (its `file_stamp`) is the one now at its path (`current`).
+    Releases before 6 December 2026 recorded 'inode:size:mtime': compared on size and time, so
+    that an upgraded deployment stays incremental."""
+    return bool(recorded) and bool(current) and recorded.split(":")[-2:] == current.split(":")
+
+
 def hash_cache(settings: Settings) -> HashCache:
     """The sha256 of the input files, kept beside the work database between refreshes."""
     return HashCache(settings.work_dir / "input_hashes.json")

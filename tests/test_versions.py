@@ -146,3 +146,23 @@ def test_a_deployment_copied_with_its_instance_stays_incremental_until_its_work_
     assert plan.full and plan.reasons == [
         "la base de travail a été modifiée depuis la dernière publication (refresh échoué ou interrompu, ou fichier remplacé)"
     ]
+
+
+def test_a_recorded_stamp_is_the_file_in_place_by_size_and_modification_time(tmp_path):
+    """`same_file`: a stamp of this release or of an earlier one (which began with the inode) is the
+    file in place when its size and modification time are; any write, or no file, is not."""
+    from dagster_project.versions import file_stamp, same_file
+
+    path = tmp_path / "work.duckdb"
+    path.write_bytes(b"12345")
+    now = file_stamp(path)
+    stat = path.stat()
+    assert now == f"{stat.st_size}:{stat.st_mtime_ns}"
+    assert same_file(now, now) and same_file(f"{stat.st_ino}:{now}", now)  # this release's, an earlier one's
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy2(path, copy)  # another inode, same size and time: the same content
+    assert same_file(now, file_stamp(copy))
+    path.write_bytes(b"12346")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    assert not same_file(now, file_stamp(path))  # written since
+    assert not same_file(now, file_stamp(tmp_path / "absent.duckdb")) and not same_file(None, now) and not same_file("", now)
