@@ -107,7 +107,7 @@ def materialized(home: Path, run_id: str) -> set[str]:
         }
 
 
-def unevaluated_checks(home: Path, run_id: str, graph, assets: set[str]) -> list[str]:
+def checks_without_evaluation(home: Path, run_id: str, graph, assets: set[str]) -> list[str]:
     """The checks of `assets` (keys 'a/b', in the job's asset graph) that have no evaluation in
     the run, or only the one the dbt step gives for a test dbt did not run ("non évalué")."""
     import dagster as dg

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Paths, link_opendata, make_paths, update_manifest_hash
-from refresh_helpers import copy_code, dagster_home, materialized, open_instance, refresh, table_hashes, unevaluated_checks
+from refresh_helpers import checks_without_evaluation, copy_code, dagster_home, materialized, open_instance, refresh, table_hashes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -89,7 +89,7 @@ def _incremental(code, tree: Paths, home, graph, expected_stale: set[str], absen
     assert "publish/warehouse" in done and "reports/index" in done
     # Every check of what was rebuilt was evaluated (a relationships test towards a table not
     # rebuilt included): a test dbt skips would be a blocking check that blocks nothing.
-    assert unevaluated_checks(home, result.run_id, graph, done) == []
+    assert checks_without_evaluation(home, result.run_id, graph, done) == []
     return done
 
 
