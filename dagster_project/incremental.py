@@ -9,8 +9,12 @@ data versions of its parents (tags `dagster/code_version`, `dagster/data_version
 - a parent's data version is not the one it was built from.
 The refresh materializes the stale assets and everything downstream of them (the dbt subset by
 dbt selection), the checks of what it rebuilds (all reconciliation checks as soon as
-marts.reconciliation_checks is rebuilt: they read all of it), then publishes and writes the
-reports, since they are downstream of everything.
+marts.reconciliation_checks is rebuilt: they read all of it), then publishes, and rewrites the
+reports whose marts it rebuilt (and the index, which dates the publication). A report reads the
+published file, so it runs after publishing; but what it shows are the marts it reads (its other
+parents, `ReportSpec.reads`, kept complete by tests/test_report_reads.py): a new publication made
+for other marts leaves it as it is, "Données publiées le" the date of the figures it shows. A
+report whose file is missing is rewritten; a published file replaced (a rollback) rewrites them all.
 
 Everything is rebuilt (a "full" plan) when the instance cannot vouch for the work database:
 no publish recorded (first run, or an instance of a release without versions), settings that
@@ -39,6 +43,8 @@ from .versions import Inputs, file_stamp, hash_cache, project_code_digest, same_
 JOB = "refresh"
 PUBLISH_KEY = dg.AssetKey(["publish", "warehouse"])
 DIGEST_TAG = "autonomy/state_digest"
+REPORTS_PREFIX = "reports"  # report assets are reports/<slug>, written to AUTONOMY_REPORTS_DIR/<slug>.html
+REPORTS_INDEX_KEY = dg.AssetKey([REPORTS_PREFIX, "index"])
 CODE_VERSION_TAG = "dagster/code_version"
 DATA_VERSION_TAG = "dagster/data_version"
 INPUT_VERSION_TAG = "dagster/input_data_version/"
@@ -201,6 +207,8 @@ def stale_assets(graph, keys: set[dg.AssetKey], instance: dg.DagsterInstance, in
             for parent in sorted(node.parent_keys):
                 if parent not in keys:
                     continue  # an external asset (the FAP months): its loader's data version says it
+                if parent == PUBLISH_KEY:
+                    continue  # an order, not an input: a report is stale when the marts it reads are
                 current = (entries.get(parent) or {}).get(DATA_VERSION_TAG)
                 if current is None or tags.get(INPUT_VERSION_TAG + parent.to_user_string()) != current:
                     stale[key] = f"{parent.to_user_string()} a changé"
@@ -209,7 +217,9 @@ def stale_assets(graph, keys: set[dg.AssetKey], instance: dg.DagsterInstance, in
 
 
 def downstream(graph, keys: set[dg.AssetKey], stale) -> set[dg.AssetKey]:
-    """The stale assets and everything downstream of them, within `keys`."""
+    """The stale assets and everything downstream of them, within `keys`; past the publish step,
+    only the reports whose marts are rebuilt and the index (all of them when the publish step is
+    itself stale: the published file was replaced)."""
     run_keys: set[dg.AssetKey] = set()
     todo = list(stale)
     while todo:
@@ -217,8 +227,21 @@ def downstream(graph, keys: set[dg.AssetKey], stale) -> set[dg.AssetKey]:
         if key in run_keys or key not in keys:
             continue
         run_keys.add(key)
-        todo.extend(graph.get(key).child_keys)
+        if key != PUBLISH_KEY or key in stale:
+            todo.extend(graph.get(key).child_keys)
+        elif REPORTS_INDEX_KEY in keys:
+            todo.append(REPORTS_INDEX_KEY)
     return run_keys
+
+
+def missing_reports(keys: set[dg.AssetKey], settings: Settings) -> dict[dg.AssetKey, str]:
+    """The report assets whose HTML file is not in the reports folder (deleted, or a new folder)."""
+    return {
+        key: f"fichier absent ({settings.reports_dir / f'{key.path[-1]}.html'})"
+        for key in sorted(keys)
+        if len(key.path) == 2 and key.path[0] == REPORTS_PREFIX
+        and not (settings.reports_dir / f"{key.path[-1]}.html").exists()
+    }  # fmt: skip
 
 
 def plan_refresh(defs, instance: dg.DagsterInstance, settings: Settings, full: bool = False) -> Plan:
@@ -243,6 +266,8 @@ def plan_refresh(defs, instance: dg.DagsterInstance, settings: Settings, full: b
     stale = stale_assets(graph, keys, instance, inputs)
     if not same_file(publish.metadata.get("published_stamp"), file_stamp(settings.warehouse)):
         stale.setdefault(PUBLISH_KEY, "fichier publié remplacé ou absent (rollback ?)")
+    for key, why in missing_reports(keys, settings).items():
+        stale.setdefault(key, why)
 
     run_keys = downstream(graph, keys, stale)
     if MART_KEY in run_keys:

@@ -200,9 +200,10 @@ def project_code_digest() -> str:
 
 def state_digest(settings: Settings, inputs: dict[str, str], code: str) -> str:
     """Everything a refresh is a function of, in one hash: the code (`project_code_digest`), the
-    settings, every input file (`Inputs.all`), and which work and published files are in place
-    now. Recorded on each refresh run that succeeded; when the last run has the digest of now,
-    nothing can be stale."""
+    settings, every input file (`Inputs.all`), which work and published files are in place now,
+    and which reports are (a report deleted is rewritten). Recorded on each refresh run that
+    succeeded; when the last run has the digest of now, nothing can be stale."""
+    reports = sorted(p.name for p in settings.reports_dir.glob("*.html")) if settings.reports_dir.is_dir() else []
     return digest(
         "state",
         code,
@@ -210,4 +211,5 @@ def state_digest(settings: Settings, inputs: dict[str, str], code: str) -> str:
         json.dumps(inputs, sort_keys=True),
         f"{settings.work_db}\0{file_stamp(settings.work_db)}",
         f"{settings.warehouse}\0{file_stamp(settings.warehouse)}",
+        "\0".join(reports),
     )

@@ -148,6 +148,39 @@ def test_a_deployment_copied_with_its_instance_stays_incremental_until_its_work_
     ]
 
 
+def test_a_missing_report_is_rewritten_alone_and_a_replaced_published_file_rewrites_them_all(published_deployment):
+    """Past the publish step, a plan rewrites the reports whose marts it rebuilds (tests/
+    test_incremental.py) and the index. A report file deleted is stale by itself: the quick answer
+    no longer says nothing changed (the state digest), and the plan rewrites that report and the index, nothing else.
+    A published file replaced (a rollback) is republished and every report rewritten."""
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+    from dagster_project.incremental import PUBLISH_KEY, REPORTS_INDEX_KEY, plan_refresh
+    from dagster_project.settings import get_settings
+    from dagster_project.versions import Inputs, hash_cache, project_code_digest, state_digest
+
+    settings = get_settings()
+    graph = defs.resolve_job_def("refresh").asset_layer.asset_graph
+    reports = {k for k in graph.materializable_asset_keys if k.path[0] == "reports"}
+    assert len(reports) == 8 and REPORTS_INDEX_KEY in reports
+    enveloppe = dg.AssetKey(["reports", "enveloppe"])
+    inputs, code = Inputs(settings, hash_cache(settings)).all(), project_code_digest()
+    with dg.DagsterInstance.get() as instance:
+        assert plan_refresh(defs, instance, settings).nothing_to_do  # the deployment as it was left
+        before = state_digest(settings, inputs, code)
+        (settings.reports_dir / "enveloppe.html").unlink()
+        assert state_digest(settings, inputs, code) != before  # no quick "nothing changed" answer
+        plan = plan_refresh(defs, instance, settings)
+        assert not plan.full and set(plan.stale) == {enveloppe}, plan.describe()
+        assert plan.stale[enveloppe] == f"fichier absent ({settings.reports_dir / 'enveloppe.html'})"
+        assert plan.run_keys == {enveloppe, REPORTS_INDEX_KEY}
+        stat = settings.warehouse.stat()
+        os.utime(settings.warehouse, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        plan = plan_refresh(defs, instance, settings)
+    assert set(plan.stale) == {enveloppe, PUBLISH_KEY} and plan.run_keys == reports | {PUBLISH_KEY}
+
+
 def test_a_recorded_stamp_is_the_file_in_place_by_size_and_modification_time(tmp_path):
     """`same_file`: a stamp of this release or of an earlier one (which began with the inode) is the
     file in place when its size and modification time are; any write, or no file, is not."""
