@@ -30,6 +30,7 @@ class Paths:
     warehouse: Path
     reports: Path
     department: str | None = None  # AUTONOMY_DEPARTMENT_CODE of the tree; None: the default (62)
+    opendata: Path | None = None  # AUTONOMY_OPENDATA_DIR of the tree; None: OPENDATA, read in place
 
     @property
     def deliberations(self) -> Path:
@@ -41,7 +42,7 @@ class Paths:
             "AUTONOMY_RAW_DIR": str(self.raw),
             "AUTONOMY_WAREHOUSE": str(self.warehouse),
             "AUTONOMY_REPORTS_DIR": str(self.reports),
-            "AUTONOMY_OPENDATA_DIR": str(OPENDATA),
+            "AUTONOMY_OPENDATA_DIR": str(self.opendata or OPENDATA),
         }
         if self.department is not None:
             env["AUTONOMY_DEPARTMENT_CODE"] = self.department
@@ -120,6 +121,30 @@ def link_opendata(folder: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.symlink_to(source)
     return folder
+
+
+MDPH_BAROMETER = "mdph/ind-296.csv"  # of the publication barometre_mdph_processing_times
+
+
+def change_official_value(tree: Paths) -> Paths:
+    """`tree` reading its official files through links (`link_opendata`, in <root>/opendata), one
+    value of the MDPH barometer changed (Ain, not the home département) and that edition's sha256
+    in the manifest with it, as for a corrected publication: a partial refresh of one publication,
+    the few marts it feeds and the establishments report. The tree's Paths, with its opendata."""
+    import dataclasses
+
+    from dagster_project.core.hashing import sha256_of
+
+    opendata = tree.opendata or link_opendata(tree.root / "opendata")
+    target = opendata / MDPH_BAROMETER
+    text = target.read_text(encoding="utf-8")
+    old_sha = sha256_of(target)
+    assert "IND-296,D01,2022-06-01,DEPT,3.01," in text
+    target.unlink()  # a link to the shared file: replaced by a file of its own
+    target.write_text(text.replace("IND-296,D01,2022-06-01,DEPT,3.01,", "IND-296,D01,2022-06-01,DEPT,3.05,", 1), encoding="utf-8")
+    manifest = tree.raw / "opendata" / "manifest.yml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(old_sha, sha256_of(target)), encoding="utf-8")
+    return dataclasses.replace(tree, opendata=opendata)
 
 
 BROWSER_ENV = "AUTONOMY_TEST_BROWSER"  # the session's decision, inherited by pytest-xdist workers

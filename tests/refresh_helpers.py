@@ -23,6 +23,25 @@ STALE_LINE = re.compile(r"^  - (\S+) : (.+)$", re.M)
 VOLATILE_COLUMNS = {"run_id", "dbt_invocation_id", "published_at", "evaluated_at"}
 
 
+# What differs between two refreshes by design: when, and which run.
+VOLATILE = [
+    re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),  # run ids
+    re.compile(
+        r"\d{1,2}(?:\s|&nbsp;|\u202f|\u00a0)\w+(?:\s|&nbsp;|\u202f|\u00a0)\d{4}(?:,| à)?(?:\s|&nbsp;|\u202f|\u00a0)\d{1,2}(?: h |:|\s?h\s?)\d{2}"
+    ),
+    re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?"),
+    # the index lists the published nights kept for rollback: each publish adds one, by design
+    re.compile(r"<h2>Nuits conservées</h2>.*?(?=\s*</main>)", re.S),
+]
+
+
+def normalised(text: str) -> str:
+    """A report's text without what differs between two refreshes by design (VOLATILE)."""
+    for pattern in VOLATILE:
+        text = pattern.sub("<volatile>", text)
+    return text
+
+
 def _volatile(column: str) -> bool:
     return column in VOLATILE_COLUMNS or column.endswith("loaded_at")
 

@@ -1,8 +1,9 @@
 """Incremental refresh (issue 24): each kind of input change re-materializes only the stale assets
 and what depends on them, and the warehouse it leaves equals a full rebuild, table for table.
 
-One tree, refreshed as `make run` does (`autonomy refresh` processes, a persistent instance, a
-copy of the code so that a dbt model can be edited): a full build, a night with nothing new, then
+One deployment (a copy of the session's: its tree and Dagster instance, after a full build),
+refreshed as `make run` does (`autonomy refresh` processes, a copy of the code so that a dbt model
+can be edited): a night with nothing new, then
 one change at a time (a deliberation, a catalogue entry, a FAP month, an official file, a dbt
 model's SQL), each followed by an incremental refresh whose materializations are checked against
 the asset graph. The changes touch disjoint parts of the graph, so one rebuild from scratch of
@@ -14,29 +15,25 @@ is checked without running it (it is a full rebuild).
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from conftest import Paths, link_opendata, make_paths, update_manifest_hash
-from refresh_helpers import checks_without_evaluation, copy_code, dagster_home, materialized, open_instance, refresh, table_hashes
+from conftest import Paths, change_official_value, copy_deployment, update_manifest_hash
+from refresh_helpers import (
+    checks_without_evaluation,
+    copy_code,
+    dagster_home,
+    materialized,
+    normalised,
+    open_instance,
+    refresh,
+    table_hashes,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 DOC_003 = "003_175a9451323deadd"
 MDPH_PUBLICATION = "barometre_mdph_processing_times"
 EDITED_MODEL = "mdph_processing_times"
-
-
-@dataclass
-class LinkedPaths(Paths):
-    """A tree whose official files are links (tests/conftest.link_opendata): one can be changed."""
-
-    opendata: Path | None = None
-
-    @property
-    def env(self) -> dict[str, str]:
-        return {**super().env, "AUTONOMY_OPENDATA_DIR": str(self.opendata)}
 
 
 def _graph():
@@ -93,33 +90,14 @@ def _incremental(code, tree: Paths, home, graph, expected_stale: set[str], absen
     return done
 
 
-def _official_file_changed(opendata, raw) -> None:
-    """One value of the MDPH barometer (Ain, not the home département) changed, and the manifest's
-    sha256 of that edition with it, as for a corrected publication."""
-    from dagster_project.core.hashing import sha256_of
-
-    target = opendata / "mdph" / "ind-296.csv"
-    text = target.read_text(encoding="utf-8")
-    old_sha = sha256_of(target)
-    assert "IND-296,D01,2022-06-01,DEPT,3.01," in text
-    target.unlink()  # a link to the shared file: replaced by a file of its own
-    target.write_text(text.replace("IND-296,D01,2022-06-01,DEPT,3.01,", "IND-296,D01,2022-06-01,DEPT,3.05,", 1), encoding="utf-8")
-    manifest = raw / "opendata" / "manifest.yml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace(old_sha, sha256_of(target)), encoding="utf-8")
-
-
-def test_each_input_change_rebuilds_its_part_and_equals_a_full_rebuild(tmp_path, monkeypatch):
+def test_each_input_change_rebuilds_its_part_and_equals_a_full_rebuild(_published_session, tmp_path, monkeypatch):
     code = copy_code(tmp_path / "code")
-    made = make_paths(tmp_path / "tree")
-    opendata = link_opendata(tmp_path / "opendata")
-    tree = LinkedPaths(made.root, made.raw, made.warehouse, made.reports, opendata=opendata)
-    home = dagster_home(tmp_path / "tree")
+    # What `make run` leaves in a checkout: the session's first refresh, every asset materialized
+    # (a new instance: a full build), its tree and instance copied.
+    tree, home = copy_deployment(_published_session, tmp_path / "deployment")
+    first = _published_session[2]
     graph = _graph()
     every = {k.to_user_string() for k in graph.materializable_asset_keys}
-
-    first = refresh(code, tree, home)
-    assert first.returncode == 0, first.output[-5000:]
-    assert "Reconstruction complète" in first.output and "aucune publication" in first.output
     assert materialized(home, first.run_id) == every
 
     # A night with nothing new: said in French, nothing rewritten.
@@ -152,23 +130,27 @@ def test_each_input_change_rebuilds_its_part_and_equals_a_full_rebuild(tmp_path,
     (tree.raw / "fap" / "fap_2025-01.csv").write_text(december.replace("\n2024-12;", "\n2025-01;"), encoding="utf-8")
     done = _incremental(code, tree, home, graph, {"raw/fap/fap_lines", "raw/fap/fap_files"}, deliberation_tables | opendata_raw)
     assert "marts/fap_hours_by_sad_month" in done and "marts/population" not in done
+    # Past publishing, the reports whose marts were rebuilt (and the index): not the others.
+    assert "reports/activite_sad" in done and "reports/etablissements" not in done
 
     # 4. An official file: one value of the MDPH barometer.
-    _official_file_changed(opendata, tree.raw)
+    tree = change_official_value(tree)
     done = _incremental(code, tree, home, graph, {f"raw/opendata/{MDPH_PUBLICATION}"}, deliberation_tables | fap_raw)
     assert f"marts/{EDITED_MODEL}" in done and "marts/fap_hours_by_sad_month" not in done
+    assert {k for k in done if k.startswith("reports/")} == {"reports/etablissements", "reports/index"}
 
     # 5. A dbt model's SQL (in the copy of the code).
     model = code / "dbt" / "models" / "marts" / "opendata" / f"{EDITED_MODEL}.sql"
     model.write_text(model.read_text(encoding="utf-8") + "\n-- changed: the model's code version changes\n", encoding="utf-8")
     done = _incremental(code, tree, home, graph, {f"marts/{EDITED_MODEL}"}, deliberation_tables | fap_raw | opendata_raw)
     assert "marts/fap_hours_by_sad_month" not in done
+    assert {k for k in done if k.startswith("reports/")} == {"reports/etablissements", "reports/index"}
 
     # The same final inputs and code, rebuilt from scratch in a tree of their own.
     scratch = tmp_path / "scratch"
     shutil.copytree(tree.raw, scratch / "raw", symlinks=False)
-    rebuilt = LinkedPaths(
-        scratch, scratch / "raw", scratch / "warehouse" / "autonomy.duckdb", scratch / "reports", opendata=opendata
+    rebuilt = Paths(
+        scratch, scratch / "raw", scratch / "warehouse" / "autonomy.duckdb", scratch / "reports", opendata=tree.opendata
     )
     full = refresh(code, rebuilt, dagster_home(scratch))
     assert full.returncode == 0, full.output[-5000:]
@@ -178,6 +160,12 @@ def test_each_input_change_rebuilds_its_part_and_equals_a_full_rebuild(tmp_path,
     assert sorted(incremental) == sorted(from_scratch)
     assert {t for t in incremental if incremental[t] != from_scratch[t]} == set()
     assert len(incremental) > 150
+    # The reports too: those the partial refreshes left as they were show what a rebuild shows
+    # (apart from the dates and run ids of the refreshes: `normalised`).
+    reports = {p.name: normalised(p.read_text(encoding="utf-8")) for p in sorted(tree.reports.glob("*.html"))}
+    rebuilt_reports = {p.name: normalised(p.read_text(encoding="utf-8")) for p in sorted(rebuilt.reports.glob("*.html"))}
+    assert sorted(reports) == sorted(rebuilt_reports) and len(reports) == 8
+    assert {name for name in reports if reports[name] != rebuilt_reports[name]} == set()
 
     # 6. A setting that changes what is built: everything is stale (checked on the plan only).
     from dagster_project.definitions import defs

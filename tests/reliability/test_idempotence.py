@@ -1,22 +1,9 @@
 """Two consecutive refreshes on the same inputs give identical marts and identical reports, apart
 from the refresh's own date and run id."""
 
-import re
-
 import duckdb
 import pytest
-from refresh_helpers import rows_digest
-
-# What differs between two refreshes by design: when, and which run.
-VOLATILE = [
-    re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),  # run ids
-    re.compile(
-        r"\d{1,2}(?:\s|&nbsp;|\u202f|\u00a0)\w+(?:\s|&nbsp;|\u202f|\u00a0)\d{4}(?:,| à)?(?:\s|&nbsp;|\u202f|\u00a0)\d{1,2}(?: h |:|\s?h\s?)\d{2}"
-    ),
-    re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)?"),
-    # the index lists the published nights kept for rollback: each publish adds one, by design
-    re.compile(r"<h2>Nuits conservées</h2>.*?(?=\s*</main>)", re.S),
-]
+from refresh_helpers import normalised, rows_digest
 
 
 def table_hashes(warehouse) -> dict[str, str]:
@@ -35,12 +22,6 @@ def table_hashes(warehouse) -> dict[str, str]:
         return hashes
     finally:
         con.close()
-
-
-def normalised(text: str) -> str:
-    for pattern in VOLATILE:
-        text = pattern.sub("<volatile>", text)
-    return text
 
 
 def history_rows(warehouse) -> tuple[int, int]:
