@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pytest
-from conftest import DOC_002, PROJECT, replace_line
+from conftest import DOC_002, PROJECT, change_official_value, replace_line
 
 DEPLOY = PROJECT / "deploy"
 
@@ -306,17 +306,20 @@ def _free_port() -> int:
 
 @pytest.mark.e2e
 @pytest.mark.slow
-def test_daemon_and_webserver_run_the_nightly_schedule_and_publish(paths, tmp_path, monkeypatch):
+def test_daemon_and_webserver_run_the_nightly_schedule_and_publish(published_deployment):
     """`autonomy serve` starts dagster-webserver and dagster-daemon as two processes; the
     nightly_refresh schedule, set by AUTONOMY_NIGHTLY_CRON to fire once two minutes from now,
     launches a run through the daemon that succeeds and publishes; SIGTERM stops both.
-    The schedule fires once (a cron of one minute of one day), so the published file is that run's."""
-    home = tmp_path / "dagster_home"
-    home.mkdir()
+    The schedule fires once (a cron of one minute of one day), so the published file is that run's.
+    The deployment is one `make run` left (its instance made production's by deploy/dagster.yaml),
+    and an official file changed since: the night's run is planned, the stale part only."""
+    from dagster_project.common import PLAN_TAG
+
+    tree, home, first = published_deployment
     shutil.copy(DEPLOY / "dagster.yaml", home / "dagster.yaml")
+    paths = change_official_value(tree)
     port = _free_port()
     env = {**os.environ, **paths.env, "DAGSTER_HOME": str(home), "AUTONOMY_UI_PORT": str(port)}
-    monkeypatch.setenv("DAGSTER_HOME", str(home))  # this test reads the services' instance (its event log lives there)
     # The fap_monthly_files sensor would request a run at the first start (every month is new to it):
     # stopped here, as an administrator would in the UI, so that the run we wait for is the schedule's.
     stop = subprocess.run([str(Path(sys.executable).parent / "dagster"), "sensor", "stop", "fap_monthly_files",
@@ -341,8 +344,10 @@ def test_daemon_and_webserver_run_the_nightly_schedule_and_publish(paths, tmp_pa
                 time.sleep(3)
             assert run is not None, "no finished scheduled run within 15 minutes:\n" + "".join(log_lines)[-4000:]
             assert run.status == dg.DagsterRunStatus.SUCCESS, "".join(log_lines)[-4000:]
-            assert run.tags.get("autonomy/trigger") == "nightly_refresh"
-            assert len(instance.get_runs()) == 1  # nothing else ran
+            assert run.tags.get("autonomy/trigger") == "nightly_refresh" and run.tags.get(PLAN_TAG) == "incremental"
+            assert "reports/etablissements" in {k.to_user_string() for k in run.asset_selection}
+            assert "reports/indicateurs" not in {k.to_user_string() for k in run.asset_selection}
+            assert [r.run_id for r in instance.get_runs()] == [run.run_id, first.run_id]  # nothing else ran
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=30) as response:
             assert response.status == 200  # the webserver is a separate, live process
     finally:
