@@ -10,6 +10,14 @@ from .core.errors import InputError
 OWNERS = ["team:data-autonomie"]
 # Run tag of a refresh planned by incremental.py ("full" or "incremental"), read by the dbt step.
 PLAN_TAG = "autonomy/plan"
+REPORTS = "reports"  # a report asset is reports/<slug>, written to AUTONOMY_REPORTS_DIR/<slug>.html
+
+
+def report_key(slug: str) -> dg.AssetKey:
+    return dg.AssetKey([REPORTS, slug])
+
+
+REPORTS_INDEX_KEY = report_key("index")  # reports/index.py
 
 
 def table_metadata(con: duckdb.DuckDBPyConnection, schema: str, table: str, preview_rows: int = 5) -> dict:

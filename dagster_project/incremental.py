@@ -12,7 +12,7 @@ dbt selection), the checks of what it rebuilds (all reconciliation checks as soo
 marts.reconciliation_checks is rebuilt: they read all of it), then publishes, and rewrites the
 reports whose marts it rebuilt (and the index, which dates the publication). A report reads the
 published file, so it runs after publishing; but what it shows are the marts it reads (its other
-parents, `ReportSpec.reads`, kept complete by tests/test_report_reads.py): a new publication made
+parents, `ReportSpec.reads`, kept complete by tests/test_reports_read_marts_only.py): a new publication made
 for other marts leaves it as it is, "Données publiées le" the date of the figures it shows. A
 report whose file is missing is rewritten; a published file replaced (a rollback) rewrites them all.
 
@@ -37,14 +37,13 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from .common import REPORTS, REPORTS_INDEX_KEY
 from .settings import Settings
 from .versions import Inputs, file_stamp, hash_cache, project_code_digest, same_file, settings_fingerprint, state_digest
 
 JOB = "refresh"
 PUBLISH_KEY = dg.AssetKey(["publish", "warehouse"])
 DIGEST_TAG = "autonomy/state_digest"
-REPORTS_PREFIX = "reports"  # report assets are reports/<slug>, written to AUTONOMY_REPORTS_DIR/<slug>.html
-REPORTS_INDEX_KEY = dg.AssetKey([REPORTS_PREFIX, "index"])
 CODE_VERSION_TAG = "dagster/code_version"
 DATA_VERSION_TAG = "dagster/data_version"
 INPUT_VERSION_TAG = "dagster/input_data_version/"
@@ -236,12 +235,8 @@ def downstream(graph, keys: set[dg.AssetKey], stale) -> set[dg.AssetKey]:
 
 def missing_reports(keys: set[dg.AssetKey], settings: Settings) -> dict[dg.AssetKey, str]:
     """The report assets whose HTML file is not in the reports folder (deleted, or a new folder)."""
-    return {
-        key: f"fichier absent ({settings.reports_dir / f'{key.path[-1]}.html'})"
-        for key in sorted(keys)
-        if len(key.path) == 2 and key.path[0] == REPORTS_PREFIX
-        and not (settings.reports_dir / f"{key.path[-1]}.html").exists()
-    }  # fmt: skip
+    files = {key: settings.reports_dir / f"{key.path[-1]}.html" for key in keys if len(key.path) == 2 and key.path[0] == REPORTS}
+    return {key: f"fichier absent ({path})" for key, path in sorted(files.items()) if not path.exists()}
 
 
 def plan_refresh(defs, instance: dg.DagsterInstance, settings: Settings, full: bool = False) -> Plan:

@@ -123,6 +123,14 @@ def link_opendata(folder: Path) -> Path:
     return folder
 
 
+def add_fap_month(tree: Paths) -> Paths:
+    """A new FAP month in `tree`: January 2025, the lines of December 2024 (a partial refresh of
+    the FAP models and what reads them, the reconciliation mart and its checks included)."""
+    december = (tree.raw / "fap" / "fap_2024-12.csv").read_text(encoding="utf-8")
+    (tree.raw / "fap" / "fap_2025-01.csv").write_text(december.replace("\n2024-12;", "\n2025-01;"), encoding="utf-8")
+    return tree
+
+
 MDPH_BAROMETER = "mdph/ind-296.csv"  # of the publication barometre_mdph_processing_times
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import Paths, change_official_value, copy_deployment, update_manifest_hash
+from conftest import Paths, add_fap_month, change_official_value, copy_deployment, update_manifest_hash
 from refresh_helpers import (
     checks_without_evaluation,
     copy_code,
@@ -126,8 +126,7 @@ def test_each_input_change_rebuilds_its_part_and_equals_a_full_rebuild(_publishe
     _incremental(code, tree, home, graph, deliberation_tables, opendata_raw | fap_raw)
 
     # 3. A new FAP month (January 2025, the lines of December 2024).
-    december = (tree.raw / "fap" / "fap_2024-12.csv").read_text(encoding="utf-8")
-    (tree.raw / "fap" / "fap_2025-01.csv").write_text(december.replace("\n2024-12;", "\n2025-01;"), encoding="utf-8")
+    add_fap_month(tree)
     done = _incremental(code, tree, home, graph, {"raw/fap/fap_lines", "raw/fap/fap_files"}, deliberation_tables | opendata_raw)
     assert "marts/fap_hours_by_sad_month" in done and "marts/population" not in done
     # Past publishing, the reports whose marts were rebuilt (and the index): not the others.

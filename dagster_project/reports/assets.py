@@ -3,7 +3,7 @@ step and only when it succeeded: a report never shows figures that failed their 
 
 import dagster as dg
 
-from ..common import OWNERS, markdown_table
+from ..common import OWNERS, markdown_table, report_key
 from ..settings import get_settings
 from ..versions import code_version
 from ..warehouse.connections import connect
@@ -13,10 +13,6 @@ from .catalog import ReportSpec, built_reports
 from .framework import Report, Written, write_report
 
 GROUP = "reports"
-
-
-def report_key(slug: str) -> dg.AssetKey:
-    return dg.AssetKey(["reports", slug])
 
 
 def _metadata(report: Report, written: Written) -> dict:

@@ -36,6 +36,7 @@ def _watch_a_refresh(session, tmp_path):
     # official file changed: a partial refresh, which publishes as a full one does.
     tree, home = copy_deployment(session, tmp_path)
     copy = change_official_value(tree)
+    env = {**copy.env, "DAGSTER_HOME": str(home)}
     before = hashlib.sha256(copy.warehouse.read_bytes()).hexdigest()
     out, stop = tmp_path / "reader.json", tmp_path / "stop"
     with tree_environment(copy):
@@ -45,11 +46,11 @@ def _watch_a_refresh(session, tmp_path):
         )
         try:
             wait_for(lambda: (tmp_path / "reader.json.ready").exists(), 60, "the reader to connect")
-            first = refresh_process({**copy.env, "DAGSTER_HOME": str(home)})
+            first = refresh_process(env)
             try:
                 wait_for(lambda: _held(copy.warehouse.parent / ".work" / "refresh.lock"), 120,
                          "the first refresh to take the lock", interval=0.05)  # fmt: skip
-                second = refresh_process({**copy.env, "DAGSTER_HOME": str(home)})
+                second = refresh_process(env)
                 second_output, _ = second.communicate(timeout=120)
             finally:
                 first_output, _ = first.communicate(timeout=600)

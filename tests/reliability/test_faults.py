@@ -12,19 +12,12 @@ import signal
 
 import duckdb
 import pytest
-from conftest import change_official_value, copy_deployment, copy_tree
+from conftest import add_fap_month, change_official_value, copy_deployment, copy_tree
 
 from .conftest import refresh_process, wait_for
 
 # (kill point, input changed in a deployment before the refresh; None: a full refresh of a copy)
 POINTS = [("raw_ingestion", None), ("dbt_build", None), ("checks", "fap_month"), ("publish_before_rename", "official_value")]
-
-
-def _fap_month_added(tree):
-    """A new FAP month (January 2025: the lines of December 2024): the reconciliation mart is rebuilt, its checks run."""
-    december = (tree.raw / "fap" / "fap_2024-12.csv").read_text(encoding="utf-8")
-    (tree.raw / "fap" / "fap_2025-01.csv").write_text(december.replace("\n2024-12;", "\n2025-01;"), encoding="utf-8")
-    return tree
 
 
 def _tree(session, tmp_path, monkeypatch, change):
@@ -35,7 +28,7 @@ def _tree(session, tmp_path, monkeypatch, change):
         tree = copy_tree(session[0], tmp_path / "copy")
         return tree, tree.env
     tree, home = copy_deployment(session, tmp_path / "deployment")
-    tree = change_official_value(tree) if change == "official_value" else _fap_month_added(tree)
+    tree = change_official_value(tree) if change == "official_value" else add_fap_month(tree)
     return tree, {**tree.env, "DAGSTER_HOME": str(home)}
 
 
