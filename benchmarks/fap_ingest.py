@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data"  # --data-dir to change (the smoke test uses a temporary one)
-WORK = DATA / "work"  # one path for every run of ours, as in a deployment (see _prime_dbt)
+WORK = DATA / "work"  # one path for every run of ours, as in a deployment
 PRIMED = DATA / "dbt_primed"
 GIB = 1024**3
 TARGETS = {"ratio_50m": 1.5, "rss_gib": 4.0, "incremental_pct": 5.0}
@@ -287,17 +287,17 @@ def incremental(args: argparse.Namespace) -> dict:
 
 
 def _prime_dbt() -> None:
-    """dbt re-parses the whole project when the profile changes, and the work database path is
-    in the profile: a deployment (fixed path) parses once, then only partially (its dbt target
-    folder lives beside the work database, transform.assets.dbt_target_path). Parse once with the
-    benchmark's path, into a folder of the benchmark (the project's dbt/target is not touched),
-    and start every measured run from that parse: the steady state of a deployment."""
-    from dagster_project.transform.project import DBT_EXECUTABLE, DBT_PROJECT_DIR
+    """dbt re-parses the whole project when the profile it renders changes: parse once as the dbt
+    step does (autonomy-dbt, the database named by its file name: transform/dbt_in_work_dir.py),
+    into a folder of the benchmark (the project's dbt/target is not touched), and start every
+    measured run from that parse: the steady state of a deployment."""
+    from dagster_project.transform.project import DBT_IN_WORK_DIR, DBT_PROJECT_DIR
 
     shutil.rmtree(PRIMED, ignore_errors=True)
-    env = {**os.environ, "AUTONOMY_WORK_DB": str(WORK / ".work" / "autonomy_work.duckdb")}
+    PRIMED.mkdir(parents=True)
+    env = {**os.environ, "AUTONOMY_WORK_DB": str(PRIMED / "autonomy_work.duckdb")}  # a parse opens no database
     subprocess.run(
-        [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+        [DBT_IN_WORK_DIR, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
          "--target-path", str(PRIMED), "--log-path", str(PRIMED / "logs")],
         check=True, env=env,
     )  # fmt: skip

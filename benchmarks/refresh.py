@@ -12,7 +12,7 @@ same round (the machine is shared: ratios pair by pair hold when absolute times 
 
 "whole process" is the wall time of the process (interpreter start, imports, plan, run);
 "refresh" is what `make run` prints ("Refresh succeeded in N s"). The first run of a fresh tree
-is a cold full build (dbt parses the project for the new work-database path), reported apart.
+is a cold full build (an empty work database, no hash cache yet), reported apart.
 The per-step breakdown is that of the full rebuilds (Dagster step events).
 """
 
@@ -187,7 +187,7 @@ def render(label: str, rounds: list[dict[str, dict]], cold: dict | None) -> str:
         )
     if cold:
         out.append(
-            f"| cold first run (new paths: dbt parses) | {cold['process_s']:.1f} | {cold['refresh_s']:.1f} | {cold['assets']} | | |"
+            f"| cold first run (new tree, empty work database) | {cold['process_s']:.1f} | {cold['refresh_s']:.1f} | {cold['assets']} | | |"
         )
     steps = summarize([r["full"] for r in rounds])
     out += ["", "Full rebuild, per step:", "", "| step | median (s) |", "|---|---|"]

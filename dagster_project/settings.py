@@ -44,7 +44,8 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "AUTONOMY_CHROMEDRIVER": ("from PATH", "ChromeDriver used by the browser check"),
     "AUTONOMY_WORK_DB": (
         "set by the refresh",
-        "the work database dbt writes (set for dbt by `Settings.dbt_env()`; not a user setting)",
+        "the work database dbt writes (set for dbt by `Settings.dbt_env()`; `autonomy-dbt` runs dbt from its folder, "
+        "so that dbt's saved parse serves every work directory; not a user setting)",
     ),
     "AUTONOMY_RUN_ID": (
         "set by the refresh",
@@ -157,6 +158,18 @@ class Settings:
             # A planned incremental refresh runs eager (transform/assets.py: dbt_models).
             "DBT_INDIRECT_SELECTION": "cautious",
         }
+
+
+def work_db_for_dbt() -> Path | None:
+    """For autonomy-dbt (transform/dbt_in_work_dir.py), which runs dbt from the work database's
+    folder: that folder, AUTONOMY_WORK_DB (dbt_env: an absolute path) then set to the database's
+    file name, the profile dbt renders the same in every work directory. None when it is unset."""
+    value = _text("AUTONOMY_WORK_DB")
+    if value is None:
+        return None
+    path = Path(value).absolute()
+    os.environ["AUTONOMY_WORK_DB"] = path.name
+    return path.parent
 
 
 def _text(name: str) -> str | None:

@@ -104,10 +104,10 @@ class AutonomyDbtTranslator(DagsterDbtTranslator):
 
 
 def dbt_target_path(work_dir: Path) -> Path:
-    """dbt's target folder, one per work database and kept between runs: dbt-duckdb hashes the
-    database path into the profile, so the partial parse (partial_parse.msgpack) is only reusable
-    by runs on the same work database. A fresh work directory starts from the project's parse
-    (dagster-dbt copies dbt/target/partial_parse.msgpack); every later run skips the full parse.
+    """dbt's target folder, one per work database and kept between runs (its run results, its
+    partial parse). A fresh work directory starts from the project's parse (dagster-dbt copies
+    dbt/target/partial_parse.msgpack), which serves every work directory: dbt runs from the
+    database's folder and the profile names the database by its file name (dbt_in_work_dir.py).
     Refreshes on one work database never overlap (refresh lock)."""
     return work_dir / "dbt_target"
 

@@ -13,6 +13,9 @@ from ..settings import DBT_PROJECT_DIR, get_settings
 
 # The dbt installed beside this interpreter (the venv), whether or not the venv is on PATH.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+# The same dbt, run from the work database's folder: one saved parse for every work directory
+# (transform/dbt_in_work_dir.py). The dbt step and the manifest's parse run it.
+DBT_IN_WORK_DIR = str(Path(sys.executable).with_name("autonomy-dbt"))
 MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"  # dagster_dbt.DbtProject's default target
 
 
@@ -43,9 +46,12 @@ def ensure_manifest(force: bool = False) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not force and manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime():
             return manifest
+        # The profile as the dbt step renders it (the database's file name), so that the saved
+        # parse serves every work directory; a parse opens no database.
+        work_db = manifest.parent / get_settings().work_db.name
         subprocess.run(
-            [DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+            [DBT_IN_WORK_DIR, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
             check=True,
-            env={**os.environ, **get_settings().dbt_env()},
+            env={**os.environ, **get_settings().dbt_env(), "AUTONOMY_WORK_DB": str(work_db)},
         )
     return manifest
