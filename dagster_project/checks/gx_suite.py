@@ -39,18 +39,20 @@ def validate(suite_name: str, check_names: Sequence[str], frame) -> dict[str, Ve
         .add_dataframe_asset("checks")
         .add_batch_definition_whole_dataframe("current_refresh")
     )
-    suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
-    for name in check_names:
-        suite.add_expectation(
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="tolerance_micro",
-                column_B="abs_delta_micro",
-                or_equal=True,
-                row_condition=f'check_name=="{name}"',
-                condition_parser="pandas",
-                meta={"check_name": name},
-            )
+    # The suite is made whole, then added: adding expectations one by one to a suite the context
+    # holds writes the suite to the store each time (1.3 s for the 75 rules of a refresh).
+    expectations = [
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="tolerance_micro",
+            column_B="abs_delta_micro",
+            or_equal=True,
+            row_condition=f'check_name=="{name}"',
+            condition_parser="pandas",
+            meta={"check_name": name},
         )
+        for name in check_names
+    ]
+    suite = context.suites.add(gx.ExpectationSuite(name=suite_name, expectations=expectations))
     result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
         suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["check_id"]}
     )
