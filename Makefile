@@ -114,6 +114,9 @@ test-fast: prepare lint
 
 # Style: ruff (Python: lint and format) and sqlfluff (dbt models, dbt templater, DuckDB dialect).
 # sqlfluff's dbt templater opens the profile's database: give it a scratch file, never the work one.
+# Its parse goes into the scratch folder too (DBT_TARGET_PATH): written into dbt/target, it replaced
+# the project's saved parse that every new work directory starts from (autonomy-dbt) by one made
+# for the scratch file's path, and each test tree parsed the whole project again.
 LINT_DB := $(CURDIR)/.cache/sqlfluff/lint.duckdb
 lint: setup
 	$(BIN)/ruff check .
@@ -121,14 +124,14 @@ lint: setup
 	@mkdir -p $(dir $(LINT_DB))
 	@# the reconciliation models read their rule seeds while compiling: load them into the scratch file
 	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(dir $(LINT_DB))target --select reconciliation_rules reconciliation_suites check_kinds
-	AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/sqlfluff lint dbt/models dbt/macros dbt/tests
+	AUTONOMY_WORK_DB=$(LINT_DB) DBT_TARGET_PATH=$(dir $(LINT_DB))target $(BIN)/sqlfluff lint dbt/models dbt/macros dbt/tests
 
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	@mkdir -p $(dir $(LINT_DB))
 	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(dir $(LINT_DB))target --select reconciliation_rules reconciliation_suites check_kinds
-	AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/sqlfluff fix dbt/models dbt/macros dbt/tests
+	AUTONOMY_WORK_DB=$(LINT_DB) DBT_TARGET_PATH=$(dir $(LINT_DB))target $(BIN)/sqlfluff fix dbt/models dbt/macros dbt/tests
 
 # In the foreground; Ctrl-C (or SIGTERM) stops dagster dev and all its processes (dagster_project/ui.py).
 ui: prepare
