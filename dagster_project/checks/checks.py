@@ -92,11 +92,10 @@ def check_result(rule: Rule, rows, verdict: "Verdict | None", coverage: "Coverag
     models did not make (an int: the expected count only; None: unknown, at least one)."""
     # Records only of the rows shown or named: a rule may have tens of thousands of rows (the
     # official totals: 83 883), and records of them all cost 1.5 s of every refresh.
-    status = rows["status"].tolist()
-    count = len(status)
+    count = len(rows)
 
-    def records(keep) -> list[dict]:
-        return rows.iloc[[i for i, s in enumerate(status) if keep(s)]].to_dict("records")
+    def records(status: str) -> list[dict]:
+        return rows[rows["status"] == status].to_dict("records")
 
     if isinstance(coverage, int):
         coverage = Coverage(coverage, 0, ())
@@ -110,9 +109,7 @@ def check_result(rule: Rule, rows, verdict: "Verdict | None", coverage: "Coverag
             description="Rien à contrôler : aucun document chargé n'imprime ce que cette règle compare.",
             metadata={"evaluated": 0, "expected": 0, "check_kind": rule.kind, "gx_suite": GX_SUITE, "suite": rule.suite},
         )
-    failed = records(lambda s: s == "failed")
-    not_evaluable = records(lambda s: s == "not_evaluable")
-    acknowledged = records(lambda s: s == "acknowledged")
+    failed, not_evaluable, acknowledged = records("failed"), records("not_evaluable"), records("acknowledged")
     metadata = {
         "evaluated": count,
         "expected": expected if expected is not None else count,
@@ -123,10 +120,9 @@ def check_result(rule: Rule, rows, verdict: "Verdict | None", coverage: "Coverag
         "gx_suite": GX_SUITE,
         "suite": rule.suite,
     }
-    judged = [i for i, s in enumerate(status) if s != "not_evaluable"]
-    if judged:
-        deltas, tolerances = rows["delta"].tolist(), rows["tolerance"].tolist()
-        [worst] = rows.iloc[[max(judged, key=lambda i: abs(deltas[i]) - tolerances[i])]].to_dict("records")
+    judged = rows[rows["status"] != "not_evaluable"]
+    if len(judged):
+        worst = judged.loc[(judged["delta"].abs() - judged["tolerance"]).idxmax()].to_dict()
         metadata.update(
             {
                 "published": format_plain(worst["published_value"]),
@@ -168,11 +164,10 @@ def check_result(rule: Rule, rows, verdict: "Verdict | None", coverage: "Coverag
             f"(not evaluated: {', '.join(coverage.missing_check_ids[:5])}" + (", ..." if coverage.missing > 5 else "") + ").",
             metadata,
         )
-    if judged and (verdict is None or verdict.evaluated != len(judged)):
+    if len(judged) and (verdict is None or verdict.evaluated != len(judged)):
         return _fail_closed(rule, "Great Expectations could not evaluate every figure of this rule.", metadata)
-    check_ids, passed = rows["check_id"].tolist(), rows["passed"].tolist()
-    mart_failed = {check_ids[i] for i in judged if not passed[i]}
-    if judged and (verdict.failed_check_ids != mart_failed or verdict.success != (not mart_failed)):
+    mart_failed = set(judged.loc[~judged["passed"].astype(bool), "check_id"])
+    if len(judged) and (verdict.failed_check_ids != mart_failed or verdict.success != (not mart_failed)):
         disagree = sorted(verdict.failed_check_ids ^ mart_failed)
         return _fail_closed(
             rule,
