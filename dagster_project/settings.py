@@ -160,10 +160,11 @@ class Settings:
         }
 
 
-def work_db_for_dbt() -> Path | None:
-    """For autonomy-dbt (transform/dbt_in_work_dir.py), which runs dbt from the work database's
-    folder: that folder, AUTONOMY_WORK_DB (dbt_env: an absolute path) then set to the database's
-    file name, the profile dbt renders the same in every work directory. None when it is unset."""
+def name_work_db_by_file_name() -> Path | None:
+    """For autonomy-dbt (transform/dbt_in_work_dir.py), which then runs dbt from the folder this
+    returns: sets AUTONOMY_WORK_DB (settings.dbt_env gives it absolute) to the database's file name
+    alone, so that the profile dbt renders is the same in every work directory. None (and nothing
+    set) when it is unset."""
     value = _text("AUTONOMY_WORK_DB")
     if value is None:
         return None

@@ -10,9 +10,9 @@ the project's own parse (dbt/target/partial_parse.msgpack, which dagster-dbt cop
 target folder, made by `autonomy prepare` through this same executable) serves them all.
 
 AUTONOMY_WORK_DB (settings.dbt_env: an absolute path) is read, the process moves to its folder and
-dbt sees the file name (settings.work_db_for_dbt); the project and profiles folders stay those of
-the caller's directory (dagster-dbt runs dbt from the project folder). Light on purpose: no
-Dagster import.
+dbt sees the file name (settings.name_work_db_by_file_name); the project and profiles folders stay
+those of the caller's directory (dagster-dbt runs dbt from the project folder). Light on purpose:
+no Dagster import.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ import os
 import sys
 from pathlib import Path
 
-from ..settings import work_db_for_dbt
+from ..settings import name_work_db_by_file_name
 
 
 def main() -> None:
     caller = Path.cwd()
-    work_dir = work_db_for_dbt()
+    work_dir = name_work_db_by_file_name()
     if work_dir is not None:
         os.environ.setdefault("DBT_PROJECT_DIR", str(caller))
         if (caller / "profiles.yml").exists():
