@@ -9,6 +9,7 @@ check does, and fails closed when its verdict is not the mart's.
 """
 
 import os
+import shutil
 import subprocess
 from decimal import Decimal as D
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 from dagster_project.core.errors import InputError
 from dagster_project.core.frenchfmt import format_plain
 from dagster_project.sources.deliberations.register import CHECK_KINDS, load_register
-from dagster_project.transform.project import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from dagster_project.transform.project import DBT_IN_WORK_DIR, DBT_PROJECT_DIR
 
 DOC, DOC2 = "doc", "doc2"
 HALF = {0: D("0.5"), 1: D("0.05"), 2: D("0.005")}
@@ -374,11 +375,16 @@ PRICE_COLUMNS = [
 
 
 def _dbt_run_checks(db, root, run_id: str) -> None:
-    """`dbt run` of the check models and the two marts on a fixture work database."""
+    """`dbt run` of the check models and the two marts on a fixture work database, as the dbt step
+    runs it (autonomy-dbt, from the project's saved parse: db is named autonomy_work.duckdb)."""
+    target = root / "target"
+    if not target.exists():
+        target.mkdir()
+        shutil.copy(DBT_PROJECT_DIR / "target" / "partial_parse.msgpack", target)
     env = {**os.environ, "AUTONOMY_WORK_DB": str(db), "AUTONOMY_RUN_ID": run_id}
     completed = subprocess.run(
         [
-            DBT_EXECUTABLE,
+            DBT_IN_WORK_DIR,
             "run",
             "--select",
             "path:models/checks",
@@ -389,7 +395,7 @@ def _dbt_run_checks(db, root, run_id: str) -> None:
             "--profiles-dir",
             str(DBT_PROJECT_DIR),
             "--target-path",
-            str(root / "target"),
+            str(target),
             "--log-path",
             str(root / "logs"),
         ],
@@ -405,7 +411,7 @@ def _dbt_run_checks(db, root, run_id: str) -> None:
 def built(tmp_path_factory):
     """The fixture work database after `dbt run` of the check models and the mart."""
     root = tmp_path_factory.mktemp("reconciliation")
-    db = root / "work.duckdb"
+    db = root / "autonomy_work.duckdb"
     _build_fixture(db)
     _dbt_run_checks(db, root, "fixture-run")
     con = duckdb.connect(str(db), read_only=True)
@@ -711,7 +717,7 @@ def test_history_records_a_check_again_only_when_its_result_changed(tmp_path):
     """The history is a change log: a second run records nothing when nothing changed; a third,
     after the FAP hours of one SAD changed, records exactly the checks whose result changed; a
     check that disappears gets one 'removed' row, and no more while it stays absent."""
-    db = tmp_path / "work.duckdb"
+    db = tmp_path / "autonomy_work.duckdb"
     _build_fixture(db)
     _dbt_run_checks(db, tmp_path, "first")
     _dbt_run_checks(db, tmp_path, "unchanged")

@@ -31,7 +31,7 @@ import duckdb
 
 from ..core.frenchfmt import format_month, format_plain
 from ..settings import DBT_PROJECT_DIR, get_settings
-from ..transform.project import DBT_EXECUTABLE
+from ..transform.project import DBT_IN_WORK_DIR
 from ..warehouse.connections import connect
 from .export_format import PRINTED_SUFFIX, PROVENANCE, WHATIF_PREFIX, Column, Table, annex_columns, footnote
 from .framework import write_atomic
@@ -177,7 +177,7 @@ def _next_envelope_year(warehouse: Path, department_code: str) -> int:
 def _run_dbt(database: Path, scratch_dir: Path, dbt_vars: dict) -> None:
     """dbt build of the allocation models (and their tests) against the scratch database."""
     command = [
-        DBT_EXECUTABLE,
+        DBT_IN_WORK_DIR,
         "build",
         "--select",
         "tag:allocation",
