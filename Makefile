@@ -118,20 +118,21 @@ test-fast: prepare lint
 # the project's saved parse that every new work directory starts from (autonomy-dbt) by one made
 # for the scratch file's path, and each test tree parsed the whole project again.
 LINT_DB := $(CURDIR)/.cache/sqlfluff/lint.duckdb
+LINT_TARGET := $(dir $(LINT_DB))target
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@mkdir -p $(dir $(LINT_DB))
 	@# the reconciliation models read their rule seeds while compiling: load them into the scratch file
-	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(dir $(LINT_DB))target --select reconciliation_rules reconciliation_suites check_kinds
-	AUTONOMY_WORK_DB=$(LINT_DB) DBT_TARGET_PATH=$(dir $(LINT_DB))target $(BIN)/sqlfluff lint dbt/models dbt/macros dbt/tests
+	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(LINT_TARGET) --select reconciliation_rules reconciliation_suites check_kinds
+	AUTONOMY_WORK_DB=$(LINT_DB) DBT_TARGET_PATH=$(LINT_TARGET) $(BIN)/sqlfluff lint dbt/models dbt/macros dbt/tests
 
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	@mkdir -p $(dir $(LINT_DB))
-	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(dir $(LINT_DB))target --select reconciliation_rules reconciliation_suites check_kinds
-	AUTONOMY_WORK_DB=$(LINT_DB) DBT_TARGET_PATH=$(dir $(LINT_DB))target $(BIN)/sqlfluff fix dbt/models dbt/macros dbt/tests
+	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(LINT_TARGET) --select reconciliation_rules reconciliation_suites check_kinds
+	AUTONOMY_WORK_DB=$(LINT_DB) DBT_TARGET_PATH=$(LINT_TARGET) $(BIN)/sqlfluff fix dbt/models dbt/macros dbt/tests
 
 # In the foreground; Ctrl-C (or SIGTERM) stops dagster dev and all its processes (dagster_project/ui.py).
 ui: prepare
@@ -148,11 +149,15 @@ rollback: setup
 check-reports: setup
 	$(BIN)/python -m dagster_project.reports.browser reports docs/screenshots
 
+# dbt docs generate parses the project and saves its parse in dbt/target: through autonomy-dbt
+# (the work database named by its file name), so that the parse it saves is still the one every
+# new work directory starts from. The catalog is read from the work database (profiles.yml's default).
+DOCS_WORK_DB := $(CURDIR)/warehouse/.work/autonomy_work.duckdb
 docs: prepare
-	cd dbt && $(BIN)/dbt docs generate --profiles-dir . && $(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080
+	cd dbt && AUTONOMY_WORK_DB=$(DOCS_WORK_DB) $(BIN)/autonomy-dbt docs generate && $(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080
 
 docs-build: prepare
-	cd dbt && $(BIN)/dbt docs generate --profiles-dir . --static
+	cd dbt && AUTONOMY_WORK_DB=$(DOCS_WORK_DB) $(BIN)/autonomy-dbt docs generate --static
 
 whatif: prepare
 	@test -n "$(AMOUNT)" || { echo "usage: make whatif AMOUNT=912000 [YEAR=2026] [OUT=path.csv]"; exit 2; }
