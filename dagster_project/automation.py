@@ -16,8 +16,42 @@ FAILURE_TAG = "autonomy/failure"
 ALERT_TAG = "autonomy/alert"
 MAX_TAG_LENGTH = 250
 
+REFRESH_JOB = "refresh"
 NIGHTLY_CRON = "30 4 * * *"
 TIMEZONE = "Europe/Paris"
+
+
+def planned_refresh_request(
+    context: dg.ScheduleEvaluationContext | dg.SensorEvaluationContext,
+    trigger: str,
+    run_key: str | None = None,
+    tags: dict[str, str] | None = None,
+) -> dg.RunRequest | dg.SkipReason:
+    """The run of the `refresh` job that the schedule and the sensors request: planned as `make run`
+    plans it (incremental.plan_refresh: what is stale and what depends on it; everything after a
+    first run, a settings change or a failed run), tagged with its plan and its trigger. Nothing
+    stale: a SkipReason saying since which run."""
+    from .common import PLAN_TAG, TRIGGER_TAG
+    from .incremental import plan_refresh
+
+    repository = context.repository_def
+    if repository is None:  # a context built without one (tests): the code location's own
+        from .definitions import defs
+
+        repository = defs.get_repository_def()
+    # The FAP month range (when the job has month-partitioned assets) is decided at each request.
+    tags = {**refresh_tags(repository.get_job(REFRESH_JOB)), TRIGGER_TAG: trigger, **(tags or {})}
+    plan = plan_refresh(repository, context.instance, get_settings())
+    if plan.nothing_to_do:
+        return dg.SkipReason(plan.nothing_changed_text())
+    if plan.full:  # the whole job
+        return dg.RunRequest(run_key=run_key, tags={**tags, PLAN_TAG: "full"})
+    return dg.RunRequest(
+        run_key=run_key,
+        tags={**tags, PLAN_TAG: "incremental"},
+        asset_selection=sorted(plan.run_keys),
+        asset_check_keys=sorted(plan.check_keys or ()),
+    )
 
 
 def build_nightly_schedule(job) -> dg.ScheduleDefinition:
@@ -35,22 +69,7 @@ def build_nightly_schedule(job) -> dg.ScheduleDefinition:
         ),
     )
     def nightly_refresh(context: dg.ScheduleEvaluationContext):
-        from .common import PLAN_TAG
-        from .incremental import plan_refresh
-
-        # The FAP month range (when the job has month-partitioned assets) is decided at each tick.
-        resolved = context.repository_def.get_job(job.name)
-        tags = {**refresh_tags(resolved), "autonomy/trigger": "nightly_refresh"}
-        plan = plan_refresh(context.repository_def, context.instance, get_settings())
-        if plan.nothing_to_do:
-            return dg.SkipReason(plan.nothing_changed_text())
-        if plan.full:  # the whole job, as before plans existed
-            return dg.RunRequest(tags=tags)
-        return dg.RunRequest(
-            tags={**tags, PLAN_TAG: "incremental"},
-            asset_selection=sorted(plan.run_keys),
-            asset_check_keys=sorted(plan.check_keys or ()),
-        )
+        return planned_refresh_request(context, "nightly_refresh")
 
     return nightly_refresh
 

@@ -10,6 +10,8 @@ from .core.errors import InputError
 OWNERS = ["team:data-autonomie"]
 # Run tag of a refresh planned by incremental.py ("full" or "incremental"), read by the dbt step.
 PLAN_TAG = "autonomy/plan"
+# Run tag naming what requested a refresh run (the schedule or a sensor: automation.py).
+TRIGGER_TAG = "autonomy/trigger"
 REPORTS = "reports"  # a report asset is reports/<slug>, written to AUTONOMY_REPORTS_DIR/<slug>.html
 
 

@@ -17,7 +17,7 @@ from fap_helpers import edit_line, fap_file, materialize_fap, months_loaded, rea
 from dagster_project.refresh import run_refresh
 from dagster_project.sources.fap import generate
 from dagster_project.sources.fap.assets import EXPORTS_KEY, MONTHS_TAG
-from dagster_project.sources.fap.sensors import TRIGGER_TAG, fap_monthly_files
+from dagster_project.sources.fap.sensors import fap_monthly_files
 
 pytestmark = pytest.mark.e2e
 MONTHS = [f"2024-{m:02d}" for m in range(1, 13)]
@@ -206,7 +206,13 @@ def test_sensor_requests_only_exports_not_recorded_as_loaded(paths):
         # A fresh instance has recorded nothing: every export is new, one run loads them all.
         first = _tick(instance)
         [request] = first.run_requests
-        assert request.tags == {TRIGGER_TAG: "fap_monthly_files", MONTHS_TAG: ",".join(MONTHS)}
+        # A new instance knows no publish: the whole refresh job, planned and tagged as `make run`'s.
+        assert request.tags == {
+            "autonomy/trigger": "fap_monthly_files",
+            "autonomy/plan": "full",
+            MONTHS_TAG: ",".join(MONTHS),
+        }
+        assert request.asset_selection is None
         assert request.partition_key is None and instance.get_dynamic_partitions("fap_months") == MONTHS
         assert not _tick(instance, first.cursor).run_requests  # requested once, even before the run ends
         # The ingestion records each month on its partition; a fresh cursor (the UI starting) then requests nothing.

@@ -79,7 +79,13 @@ def test_a_tick_requests_one_refresh_run(defs, schedule, instance, when):
     # has a file, skipping the unchanged ones), so the run is the one "Materialize all" launches.
     assert defs.resolve_job_def("refresh").partitions_def is None
     assert request.partition_key is None
-    assert request.tags == {"autonomy/trigger": "nightly_refresh", "dagster/schedule_name": "nightly_refresh"}
+    # A new instance knows no publish: the whole job, tagged with its plan (as `make run` tags its run).
+    assert request.tags == {
+        "autonomy/trigger": "nightly_refresh",
+        "autonomy/plan": "full",
+        "dagster/schedule_name": "nightly_refresh",
+    }
+    assert request.asset_selection is None
 
 
 def test_the_tick_asks_refresh_tags_of_the_resolved_job(defs, schedule, instance, monkeypatch):
@@ -96,3 +102,41 @@ def test_the_tick_asks_refresh_tags_of_the_resolved_job(defs, schedule, instance
     assert isinstance(seen[0], dg.JobDefinition) and seen[0].name == "refresh"
     assert request.tags["dagster/asset_partition_range_start"] == "2024-01"
     assert request.tags["dagster/asset_partition_range_end"] == "2024-12"
+
+
+def test_the_sensors_request_only_what_a_changed_file_feeds(defs, published_deployment, monkeypatch):
+    """After a refresh, a corrected official file (opendata_files) and a new FAP month
+    (fap_monthly_files) each request the refresh planned as `make run` plans it: the stale part
+    and what depends on it, tagged incremental, not the whole job."""
+    import dataclasses
+
+    from conftest import add_fap_month, change_official_value, link_opendata
+    from refresh_helpers import open_instance
+
+    from dagster_project.sources.fap.assets import MONTHS_TAG
+    from dagster_project.sources.fap.sensors import fap_monthly_files
+    from dagster_project.sources.opendata.sensors import opendata_files
+
+    tree, home, _ = published_deployment
+    tree = dataclasses.replace(tree, opendata=link_opendata(tree.root / "opendata"))  # the same files, as links
+    monkeypatch.setenv("AUTONOMY_OPENDATA_DIR", str(tree.opendata))
+    repository = defs.get_repository_def()
+    with open_instance(home) as instance:
+        first = dg.build_sensor_context(instance=instance, repository_def=repository)
+        assert isinstance(opendata_files(first), dg.SkipReason)  # the first tick records what is there
+
+        change_official_value(tree)
+        official = opendata_files(dg.build_sensor_context(instance=instance, repository_def=repository, cursor=first.cursor))
+        assert isinstance(official, dg.RunRequest), official
+        assert official.tags["autonomy/trigger"] == "opendata_files" and official.tags["autonomy/plan"] == "incremental"
+        selected = {k.to_user_string() for k in official.asset_selection}
+        assert {"raw/opendata/barometre_mdph_processing_times", "marts/mdph_processing_times", "publish/warehouse"} <= selected
+        assert {"raw/fap/fap_lines", "marts/population", "reports/indicateurs"}.isdisjoint(selected), sorted(selected)
+        assert official.asset_check_keys
+
+        add_fap_month(tree)
+        [fap] = fap_monthly_files(dg.build_sensor_context(instance=instance, repository_def=repository)).run_requests
+        assert fap.tags["autonomy/plan"] == "incremental" and fap.tags[MONTHS_TAG] == "2025-01"
+        selected = {k.to_user_string() for k in fap.asset_selection}
+        assert {"raw/fap/fap_lines", "marts/fap_hours_by_sad_month", "reports/activite_sad", "publish/warehouse"} <= selected
+        assert {"marts/population", "reports/indicateurs"}.isdisjoint(selected), sorted(selected)

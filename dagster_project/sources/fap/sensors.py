@@ -14,9 +14,10 @@ and the sensor records them on their partitions, so the first start after an upg
 reload what is already published. Reading the published file never blocks a refresh, which
 publishes by rename.
 
-The run is the whole `refresh` job, tagged with the months to load, so a new month
-reaches analysts only through the usual checks. The sensor also keeps the `fap_months`
-partitions to the months that have a file.
+The run is a `refresh` planned as `make run` plans it (automation.planned_refresh_request: the
+FAP assets, the models that read them and what depends on them; the whole job after a first run
+or a failed one), tagged with the months to load, so a new month reaches analysts only through
+the usual checks. The sensor also keeps the `fap_months` partitions to the months that have a file.
 """
 
 import json
@@ -25,13 +26,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from ...automation import planned_refresh_request
 from ...core.hashing import sha256_of
 from ...settings import get_settings
 from ...warehouse.connections import connect
 from .assets import EXPORTS_KEY, MONTHS_TAG, SHA256, STAMP, STATUS
 from .files import FAP_MONTHS, MonthlyFile, monthly_files
 
-TRIGGER_TAG = "autonomy/trigger"
 MAX_TAG_LENGTH = 250
 
 
@@ -122,11 +123,13 @@ def fap_monthly_files(context: dg.SensorEvaluationContext):
             cursor=cursor,
         )
     run_key = "fap:" + ",".join(f"{m}@{files[m].stamp}" for m in changed)
-    tags = {TRIGGER_TAG: "fap_monthly_files"}
+    tags = {}
     if len(",".join(changed)) <= MAX_TAG_LENGTH:  # the run loads these months; else every month (unchanged: skipped)
         tags[MONTHS_TAG] = ",".join(changed)
+    request = planned_refresh_request(context, "fap_monthly_files", run_key=run_key, tags=tags)
     return dg.SensorResult(
-        run_requests=[dg.RunRequest(run_key=run_key, tags=tags)],
+        run_requests=[request] if isinstance(request, dg.RunRequest) else None,
+        skip_reason=request if isinstance(request, dg.SkipReason) else None,
         dynamic_partitions_requests=partition_requests,
         asset_events=asset_events,
         cursor=cursor,

@@ -1,4 +1,5 @@
-"""Sensor: a new or changed file in the open-data folder (a new edition) requests a refresh.
+"""Sensor: a new or changed file in the open-data folder (a new edition) requests a refresh of what
+it feeds (planned as `make run` plans it: automation.planned_refresh_request).
 
 The first tick only records what is there: starting the UI never starts a refresh by itself."""
 
@@ -6,7 +7,7 @@ import json
 
 import dagster as dg
 
-from ...run_summary import refresh_tags
+from ...automation import planned_refresh_request
 from ...settings import get_settings
 
 
@@ -25,7 +26,10 @@ def _stamps(folder) -> dict[str, str]:
     job_name="refresh",
     minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Requests a full refresh when a file of the open-data folder is added or changed (a new edition).",
+    description=(
+        "Requests a refresh when a file of the open-data folder is added or changed (a new edition): of what is stale "
+        "(its source's models and what depends on them, as `make run` plans it)."
+    ),
 )
 def opendata_files(context: dg.SensorEvaluationContext):
     current = _stamps(get_settings().opendata_dir)
@@ -37,8 +41,7 @@ def opendata_files(context: dg.SensorEvaluationContext):
     if not changed:
         return dg.SkipReason("no new or changed open-data file")
     context.update_cursor(json.dumps(current, sort_keys=True))
-    resolved = context.repository_def.get_job("refresh")
-    return dg.RunRequest(
-        run_key="opendata:" + ",".join(f"{n}@{current[n]}" for n in changed),
-        tags={**refresh_tags(resolved), "autonomy/trigger": "opendata_files"},
+    # What the changed files feed and what depends on it (the same content again: nothing to do).
+    return planned_refresh_request(
+        context, "opendata_files", run_key="opendata:" + ",".join(f"{n}@{current[n]}" for n in changed)
     )
