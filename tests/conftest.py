@@ -353,7 +353,10 @@ def _build_published(folder: Path):
     instance_dir = folder / "dagster_home"
     instance_dir.mkdir()
     shutil.copy(DEV_INSTANCE_YAML, instance_dir / "dagster.yaml")
-    with tree_environment(p), _instance_at(instance_dir) as instance:
+    # dbt's log file at debug (not a setting that changes what is built): what the tests read in it
+    # (test_dbt_resource: "Partial parsing enabled"), and every SQL statement when one fails.
+    with tree_environment(p), pytest.MonkeyPatch.context() as mp, _instance_at(instance_dir) as instance:
+        mp.setenv("AUTONOMY_DBT_LOG_LEVEL", "debug")
         summary = run_refresh(instance=instance)
     assert summary.published, summary.render()
     return p, instance_dir, summary
