@@ -34,11 +34,7 @@ def planned_refresh_request(
     from .common import PLAN_TAG, TRIGGER_TAG
     from .incremental import plan_refresh
 
-    repository = context.repository_def
-    if repository is None:  # a context built without one (tests): the code location's own
-        from .definitions import defs
-
-        repository = defs.get_repository_def()
+    repository = context.repository_def  # the daemon's contexts have it; a test passes it
     # The FAP month range (when the job has month-partitioned assets) is decided at each request.
     tags = {**refresh_tags(repository.get_job(REFRESH_JOB)), TRIGGER_TAG: trigger, **(tags or {})}
     plan = plan_refresh(repository, context.instance, get_settings())

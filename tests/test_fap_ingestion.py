@@ -188,7 +188,10 @@ def test_altering_the_annex_alone_fails_the_reconciliation(published_deployment)
 
 
 def _tick(instance, cursor=None):
-    result = fap_monthly_files(dg.build_sensor_context(instance=instance, cursor=cursor))
+    from dagster_project.definitions import defs
+
+    context = dg.build_sensor_context(instance=instance, cursor=cursor, repository_def=defs.get_repository_def())
+    result = fap_monthly_files(context)
     for event in result.asset_events:  # what the daemon does with them, in its order
         instance.report_runless_asset_event(event)
     for request in result.dynamic_partitions_requests:
