@@ -8,7 +8,8 @@ runs exactly once each night, at the same wall-clock time all year.
 import dagster as dg
 
 from .alerts import Alert, configured, send
-from .run_summary import refresh_tags, summarize
+from .common import REFRESH_JOB
+from .run_summary import summarize
 from .settings import get_settings
 from .warehouse.publish import PUBLISH_KEY
 
@@ -16,7 +17,6 @@ FAILURE_TAG = "autonomy/failure"
 ALERT_TAG = "autonomy/alert"
 MAX_TAG_LENGTH = 250
 
-REFRESH_JOB = "refresh"
 NIGHTLY_CRON = "30 4 * * *"
 TIMEZONE = "Europe/Paris"
 
@@ -31,20 +31,20 @@ def planned_refresh_request(
     plans it (incremental.plan_refresh: what is stale and what depends on it; everything after a
     first run, a settings change or a failed run), tagged with its plan and its trigger. Nothing
     stale: a SkipReason saying since which run."""
-    from .common import PLAN_TAG, TRIGGER_TAG
+    from .common import TRIGGER_TAG
     from .incremental import plan_refresh
 
     repository = context.repository_def  # the daemon's contexts have it; a test passes it
-    # The FAP month range (when the job has month-partitioned assets) is decided at each request.
-    tags = {**refresh_tags(repository.get_job(REFRESH_JOB)), TRIGGER_TAG: trigger, **(tags or {})}
     plan = plan_refresh(repository, context.instance, get_settings())
     if plan.nothing_to_do:
         return dg.SkipReason(plan.nothing_changed_text())
+    # The FAP month range (when the job has month-partitioned assets) is decided at each request.
+    tags = {**plan.run_tags(repository.get_job(REFRESH_JOB)), TRIGGER_TAG: trigger, **(tags or {})}
     if plan.full:  # the whole job
-        return dg.RunRequest(run_key=run_key, tags={**tags, PLAN_TAG: "full"})
+        return dg.RunRequest(run_key=run_key, tags=tags)
     return dg.RunRequest(
         run_key=run_key,
-        tags={**tags, PLAN_TAG: "incremental"},
+        tags=tags,
         asset_selection=sorted(plan.run_keys),
         asset_check_keys=sorted(plan.check_keys or ()),
     )

@@ -8,6 +8,8 @@ import duckdb
 from .core.errors import InputError
 
 OWNERS = ["team:data-autonomie"]
+# The job that refreshes the warehouse: the CLI, the schedule and the sensors run it.
+REFRESH_JOB = "refresh"
 # Run tag of a refresh planned by incremental.py ("full" or "incremental"), read by the dbt step.
 PLAN_TAG = "autonomy/plan"
 # Run tag naming what requested a refresh run (the schedule or a sensor: automation.py).

@@ -13,6 +13,7 @@ ensure_manifest()  # dagster-dbt reads the dbt manifest when the dbt assets are 
 
 from .automation import build_failure_sensor, build_nightly_schedule  # noqa: E402
 from .checks import definitions as reconciliation  # noqa: E402
+from .common import REFRESH_JOB  # noqa: E402
 from .reports import definitions as reports  # noqa: E402
 from .retention import build_retention_sensor  # noqa: E402
 from .sources.deliberations import definitions as deliberations  # noqa: E402
@@ -43,7 +44,7 @@ def _asset_keys(parts: list[dg.Definitions]) -> list[dg.AssetKey]:
 published_warehouse = build_publish_asset(_asset_keys(BEFORE_PUBLISH))
 
 refresh_job = dg.define_asset_job(
-    "refresh",
+    REFRESH_JOB,
     selection=dg.AssetSelection.all(),
     description=(
         "Full refresh: raw documents -> dbt build -> checks -> publish -> reports. Launch it with Materialize "

@@ -37,11 +37,11 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from .common import REPORTS, REPORTS_INDEX_KEY
+from .common import PLAN_TAG, REFRESH_JOB, REPORTS, REPORTS_INDEX_KEY
+from .run_summary import refresh_tags
 from .settings import Settings
 from .versions import Inputs, file_stamp, hash_cache, project_code_digest, same_file, settings_fingerprint, state_digest
 
-JOB = "refresh"
 PUBLISH_KEY = dg.AssetKey(["publish", "warehouse"])
 DIGEST_TAG = "autonomy/state_digest"
 CODE_VERSION_TAG = "dagster/code_version"
@@ -88,6 +88,11 @@ class Plan:
             "entrepôt et rapports inchangés."
         )
 
+    def run_tags(self, job: dg.JobDefinition) -> dict[str, str]:
+        """The tags of the run that carries out this plan (the CLI's, the schedule's, a sensor's):
+        the FAP months to load (run_summary.refresh_tags) and the plan, which the dbt step reads."""
+        return {**refresh_tags(job), PLAN_TAG: "full" if self.full else "incremental"}
+
     def describe(self, shown: int = 12) -> list[str]:
         """A few lines for the console: what the refresh is about to do, and why."""
         if self.full:
@@ -109,7 +114,7 @@ def last_publish(instance: dg.DagsterInstance) -> LastPublish | None:
 
 
 def _latest_refresh_run(instance: dg.DagsterInstance) -> dg.DagsterRun | None:
-    runs = instance.get_runs(filters=dg.RunsFilter(job_name=JOB), limit=1)
+    runs = instance.get_runs(filters=dg.RunsFilter(job_name=REFRESH_JOB), limit=1)
     return runs[0] if runs else None
 
 
@@ -250,7 +255,7 @@ def plan_refresh(defs, instance: dg.DagsterInstance, settings: Settings, full: b
     inputs = Inputs(settings, cache).all()
     cache.save()
     code = project_code_digest()
-    job = defs.resolve_job_def(JOB) if isinstance(defs, dg.Definitions) else defs.get_job(JOB)
+    job = defs.resolve_job_def(REFRESH_JOB) if isinstance(defs, dg.Definitions) else defs.get_job(REFRESH_JOB)
     graph = job.asset_layer.asset_graph
     keys = {k for k in graph.materializable_asset_keys}
     publish = last_publish(instance)

@@ -14,7 +14,8 @@ from typing import TextIO
 
 import dagster as dg
 
-from .run_summary import RefreshSummary, read_reconciliation, refresh_tags, summarize
+from .common import REFRESH_JOB
+from .run_summary import RefreshSummary, read_reconciliation, summarize
 from .settings import get_settings
 
 
@@ -136,7 +137,6 @@ def run_refresh(
     (one per phase), when given. instance: the Dagster instance to run in (the caller keeps it
     open), instead of DAGSTER_HOME's or an ephemeral one (an ephemeral one knows no earlier run:
     everything is rebuilt)."""
-    from .common import PLAN_TAG
     from .incremental import plan_refresh, quick_check, record_digest
     from .warehouse.lock import RefreshBusy, refresh_lock
 
@@ -160,7 +160,7 @@ def run_refresh(
 
         plan = plan_refresh(defs, run_instance, settings, full=full)
         if plan.nothing_to_do:
-            latest = run_instance.get_runs(filters=dg.RunsFilter(job_name="refresh"), limit=1)
+            latest = run_instance.get_runs(filters=dg.RunsFilter(job_name=REFRESH_JOB), limit=1)
             if latest and latest[0].status == dg.DagsterRunStatus.SUCCESS:  # the next night answers quickly
                 record_digest(run_instance, latest[0].run_id, settings, plan.inputs, plan.code)
             return RefreshSummary(success=True, nothing_changed=plan.nothing_changed_text(), seconds=time.monotonic() - started)
@@ -168,8 +168,8 @@ def run_refresh(
         out = console if console is not None else sys.stdout
         out.write("\n".join(plan_lines) + "\n")
         out.flush()
-        job = defs.resolve_job_def("refresh")
-        tags = {**refresh_tags(job), PLAN_TAG: "full" if plan.full else "incremental"}
+        job = defs.resolve_job_def(REFRESH_JOB)
+        tags = plan.run_tags(job)
         if not plan.full:
             job = job.get_subset(asset_selection=set(plan.run_keys), asset_check_selection=set(plan.check_keys or ()))
         progress = _Progress(console) if console is not None else None

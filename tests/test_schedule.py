@@ -89,14 +89,15 @@ def test_a_tick_requests_one_refresh_run(defs, schedule, instance, when):
 
 
 def test_the_tick_asks_refresh_tags_of_the_resolved_job(defs, schedule, instance, monkeypatch):
-    """When FAP month-partitioned assets join the job, each tick carries their month range."""
+    """When FAP month-partitioned assets join the job, each tick carries their month range (the
+    plan's run tags: incremental.Plan.run_tags, which the CLI's refresh uses too)."""
     seen = []
 
     def fake_refresh_tags(job):
         seen.append(job)
         return {"dagster/asset_partition_range_start": "2024-01", "dagster/asset_partition_range_end": "2024-12"}
 
-    monkeypatch.setattr("dagster_project.automation.refresh_tags", fake_refresh_tags)
+    monkeypatch.setattr("dagster_project.incremental.refresh_tags", fake_refresh_tags)  # Plan.run_tags
     context = dg.build_schedule_context(instance=instance, repository_def=defs.get_repository_def())
     [request] = schedule.evaluate_tick(context).run_requests
     assert isinstance(seen[0], dg.JobDefinition) and seen[0].name == "refresh"

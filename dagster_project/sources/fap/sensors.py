@@ -27,6 +27,7 @@ import dagster as dg
 import duckdb
 
 from ...automation import planned_refresh_request
+from ...common import REFRESH_JOB
 from ...core.hashing import sha256_of
 from ...settings import get_settings
 from ...warehouse.connections import connect
@@ -85,7 +86,7 @@ def _is_recorded(file: MonthlyFile, recorded: dict | None) -> bool:
 
 @dg.sensor(
     name="fap_monthly_files",
-    job_name="refresh",
+    job_name=REFRESH_JOB,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=(

@@ -8,6 +8,7 @@ import json
 import dagster as dg
 
 from ...automation import planned_refresh_request
+from ...common import REFRESH_JOB
 from ...settings import get_settings
 
 
@@ -23,7 +24,7 @@ def _stamps(folder) -> dict[str, str]:
 
 @dg.sensor(
     name="opendata_files",
-    job_name="refresh",
+    job_name=REFRESH_JOB,
     minimum_interval_seconds=300,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=(
