@@ -151,13 +151,13 @@ check-reports: setup
 
 # dbt docs generate parses the project and saves its parse in dbt/target: through autonomy-dbt
 # (the work database named by its file name), so that the parse it saves is still the one every
-# new work directory starts from. The catalog is read from the work database (profiles.yml's default).
-DOCS_WORK_DB := $(CURDIR)/warehouse/.work/autonomy_work.duckdb
+# new work directory starts from. The catalog is read from the settings' work database (that of
+# AUTONOMY_WORK_DIR / AUTONOMY_WAREHOUSE when set).
 docs: prepare
-	cd dbt && AUTONOMY_WORK_DB=$(DOCS_WORK_DB) $(BIN)/autonomy-dbt docs generate && $(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080
+	cd dbt && $(BIN)/autonomy-dbt docs generate && $(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port 8080
 
 docs-build: prepare
-	cd dbt && AUTONOMY_WORK_DB=$(DOCS_WORK_DB) $(BIN)/autonomy-dbt docs generate --static
+	cd dbt && $(BIN)/autonomy-dbt docs generate --static
 
 whatif: prepare
 	@test -n "$(AMOUNT)" || { echo "usage: make whatif AMOUNT=912000 [YEAR=2026] [OUT=path.csv]"; exit 2; }

@@ -168,15 +168,14 @@ class Settings:
         }
 
 
-def name_work_db_by_file_name() -> Path | None:
+def name_work_db_by_file_name() -> Path:
     """For autonomy-dbt (transform/dbt_in_work_dir.py), which then runs dbt from the folder this
     returns: sets AUTONOMY_WORK_DB (settings.dbt_env gives it absolute) to the database's file name
-    alone, so that the profile dbt renders is the same in every work directory. None (and nothing
-    set) when it is unset."""
+    alone, so that the profile dbt renders is the same in every work directory. Unset (`make docs`,
+    a user's own dbt command): the work database of these settings (AUTONOMY_WORK_DIR,
+    AUTONOMY_WAREHOUSE), as the refresh's dbt step sees it."""
     value = _text("AUTONOMY_WORK_DB")
-    if value is None:
-        return None
-    path = Path(value).absolute()
+    path = Path(value).absolute() if value is not None else get_settings().work_db
     os.environ["AUTONOMY_WORK_DB"] = path.name
     return path.parent
 

@@ -63,7 +63,8 @@ def test_a_new_work_directory_starts_from_the_project_parse(published):
 def test_the_dbt_step_runs_dbt_from_the_work_database_folder(tmp_path):
     """autonomy-dbt: dbt run from the database's folder, the project and profiles folders those of
     the caller (dagster-dbt runs it from the project folder): the database dbt connects to is the
-    one AUTONOMY_WORK_DB names. A missing folder fails before DuckDB could create a file elsewhere."""
+    one AUTONOMY_WORK_DB names; unset (`make docs`), the settings' work database (here the one
+    AUTONOMY_WORK_DIR names). A missing folder fails before DuckDB could create a file elsewhere."""
     import os
 
     from dagster_project.settings import DBT_PROJECT_DIR
@@ -85,3 +86,15 @@ def test_the_dbt_step_runs_dbt_from_the_work_database_folder(tmp_path):
     failed = subprocess.run([DBT_IN_WORK_DIR, "debug"], cwd=DBT_PROJECT_DIR, env=absent, capture_output=True, text=True)
     assert failed.returncode != 0 and "absent" in failed.stderr, failed.stderr
     assert not (tmp_path / "absent").exists()
+    settings_work = tmp_path / "settings_work"
+    settings_work.mkdir()
+    unset = {k: v for k, v in env.items() if k != "AUTONOMY_WORK_DB"} | {"AUTONOMY_WORK_DIR": str(settings_work)}
+    debug = subprocess.run(
+        [DBT_IN_WORK_DIR, "--no-use-colors", "debug"], cwd=DBT_PROJECT_DIR, env=unset, capture_output=True, text=True
+    )
+    assert debug.returncode == 0 and "path: autonomy_work.duckdb" in debug.stdout, debug.stdout + debug.stderr
+    assert (settings_work / "autonomy_work.duckdb").exists()
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.duckdb")) == [
+        "settings_work/autonomy_work.duckdb",
+        "work/autonomy_work.duckdb",
+    ]

@@ -9,8 +9,9 @@ folder, the profile names the database by its file name alone, the same in every
 the project's own parse (dbt/target/partial_parse.msgpack, which dagster-dbt copies into a new
 target folder, made by `autonomy prepare` through this same executable) serves them all.
 
-AUTONOMY_WORK_DB (settings.dbt_env: an absolute path) is read, the process moves to its folder and
-dbt sees the file name (settings.name_work_db_by_file_name); the project and profiles folders stay
+AUTONOMY_WORK_DB (settings.dbt_env: an absolute path; unset: the settings' work database) is read,
+the process moves to its folder and dbt sees the file name (settings.name_work_db_by_file_name);
+the project and profiles folders stay
 those of the caller's directory (dagster-dbt runs dbt from the project folder). Light on purpose:
 no Dagster import.
 """
@@ -27,11 +28,12 @@ from ..settings import name_work_db_by_file_name
 def main() -> None:
     caller = Path.cwd()
     work_dir = name_work_db_by_file_name()
-    if work_dir is not None:
-        os.environ.setdefault("DBT_PROJECT_DIR", str(caller))
-        if (caller / "profiles.yml").exists():
-            os.environ.setdefault("DBT_PROFILES_DIR", str(caller))
-        os.chdir(work_dir)  # a missing folder fails here, before DuckDB could create a file elsewhere
+    os.environ.setdefault("DBT_PROJECT_DIR", str(caller))
+    if (caller / "profiles.yml").exists():
+        os.environ.setdefault("DBT_PROFILES_DIR", str(caller))
+    if not work_dir.is_dir():  # said here, before DuckDB could create a file elsewhere
+        sys.exit(f"autonomy-dbt: the work folder {work_dir} does not exist (`make run` makes it)")
+    os.chdir(work_dir)
     from dbt.cli.main import cli
 
     sys.exit(cli())
