@@ -462,6 +462,17 @@ def update_manifest_hash(deliberations: Path, document_id: str) -> None:
     manifest.write_text("\n".join(lines), encoding="utf-8")
 
 
+def seeded_dbt_target(target: Path, names: tuple[str, ...] = ("partial_parse.msgpack",)) -> Path:
+    """A new dbt target folder holding the project's saved parse (and the other `names` of
+    dbt/target), modification times kept: dbt run there starts from it, as dagster-dbt's new
+    target folders do."""
+    target.mkdir(parents=True)
+    for name in names:  # in this order: the manifest, given last, stays newer than the parse
+        if (PROJECT / "dbt" / "target" / name).exists():
+            shutil.copy2(PROJECT / "dbt" / "target" / name, target / name)
+    return target
+
+
 def copy_tree(tree: Paths, root: Path) -> Paths:
     """A private copy of a built tree (raw, work database, published file, reports) at `root`."""
     shutil.copytree(tree.root, root)

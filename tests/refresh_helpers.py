@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from conftest import DEV_INSTANCE_YAML, PROJECT, Paths
+from conftest import DEV_INSTANCE_YAML, PROJECT, Paths, seeded_dbt_target
 
 RUN_ID = re.compile(r"\brun ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b")
 STALE_LINE = re.compile(r"^  - (\S+) : (.+)$", re.M)
@@ -51,10 +51,7 @@ def copy_code(dest: Path) -> Path:
     that edits it; modification times kept, so the manifest is still fresh there."""
     shutil.copytree(PROJECT / "dagster_project", dest / "dagster_project", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(PROJECT / "dbt", dest / "dbt", ignore=shutil.ignore_patterns("logs", "target", ".user.yml"))
-    (dest / "dbt" / "target").mkdir()
-    for name in ("partial_parse.msgpack", "manifest.json"):  # the manifest last: newer than every source
-        if (PROJECT / "dbt" / "target" / name).exists():
-            shutil.copy2(PROJECT / "dbt" / "target" / name, dest / "dbt" / "target" / name)
+    seeded_dbt_target(dest / "dbt" / "target", ("partial_parse.msgpack", "manifest.json"))  # the manifest newer than every source
     return dest
 
 

@@ -9,13 +9,13 @@ check does, and fails closed when its verdict is not the mart's.
 """
 
 import os
-import shutil
 import subprocess
 from decimal import Decimal as D
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import seeded_dbt_target
 
 from dagster_project.core.errors import InputError
 from dagster_project.core.frenchfmt import format_plain
@@ -379,8 +379,7 @@ def _dbt_run_checks(db, root, run_id: str) -> None:
     runs it (autonomy-dbt, from the project's saved parse: db is named autonomy_work.duckdb)."""
     target = root / "target"
     if not target.exists():
-        target.mkdir()
-        shutil.copy(DBT_PROJECT_DIR / "target" / "partial_parse.msgpack", target)
+        seeded_dbt_target(target)
     env = {**os.environ, "AUTONOMY_WORK_DB": str(db), "AUTONOMY_RUN_ID": run_id}
     completed = subprocess.run(
         [
