@@ -49,7 +49,8 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "AUTONOMY_WORK_DB": (
         "set by the refresh",
         "the work database dbt writes (set for dbt by `Settings.dbt_env()`; `autonomy-dbt` runs dbt from its folder, "
-        "so that dbt's saved parse serves every work directory; not a user setting)",
+        "so that dbt's saved parse serves every work directory, and uses the settings' work database when it is unset: "
+        "`make docs`; not a user setting)",
     ),
     "AUTONOMY_RUN_ID": (
         "set by the refresh",
