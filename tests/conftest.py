@@ -23,6 +23,24 @@ DOC_002 = "002_49f42b73bb0da1f1"
 DOC_004 = "004_fcde17fa10b97a0b"
 
 
+# Settings a tree's refresh never takes from the environment of the test that starts it: another
+# tree's work folder, a fault a reliability test injects, the dbt vars of a what-if. DAGSTER_HOME
+# is named apart: some refreshes keep the session's instance, others get their tree's own.
+NOT_INHERITED = ("AUTONOMY_WORK_DIR", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS")
+
+
+def inherited_environment(*also: str) -> dict[str, str]:
+    """os.environ without NOT_INHERITED (and `also`): the base of a tree's process environment."""
+    dropped = {*NOT_INHERITED, *also}
+    return {k: v for k, v in os.environ.items() if k not in dropped}
+
+
+def unset_not_inherited(monkeypatch, *also: str) -> None:
+    """NOT_INHERITED (and `also`) unset in this process, for the duration of `monkeypatch`."""
+    for key in (*NOT_INHERITED, *also):
+        monkeypatch.delenv(key, raising=False)
+
+
 @dataclass
 class Paths:
     root: Path
@@ -95,8 +113,7 @@ def tree_environment(p: Paths):
     with pytest.MonkeyPatch.context() as mp:
         for key, value in p.env.items():
             mp.setenv(key, value)
-        for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
-            mp.delenv(key, raising=False)
+        unset_not_inherited(mp, "DAGSTER_HOME")
         yield
 
 
@@ -274,8 +291,7 @@ def _isolated_environment(tmp_path_factory):
         for key, value in p.env.items():
             mp.setenv(key, value)
         mp.setenv("DAGSTER_HOME", str(dagster_home))
-        for key in ("AUTONOMY_WORK_DIR", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
-            mp.delenv(key, raising=False)
+        unset_not_inherited(mp)
         yield p
 
 
@@ -292,8 +308,7 @@ def paths(tmp_path, monkeypatch) -> Paths:
     p = make_paths(tmp_path)
     for key, value in p.env.items():
         monkeypatch.setenv(key, value)
-    for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
-        monkeypatch.delenv(key, raising=False)
+    unset_not_inherited(monkeypatch, "DAGSTER_HOME")
     return p
 
 
@@ -493,8 +508,7 @@ def _use_tree(tree: Paths, monkeypatch) -> None:
     """This process refreshes `tree` (its paths in the environment, nothing of another run's)."""
     for key, value in tree.env.items():
         monkeypatch.setenv(key, value)
-    for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
-        monkeypatch.delenv(key, raising=False)
+    unset_not_inherited(monkeypatch, "DAGSTER_HOME")
 
 
 @pytest.fixture

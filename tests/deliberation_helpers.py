@@ -6,11 +6,12 @@ tests/test_next_deliberation.py and tests/test_annex.py."""
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
+
+from conftest import inherited_environment
 
 PROSE_MARKER = "\n# ---------------------------------------------------------------- figures printed in prose"
 
@@ -74,9 +75,7 @@ def check_and_refresh(
 ) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
     """Steps 4 and 5: `autonomy deliberations check`, then `autonomy refresh`, in the copy's paths;
     with the Dagster instance of `home` when given (a deployment: the refresh is a partial one)."""
-    env = {**os.environ, **env_paths}
-    for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
-        env.pop(key, None)
+    env = {**inherited_environment("DAGSTER_HOME"), **env_paths}
     if home is not None:
         env["DAGSTER_HOME"] = str(home)
     autonomy = str(Path(sys.executable).with_name("autonomy"))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-from conftest import DEV_INSTANCE_YAML, PROJECT, Paths, seeded_dbt_target
+from conftest import DEV_INSTANCE_YAML, PROJECT, Paths, inherited_environment, seeded_dbt_target
 
 RUN_ID = re.compile(r"\brun ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b")
 STALE_LINE = re.compile(r"^  - (\S+) : (.+)$", re.M)
@@ -76,7 +76,7 @@ def dagster_home(root: Path) -> Path:
 
 def refresh(code: Path, paths: Paths, home: Path, *args: str, env: dict[str, str] | None = None) -> Refreshed:
     """`autonomy refresh` (quiet, as `make run`) of `code` on the tree `paths`, instance `home`."""
-    base = {k: v for k, v in os.environ.items() if k not in ("AUTONOMY_WORK_DIR", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS")}
+    base = inherited_environment()
     full_env = {**base, **paths.env, "DAGSTER_HOME": str(home), "PYTHONPATH": str(code), **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "dagster_project.cli", "refresh", *args],

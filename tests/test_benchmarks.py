@@ -2,19 +2,18 @@
 benchmark (`make bench`) and the refresh benchmark (`make bench-refresh`), each in its own
 process and into temporary paths, as `make` runs them."""
 
-import os
 import re
 import subprocess
 import sys
 
 import pytest
-from conftest import PROJECT
+from conftest import PROJECT, inherited_environment
 
 pytestmark = pytest.mark.e2e
 
 
 def _run(args: list[str], tmp_path) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in ("AUTONOMY_WORK_DIR", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS")}
+    env = inherited_environment()
     result = subprocess.run(
         [sys.executable, *args], cwd=PROJECT, env={**env, "TMPDIR": str(tmp_path)}, capture_output=True, text=True, timeout=900
     )

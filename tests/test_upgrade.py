@@ -10,13 +10,12 @@ with the current venv (its tree first on PYTHONPATH) against its own raw/.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import duckdb
 import pytest
-from conftest import OPENDATA, PROJECT, Paths, make_paths
+from conftest import OPENDATA, PROJECT, Paths, inherited_environment, make_paths
 from refresh_helpers import RUN_ID, dagster_home, refresh
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -33,7 +32,7 @@ def _checkout(commit: str, dest) -> None:
 
 
 def _old(tree, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("AUTONOMY_WORK_DIR", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS")}
+    base = inherited_environment()
     return subprocess.run(
         [sys.executable, "-m", "dagster_project.cli", *args],
         cwd=tree,

@@ -12,7 +12,7 @@ import signal
 
 import duckdb
 import pytest
-from conftest import add_fap_month, change_official_value, copy_deployment, copy_tree
+from conftest import add_fap_month, change_official_value, copy_deployment, copy_tree, unset_not_inherited
 
 from .conftest import refresh_process, wait_for
 
@@ -22,8 +22,7 @@ POINTS = [("raw_ingestion", None), ("dbt_build", None), ("checks", "fap_month"),
 
 def _tree(session, tmp_path, monkeypatch, change):
     """(Paths, environment of its refreshes)."""
-    for key in ("AUTONOMY_WORK_DIR", "DAGSTER_HOME", "AUTONOMY_FAULT", "AUTONOMY_DBT_VARS"):
-        monkeypatch.delenv(key, raising=False)
+    unset_not_inherited(monkeypatch, "DAGSTER_HOME")
     if change is None:
         tree = copy_tree(session[0], tmp_path / "copy")
         return tree, tree.env
