@@ -8,7 +8,7 @@ runs exactly once each night, at the same wall-clock time all year.
 import dagster as dg
 
 from .alerts import Alert, configured, send
-from .common import REFRESH_JOB
+from .common import REFRESH_JOB, TRIGGER_TAG
 from .run_summary import summarize
 from .settings import get_settings
 from .warehouse.publish import PUBLISH_KEY
@@ -31,7 +31,6 @@ def planned_refresh_request(
     plans it (incremental.plan_refresh: what is stale and what depends on it; everything after a
     first run, a settings change or a failed run), tagged with its plan and its trigger. Nothing
     stale: a SkipReason saying since which run."""
-    from .common import TRIGGER_TAG
     from .incremental import plan_refresh
 
     repository = context.repository_def  # the daemon's contexts have it; a test passes it
