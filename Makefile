@@ -118,6 +118,8 @@ test-fast: prepare lint
 # the project's saved parse that every new work directory starts from (autonomy-dbt) by one made
 # for the scratch file's path, and each test tree parsed the whole project again.
 LINT_DB := $(CURDIR)/.cache/sqlfluff/lint.duckdb
+# sqlfluff's processes: it lints file by file on one core otherwise (make lint: 143 s -> 86 s on 2 cores).
+LINT_PROCESSES ?= 2
 LINT_TARGET := $(dir $(LINT_DB))target
 lint: setup
 	$(BIN)/ruff check .
@@ -125,14 +127,14 @@ lint: setup
 	@mkdir -p $(dir $(LINT_DB))
 	@# the reconciliation models read their rule seeds while compiling: load them into the scratch file
 	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(LINT_TARGET) --select reconciliation_rules reconciliation_suites check_kinds
-	AUTONOMY_WORK_DB=$(LINT_DB) DBT_TARGET_PATH=$(LINT_TARGET) $(BIN)/sqlfluff lint dbt/models dbt/macros dbt/tests
+	AUTONOMY_WORK_DB=$(LINT_DB) DBT_TARGET_PATH=$(LINT_TARGET) $(BIN)/sqlfluff lint --processes $(LINT_PROCESSES) dbt/models dbt/macros dbt/tests
 
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	@mkdir -p $(dir $(LINT_DB))
 	@cd dbt && AUTONOMY_WORK_DB=$(LINT_DB) $(BIN)/dbt seed --quiet --profiles-dir . --target-path $(LINT_TARGET) --select reconciliation_rules reconciliation_suites check_kinds
-	AUTONOMY_WORK_DB=$(LINT_DB) DBT_TARGET_PATH=$(LINT_TARGET) $(BIN)/sqlfluff fix dbt/models dbt/macros dbt/tests
+	AUTONOMY_WORK_DB=$(LINT_DB) DBT_TARGET_PATH=$(LINT_TARGET) $(BIN)/sqlfluff fix --processes $(LINT_PROCESSES) dbt/models dbt/macros dbt/tests
 
 # In the foreground; Ctrl-C (or SIGTERM) stops dagster dev and all its processes (dagster_project/ui.py).
 ui: prepare
