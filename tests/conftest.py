@@ -111,9 +111,7 @@ def tree_environment(p: Paths):
     """The tree's settings in the environment, DAGSTER_HOME and the test-only variables unset (a
     refresh then runs in an ephemeral instance), for the duration only."""
     with pytest.MonkeyPatch.context() as mp:
-        for key, value in p.env.items():
-            mp.setenv(key, value)
-        unset_not_inherited(mp, "DAGSTER_HOME")
+        _use_tree(p, mp)
         yield
 
 
@@ -306,9 +304,7 @@ def _dbt_manifest():
 def paths(tmp_path, monkeypatch) -> Paths:
     """A private copy of raw/ and temporary output paths, exported to the environment."""
     p = make_paths(tmp_path)
-    for key, value in p.env.items():
-        monkeypatch.setenv(key, value)
-    unset_not_inherited(monkeypatch, "DAGSTER_HOME")
+    _use_tree(p, monkeypatch)
     return p
 
 

@@ -11,9 +11,8 @@ target folder, made by `autonomy prepare` through this same executable) serves t
 
 AUTONOMY_WORK_DB (settings.dbt_env: an absolute path; unset: the settings' work database) is read,
 the process moves to its folder and dbt sees the file name (settings.name_work_db_by_file_name);
-the project and profiles folders stay
-those of the caller's directory (dagster-dbt runs dbt from the project folder). Light on purpose:
-no Dagster import.
+the project and profiles folders stay those of the caller's directory (dagster-dbt runs dbt from
+the project folder). Light on purpose: no Dagster import.
 """
 
 from __future__ import annotations
