@@ -3,11 +3,12 @@ and what depends on them, and the warehouse it leaves equals a full rebuild, tab
 
 One deployment (a copy of the session's: its tree and Dagster instance, after a full build),
 refreshed as `make run` does (`autonomy refresh` processes, a copy of the code so that a dbt model
-can be edited): a night with nothing new, then
-one change at a time (a deliberation, a catalogue entry, a FAP month, an official file, a dbt
-model's SQL), each followed by an incremental refresh whose materializations are checked against
-the asset graph. The changes touch disjoint parts of the graph, so one rebuild from scratch of
-the final inputs is compared with the final incremental warehouse (every table of every schema).
+can be edited): a night with nothing new, then one change at a time (a deliberation, a catalogue
+entry, a FAP month, an official file, a dbt model's SQL), each followed by an incremental refresh
+whose materializations are checked against the asset graph (the catalogue entry and the
+deliberation make the same assets stale: each is planned alone, and one refresh carries both).
+The changes touch disjoint parts of the graph, so one rebuild from scratch of the final inputs is
+compared with the final incremental warehouse (every table of every schema).
 A setting that changes what is built (AUTONOMY_DEPARTMENT_CODE) makes everything stale: its plan
 is checked without running it (it is a full rebuild).
 """
@@ -90,6 +91,26 @@ def _incremental(code, tree: Paths, home, graph, expected_stale: set[str], absen
     return done
 
 
+def _plan(tree: Paths, home, monkeypatch):
+    """The plan `autonomy refresh` would make now for this tree and instance (no run)."""
+    from dagster_project.definitions import defs
+    from dagster_project.incremental import Plan, plan_refresh, quick_check
+    from dagster_project.settings import get_settings
+
+    for key, value in tree.env.items():
+        monkeypatch.setenv(key, value)
+    with open_instance(home) as instance:
+        if quick_check(instance, get_settings()) is None:  # the refresh's shortcut: not taken when anything changed
+            return plan_refresh(defs, instance, get_settings())
+        return Plan(full=False, reasons=[])
+
+
+def _planned_stale(tree: Paths, home, monkeypatch) -> set[str]:
+    plan = _plan(tree, home, monkeypatch)
+    assert not plan.full, plan.reasons
+    return {k.to_user_string() for k in plan.stale}
+
+
 def test_each_input_change_rebuilds_its_part_and_equals_a_full_rebuild(_published_session, tmp_path, monkeypatch):
     code = copy_code(tmp_path / "code")
     # What `make run` leaves in a checkout: the session's first refresh, every asset materialized
@@ -111,17 +132,21 @@ def test_each_input_change_rebuilds_its_part_and_equals_a_full_rebuild(_publishe
     opendata_raw = {k for k in every if k.startswith("raw/opendata/")}
     fap_raw = {"raw/fap/fap_lines", "raw/fap/fap_files", "raw/fap/sad_registry"}
 
-    # 1. A deliberation: a line added at the end of document 003, its sha256 updated.
-    document = tree.deliberations / f"{DOC_003}.txt"
-    document.write_text(document.read_text(encoding="utf-8") + "\nLigne ajoutée après publication.\n", encoding="utf-8")
-    update_manifest_hash(tree.deliberations, DOC_003)
-    _incremental(code, tree, home, graph, deliberation_tables, opendata_raw | fap_raw)
-
-    # 2. A catalogue entry: the title of a table.
+    # 1. A catalogue entry (the title of a table) and 2. a deliberation (a line added at the end
+    # of document 003, its sha256 updated) make the same assets stale: each is planned alone
+    # (in this process, as the refresh plans), then one refresh carries both.
     catalogue = tree.deliberations / "catalogue.yml"
     text = catalogue.read_text(encoding="utf-8")
     title = "title: Indicateurs « Personnes Âgées » dans le Pas-de-Calais (données ARS)"
     assert title in text
+    catalogue.write_text(text.replace(title, title + " - titre corrigé", 1), encoding="utf-8")
+    assert _planned_stale(tree, home, monkeypatch) == deliberation_tables
+    catalogue.write_text(text, encoding="utf-8")
+    assert _planned_stale(tree, home, monkeypatch) == set()  # the plan sees the file as it was
+    document = tree.deliberations / f"{DOC_003}.txt"
+    document.write_text(document.read_text(encoding="utf-8") + "\nLigne ajoutée après publication.\n", encoding="utf-8")
+    update_manifest_hash(tree.deliberations, DOC_003)
+    assert _planned_stale(tree, home, monkeypatch) == deliberation_tables
     catalogue.write_text(text.replace(title, title + " - titre corrigé", 1), encoding="utf-8")
     _incremental(code, tree, home, graph, deliberation_tables, opendata_raw | fap_raw)
 
@@ -167,15 +192,7 @@ def test_each_input_change_rebuilds_its_part_and_equals_a_full_rebuild(_publishe
     assert {name for name in reports if reports[name] != rebuilt_reports[name]} == set()
 
     # 6. A setting that changes what is built: everything is stale (checked on the plan only).
-    from dagster_project.definitions import defs
-    from dagster_project.incremental import plan_refresh, quick_check
-    from dagster_project.settings import get_settings
-
-    for key, value in tree.env.items():
-        monkeypatch.setenv(key, value)
     monkeypatch.setenv("AUTONOMY_DEPARTMENT_CODE", "59")
-    with open_instance(home) as instance:
-        assert quick_check(instance, get_settings()) is None
-        plan = plan_refresh(defs, instance, get_settings())
+    plan = _plan(tree, home, monkeypatch)
     assert plan.full and "AUTONOMY_DEPARTMENT_CODE" in plan.reasons[0]
     assert {k.to_user_string() for k in plan.run_keys} == every
