@@ -304,11 +304,43 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _schedule_running_since_now(home: Path) -> datetime:
+    """Record the nightly_refresh schedule as started now, and return the next minute (Paris).
+
+    Dagster's scheduler launches the ticks that fell after a running schedule's start, once per
+    tick: with a start recorded before `serve`, a tick during the daemon's own start (about 20 s)
+    is launched at its first iteration. Without it, the daemon records the start when it first
+    sees the schedule, and the test had to aim at a minute safely after that (60 to 120 s of
+    waiting). The schedule's origin is the one `dagster sensor stop` just recorded for the sensor."""
+    from dagster._core.remote_origin import RemoteInstigatorOrigin
+    from dagster._core.scheduler.instigation import (
+        InstigatorState,
+        InstigatorStatus,
+        InstigatorType,
+        ScheduleInstigatorData,
+    )
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        (sensor,) = [s for s in instance.all_instigator_state() if s.instigator_name == "fap_monthly_files"]
+        started = time.time()
+        fire = datetime.fromtimestamp(started + 60, ZoneInfo("Europe/Paris")).replace(second=0, microsecond=0)
+        origin = RemoteInstigatorOrigin(sensor.origin.repository_origin, "nightly_refresh")
+        instance.add_instigator_state(
+            InstigatorState(
+                origin,
+                InstigatorType.SCHEDULE,
+                InstigatorStatus.RUNNING,
+                ScheduleInstigatorData(f"{fire.minute} {fire.hour} * * *", started),
+            )
+        )
+    return fire
+
+
 @pytest.mark.e2e
 @pytest.mark.slow
 def test_daemon_and_webserver_run_the_nightly_schedule_and_publish(published_deployment):
     """`autonomy serve` starts dagster-webserver and dagster-daemon as two processes; the
-    nightly_refresh schedule, set by AUTONOMY_NIGHTLY_CRON to fire once two minutes from now,
+    nightly_refresh schedule, set by AUTONOMY_NIGHTLY_CRON to fire once at the next minute,
     launches a run through the daemon that succeeds and publishes; SIGTERM stops both.
     The schedule fires once (a cron of one minute of one day), so the published file is that run's.
     The deployment is one `make run` left (its instance made production's by deploy/dagster.yaml),
@@ -325,7 +357,7 @@ def test_daemon_and_webserver_run_the_nightly_schedule_and_publish(published_dep
     stop = subprocess.run([str(Path(sys.executable).parent / "dagster"), "sensor", "stop", "fap_monthly_files",
                            "-m", "dagster_project.definitions"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
     assert stop.returncode == 0, stop.stderr
-    fire = datetime.now(ZoneInfo("Europe/Paris")) + timedelta(minutes=2)
+    fire = _schedule_running_since_now(home)
     env["AUTONOMY_NIGHTLY_CRON"] = f"{fire.minute} {fire.hour} * * *"
     serve = subprocess.Popen([sys.executable, "-m", "dagster_project.cli", "serve"], cwd=PROJECT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)  # fmt: skip
