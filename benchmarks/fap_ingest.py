@@ -229,20 +229,31 @@ def _fresh(path: Path) -> Path:
 
 
 # ---------------------------------------------------------------- the run
+SIZES = (("10M", 20, 10_000_000), ("50M", 100, 50_000_000))  # (label, départements, lines)
+
+
+def _size_row_from_history(args: argparse.Namespace) -> bool:
+    """The smoke run checks the machinery, not the figures: unless the incremental part is skipped,
+    its size row is measured on the history's files, its "ours" being the incremental part's full
+    rebuild (the same code path, on an empty work database), rather than one more data set and
+    one more run of ours."""
+    return args.smoke and not args.skip_incremental
+
+
+def _sizes(args: argparse.Namespace) -> tuple[tuple[str, int, int], ...]:
+    """The one-year data sets measured against the baseline, each in a data set of its own."""
+    if args.only_incremental or _size_row_from_history(args):
+        return ()
+    return SIZES[:1] if args.smoke else SIZES
+
+
 def main_run(args: argparse.Namespace) -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     if shutil.disk_usage(DATA).free < (args.scale * 40 + 2) * GIB:
         raise SystemExit(f"not enough free disk space for the benchmark ({shutil.disk_usage(DATA).free / GIB:.0f} GiB)")
     results: dict = {"machine": _machine(), "sizes": [], "incremental": None}
     _prime_dbt()
-    sizes = (("10M", 20, 10_000_000), ("50M", 100, 50_000_000))
-    # The smoke run checks the machinery, not the figures: its size row is measured on the
-    # history's files, its "ours" being the incremental part's full rebuild (the same code path,
-    # on an empty work database), instead of one more dataset and one more run of ours.
-    smoke_sizes_in_incremental = args.smoke and not args.skip_incremental
-    for label, departments, lines in (
-        () if args.only_incremental or smoke_sizes_in_incremental else sizes[:1] if args.smoke else sizes
-    ):
+    for label, departments, lines in _sizes(args):
         lines = int(lines * args.scale)
         raw = dataset(f"year_{label}", departments, "2024-01", 12, lines)
         print(f"{label}: {_lines(raw):,} lines", flush=True)
@@ -257,7 +268,7 @@ def main_run(args: argparse.Namespace) -> None:
         if not args.keep_data:
             shutil.rmtree(raw)
     if not args.skip_incremental:
-        results["incremental"] = incremental(args, results["sizes"] if smoke_sizes_in_incremental else None)
+        results["incremental"] = incremental(args, results["sizes"] if _size_row_from_history(args) else None)
     (DATA / "results.json").write_text(json.dumps(results, indent=1))
     shutil.rmtree(PRIMED, ignore_errors=True)
     print(report(results))
