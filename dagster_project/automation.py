@@ -9,6 +9,7 @@ import dagster as dg
 
 from .alerts import Alert, configured, send
 from .common import REFRESH_JOB, TRIGGER_TAG
+from .incremental import plan_refresh
 from .run_summary import summarize
 from .settings import get_settings
 from .warehouse.publish import PUBLISH_KEY
@@ -31,8 +32,6 @@ def planned_refresh_request(
     plans it (incremental.plan_refresh: what is stale and what depends on it; everything after a
     first run, a settings change or a failed run), tagged with its plan and its trigger. Nothing
     stale: a SkipReason saying since which run."""
-    from .incremental import plan_refresh
-
     repository = context.repository_def  # the daemon's contexts have it; a test passes it
     plan = plan_refresh(repository, context.instance, get_settings())
     if plan.nothing_to_do:
