@@ -4,7 +4,6 @@ persistent Dagster instance (DAGSTER_HOME), on a copy of the code when a test ch
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import shutil
@@ -138,34 +137,38 @@ def checks_without_evaluation(home: Path, run_id: str, graph, assets: set[str]) 
     return sorted(k.to_user_string() for k in expected if k not in evaluated or evaluated[k].startswith("non évalué"))
 
 
-def rows_digest(rows: list[tuple]) -> str:
-    """A table's content whatever its row order: "<row count>:<sha256 of the sorted rows' repr>"."""
-    digest = hashlib.sha256()
-    for row in sorted(repr(r) for r in rows):
-        digest.update(row.encode())
-    return f"{len(rows)}:{digest.hexdigest()}"
-
-
-def table_hashes(warehouse: Path, skip: frozenset[str] = frozenset({"meta.refresh", "meta.schemas"})) -> dict[str, str]:
-    """A hash of every table of every schema, over its rows sorted (row order does not matter),
-    without the columns that say when or by which run a row was written."""
+def table_hashes(
+    warehouse: Path,
+    skip: frozenset[str] = frozenset({"meta.refresh", "meta.schemas"}),
+    schema: str | None = None,
+    every_column: bool = False,
+) -> dict[str, str]:
+    """A fingerprint of every table of every schema (or of `schema`) but `skip`, whatever its row
+    order: its columns and types, its row count and the sum of its rows' 64-bit hashes, computed
+    by DuckDB (a sum, not a xor: a row twice counts twice). Unless `every_column`, without the
+    columns that say when or by which run a row was written (two refreshes differ there by
+    design). Nothing is fetched into Python: a published file's 2.7 M rows take under a second,
+    where sorting them in Python took 12 s."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        columns: dict[str, list[str]] = {}
-        for schema, table, column in con.execute(
-            "SELECT c.schema_name, c.table_name, c.column_name FROM duckdb_columns() c "
+        columns: dict[str, list[tuple[str, str]]] = {}
+        for table_schema, table, column, data_type in con.execute(
+            "SELECT c.schema_name, c.table_name, c.column_name, c.data_type FROM duckdb_columns() c "
             "JOIN duckdb_tables() t USING (database_name, schema_name, table_name) "
             "WHERE NOT t.internal AND NOT t.temporary ORDER BY c.schema_name, c.table_name, c.column_index"
         ).fetchall():
-            columns.setdefault(f"{schema}.{table}", []).append(column)
+            columns.setdefault(f"{table_schema}.{table}", []).append((column, data_type))
         hashes = {}
         for name, cols in sorted(columns.items()):
-            if name in skip:
+            if name in skip or (schema is not None and not name.startswith(schema + ".")):
                 continue
-            kept = [c for c in cols if not _volatile(c)]
-            schema, table = name.split(".", 1)
-            quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in kept)
-            hashes[name] = rows_digest(con.execute(f'SELECT {quoted} FROM "{schema}"."{table}"').fetchall())
+            kept = [(c, t) for c, t in cols if every_column or not _volatile(c)]
+            quoted = ", ".join('"' + c.replace('"', '""') + '"' for c, _ in kept)
+            table_schema, table = name.split(".", 1)
+            count, total = con.execute(
+                f'SELECT count(*), coalesce(sum(hash(row({quoted}))::HUGEINT), 0) FROM "{table_schema}"."{table}"'
+            ).fetchone()
+            hashes[name] = f"{kept}:{count}:{total}"
         return hashes
     finally:
         con.close()
