@@ -174,25 +174,31 @@ def publish(work_db: Path, target: Path, refresh_info: dict[str, str], before_re
             "SELECT schema_name, table_name, comment FROM duckdb_tables() "
             "WHERE database_name = 'work' AND NOT temporary ORDER BY schema_name, table_name"
         ).fetchall()
+        column_comments: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for schema, table, column, col_comment in con.execute(
+            "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
+            "WHERE database_name = 'work' AND comment IS NOT NULL ORDER BY column_index"
+        ).fetchall():
+            column_comments.setdefault((schema, table), []).append((column, col_comment))
         for schema, table, comment in listed:
             if f"{schema}.{table}" in PRIVATE_TABLES:
                 continue
             if schema not in SCHEMA_DESCRIPTIONS:
                 raise ValueError(f"schema {schema!r} (table {schema}.{table}) has no description in SCHEMA_DESCRIPTIONS")
+            # One transaction per table, not per statement (each commit writes and syncs the WAL);
+            # not one for all: DuckDB would hold every uncommitted table in memory (2x the peak).
+            con.execute("BEGIN")
             con.execute(f"CREATE SCHEMA IF NOT EXISTS pub.{_quote(schema)}")
             con.execute(
                 f"CREATE TABLE pub.{_quote(schema)}.{_quote(table)} AS SELECT * FROM work.{_quote(schema)}.{_quote(table)}"
             )
             if comment:
                 con.execute(f"COMMENT ON TABLE pub.{_quote(schema)}.{_quote(table)} IS {_literal(comment)}")
-            for column, col_comment in con.execute(
-                "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = 'work' "
-                "AND schema_name = ? AND table_name = ? AND comment IS NOT NULL",
-                [schema, table],
-            ).fetchall():
+            for column, col_comment in column_comments.get((schema, table), []):
                 con.execute(f"COMMENT ON COLUMN pub.{_quote(schema)}.{_quote(table)}.{_quote(column)} IS {_literal(col_comment)}")
             tables += 1
             rows += con.execute(f"SELECT count(*) FROM pub.{_quote(schema)}.{_quote(table)}").fetchone()[0]
+            con.execute("COMMIT")
         _write_refresh_info(con, refresh_info)
         _write_schema_descriptions(con)
         con.execute("CHECKPOINT pub")
