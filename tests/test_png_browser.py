@@ -44,6 +44,74 @@ def test_the_reports_of_a_run_share_one_browser(browser, tmp_path, monkeypatch):
     assert png._shared == {}  # closed: the next run starts its own
 
 
+def _varied_figures() -> list[go.Figure]:
+    """Charts whose state could leak from one to the next on a page kept loaded: a map with its
+    colour bar, subplots, annotations, another font and size, and a plain bar chart last."""
+    square = {"type": "Polygon", "coordinates": [[[2, 48], [3, 48], [3, 49], [2, 49], [2, 48]]]}
+    other = {"type": "Polygon", "coordinates": [[[3, 48], [4, 48], [4, 49], [3, 49], [3, 48]]]}
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": c, "properties": {"code": c}, "geometry": g} for c, g in (("59", square), ("62", other))
+        ],
+    }
+    # An outline first, as the reports' maps have (reports/maps.py: else plotly.js fetches a world map)
+    carte = go.Figure(go.Scattergeo(lon=[2, 3, 3, 2, 2], lat=[48, 48, 49, 49, 48], mode="lines", line={"width": 3}))
+    carte.add_choropleth(geojson=geojson, featureidkey="properties.code", locations=["59", "62"], z=[1.5, 3])
+    carte.update_geos(visible=False, fitbounds="locations", projection={"type": "conic conformal", "parallels": [44, 49]})
+    carte.update_layout(title="Carte", height=420)
+    from plotly.subplots import make_subplots
+
+    double = make_subplots(rows=1, cols=2, subplot_titles=("APA", "PCH"))
+    double.add_scatter(x=[2020, 2021, 2022], y=[1, 3, 2], row=1, col=1)
+    double.add_bar(x=["a", "b"], y=[2, 5], row=1, col=2)
+    double.update_layout(
+        height=360,
+        font={"family": "serif", "size": 16},
+        annotations=[
+            *double.layout.annotations,
+            {"text": "note", "x": 0.5, "y": -0.2, "xref": "paper", "yref": "paper", "showarrow": False},
+        ],
+    )
+    return [carte, double, _figure("après la carte")]
+
+
+def test_a_page_kept_between_charts_draws_what_a_reloaded_page_draws(browser, tmp_path, monkeypatch):
+    """kaleido reloads its page after every chart; the reports' browser keeps it (three times
+    faster). Each chart, drawn after others on the kept page, is byte for byte what kaleido's own
+    reloading draws, and the kept page is never reloaded."""
+    from kaleido import Kaleido
+    from kaleido._kaleido_tab import _KaleidoTab
+
+    assert "_return_kaleido_tab" in vars(Kaleido)  # the hook the reports' browser overrides still exists
+    figures = _varied_figures()
+    reloads = []
+    reload = _KaleidoTab.reload
+
+    async def counted(self, *args, **kwargs):
+        reloads.append(self)
+        return await reload(self, *args, **kwargs)
+
+    async def draw(kaleido_class, folder) -> tuple[list[bytes], int]:
+        folder.mkdir()
+        specs = [
+            {"fig": f.to_dict(), "path": str(folder / f"{i}.png"), "opts": {"format": "png", "width": 640, "height": f.layout.height or 300, "scale": 1}}
+            for i, f in enumerate(figures)
+        ]  # fmt: skip
+        async with kaleido_class(n=1, timeout=60) as kaleido:
+            reloads.clear()
+            await kaleido.write_fig_from_object(specs, cancel_on_error=True)
+            drawn_reloads = len(reloads)
+        return [(folder / f"{i}.png").read_bytes() for i in range(len(figures))], drawn_reloads
+
+    monkeypatch.setattr(_KaleidoTab, "reload", counted)
+    fresh, fresh_reloads = asyncio.run(draw(Kaleido, tmp_path / "fresh"))
+    kept, kept_reloads = asyncio.run(draw(png.kept_page_kaleido(), tmp_path / "kept"))
+    assert fresh_reloads == len(figures) and kept_reloads == 0
+    assert len(set(fresh)) == len(figures)  # three different images
+    assert [i for i, (a, b) in enumerate(zip(fresh, kept, strict=True)) if a != b] == []
+
+
 def test_a_shared_browser_that_fails_is_dropped_for_one_browser_per_report(tmp_path, monkeypatch):
     closed, own_browsers = [], []
 
