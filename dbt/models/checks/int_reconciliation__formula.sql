@@ -41,7 +41,8 @@ evaluated as (
         {{ sql_string(rule.formula_desc ~ " (d'après ") }}
             || coalesce(array_to_string(list_sort(list_distinct(list_filter([{{ sources | join(', ') }}], lambda x: x is not null))), ', '), '')
             || ')' as computed_desc,
-        {% if copy %}{{ copy_tolerance_text() }}{% else %}{{ describe_tolerance(sql_string(rule.kind), 'p.decimals', unit='p.unit', tolerance=tolerance, computed=apply_formula(rule.formula, values)) }}{% endif %} as tolerance_desc,
+        p.unit as published_unit,
+        {{ 'true' if copy else 'false' }} as is_copy,
         case
         {%- for reference in rule.inputs %}
             when i{{ loop.index0 }}.value is null
@@ -53,10 +54,22 @@ evaluated as (
     {{ formula_rows(rule) }}
     {% if not loop.last %}union all{% endif %}
 {%- else %}
-    {{ no_evaluation() }}
+    select * exclude (tolerance_desc), null::varchar as published_unit, false as is_copy from ({{ no_evaluation() }})
 {%- endfor %}
+),
+
+-- The tolerance described once, from the columns: inside each rule's select, its description
+-- repeated the tolerance's expression (the formula at 2^n corners), and DuckDB took seconds to
+-- plan the query.
+described as (
+    select
+        *,
+        case when is_copy then {{ copy_tolerance_text() }}
+             else {{ describe_tolerance('check_kind', 'published_decimals', unit='published_unit', tolerance='tolerance', computed='computed_value') }}
+        end as tolerance_desc
+    from evaluated
 )
 
 select
     {{ evaluation_columns() }}
-from evaluated
+from described
