@@ -148,15 +148,32 @@
 {%- endmacro %}
 
 {#- The common columns of every check kind model, with no row: what a model yields while no rule
-    of its kind exists. -#}
-{% macro no_evaluation() -%}
+    of its kind exists. to_describe: the columns before with_tolerance_described (published_unit
+    and is_copy instead of tolerance_desc). -#}
+{% macro no_evaluation(to_describe=false) -%}
     select null::varchar as suite, null::varchar as expectation, null::varchar as check_id,
            null::varchar as check_kind, null::varchar as document_id, null::integer as source_line,
            null::varchar as table_id, null::varchar as measure, null::varchar as row_label,
            null::decimal(38, 10) as published_value, null::integer as published_decimals,
            null::decimal(38, 10) as computed_value, null::decimal(38, 10) as delta,
-           null::decimal(38, 10) as tolerance, null::varchar as severity, null::varchar as computed_desc, null::varchar as tolerance_desc, null::varchar as hint_if_failed
+           null::decimal(38, 10) as tolerance, null::varchar as severity, null::varchar as computed_desc,
+           {% if to_describe %}null::varchar as published_unit, false as is_copy{% else %}null::varchar as tolerance_desc{% endif %},
+           null::varchar as hint_if_failed
     where false
+{%- endmacro %}
+
+{#- The rows of `relation` with tolerance_desc, described from their columns (check_kind,
+    published_decimals, published_unit, tolerance, computed_value; is_copy: tolerance 0 because the
+    figure copies another). Done once over a model's union of rules: written inside each rule's
+    select, the description repeated the tolerance's expression (the formula at 2^n corners) and
+    DuckDB took seconds to plan the query. -#}
+{% macro with_tolerance_described(relation) -%}
+    select
+        *,
+        case when is_copy then {{ copy_tolerance_text() }}
+             else {{ describe_tolerance('check_kind', 'published_decimals', unit='published_unit', tolerance='tolerance', computed='computed_value') }}
+        end as tolerance_desc
+    from {{ relation }}
 {%- endmacro %}
 
 {#- <table>.<kind>.<name>.l<line:04d>: the stable check id. -#}

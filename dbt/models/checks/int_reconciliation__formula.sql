@@ -54,20 +54,12 @@ evaluated as (
     {{ formula_rows(rule) }}
     {% if not loop.last %}union all{% endif %}
 {%- else %}
-    select * exclude (tolerance_desc), null::varchar as published_unit, false as is_copy from ({{ no_evaluation() }})
+    {{ no_evaluation(to_describe=true) }}
 {%- endfor %}
 ),
 
--- The tolerance described once, from the columns: inside each rule's select, its description
--- repeated the tolerance's expression (the formula at 2^n corners), and DuckDB took seconds to
--- plan the query.
 described as (
-    select
-        *,
-        case when is_copy then {{ copy_tolerance_text() }}
-             else {{ describe_tolerance('check_kind', 'published_decimals', unit='published_unit', tolerance='tolerance', computed='computed_value') }}
-        end as tolerance_desc
-    from evaluated
+    {{ with_tolerance_described('evaluated') }}
 )
 
 select

@@ -32,7 +32,8 @@ evaluated as (
         cast({{ apply_formula(rule.formula, values) }} as decimal(38, 10)) as computed_value,
         cast({{ tolerance_corners(rule.formula, inputs, 'own.decimals', 'own.unit', apply_formula(rule.formula, values)) }} as decimal(38, 10)) as tolerance,
         {{ sql_string(rule.formula_desc) }} as computed_desc,
-        {{ describe_tolerance(sql_string(rule.kind), 'own.decimals', unit='own.unit', computed=apply_formula(rule.formula, values), tolerance=tolerance_corners(rule.formula, inputs, 'own.decimals', 'own.unit', apply_formula(rule.formula, values))) }} as tolerance_desc,
+        own.unit as published_unit,
+        false as is_copy,
         {%- if rule.missing_as_zero %}
         cast(null as varchar) as hint_if_failed
         {%- else %}
@@ -53,10 +54,14 @@ evaluated as (
       and not own.is_total and own.value is not null
     {% if not loop.last %}union all{% endif %}
 {%- else %}
-    {{ no_evaluation() }}
+    {{ no_evaluation(to_describe=true) }}
 {%- endfor %}
+),
+
+described as (
+    {{ with_tolerance_described('evaluated') }}
 )
 
 select
     {{ evaluation_columns() }}
-from evaluated
+from described
