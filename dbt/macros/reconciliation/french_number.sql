@@ -11,11 +11,20 @@
 {%- endmacro %}
 
 {% macro french_number(value, digits) -%}
+    {{ french_units(scaled_half_up(value, digits), digits, value) }}
+{%- endmacro %}
+
+{#- french_number from `units`, the value already scaled (scaled_half_up(value, digits)): a model
+    that formats many figures scales each once, in a column, instead of three times in this
+    expression (the verdicts' explanations: four figures on each of 116 000 rows). `value`: the
+    unscaled value; NULL gives '–'. -#}
+{% macro french_units(units, digits, value) -%}
+    {%- set integer_part = 'abs(' ~ units ~ ') // cast(power(10, ' ~ digits ~ ') as hugeint)' -%}
     (case when ({{ value }}) is null then '–' else
-        (case when {{ scaled_half_up(value, digits) }} < 0 then '-' else '' end)
-        || replace(format('{:,}', abs({{ scaled_half_up(value, digits) }}) // cast(power(10, {{ digits }}) as hugeint)), ',', ' ')
+        (case when {{ units }} < 0 then '-' else '' end)
+        || replace(format('{:,}', {{ integer_part }}), ',', ' ')
         || (case when ({{ digits }}) > 0
-                 then ',' || lpad(cast(abs({{ scaled_half_up(value, digits) }}) % cast(power(10, {{ digits }}) as hugeint) as varchar), {{ digits }}, '0')
+                 then ',' || lpad(cast(abs({{ units }}) % cast(power(10, {{ digits }}) as hugeint) as varchar), {{ digits }}, '0')
                  else '' end)
     end)
 {%- endmacro %}

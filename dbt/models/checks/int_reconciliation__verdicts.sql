@@ -46,7 +46,12 @@ with_status as (
         *,
         case when not is_evaluable then 'not_evaluable' when passed then 'passed' when pins_hold then 'acknowledged' else 'failed' end
             as status,
-        {{ tolerance_share('tolerance', 'published_value') }} as tolerance_share
+        {{ tolerance_share('tolerance', 'published_value') }} as tolerance_share,
+        -- the figures the explanation prints, scaled once each (french_units)
+        {{ scaled_half_up('published_value', 'published_decimals') }} as published_units,
+        {{ scaled_half_up('computed_value', 'digits') }} as computed_units,
+        {{ scaled_half_up('delta', 'digits') }} as delta_units,
+        {{ scaled_half_up('tolerance', 'digits + 1') }} as tolerance_units
     from judged
 ),
 
@@ -54,12 +59,12 @@ explained as (
     select
         *,
         '« ' || measure || ' »' || coalesce(' (' || nullif(row_label, '') || ')', '')
-            || ' imprimé ' || (case when published_value is null then 'vide' else {{ french_number('published_value', 'published_decimals') }} end)
+            || ' imprimé ' || (case when published_value is null then 'vide' else {{ french_units('published_units', 'published_decimals', 'published_value') }} end)
             || ' (' || coalesce('ligne ' || source_line, 'document') || ') ; ' || computed_desc
             -- nothing computed: the description says why (the status says "Non évaluable")
-            || (case when computed_value is null then '' else ' : ' || {{ french_number('computed_value', 'digits') }} end)
-            || (case when delta is null then '' else ' ; écart ' || {{ french_number('delta', 'digits') }} end) as facts,
-        'tolérance ' || (case when tolerance is null then '—' when tolerance = 0 then '0' else {{ french_number('tolerance', 'digits + 1') }} end) || ' (' || tolerance_desc || ')' as tolerance_text
+            || (case when computed_value is null then '' else ' : ' || {{ french_units('computed_units', 'digits', 'computed_value') }} end)
+            || (case when delta is null then '' else ' ; écart ' || {{ french_units('delta_units', 'digits', 'delta') }} end) as facts,
+        'tolérance ' || (case when tolerance is null then '—' when tolerance = 0 then '0' else {{ french_units('tolerance_units', 'digits + 1', 'tolerance') }} end) || ' (' || tolerance_desc || ')' as tolerance_text
     from with_status
 )
 
