@@ -54,7 +54,7 @@ def validate(suite_name: str, check_names: Sequence[str], frame) -> dict[str, Ve
     ]
     suite = context.suites.add(gx.ExpectationSuite(name=suite_name, expectations=expectations))
     # Each rule's row condition is a pandas query on check_name, run several times per rule: on a
-    # categorical column it compares integer codes, not 116 000 strings (75 rules: 5.5 s -> 4.6 s).
+    # categorical column it compares integer codes, not strings (75 rules on 115 857 rows: 4.2 s -> 3.8 s).
     frame = frame.astype({"check_name": "category"})
     result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
         suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["check_id"]}

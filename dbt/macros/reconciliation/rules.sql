@@ -165,8 +165,8 @@
 {#- The rows of `relation` with tolerance_desc, described from their columns (check_kind,
     published_decimals, published_unit, tolerance, computed_value; is_copy: tolerance 0 because the
     figure copies another). Done once over a model's union of rules: written inside each rule's
-    select, the description repeated the tolerance's expression (the formula at 2^n corners) and
-    DuckDB took seconds to plan the query. -#}
+    select, the description repeated the tolerance's expression (the formula at 2^n corners): the
+    formula model's SQL was 300 KB, and DuckDB took about 2 s to plan it. -#}
 {% macro with_tolerance_described(relation) -%}
     select
         *,

@@ -52,8 +52,8 @@ establishments as (
         arg_max(value, beyond * 1000 - column_order) as worst_value,
         arg_max(plausible_low_eur, beyond * 1000 - column_order) as worst_low,
         arg_max(plausible_high_eur, beyond * 1000 - column_order) as worst_high,
-        -- formatted only where it is outside (a CASE, not the FILTER, which comes after the
-        -- aggregate's input is computed: three French numbers for each of 130 000 values)
+        -- formatted only where it is outside: a CASE, not a FILTER, which applies after the
+        -- aggregate's input is computed (three French numbers for each of the 90 947 values)
         string_agg(
             case when beyond > 0 then label_fr || ' ' || {{ french_number('value', 2) }} || ' € (fourchette '
                 || {{ french_number('plausible_low_eur', 2) }} || ' à ' || {{ french_number('plausible_high_eur', 2) }} || ' €)' end,
